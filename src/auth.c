@@ -1,0 +1,113 @@
+/*
+ * auth.c: bearer tokens.  A token is 32 random bytes shown once; the store
+ * keeps only a BLAKE2b hash keyed with DATA/token.key, so a stolen database
+ * alone neither reveals nor lets anyone test candidate tokens.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "labeld.h"
+#include "crypto.h"
+
+#define AUTH_MAX_TOKEN	128
+
+static uint8_t	auth_key[32];
+static int	auth_key_loaded;
+
+/* Loads the token-hash key from DATA/token.key (0600); -1 with err. */
+int
+auth_load_key(const char *data_dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+
+	if (path_join(path, sizeof(path), data_dir, LABELD_TOKEN_KEY_FILE)) {
+		snprintf(err, errlen, "data dir path too long");
+		return -1;
+	}
+	if (lc_secretfile_read(path, auth_key, sizeof(auth_key), err,
+	    errlen) == -1)
+		return -1;
+	auth_key_loaded = 1;
+	return 0;
+}
+
+void
+auth_hash(const char *token, uint8_t out[32])
+{
+	assert(auth_key_loaded);
+	lc_token_hash(auth_key, token, out);
+}
+
+/*
+ * Resolves an Authorization header to the live token's principal.
+ * STORE_OK, STORE_NOTFOUND for a missing, malformed, unknown or revoked
+ * token, STORE_ERR when the database failed.
+ */
+int
+auth_resolve(struct db *db, const char *authorization, struct principal *p)
+{
+	uint8_t		 h[32];
+	const char	*tok;
+	int		 rc;
+
+	if (authorization == NULL || strncasecmp(authorization, "Bearer ", 7))
+		return STORE_NOTFOUND;
+	tok = authorization + 7;
+	while (*tok == ' ')
+		tok++;
+	if (*tok == '\0' || strlen(tok) > AUTH_MAX_TOKEN)
+		return STORE_NOTFOUND;
+	auth_hash(tok, h);
+	rc = store_principal_by_hash(db, h, p);
+	sodium_memzero(h, sizeof(h));
+	return rc;
+}
+
+/* Which roles an organisation of a kind may hold. */
+int
+auth_role_fits_kind(const char *role, const char *kind)
+{
+	if (strcmp(kind, "authority") == 0)
+		return strcmp(role, "admin") == 0 ||
+		    strcmp(role, "regulator") == 0;
+	if (strcmp(kind, "vendor") == 0)
+		return strcmp(role, "vendor") == 0;
+	if (strcmp(kind, "lab") == 0)
+		return strcmp(role, "lab") == 0;
+	return 0;
+}
+
+/*
+ * Makes a token for org_id with role, stores its hash, fills t and copies
+ * the secret (shown once, never stored) into secret.  Store result codes.
+ */
+int
+auth_issue_token(struct db *db, const char *org_id, const char *role,
+    const char *label, struct token *t, char *secret, size_t secretlen)
+{
+	char	 tok[LC_TOKEN_BUFLEN];
+	uint8_t	 h[32];
+	int	 rc;
+
+	assert(secretlen >= LC_TOKEN_BUFLEN);
+	memset(t, 0, sizeof(*t));
+	store_new_id("tok", t->id, sizeof(t->id));
+	snprintf(t->org_id, sizeof(t->org_id), "%s", org_id);
+	snprintf(t->role, sizeof(t->role), "%s", role);
+	snprintf(t->label, sizeof(t->label), "%s", label ? label : "");
+	store_now(t->created_at);
+	lc_token_new(tok);
+	auth_hash(tok, h);
+	rc = store_token_insert(db, t, h);
+	if (rc == STORE_OK)
+		snprintf(secret, secretlen, "%s", tok);
+	sodium_memzero(tok, sizeof(tok));
+	sodium_memzero(h, sizeof(h));
+	return rc;
+}

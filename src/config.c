@@ -1,0 +1,405 @@
+/*
+ * config.c: labeld.conf(5) and command-line settings.  Both go through
+ * config_set() so a key means the same thing in the file and as a flag;
+ * labeld applies the file first and the flags after, so flags win.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "labeld.h"
+
+#define CONFIG_MAX_LINE	1024
+
+void
+config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->data_dir, sizeof(c->data_dir), "%s", LABELD_LOCALSTATEDIR);
+	snprintf(c->listen_host, sizeof(c->listen_host), "127.0.0.1");
+	c->listen_port = 8080;
+	snprintf(c->issuer_name, sizeof(c->issuer_name),
+	    "labeld development authority");
+	snprintf(c->country, sizeof(c->country), "SG");
+	c->threads = LABELD_THREADS_DEFAULT;
+	c->max_body = LABELD_MAX_BODY_DEFAULT;
+	c->max_upload = LABELD_MAX_UPLOAD_DEFAULT;
+	c->log_level = LOG_INFO;
+}
+
+/*
+ * Parses a byte count with an optional K, M or G suffix (powers of 1024)
+ * into *out; -1 when malformed or outside [min, max].
+ */
+int
+config_parse_size(const char *s, size_t min, size_t max, size_t *out)
+{
+	char			*end;
+	unsigned long long	 v, mult = 1;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		mult = 1024ULL;
+		end++;
+		break;
+	case 'm': case 'M':
+		mult = 1024ULL * 1024;
+		end++;
+		break;
+	case 'g': case 'G':
+		mult = 1024ULL * 1024 * 1024;
+		end++;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' || v > max / mult)
+		return -1;
+	v *= mult;
+	if (v < min || v > max)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static int
+parse_uint(const char *s, unsigned long min, unsigned long max,
+    unsigned long *out)
+{
+	char		*end;
+	unsigned long	 v;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* HOST:PORT, with [v6]:PORT accepted; port 0 asks the kernel for one. */
+int
+config_parse_listen(const char *s, char *host, size_t hostlen, uint16_t *port)
+{
+	const char	*colon, *h = s;
+	size_t		 hl;
+	unsigned long	 p;
+
+	if (s == NULL)
+		return -1;
+	if (*s == '[') {
+		const char *rb = strchr(s, ']');
+		if (rb == NULL || rb[1] != ':')
+			return -1;
+		h = s + 1;
+		hl = (size_t)(rb - h);
+		colon = rb + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL)
+			return -1;
+		hl = (size_t)(colon - s);
+	}
+	if (hl == 0 || hl >= hostlen)
+		return -1;
+	if (parse_uint(colon + 1, 0, 65535, &p) == -1)
+		return -1;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static int
+copy_value(char *dst, size_t dstlen, const char *v)
+{
+	int n = snprintf(dst, dstlen, "%s", v);
+	return (n < 0 || (size_t)n >= dstlen) ? -1 : 0;
+}
+
+/*
+ * Sets one key (file spelling "max_body" or flag spelling "max-body") to a
+ * textual value.  On error returns -1 with a message naming the key.
+ */
+int
+config_set(struct config *c, const char *key, const char *value, char *err,
+    size_t errlen)
+{
+	char		 k[64];
+	unsigned long	 u;
+	size_t		 i;
+
+	for (i = 0; key[i] != '\0' && i < sizeof(k) - 1; i++)
+		k[i] = key[i] == '-' ? '_' : key[i];
+	k[i] = '\0';
+
+	if (strcmp(k, "data_dir") == 0) {
+		if (*value == '\0' || copy_value(c->data_dir,
+		    sizeof(c->data_dir), value) == -1)
+			goto bad;
+	} else if (strcmp(k, "share_dir") == 0) {
+		if (copy_value(c->share_dir, sizeof(c->share_dir), value) == -1)
+			goto bad;
+	} else if (strcmp(k, "listen") == 0) {
+		if (config_parse_listen(value, c->listen_host,
+		    sizeof(c->listen_host), &c->listen_port) == -1) {
+			snprintf(err, errlen, "listen: expected HOST:PORT, "
+			    "got \"%s\"", value);
+			return -1;
+		}
+	} else if (strcmp(k, "public_url") == 0) {
+		size_t n = strlen(value);
+		if ((strncmp(value, "http://", 7) != 0 &&
+		    strncmp(value, "https://", 8) != 0) ||
+		    copy_value(c->public_url, sizeof(c->public_url), value) == -1) {
+			snprintf(err, errlen, "public_url: expected an http:// "
+			    "or https:// URL, got \"%s\"", value);
+			return -1;
+		}
+		while (n > 0 && c->public_url[n - 1] == '/')
+			c->public_url[--n] = '\0';
+		c->public_url_set = 1;
+	} else if (strcmp(k, "issuer_did") == 0) {
+		if (strncmp(value, "did:", 4) != 0 || copy_value(c->issuer_did,
+		    sizeof(c->issuer_did), value) == -1) {
+			snprintf(err, errlen, "issuer_did: expected a DID, "
+			    "got \"%s\"", value);
+			return -1;
+		}
+		c->issuer_did_set = 1;
+	} else if (strcmp(k, "issuer_name") == 0) {
+		if (*value == '\0' || copy_value(c->issuer_name,
+		    sizeof(c->issuer_name), value) == -1)
+			goto bad;
+	} else if (strcmp(k, "country") == 0) {
+		if (strlen(value) != 2 || !isupper((unsigned char)value[0]) ||
+		    !isupper((unsigned char)value[1])) {
+			snprintf(err, errlen, "country: expected an ISO 3166 "
+			    "alpha-2 code such as SG, got \"%s\"", value);
+			return -1;
+		}
+		memcpy(c->country, value, 3);
+	} else if (strcmp(k, "threads") == 0) {
+		if (parse_uint(value, 1, LABELD_THREADS_MAX, &u) == -1) {
+			snprintf(err, errlen, "threads: expected 1..%d, got "
+			    "\"%s\"", LABELD_THREADS_MAX, value);
+			return -1;
+		}
+		c->threads = (unsigned)u;
+	} else if (strcmp(k, "max_body") == 0) {
+		if (config_parse_size(value, 1024, LABELD_MAX_BODY_LIMIT,
+		    &c->max_body) == -1) {
+			snprintf(err, errlen, "max_body: expected a size from "
+			    "1K to 64M, got \"%s\"", value);
+			return -1;
+		}
+	} else if (strcmp(k, "max_upload") == 0) {
+		if (config_parse_size(value, 1024, LABELD_MAX_UPLOAD_LIMIT,
+		    &c->max_upload) == -1) {
+			snprintf(err, errlen, "max_upload: expected a size from "
+			    "1K to 1G, got \"%s\"", value);
+			return -1;
+		}
+	} else if (strcmp(k, "log_level") == 0) {
+		if (log_level_parse(value, &c->log_level) == -1) {
+			snprintf(err, errlen, "log_level: expected error, warn, "
+			    "info or debug, got \"%s\"", value);
+			return -1;
+		}
+	} else {
+		snprintf(err, errlen, "unknown setting \"%s\"", key);
+		return -1;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "%s: value \"%s\" is empty or too long", key,
+	    value);
+	return -1;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/*
+ * Reads "key = value" lines; '#' starts a comment line.  A missing file is
+ * fine when missing_ok (the default /etc path); errors name file and line.
+ */
+int
+config_load_file(struct config *c, const char *path, int missing_ok,
+    char *err, size_t errlen)
+{
+	FILE		*f;
+	char		 line[CONFIG_MAX_LINE], msg[256];
+	int		 lineno = 0, rc = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		if (missing_ok && errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *k, *v, *eq;
+
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: line too long", path,
+			    lineno);
+			rc = -1;
+			break;
+		}
+		k = trim(line);
+		if (*k == '\0' || *k == '#')
+			continue;
+		if ((eq = strchr(k, '=')) == NULL) {
+			snprintf(err, errlen, "%s:%d: expected key = value",
+			    path, lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		k = trim(k);
+		v = trim(eq + 1);
+		if (config_set(c, k, v, msg, sizeof(msg)) == -1) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+/* did:web of a URL: host (port colon percent-encoded), path segments as ':'. */
+static int
+did_web_from_url(const char *url, char *out, size_t outlen)
+{
+	const char	*p = strstr(url, "://");
+	size_t		 o;
+	int		 n;
+
+	if (p == NULL)
+		return -1;
+	p += 3;
+	n = snprintf(out, outlen, "did:web:");
+	if (n < 0 || (size_t)n >= outlen)
+		return -1;
+	o = (size_t)n;
+	for (; *p != '\0'; p++) {
+		const char *piece;
+		char one[2] = { *p, '\0' };
+
+		if (*p == ':')
+			piece = "%3A";
+		else if (*p == '/')
+			piece = ":";
+		else
+			piece = one;
+		n = snprintf(out + o, outlen - o, "%s", piece);
+		if (n < 0 || (size_t)n >= outlen - o)
+			return -1;
+		o += (size_t)n;
+	}
+	/* "http://h/" would leave a trailing ':' */
+	if (o > 0 && out[o - 1] == ':')
+		out[o - 1] = '\0';
+	return 0;
+}
+
+/* Derives what was not given: the public URL from listen, the DID from it. */
+int
+config_finish(struct config *c, char *err, size_t errlen)
+{
+	if (!c->public_url_set) {
+		int n;
+		if (strchr(c->listen_host, ':') != NULL)
+			n = snprintf(c->public_url, sizeof(c->public_url),
+			    "http://[%s]:%u", c->listen_host, c->listen_port);
+		else
+			n = snprintf(c->public_url, sizeof(c->public_url),
+			    "http://%s:%u", c->listen_host, c->listen_port);
+		if (n < 0 || (size_t)n >= sizeof(c->public_url)) {
+			snprintf(err, errlen, "listen host too long");
+			return -1;
+		}
+	}
+	if (!c->issuer_did_set && did_web_from_url(c->public_url,
+	    c->issuer_did, sizeof(c->issuer_did)) == -1) {
+		snprintf(err, errlen, "cannot derive a did:web from %s",
+		    c->public_url);
+		return -1;
+	}
+	config_find_share_dir(c);
+	return 0;
+}
+
+static int
+has_migrations(const char *dir)
+{
+	char		 p[PATH_MAX];
+	struct stat	 st;
+
+	if (snprintf(p, sizeof(p), "%s/migrations", dir) >= (int)sizeof(p))
+		return 0;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * Where migrations/ and schemas/ live: the setting, else $LABELD_SHARE_DIR,
+ * else the installed location, else the source tree this binary was built
+ * from (so a labeld run from the build tree works without installing).
+ */
+void
+config_find_share_dir(struct config *c)
+{
+	const char *env;
+
+	if (c->share_dir[0] != '\0')
+		return;
+	if ((env = getenv("LABELD_SHARE_DIR")) != NULL && *env != '\0')
+		snprintf(c->share_dir, sizeof(c->share_dir), "%s", env);
+	else if (has_migrations(LABELD_DATADIR))
+		snprintf(c->share_dir, sizeof(c->share_dir), "%s",
+		    LABELD_DATADIR);
+	else
+		snprintf(c->share_dir, sizeof(c->share_dir), "%s",
+		    LABELD_SRCDIR);
+}
+
+/* dir/name into out; -1 (and out empty) when it does not fit. */
+int
+path_join(char *out, size_t outlen, const char *dir, const char *name)
+{
+	int n = snprintf(out, outlen, "%s/%s", dir, name);
+
+	if (n < 0 || (size_t)n >= outlen) {
+		out[0] = '\0';
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,265 @@
+/*
+ * http.c: libmicrohttpd set-up and the life of a request: the context is
+ * made on the first callback (which returns at once, see below), the body
+ * is gathered up to the route's limit, the router runs on the final
+ * callback, and the completion callback logs, counts and frees.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <assert.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "labeld.h"
+
+static atomic_ulong http_inflight;
+
+unsigned long
+http_active(void)
+{
+	return atomic_load(&http_inflight);
+}
+
+const char *
+req_query(struct req *r, const char *key)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *
+req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+static struct req *
+req_new(struct labeld *ld, struct MHD_Connection *conn, const char *url,
+    const char *method)
+{
+	struct req	*r;
+	const char	*cl;
+	char		 allow[128];
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	r->ld = ld;
+	r->conn = conn;
+	r->method = method;
+	snprintf(r->path, sizeof(r->path), "%s", url);
+	r->route = router_match(method, url, r->params, r->pathbuf,
+	    sizeof(r->pathbuf), allow, sizeof(allow));
+	r->body_limit = router_body_limit(&ld->cfg, r->route);
+	/* A declared length over the limit is refused without reading it. */
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl != NULL && strtoull(cl, NULL, 10) > r->body_limit)
+		r->body_too_large = 1;
+	return r;
+}
+
+static int
+req_append(struct req *r, const char *data, size_t len)
+{
+	if (r->body_too_large)
+		return 0;
+	if (len > r->body_limit - r->body_len) {
+		r->body_too_large = 1;
+		free(r->body);
+		r->body = NULL;
+		r->body_len = r->body_cap = 0;
+		return 0;
+	}
+	if (r->body_len + len + 1 > r->body_cap) {
+		size_t	 cap = r->body_cap ? r->body_cap : 4096;
+		char	*nb;
+
+		while (cap < r->body_len + len + 1)
+			cap *= 2;
+		if (cap > r->body_limit + 1)
+			cap = r->body_limit + 1;
+		if ((nb = realloc(r->body, cap)) == NULL)
+			return -1;
+		r->body = nb;
+		r->body_cap = cap;
+	}
+	memcpy(r->body + r->body_len, data, len);
+	r->body_len += len;
+	r->body[r->body_len] = '\0';
+	return 0;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct labeld	*ld = cls;
+	struct req	*r = *con_cls;
+
+	(void)version;
+	if (r == NULL) {
+		/*
+		 * Return on the first call without queueing: a response
+		 * queued here makes libmicrohttpd close the connection,
+		 * which costs keep-alive for every client.
+		 */
+		if ((r = req_new(ld, conn, url, method)) == NULL)
+			return MHD_NO;
+		atomic_fetch_add(&http_inflight, 1);
+		*con_cls = r;
+		/*
+		 * Except for a declared length over the limit: refused before
+		 * a byte of it is read (and before "100 Continue").
+		 */
+		if (r->body_too_large) {
+			router_dispatch(r);
+			return r->queued ? MHD_YES : MHD_NO;
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (r->queued) {
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
+		if (r->body_too_large) {
+			/* Chunked past the limit: drain a while, then hang up. */
+			r->body_drained += *upload_data_size;
+			*upload_data_size = 0;
+			return r->body_drained > r->body_limit ? MHD_NO : MHD_YES;
+		}
+		if (req_append(r, upload_data, *upload_data_size) == -1)
+			return MHD_NO;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (r->queued)
+		return MHD_YES;
+	router_dispatch(r);
+	return r->queued ? MHD_YES : MHD_NO;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct req	*r = *con_cls;
+	struct timespec	 end;
+	uint64_t	 us;
+
+	(void)cls;
+	(void)conn;
+	if (r == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	us = (uint64_t)(end.tv_sec - r->start.tv_sec) * 1000000 +
+	    (uint64_t)((end.tv_nsec - r->start.tv_nsec) / 1000);
+	log_info("%s %s %u %zu %lluus%s", r->method, r->path, r->status,
+	    r->resp_bytes, (unsigned long long)us,
+	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	metrics_observe(r->route ? r->route->pattern : "unmatched", r->status,
+	    us);
+	store_release(r->db);
+	json_decref(r->json);
+	reply_free_headers(r);
+	free(r->body);
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&http_inflight, 1);
+}
+
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	log_vmsg(LOG_WARN, fmt, ap);
+}
+
+/*
+ * Binds cfg.listen_host:listen_port and starts the server threads.  When
+ * the port was 0, the kernel's choice is written back into the config
+ * (and the derived public URL and DID follow it).
+ */
+int
+http_start(struct labeld *ld, char *err, size_t errlen)
+{
+	struct addrinfo		 hints, *ai = NULL;
+	struct sockaddr_storage	 ss;
+	char			 port[8];
+	const union MHD_DaemonInfo *info;
+	int			 gai;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
+	snprintf(port, sizeof(port), "%u", ld->cfg.listen_port);
+	if ((gai = getaddrinfo(ld->cfg.listen_host, port, &hints, &ai)) != 0) {
+		snprintf(err, errlen, "listen %s: %s", ld->cfg.listen_host,
+		    gai_strerror(gai));
+		return -1;
+	}
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+
+	ld->mhd = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
+	    MHD_USE_ITC | MHD_USE_ERROR_LOG |
+	    (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+	    0, NULL, NULL, on_request, ld,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, ld->cfg.threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LABELD_CONN_TIMEOUT,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)LABELD_CONN_LIMIT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LABELD_CONN_MEMORY,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, ld,
+	    MHD_OPTION_END);
+	if (ld->mhd == NULL) {
+		snprintf(err, errlen, "cannot listen on %s:%u: %s",
+		    ld->cfg.listen_host, ld->cfg.listen_port,
+		    errno ? strerror(errno) : "libmicrohttpd failed");
+		return -1;
+	}
+	if (ld->cfg.listen_port == 0 && (info = MHD_get_daemon_info(ld->mhd,
+	    MHD_DAEMON_INFO_BIND_PORT)) != NULL) {
+		ld->cfg.listen_port = info->port;
+		if (config_finish(&ld->cfg, err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Graceful stop: no new connections, in-flight requests get up to
+ * LABELD_SHUTDOWN_GRACE seconds to finish, then the threads are joined.
+ */
+void
+http_stop(struct labeld *ld)
+{
+	MHD_socket	 fd;
+
+	if (ld->mhd == NULL)
+		return;
+	fd = MHD_quiesce_daemon(ld->mhd);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	for (int i = 0; i < LABELD_SHUTDOWN_GRACE * 10 && http_active() > 0;
+	    i++)
+		usleep(100000);
+	if (http_active() > 0)
+		log_warn("stopping with %lu requests still in flight",
+		    http_active());
+	MHD_stop_daemon(ld->mhd);
+	ld->mhd = NULL;
+}

@@ -1,0 +1,294 @@
+/*
+ * labelctl: offline administration of a labeld data dir.  It works on the
+ * SQLite file directly (safe beside a running labeld: WAL mode, busy
+ * timeout), so an operator can recover access or take a backup without
+ * the HTTP API.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "labeld.h"
+#include "crypto.h"
+
+static const char usage_text[] =
+"usage: labelctl [--config FILE] [--data-dir DIR] command [args]\n"
+"commands:\n"
+"  init\n"
+"  token create --org ID --role ROLE [--label TEXT]\n"
+"  token list [--org ID]\n"
+"  token revoke ID\n"
+"  check\n"
+"  backup FILE\n";
+
+static struct config	 cfg;
+
+static void
+usage(int status)
+{
+	fputs(usage_text, status ? stderr : stdout);
+	exit(status);
+}
+
+static struct store *
+open_store(int migrate)
+{
+	char		 dbpath[PATH_MAX], migdir[PATH_MAX], err[512];
+	struct stat	 st;
+	struct store	*s;
+
+	if (path_join(dbpath, sizeof(dbpath), cfg.data_dir, LABELD_DB_FILE) ||
+	    path_join(migdir, sizeof(migdir), cfg.share_dir, "migrations")) {
+		fprintf(stderr, "labelctl: data dir path too long\n");
+		exit(1);
+	}
+	if (stat(dbpath, &st) == -1) {
+		fprintf(stderr, "labelctl: %s: no database (run labelctl init "
+		    "or start labeld first)\n", dbpath);
+		exit(1);
+	}
+	if ((s = store_open(dbpath, migrate ? migdir : NULL, 1, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "labelctl: %s\n", err);
+		exit(1);
+	}
+	return s;
+}
+
+static int
+cmd_init(int argc, char **argv)
+{
+	struct store	*s;
+	char		 err[512];
+
+	(void)argv;
+	if (argc != 1)
+		usage(2);
+	if (bootstrap_data_dir(&cfg, &s, err, sizeof(err)) == -1) {
+		fprintf(stderr, "labelctl: %s\n", err);
+		return 1;
+	}
+	store_close(s);
+	printf("data dir %s ready\n", cfg.data_dir);
+	return 0;
+}
+
+static int
+print_token(const struct token *t, void *arg)
+{
+	(void)arg;
+	printf("%s\t%s\t%s\t%s\t%s\t%s\n", t->id, t->org_id, t->role,
+	    t->created_at, t->revoked_at[0] ? t->revoked_at : "active",
+	    t->label);
+	return 0;
+}
+
+static int
+cmd_token(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "org", required_argument, NULL, 'o' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "label", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*org = NULL, *role = NULL, *label = "labelctl";
+	const char	*sub;
+	struct store	*s;
+	struct db	*db;
+	struct org	 o;
+	struct token	 t;
+	char		 secret[LC_TOKEN_BUFLEN], err[512];
+	int		 ch, rc = 1;
+
+	if (argc < 2)
+		usage(2);
+	sub = argv[1];
+	optind = 2;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'o')
+			org = optarg;
+		else if (ch == 'r')
+			role = optarg;
+		else if (ch == 'l')
+			label = optarg;
+		else
+			usage(2);
+	}
+	if (auth_load_key(cfg.data_dir, err, sizeof(err)) == -1) {
+		fprintf(stderr, "labelctl: %s\n", err);
+		return 1;
+	}
+	s = open_store(1);
+	db = store_acquire(s);
+	if (strcmp(sub, "create") == 0 && optind == argc) {
+		if (role == NULL || router_role_bit(role) == 0) {
+			fprintf(stderr, "labelctl: token create needs --role "
+			    "admin|regulator|vendor|lab\n");
+			goto done;
+		}
+		rc = org ? store_org_get(db, org, &o) :
+		    store_first_authority(db, &o);
+		if (rc != STORE_OK) {
+			fprintf(stderr, "labelctl: no organisation %s\n",
+			    org ? org : "of kind authority");
+			rc = 1;
+			goto done;
+		}
+		rc = 1;
+		if (!auth_role_fits_kind(role, o.kind)) {
+			fprintf(stderr, "labelctl: an organisation of kind %s "
+			    "cannot hold role %s\n", o.kind, role);
+			goto done;
+		}
+		if (auth_issue_token(db, o.id, role, label, &t, secret,
+		    sizeof(secret)) != STORE_OK) {
+			fprintf(stderr, "labelctl: cannot store the token\n");
+			goto done;
+		}
+		printf("id %s\ntoken %s\n", t.id, secret);
+		sodium_memzero(secret, sizeof(secret));
+		rc = 0;
+	} else if (strcmp(sub, "list") == 0 && optind == argc) {
+		rc = store_token_list(db, org, print_token, NULL) == STORE_OK ?
+		    0 : 1;
+	} else if (strcmp(sub, "revoke") == 0 && optind == argc - 1) {
+		switch (store_token_revoke(db, argv[optind])) {
+		case STORE_OK:
+			printf("revoked %s\n", argv[optind]);
+			rc = 0;
+			break;
+		case STORE_NOTFOUND:
+			fprintf(stderr, "labelctl: no live token %s\n",
+			    argv[optind]);
+			break;
+		default:
+			fprintf(stderr, "labelctl: database error\n");
+		}
+	} else
+		usage(2);
+done:
+	store_release(db);
+	store_close(s);
+	return rc;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct store	*s;
+	struct db	*db;
+	char		 out[4096];
+	int		 rc;
+
+	(void)argv;
+	if (argc != 1)
+		usage(2);
+	s = open_store(0);
+	db = store_acquire(s);
+	rc = store_integrity_check(db, out, sizeof(out));
+	printf("%s\n", out[0] ? out : "integrity check failed to run");
+	store_release(db);
+	store_close(s);
+	return rc == 0 ? 0 : 1;
+}
+
+static int
+cmd_backup(int argc, char **argv)
+{
+	struct store	*s;
+	struct db	*db;
+	char		 err[512];
+	int		 rc;
+
+	if (argc != 2)
+		usage(2);
+	s = open_store(0);
+	db = store_acquire(s);
+	rc = store_backup(db, argv[1], err, sizeof(err));
+	if (rc == -1)
+		fprintf(stderr, "labelctl: %s\n", err);
+	else
+		printf("backup written to %s\n", argv[1]);
+	store_release(db);
+	store_close(s);
+	return rc == 0 ? 0 : 1;
+}
+
+static const struct {
+	const char	*name;
+	int		(*fn)(int, char **);
+} commands[] = {
+	{ "init", cmd_init },
+	{ "token", cmd_token },
+	{ "check", cmd_check },
+	{ "backup", cmd_backup },
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*config_path = LABELD_SYSCONFDIR "/labeld.conf";
+	const char	*data_dir = NULL;
+	char		 err[512];
+	int		 ch, explicit_config = 0;
+
+	config_defaults(&cfg);
+	log_init("labelctl", LOG_WARN);
+	/* Stop at the command: its own options follow it. */
+	while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config_path = optarg;
+			explicit_config = 1;
+			break;
+		case 'd':
+			data_dir = optarg;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		case 'V':
+			printf("labelctl %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage(2);
+	if (config_load_file(&cfg, config_path, !explicit_config, err,
+	    sizeof(err)) == -1 || (data_dir != NULL && config_set(&cfg,
+	    "data_dir", data_dir, err, sizeof(err)) == -1) ||
+	    config_finish(&cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "labelctl: %s\n", err);
+		return 2;
+	}
+	if (lc_init() == -1) {
+		fprintf(stderr, "labelctl: libsodium failed to initialise\n");
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[0], commands[i].name) == 0) {
+			optind = 1;
+			return commands[i].fn(argc, argv);
+		}
+	fprintf(stderr, "labelctl: unknown command %s\n", argv[0]);
+	usage(2);
+	return 2;
+}

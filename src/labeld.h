@@ -1,0 +1,295 @@
+/*
+ * labeld.h: the daemon's internal interfaces, one section per file.
+ * Self-contained modules (jcs, crypto, dataint, bitstring, scheme, assess)
+ * have their own headers so that tests and labelverify can build them alone.
+ */
+#ifndef LABELD_H
+#define LABELD_H
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+/* Limits; labeld(8) and labeld.conf(5) state these defaults. */
+#define LABELD_MAX_BODY_DEFAULT		(1024 * 1024)
+#define LABELD_MAX_UPLOAD_DEFAULT	(32 * 1024 * 1024)
+#define LABELD_MAX_BODY_LIMIT		(64 * 1024 * 1024)
+#define LABELD_MAX_UPLOAD_LIMIT		(1024LL * 1024 * 1024)
+#define LABELD_THREADS_DEFAULT		4
+#define LABELD_THREADS_MAX		64
+#define LABELD_CONN_TIMEOUT		30	/* seconds of idle before close */
+#define LABELD_CONN_LIMIT		1024
+#define LABELD_CONN_MEMORY		(64 * 1024)
+#define LABELD_SHUTDOWN_GRACE		30	/* seconds for in-flight requests */
+#define LABELD_MAX_URL			2048
+#define LABELD_MAX_PARAMS		4
+#define LABELD_MAX_NAME			200	/* names, models, titles */
+#define LABELD_MAX_TEXT			4000	/* reasons, justifications, notes */
+#define LABELD_PAGE_DEFAULT		50
+#define LABELD_PAGE_MAX			500
+
+#define LABELD_DB_FILE			"labeld.db"
+#define LABELD_TOKEN_KEY_FILE		"token.key"
+#define LABELD_ADMIN_TOKEN_FILE		"admin.token"
+
+/* log.c */
+enum log_level { LOG_ERROR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG };
+void	 log_init(const char *progname, int level);
+void	 log_set_level(int level);
+int	 log_level_parse(const char *s, int *level);
+void	 log_msg(int level, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 log_vmsg(int level, const char *fmt, va_list ap);
+#define log_error(...)	log_msg(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)
+
+/* config.c */
+struct config {
+	char		 data_dir[PATH_MAX];
+	char		 share_dir[PATH_MAX];	/* migrations/, schemas/ */
+	char		 listen_host[256];
+	uint16_t	 listen_port;
+	char		 public_url[512];
+	char		 issuer_did[512];
+	char		 issuer_name[LABELD_MAX_NAME + 1];
+	char		 country[3];
+	unsigned	 threads;
+	size_t		 max_body;
+	size_t		 max_upload;
+	int		 log_level;
+	int		 public_url_set;	/* else derived from listen */
+	int		 issuer_did_set;	/* else derived from public_url */
+};
+void	 config_defaults(struct config *);
+int	 config_set(struct config *, const char *key, const char *value,
+	    char *err, size_t errlen);
+int	 config_load_file(struct config *, const char *path, int missing_ok,
+	    char *err, size_t errlen);
+int	 config_finish(struct config *, char *err, size_t errlen);
+int	 config_parse_size(const char *s, size_t min, size_t max, size_t *out);
+int	 config_parse_listen(const char *s, char *host, size_t hostlen,
+	    uint16_t *port);
+void	 config_find_share_dir(struct config *);
+int	 path_join(char *out, size_t outlen, const char *dir,
+	    const char *name);
+
+/* store.c: connections, pragmas, migrations, transactions */
+struct store;
+struct db {
+	sqlite3		*conn;
+	struct stmt_cache *cache;
+	struct store	*store;
+};
+struct store	*store_open(const char *path, const char *migrations_dir,
+		    unsigned nconn, char *err, size_t errlen);
+void		 store_close(struct store *);
+struct db	*store_acquire(struct store *);
+void		 store_release(struct db *);
+int		 store_migrate(sqlite3 *, const char *dir, char *err,
+		    size_t errlen);
+int		 store_schema_version(sqlite3 *, int *version);
+sqlite3_stmt	*db_prepare(struct db *, const char *sql);
+int		 db_step_done(struct db *, sqlite3_stmt *);
+int		 db_begin(struct db *);
+int		 db_commit(struct db *);
+void		 db_rollback(struct db *);
+void		 db_error(struct db *, const char *where);
+unsigned long	 store_errors(void);
+int		 store_integrity_check(struct db *, char *out, size_t outlen);
+int		 store_backup(struct db *, const char *dest, char *err,
+		    size_t errlen);
+void		 store_now(char out[32]);
+void		 store_new_id(const char *prefix, char *out, size_t outlen);
+int		 store_ping(struct db *);
+
+/* store_orgs.c: organisations and tokens */
+struct org {
+	char		 id[40];
+	char		 name[LABELD_MAX_NAME + 1];
+	char		 kind[16];
+	char		 country[3];
+	char		 created_at[32];
+	int64_t		 seq;
+};
+struct token {
+	char		 id[40];
+	char		 org_id[40];
+	char		 role[16];
+	char		 label[LABELD_MAX_NAME + 1];
+	char		 created_at[32];
+	char		 revoked_at[32];
+};
+struct principal {
+	char		 token_id[40];
+	char		 org_id[40];
+	char		 org_kind[16];
+	char		 role[16];
+};
+int	 store_org_insert(struct db *, struct org *);
+int	 store_org_get(struct db *, const char *id, struct org *);
+int	 store_org_list(struct db *, const char *kind, int64_t after, int limit,
+	    int (*cb)(const struct org *, void *), void *arg);
+int	 store_token_insert(struct db *, const struct token *,
+	    const uint8_t hash[32]);
+int	 store_token_list(struct db *, const char *org_id,
+	    int (*cb)(const struct token *, void *), void *arg);
+int	 store_token_revoke(struct db *, const char *id);
+int	 store_token_get(struct db *, const char *id, struct token *);
+int	 store_principal_by_hash(struct db *, const uint8_t hash[32],
+	    struct principal *);
+int	 store_first_authority(struct db *, struct org *);
+
+/* Return values of store lookups that may find nothing. */
+#define STORE_OK	 0
+#define STORE_ERR	-1
+#define STORE_NOTFOUND	-2
+#define STORE_CONFLICT	-3
+
+/* auth.c: bearer tokens */
+int	 auth_load_key(const char *data_dir, char *err, size_t errlen);
+void	 auth_hash(const char *token, uint8_t out[32]);
+int	 auth_resolve(struct db *, const char *authorization,
+	    struct principal *);
+int	 auth_role_fits_kind(const char *role, const char *kind);
+int	 auth_issue_token(struct db *, const char *org_id, const char *role,
+	    const char *label, struct token *, char *secret, size_t secretlen);
+
+/* bootstrap.c: what a first start on an empty data dir does */
+int	 bootstrap_data_dir(const struct config *, struct store **,
+	    char *err, size_t errlen);
+
+/* http.c: the request context seen by handlers */
+struct route;
+struct req {
+	struct labeld		*ld;
+	struct MHD_Connection	*conn;
+	const char		*method;
+	char			 path[LABELD_MAX_URL];
+	const struct route	*route;
+	const char		*params[LABELD_MAX_PARAMS];
+	char			 pathbuf[LABELD_MAX_URL];
+	struct principal	 who;
+	int			 authed;
+	struct db		*db;
+
+	/* request body */
+	char			*body;
+	size_t			 body_len;
+	size_t			 body_cap;
+	size_t			 body_limit;
+	int			 body_too_large;
+	size_t			 body_drained;
+	json_t			*json;
+
+	/* response */
+	unsigned		 status;
+	size_t			 resp_bytes;
+	struct hdr		*hdrs;
+	int			 queued;
+	struct timespec		 start;
+};
+struct labeld {
+	struct config		 cfg;
+	struct store		*store;
+	struct MHD_Daemon	*mhd;
+};
+int	 http_start(struct labeld *, char *err, size_t errlen);
+void	 http_stop(struct labeld *);
+unsigned long http_active(void);
+const char *req_query(struct req *, const char *key);
+const char *req_header(struct req *, const char *name);
+
+/* router.c */
+enum role_bits {
+	ROLE_PUBLIC	= 0,
+	ROLE_ADMIN	= 1 << 0,
+	ROLE_REGULATOR	= 1 << 1,
+	ROLE_VENDOR	= 1 << 2,
+	ROLE_LAB	= 1 << 3,
+};
+#define ROLE_ANY_AUTH	(ROLE_ADMIN | ROLE_REGULATOR | ROLE_VENDOR | ROLE_LAB)
+enum route_flags {
+	ROUTE_JSON	= 1 << 0,	/* body must be a JSON object */
+	ROUTE_UPLOAD	= 1 << 1,	/* raw body up to max_upload */
+};
+struct route {
+	const char	*method;
+	const char	*pattern;	/* "/v1/products/{id}" */
+	unsigned	 roles;		/* ROLE_* bits; ROLE_PUBLIC for none */
+	unsigned	 flags;
+	int		(*handler)(struct req *);
+};
+const struct route *router_match(const char *method, const char *path,
+	    const char **params, char *pathbuf, size_t pathlen,
+	    char *allow, size_t allowlen);
+unsigned router_role_bit(const char *role);
+void	 router_dispatch(struct req *);
+void	 router_walk(void (*cb)(const struct route *, void *), void *arg);
+size_t	 router_body_limit(const struct config *, const struct route *);
+
+/* reply.c: the only place that builds responses */
+int	 reply_json(struct req *, unsigned status, json_t *body);
+int	 reply_raw(struct req *, unsigned status, const char *ctype,
+	    const void *buf, size_t len);
+int	 reply_problem(struct req *, unsigned status, const char *type,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int	 reply_invalid(struct req *, json_t *errors);
+int	 reply_header(struct req *, const char *name, const char *value);
+int	 reply_oom(struct req *);
+int	 reply_db_error(struct req *);
+void	 reply_free_headers(struct req *);
+
+/* valid.c: request field validation that collects every fault */
+struct valid {
+	json_t		*errors;	/* [{field, detail}] */
+	char		 prefix[128];	/* "items[3]." inside arrays */
+};
+void	 valid_init(struct valid *);
+void	 valid_fail(struct valid *, const char *field, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+const char *valid_string(struct valid *, const json_t *obj, const char *field,
+	    int required, size_t maxlen);
+int	 valid_int(struct valid *, const json_t *obj, const char *field,
+	    int required, json_int_t min, json_int_t max, json_int_t *out);
+const char *valid_enum(struct valid *, const json_t *obj, const char *field,
+	    int required, const char *const *allowed);
+const char *valid_date(struct valid *, const json_t *obj, const char *field,
+	    int required);
+int	 valid_is_date(const char *s);
+int	 valid_is_sha256(const char *s);
+int	 valid_check(struct req *, struct valid *);
+
+/* metrics.c */
+void	 metrics_observe(const char *route, unsigned status, uint64_t usec);
+char	*metrics_render(size_t *len);
+
+/* page.c: cursor pagination helpers shared by listings */
+struct page {
+	json_t		*items;
+	int		 limit;
+	int		 n;
+	int64_t		 last;	/* seq of the last item kept */
+	int		 more;	/* a row beyond the page exists */
+};
+int	 page_parse(struct req *, int64_t *after, int *limit);
+void	 page_init(struct page *, int limit);
+int	 page_add(struct page *, json_t *item, int64_t seq);
+int	 page_reply(struct req *, struct page *);
+void	 page_free(struct page *);
+
+/* route tables, one per api_*.c */
+extern const struct route api_ops_routes[];
+extern const struct route api_orgs_routes[];
+
+#endif /* LABELD_H */

@@ -1,0 +1,136 @@
+/*
+ * metrics.c: Prometheus text exposition of request counts by route and
+ * status, a latency histogram, in-flight requests and database errors.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "labeld.h"
+
+#define METRICS_MAX_SERIES	512
+
+static const double bucket_le[] = {
+	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+	2.5, 5, 10
+};
+#define NBUCKETS (sizeof(bucket_le) / sizeof(bucket_le[0]))
+
+static pthread_mutex_t	 metrics_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	const char	*route;		/* a route pattern: static storage */
+	unsigned	 status;
+	unsigned long	 count;
+} series[METRICS_MAX_SERIES];
+static size_t		 nseries;
+static unsigned long	 buckets[NBUCKETS];
+static unsigned long	 total_count;
+static double		 total_seconds;
+
+void
+metrics_observe(const char *route, unsigned status, uint64_t usec)
+{
+	double	 s = (double)usec / 1e6;
+	size_t	 i;
+
+	pthread_mutex_lock(&metrics_lock);
+	for (i = 0; i < nseries; i++)
+		if (series[i].route == route && series[i].status == status)
+			break;
+	if (i == nseries && nseries < METRICS_MAX_SERIES) {
+		series[i].route = route;
+		series[i].status = status;
+		nseries++;
+	}
+	if (i < nseries)
+		series[i].count++;
+	for (size_t b = 0; b < NBUCKETS; b++)
+		if (s <= bucket_le[b])
+			buckets[b]++;
+	total_count++;
+	total_seconds += s;
+	pthread_mutex_unlock(&metrics_lock);
+}
+
+struct buf {
+	char	*p;
+	size_t	 len, cap;
+	int	 failed;
+};
+
+static void
+put(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	if (b->failed)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->failed = 1;
+			return;
+		}
+		if ((size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		{
+			size_t	 cap = b->cap * 2 + (size_t)n;
+			char	*np = realloc(b->p, cap);
+			if (np == NULL) {
+				b->failed = 1;
+				return;
+			}
+			b->p = np;
+			b->cap = cap;
+		}
+	}
+}
+
+/* The exposition text, malloc'd; NULL on allocation failure. */
+char *
+metrics_render(size_t *len)
+{
+	struct buf	 b = { NULL, 0, 4096, 0 };
+
+	if ((b.p = malloc(b.cap)) == NULL)
+		return NULL;
+	b.p[0] = '\0';
+	pthread_mutex_lock(&metrics_lock);
+	put(&b, "# HELP labeld_http_requests_total Requests answered, by route "
+	    "pattern and status.\n# TYPE labeld_http_requests_total counter\n");
+	for (size_t i = 0; i < nseries; i++)
+		put(&b, "labeld_http_requests_total{route=\"%s\",status=\"%u\"} "
+		    "%lu\n", series[i].route, series[i].status,
+		    series[i].count);
+	put(&b, "# HELP labeld_http_request_duration_seconds Time from first "
+	    "byte to response completion.\n"
+	    "# TYPE labeld_http_request_duration_seconds histogram\n");
+	for (size_t i = 0; i < NBUCKETS; i++)
+		put(&b, "labeld_http_request_duration_seconds_bucket{le=\"%g\"} "
+		    "%lu\n", bucket_le[i], buckets[i]);
+	put(&b, "labeld_http_request_duration_seconds_bucket{le=\"+Inf\"} %lu\n"
+	    "labeld_http_request_duration_seconds_sum %.6f\n"
+	    "labeld_http_request_duration_seconds_count %lu\n",
+	    total_count, total_seconds, total_count);
+	pthread_mutex_unlock(&metrics_lock);
+	put(&b, "# HELP labeld_http_requests_in_flight Requests being "
+	    "answered.\n# TYPE labeld_http_requests_in_flight gauge\n"
+	    "labeld_http_requests_in_flight %lu\n", http_active());
+	put(&b, "# HELP labeld_db_errors_total SQLite errors seen.\n"
+	    "# TYPE labeld_db_errors_total counter\nlabeld_db_errors_total %lu\n",
+	    store_errors());
+	if (b.failed) {
+		free(b.p);
+		return NULL;
+	}
+	*len = b.len;
+	return b.p;
+}

@@ -1,0 +1,243 @@
+/*
+ * router.c: walks the route tables of the api_*.c files.  A route is
+ * method + pattern + the roles allowed + body kind + handler; the router
+ * alone answers 404, 405, 413, 401, 403, 415 and 400 so that no handler
+ * runs without its preconditions.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <microhttpd.h>
+
+#include "labeld.h"
+
+static const struct route *const route_tables[] = {
+	api_ops_routes,
+	api_orgs_routes,
+};
+
+#define ROUTER_MAX_SEGMENTS 16
+
+/*
+ * Matches path against pattern segment by segment; "{x}" takes one
+ * non-empty segment.  Params point into buf, a copy of path split at '/'.
+ */
+static int
+match_pattern(const char *pattern, const char *path, const char **params,
+    char *buf, size_t buflen)
+{
+	char		*segs[ROUTER_MAX_SEGMENTS], *s;
+	const char	*p, *e;
+	int		 nseg = 0, np = 0, i;
+
+	if (path[0] != '/' || pattern[0] != '/' ||
+	    snprintf(buf, buflen, "%s", path + 1) >= (int)buflen)
+		return 0;
+	for (s = buf;;) {
+		if (nseg == ROUTER_MAX_SEGMENTS)
+			return 0;
+		segs[nseg++] = s;
+		if ((s = strchr(s, '/')) == NULL)
+			break;
+		*s++ = '\0';
+	}
+	for (i = 0, p = pattern + 1; *p != '\0' || i == 0; i++) {
+		size_t len;
+
+		if ((e = strchr(p, '/')) == NULL)
+			e = p + strlen(p);
+		len = (size_t)(e - p);
+		if (i >= nseg)
+			return 0;
+		if (*p == '{') {
+			if (segs[i][0] == '\0' || np == LABELD_MAX_PARAMS)
+				return 0;
+			params[np++] = segs[i];
+		} else if (strlen(segs[i]) != len ||
+		    memcmp(segs[i], p, len) != 0)
+			return 0;
+		p = *e == '/' ? e + 1 : e;
+		if (*e == '\0') {
+			i++;
+			break;
+		}
+	}
+	return i == nseg;
+}
+
+/*
+ * Finds the route for method and path.  When the path exists under other
+ * methods only, returns NULL and lists them in allow (for 405); when it
+ * does not exist at all, allow is "".
+ */
+const struct route *
+router_match(const char *method, const char *path, const char **params,
+    char *pathbuf, size_t pathlen, char *allow, size_t allowlen)
+{
+	const char	*tmp[LABELD_MAX_PARAMS];
+	size_t		 o = 0;
+
+	allow[0] = '\0';
+	for (size_t t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]);
+	    t++)
+		for (const struct route *rt = route_tables[t]; rt->method; rt++) {
+			if (!match_pattern(rt->pattern, path, tmp, pathbuf,
+			    pathlen))
+				continue;
+			if (strcmp(rt->method, method) == 0) {
+				memcpy(params, tmp, sizeof(tmp));
+				return rt;
+			}
+			if (strstr(allow, rt->method) == NULL) {
+				int n = snprintf(allow + o, allowlen - o,
+				    "%s%s", o ? ", " : "", rt->method);
+				if (n > 0 && (size_t)n < allowlen - o)
+					o += (size_t)n;
+			}
+		}
+	return NULL;
+}
+
+void
+router_walk(void (*cb)(const struct route *, void *), void *arg)
+{
+	for (size_t t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]);
+	    t++)
+		for (const struct route *rt = route_tables[t]; rt->method; rt++)
+			cb(rt, arg);
+}
+
+unsigned
+router_role_bit(const char *role)
+{
+	if (strcmp(role, "admin") == 0)
+		return ROLE_ADMIN;
+	if (strcmp(role, "regulator") == 0)
+		return ROLE_REGULATOR;
+	if (strcmp(role, "vendor") == 0)
+		return ROLE_VENDOR;
+	if (strcmp(role, "lab") == 0)
+		return ROLE_LAB;
+	return 0;
+}
+
+size_t
+router_body_limit(const struct config *cfg, const struct route *rt)
+{
+	if (rt != NULL && (rt->flags & ROUTE_UPLOAD))
+		return cfg->max_upload;
+	return cfg->max_body;
+}
+
+static int
+is_json_type(const char *ct)
+{
+	size_t		 n;
+	const char	*semi;
+
+	if (ct == NULL)
+		return 0;
+	semi = strchr(ct, ';');
+	n = semi ? (size_t)(semi - ct) : strlen(ct);
+	while (n > 0 && ct[n - 1] == ' ')
+		n--;
+	if (n == 16 && strncasecmp(ct, "application/json", 16) == 0)
+		return 1;
+	/* application/problem+json, application/vc+json, ... */
+	return n > 17 && strncasecmp(ct, "application/", 12) == 0 &&
+	    strncasecmp(ct + n - 5, "+json", 5) == 0;
+}
+
+/* Parses the body as a JSON object into r->json, or answers the fault. */
+static int
+parse_json_body(struct req *r)
+{
+	json_error_t	 je;
+
+	if (!is_json_type(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE)))
+		return reply_problem(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+		    "unsupported-media-type", "this route takes a JSON body: "
+		    "send Content-Type: application/json");
+	if (r->body_len == 0)
+		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "malformed-json",
+		    "the request body is empty; expected a JSON object");
+	r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES,
+	    &je);
+	if (r->json == NULL)
+		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "malformed-json",
+		    "malformed JSON at line %d, column %d: %s", je.line,
+		    je.column, je.text);
+	if (!json_is_object(r->json))
+		return reply_problem(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
+		    "validation", "the request body must be a JSON object");
+	return 0;
+}
+
+/*
+ * Runs the request to its answer.  Every path queues a response; a
+ * handler that returns without one is a bug and gets a 500.
+ */
+void
+router_dispatch(struct req *r)
+{
+	char		 allow[128];
+	const char	*tmp[LABELD_MAX_PARAMS];
+	int		 rc;
+
+	if (r->route == NULL) {
+		(void)router_match(r->method, r->path, tmp, r->pathbuf,
+		    sizeof(r->pathbuf), allow, sizeof(allow));
+		if (allow[0] != '\0') {
+			reply_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+			reply_problem(r, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method-not-allowed", "%s is not allowed on %s; "
+			    "allowed: %s", r->method, r->path, allow);
+		} else
+			reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+			    "no route for %s %s", r->method, r->path);
+		return;
+	}
+	if (r->body_too_large) {
+		reply_problem(r, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",
+		    "the request body exceeds the limit of %zu bytes",
+		    r->body_limit);
+		return;
+	}
+	r->db = store_acquire(r->ld->store);
+	if (r->route->roles != ROLE_PUBLIC) {
+		rc = auth_resolve(r->db, req_header(r,
+		    MHD_HTTP_HEADER_AUTHORIZATION), &r->who);
+		if (rc == STORE_ERR) {
+			reply_db_error(r);
+			return;
+		}
+		if (rc != STORE_OK) {
+			reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+			    "Bearer realm=\"labeld\"");
+			reply_problem(r, MHD_HTTP_UNAUTHORIZED,
+			    "unauthorized", "a valid bearer token is required "
+			    "(Authorization: Bearer ...); the token given is "
+			    "missing, unknown or revoked");
+			return;
+		}
+		r->authed = 1;
+		if ((router_role_bit(r->who.role) & r->route->roles) == 0) {
+			reply_problem(r, MHD_HTTP_FORBIDDEN, "forbidden",
+			    "role %s may not %s %s", r->who.role, r->method,
+			    r->route->pattern);
+			return;
+		}
+	}
+	if ((r->route->flags & ROUTE_JSON) && parse_json_body(r) == -1)
+		return;
+	(void)r->route->handler(r);
+	if (!r->queued)
+		reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+		    "the server failed to answer this request");
+	store_release(r->db);
+	r->db = NULL;
+}

@@ -1,0 +1,575 @@
+/*
+ * store.c: the SQLite database: a small pool of connections (one per
+ * server thread, so a request never waits for another's connection),
+ * pragmas, per-connection statement caches, migrations and transactions.
+ * Every query in labeld goes through db_prepare(): prepared statements with
+ * bound parameters only.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "labeld.h"
+#include "crypto.h"
+
+#define STORE_BUSY_MS		10000
+#define STORE_CACHE_SIZE	256
+#define STORE_MAX_MIGRATIONS	1000
+#define STORE_MAX_MIGRATION_SIZE (1024 * 1024)
+
+struct stmt_cache {
+	size_t		 n;
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*stmt;
+	}		 e[STORE_CACHE_SIZE];
+};
+
+struct store {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	unsigned	 nconn;
+	struct db	*conns;
+	int		*busy;
+};
+
+static atomic_ulong store_error_count;
+
+unsigned long
+store_errors(void)
+{
+	return atomic_load(&store_error_count);
+}
+
+void
+db_error(struct db *db, const char *where)
+{
+	atomic_fetch_add(&store_error_count, 1);
+	log_error("%s: sqlite: %s", where, sqlite3_errmsg(db->conn));
+}
+
+static int
+db_open_conn(const char *path, sqlite3 **out, char *err, size_t errlen)
+{
+	sqlite3		*c = NULL;
+	char		*msg = NULL;
+	/* WAL so readers never block the writer; FULL so a 2xx is on disk. */
+	const char	*pragmas =
+	    "PRAGMA journal_mode=WAL;"
+	    "PRAGMA synchronous=FULL;"
+	    "PRAGMA foreign_keys=ON;"
+	    "PRAGMA trusted_schema=OFF;";
+
+	if (sqlite3_open_v2(path, &c, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+		    c ? sqlite3_errmsg(c) : "out of memory");
+		sqlite3_close(c);
+		return -1;
+	}
+	sqlite3_busy_timeout(c, STORE_BUSY_MS);
+	sqlite3_extended_result_codes(c, 1);
+	if (sqlite3_exec(c, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, msg ? msg : "pragma");
+		sqlite3_free(msg);
+		sqlite3_close(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+static void
+db_close_conn(struct db *db)
+{
+	if (db->cache != NULL) {
+		for (size_t i = 0; i < db->cache->n; i++)
+			sqlite3_finalize(db->cache->e[i].stmt);
+		free(db->cache);
+		db->cache = NULL;
+	}
+	if (db->conn != NULL && sqlite3_close(db->conn) != SQLITE_OK)
+		log_error("sqlite close: %s", sqlite3_errmsg(db->conn));
+	db->conn = NULL;
+}
+
+/*
+ * Opens the database at path, applies the migrations found in
+ * migrations_dir (refusing a schema newer than those), then opens nconn
+ * connections for the pool.  Returns NULL with a message on failure.
+ */
+struct store *
+store_open(const char *path, const char *migrations_dir, unsigned nconn,
+    char *err, size_t errlen)
+{
+	struct store	*s;
+
+	assert(nconn > 0);
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->conns = calloc(nconn, sizeof(*s->conns))) == NULL ||
+	    (s->busy = calloc(nconn, sizeof(*s->busy))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	for (unsigned i = 0; i < nconn; i++) {
+		if (db_open_conn(path, &s->conns[i].conn, err, errlen) == -1)
+			goto fail;
+		s->conns[i].store = s;
+		s->nconn = i + 1;
+		if (i == 0 && migrations_dir != NULL &&
+		    store_migrate(s->conns[0].conn, migrations_dir, err,
+		    errlen) == -1)
+			goto fail;
+	}
+	return s;
+fail:
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (unsigned i = 0; i < s->nconn; i++)
+		db_close_conn(&s->conns[i]);
+	if (s->conns != NULL) {
+		pthread_mutex_destroy(&s->lock);
+		pthread_cond_destroy(&s->cond);
+	}
+	free(s->conns);
+	free(s->busy);
+	free(s);
+}
+
+/* Takes a free connection, waiting when all are in use. */
+struct db *
+store_acquire(struct store *s)
+{
+	struct db *db = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	while (db == NULL) {
+		for (unsigned i = 0; i < s->nconn; i++)
+			if (!s->busy[i]) {
+				s->busy[i] = 1;
+				db = &s->conns[i];
+				break;
+			}
+		if (db == NULL)
+			pthread_cond_wait(&s->cond, &s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return db;
+}
+
+void
+store_release(struct db *db)
+{
+	struct store *s;
+
+	if (db == NULL)
+		return;
+	s = db->store;
+	/* A handler that bailed out mid-transaction must not leak it. */
+	if (!sqlite3_get_autocommit(db->conn))
+		db_rollback(db);
+	pthread_mutex_lock(&s->lock);
+	s->busy[db - s->conns] = 0;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * Returns the cached prepared statement for sql (a string constant: the
+ * pointer is the key), reset and with bindings cleared, or NULL on error.
+ */
+sqlite3_stmt *
+db_prepare(struct db *db, const char *sql)
+{
+	struct stmt_cache	*c;
+	sqlite3_stmt		*st;
+
+	if (db->cache == NULL &&
+	    (db->cache = calloc(1, sizeof(*db->cache))) == NULL)
+		return NULL;
+	c = db->cache;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->e[i].sql == sql) {
+			st = c->e[i].stmt;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	if (c->n == STORE_CACHE_SIZE) {
+		log_error("statement cache full");
+		return NULL;
+	}
+	if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &st, NULL) != SQLITE_OK) {
+		db_error(db, "prepare");
+		return NULL;
+	}
+	c->e[c->n].sql = sql;
+	c->e[c->n].stmt = st;
+	c->n++;
+	return st;
+}
+
+/* Steps a statement expected to finish without rows. */
+int
+db_step_done(struct db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return STORE_CONFLICT;
+	db_error(db, "step");
+	return STORE_ERR;
+}
+
+static int
+db_exec_cached(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+
+	if (st == NULL)
+		return -1;
+	return db_step_done(db, st) == STORE_OK ? 0 : -1;
+}
+
+/* Write transactions take the write lock up front: no upgrade deadlocks. */
+int
+db_begin(struct db *db)
+{
+	return db_exec_cached(db, "BEGIN IMMEDIATE");
+}
+
+int
+db_commit(struct db *db)
+{
+	return db_exec_cached(db, "COMMIT");
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->conn))
+		(void)db_exec_cached(db, "ROLLBACK");
+}
+
+int
+store_ping(struct db *db)
+{
+	sqlite3_stmt	*st = db_prepare(db, "SELECT count(*) FROM "
+	    "schema_migrations");
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		db_error(db, "ping");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- migrations ---- */
+
+static int
+migration_filter(const struct dirent *d)
+{
+	const char	*n = d->d_name;
+	size_t		 len = strlen(n);
+
+	for (int i = 0; i < 4; i++)
+		if (n[i] < '0' || n[i] > '9')
+			return 0;
+	return n[4] == '_' && len > 9 && strcmp(n + len - 4, ".sql") == 0;
+}
+
+static char *
+read_file(const char *path, char *err, size_t errlen)
+{
+	FILE	*f;
+	char	*buf = NULL;
+	long	 len;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) == -1 || (len = ftell(f)) < 0 ||
+	    len > STORE_MAX_MIGRATION_SIZE || fseek(f, 0, SEEK_SET) == -1) {
+		snprintf(err, errlen, "%s: unreadable or too large", path);
+		goto done;
+	}
+	if ((buf = malloc((size_t)len + 1)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		snprintf(err, errlen, "%s: short read", path);
+		free(buf);
+		buf = NULL;
+		goto done;
+	}
+	buf[len] = '\0';
+done:
+	fclose(f);
+	return buf;
+}
+
+int
+store_schema_version(sqlite3 *c, int *version)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*version = 0;
+	if (sqlite3_prepare_v2(c, "SELECT coalesce(max(version), 0) FROM "
+	    "schema_migrations", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int
+apply_migration(sqlite3 *c, int version, const char *name, const char *sql,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = NULL;
+	char		*msg = NULL, now[32];
+
+	if (sqlite3_exec(c, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_exec(c, sql, NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	store_now(now);
+	if (sqlite3_prepare_v2(c, "INSERT INTO schema_migrations(version, name,"
+	    " applied_at) VALUES (?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int(st, 1, version);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_exec(c, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	log_info("applied migration %s", name);
+	return 0;
+fail:
+	snprintf(err, errlen, "migration %s failed: %s", name,
+	    msg ? msg : sqlite3_errmsg(c));
+	sqlite3_free(msg);
+	sqlite3_finalize(st);
+	sqlite3_exec(c, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/*
+ * Applies, in order and each in its own transaction, every NNNN_name.sql in
+ * dir newer than the database's schema version.  Refuses (-1) a database
+ * whose schema is newer than the newest migration known here.
+ */
+int
+store_migrate(sqlite3 *c, const char *dir, char *err, size_t errlen)
+{
+	struct dirent	**list = NULL;
+	int		 n, current, known = 0, rc = -1;
+
+	if (sqlite3_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+	    "applied_at TEXT NOT NULL)", NULL, NULL, NULL) != SQLITE_OK ||
+	    store_schema_version(c, &current) == -1) {
+		snprintf(err, errlen, "cannot read schema version: %s",
+		    sqlite3_errmsg(c));
+		return -1;
+	}
+	if ((n = scandir(dir, &list, migration_filter, alphasort)) < 0) {
+		snprintf(err, errlen, "migrations directory %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (n == 0 || n > STORE_MAX_MIGRATIONS) {
+		snprintf(err, errlen, "migrations directory %s: no "
+		    "NNNN_name.sql files", dir);
+		goto done;
+	}
+	known = atoi(list[n - 1]->d_name);
+	if (current > known) {
+		snprintf(err, errlen, "database schema version %d is newer "
+		    "than this labeld knows (%d): run a newer labeld",
+		    current, known);
+		goto done;
+	}
+	for (int i = 0; i < n; i++) {
+		char	 path[PATH_MAX], *sql;
+		int	 v = atoi(list[i]->d_name), r;
+
+		if (v <= current)
+			continue;
+		if (path_join(path, sizeof(path), dir, list[i]->d_name)) {
+			snprintf(err, errlen, "path too long");
+			goto done;
+		}
+		if ((sql = read_file(path, err, errlen)) == NULL)
+			goto done;
+		r = apply_migration(c, v, list[i]->d_name, sql, err, errlen);
+		free(sql);
+		if (r == -1)
+			goto done;
+		current = v;
+	}
+	rc = 0;
+done:
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	return rc;
+}
+
+/* ---- operations ---- */
+
+/* Runs PRAGMA integrity_check; 0 when the answer is "ok". */
+int
+store_integrity_check(struct db *db, char *out, size_t outlen)
+{
+	sqlite3_stmt	*st = db_prepare(db, "PRAGMA integrity_check");
+	size_t		 o = 0;
+	int		 rc, ok = 0, rows = 0;
+
+	if (st == NULL)
+		return -1;
+	out[0] = '\0';
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+		int n;
+
+		if (line == NULL)
+			continue;
+		rows++;
+		if (strcmp(line, "ok") == 0)
+			ok = 1;
+		n = snprintf(out + o, outlen - o, "%s%s", o ? "\n" : "", line);
+		if (n > 0 && (size_t)n < outlen - o)
+			o += (size_t)n;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_error(db, "integrity_check");
+		return -1;
+	}
+	return (ok && rows == 1) ? 0 : -1;
+}
+
+/*
+ * Copies the live database to dest with the online backup API: a
+ * consistent snapshot even while labeld writes.  Writes dest.tmp, syncs,
+ * then renames, so dest is either absent or complete.
+ */
+int
+store_backup(struct db *db, const char *dest, char *err, size_t errlen)
+{
+	char		 tmp[PATH_MAX];
+	sqlite3		*out = NULL;
+	sqlite3_backup	*b;
+	int		 rc, fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", dest) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", dest);
+		return -1;
+	}
+	unlink(tmp);
+	if (sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", tmp,
+		    out ? sqlite3_errmsg(out) : "out of memory");
+		goto fail;
+	}
+	if ((b = sqlite3_backup_init(out, "main", db->conn, "main")) == NULL) {
+		snprintf(err, errlen, "backup: %s", sqlite3_errmsg(out));
+		goto fail;
+	}
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "backup: %s", sqlite3_errstr(rc));
+		goto fail;
+	}
+	if (sqlite3_close(out) != SQLITE_OK) {
+		snprintf(err, errlen, "backup: close failed");
+		out = NULL;
+		goto fail;
+	}
+	out = NULL;
+	if ((fd = open(tmp, O_RDONLY)) == -1 || fsync(fd) == -1) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		goto fail;
+	}
+	close(fd);
+	if (rename(tmp, dest) == -1) {
+		snprintf(err, errlen, "%s: %s", dest, strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	sqlite3_close(out);
+	unlink(tmp);
+	return -1;
+}
+
+/* RFC 3339 UTC, seconds precision. */
+void
+store_now(char out[32])
+{
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* prefix_ + 16 chars of Crockford-style base32: 80 random bits. */
+void
+store_new_id(const char *prefix, char *out, size_t outlen)
+{
+	static const char	 alpha[] = "0123456789abcdefghjkmnpqrstvwxyz";
+	uint8_t			 r[16];
+	char			 tail[17];
+
+	lc_random(r, sizeof(r));
+	for (int i = 0; i < 16; i++)
+		tail[i] = alpha[r[i] & 31];
+	tail[16] = '\0';
+	snprintf(out, outlen, "%s_%s", prefix, tail);
+}
