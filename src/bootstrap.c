@@ -137,6 +137,25 @@ done:
 	return rc;
 }
 
+/* Publishes the shipped scheme versions not yet in the database. */
+static int
+import_schemes(struct store *s, const struct config *cfg, char *err,
+    size_t errlen)
+{
+	char		 dir[PATH_MAX];
+	struct db	*db;
+	int		 rc;
+
+	if (path_join(dir, sizeof(dir), cfg->share_dir, "schemas/schemes")) {
+		snprintf(err, errlen, "path too long");
+		return -1;
+	}
+	db = store_acquire(s);
+	rc = catalog_import_dir(db, dir, err, errlen);
+	store_release(db);
+	return rc;
+}
+
 /*
  * Makes cfg->data_dir usable and opens its store with cfg->threads
  * connections (one more for the caller's own use is not needed: the pool
@@ -161,7 +180,8 @@ bootstrap_data_dir(const struct config *cfg, struct store **out, char *err,
 	}
 	if ((s = store_open(dbpath, migdir, cfg->threads, err, errlen)) == NULL)
 		return -1;
-	if (ensure_authority(s, cfg, err, errlen) == -1) {
+	if (ensure_authority(s, cfg, err, errlen) == -1 ||
+	    import_schemes(s, cfg, err, errlen) == -1) {
 		store_close(s);
 		return -1;
 	}

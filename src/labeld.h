@@ -155,6 +155,7 @@ int	 store_first_authority(struct db *, struct org *);
 #define STORE_ERR	-1
 #define STORE_NOTFOUND	-2
 #define STORE_CONFLICT	-3
+#define STORE_INVALID	-4	/* the data offered was rejected; see err */
 
 /* auth.c: bearer tokens */
 int	 auth_load_key(const char *data_dir, char *err, size_t errlen);
@@ -288,8 +289,146 @@ int	 page_add(struct page *, json_t *item, int64_t seq);
 int	 page_reply(struct req *, struct page *);
 void	 page_free(struct page *);
 
+/* catalog.c: scheme versions (published ones never change) */
+struct scheme;
+int	 catalog_import_dir(struct db *, const char *dir, char *err,
+	    size_t errlen);
+int	 catalog_publish(struct db *, const json_t *doc, const char *by_org,
+	    char *err, size_t errlen);
+const struct scheme *catalog_get(struct db *, const char *id, int version);
+int	 catalog_current_version(struct db *, const char *id);
+
+/* store_schemes.c */
+struct scheme_row {
+	char		 id[65];
+	int		 version;
+	char		 title[LABELD_MAX_NAME + 1];
+	char		 published_at[32];
+	char		 sha256[65];
+};
+int	 store_scheme_insert(struct db *, const char *id, int version,
+	    const char *title, const char *doc, const char *sha256,
+	    const char *by_org);
+int	 store_scheme_doc(struct db *, const char *id, int version,
+	    char **doc);
+int	 store_scheme_latest(struct db *, const char *id, int *version);
+int	 store_scheme_list(struct db *, const char *id,
+	    int (*cb)(const struct scheme_row *, void *), void *arg);
+
+/* ---- section: products (api_products.c, store_products.c) ---- */
+/* Limits of product, version, vulnerability and evidence fields (bytes). */
+#define LABELD_MAX_CATEGORY		64
+#define LABELD_MAX_VERSION		64	/* firmware version strings */
+#define LABELD_MAX_VULN_ID		64	/* CVE-2024-1234, GHSA-... */
+#define LABELD_MAX_MEDIA_TYPE		127
+#define LABELD_MAX_FILENAME		255
+#define LABELD_SBOM_MAX_COMPONENTS	100000	/* nested ones included */
+#define LABELD_SBOM_MAX_DEPTH		32	/* components inside components */
+
+/* store_products.c: products, firmware versions, vulnerabilities */
+struct product {
+	char		 id[40];
+	char		 vendor_id[40];
+	char		 name[LABELD_MAX_NAME + 1];
+	char		 model[LABELD_MAX_NAME + 1];
+	char		 category[65];
+	char		 support_until[11];	/* YYYY-MM-DD */
+	char		 created_at[32];
+	char		 updated_at[32];
+	int64_t		 seq;
+};
+/* sbom_sha256 "" (and sbom_components 0) when the version has no SBOM. */
+struct product_version {
+	char		 product_id[40];
+	char		 version[65];
+	char		 sbom_sha256[65];
+	int		 sbom_components;
+	char		 created_at[32];
+};
+struct vuln {
+	char		 product_id[40];
+	char		 id[LABELD_MAX_VULN_ID + 1];	/* CVE-2024-1234 */
+	char		 component[LABELD_MAX_NAME + 1];	/* "" none */
+	char		 severity[16];		/* "" when not given */
+	char		 status[16];	/* open fixed not_affected mitigated */
+	char		 fixed_in_version[LABELD_MAX_VERSION + 1];
+	char		 justification[LABELD_MAX_TEXT + 1];
+	char		 created_at[32];
+	char		 updated_at[32];
+	int64_t		 seq;
+};
+/* All return STORE_OK, STORE_NOTFOUND (lookups), STORE_CONFLICT or STORE_ERR. */
+int	 store_product_insert(struct db *, struct product *);
+int	 store_product_get(struct db *, const char *id, struct product *);
+int	 store_product_update(struct db *, struct product *);
+int	 store_product_list(struct db *, const char *vendor_id,
+	    const char *category, int64_t after, int limit,
+	    int (*cb)(const struct product *, void *), void *arg);
+int	 store_product_version_insert(struct db *, struct product_version *,
+	    const char *sbom, size_t sbom_len);
+int	 store_product_version_get(struct db *, const char *product_id,
+	    const char *version, struct product_version *);
+int	 store_product_version_sbom(struct db *, const char *product_id,
+	    const char *version, char **sbom, size_t *len);
+int	 store_product_version_list(struct db *, const char *product_id,
+	    int64_t after, int limit,
+	    int (*cb)(const struct product_version *, int64_t seq, void *),
+	    void *arg);
+int	 store_vuln_insert(struct db *, struct vuln *);
+int	 store_vuln_get(struct db *, const char *product_id, const char *id,
+	    struct vuln *);
+int	 store_vuln_update(struct db *, struct vuln *);
+int	 store_vuln_list(struct db *, const char *product_id,
+	    const char *status, int64_t after, int limit,
+	    int (*cb)(const struct vuln *, void *), void *arg);
+
+/* store_labs.c: lab approvals (the newest row of a lab is in force) */
+struct lab_approval {
+	char		 lab_id[40];
+	unsigned	 tiers;		/* bit (1u << tier) per approved tier */
+	char		 valid_until[11];	/* YYYY-MM-DD, inclusive */
+	char		 scheme[65];	/* "" = every scheme */
+	char		 approved_by[40];
+	char		 approved_at[32];
+	int64_t		 seq;
+};
+int	 store_lab_approval_put(struct db *, struct lab_approval *);
+int	 store_lab_approval_get(struct db *, const char *lab_org_id,
+	    struct lab_approval *);
+int	 store_lab_approval_covers(const struct lab_approval *,
+	    const char *scheme, int tier, const char *today);
+
+/* store_evidence.c: metadata of uploaded evidence files */
+struct evidence {
+	char		 submission_id[40];
+	char		 sha256[65];
+	int64_t		 size;
+	char		 media_type[LABELD_MAX_MEDIA_TYPE + 1];
+	char		 filename[LABELD_MAX_FILENAME + 1];	/* "" none */
+	char		 uploaded_by[40];	/* organisation id */
+	char		 created_at[32];
+	int64_t		 seq;
+};
+int	 store_evidence_insert(struct db *, struct evidence *);
+int	 store_evidence_get(struct db *, const char *submission_id,
+	    const char *sha256, struct evidence *);
+int	 store_evidence_list(struct db *, const char *submission_id,
+	    int64_t after, int limit,
+	    int (*cb)(const struct evidence *, void *), void *arg);
+
+/* evidence.c: content-addressed evidence files under DATA/evidence/ */
+int	 evidence_put(const char *data_dir, const void *buf, size_t len,
+	    char sha256_hex[65], char *err, size_t errlen);
+int	 evidence_open(const char *data_dir, const char *sha256_hex, int *fd,
+	    size_t *size);
+
+
+/* ---- section: submissions (api_submissions.c, workflow.c, store_submissions.c) ---- */
+
 /* route tables, one per api_*.c */
 extern const struct route api_ops_routes[];
 extern const struct route api_orgs_routes[];
+extern const struct route api_schemes_routes[];
+extern const struct route api_products_routes[];
 
 #endif /* LABELD_H */

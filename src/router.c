@@ -18,6 +18,7 @@
 static const struct route *const route_tables[] = {
 	api_ops_routes,
 	api_orgs_routes,
+	api_schemes_routes,
 };
 
 #define ROUTER_MAX_SEGMENTS 16

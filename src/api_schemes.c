@@ -1,0 +1,155 @@
+/*
+ * api_schemes.c: the scheme catalogue over HTTP.  Reading is public;
+ * publishing a new version is for regulators.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "labeld.h"
+#include "scheme.h"
+
+struct list_ctx {
+	json_t		*items;
+	json_t		*cur;	/* the entry of the scheme being walked */
+};
+
+static int
+list_cb(const struct scheme_row *row, void *arg)
+{
+	struct list_ctx	*c = arg;
+	const char	*cur_id = json_string_value(json_object_get(c->cur,
+	    "id"));
+
+	if (cur_id == NULL || strcmp(cur_id, row->id) != 0) {
+		c->cur = json_pack("{s:s, s:[]}", "id", row->id, "versions");
+		json_array_append_new(c->items, c->cur);
+	}
+	/* Rows come in version order: the last one seen is the current. */
+	json_object_set_new(c->cur, "version", json_integer(row->version));
+	json_object_set_new(c->cur, "title", json_string(row->title));
+	json_object_set_new(c->cur, "published_at",
+	    json_string(row->published_at));
+	json_array_append_new(json_object_get(c->cur, "versions"),
+	    json_pack("{s:i, s:s, s:s}", "version", row->version,
+	    "published_at", row->published_at, "sha256", row->sha256));
+	return 0;
+}
+
+static int
+scheme_list(struct req *r)
+{
+	struct list_ctx	 c = { json_array(), NULL };
+	size_t		 i;
+	json_t		*it;
+
+	if (store_scheme_list(r->db, NULL, list_cb, &c) != STORE_OK) {
+		json_decref(c.items);
+		return reply_db_error(r);
+	}
+	/* Summaries carry what a reader needs to choose: country, tiers. */
+	json_array_foreach(c.items, i, it) {
+		const struct scheme *s = catalog_get(r->db,
+		    json_string_value(json_object_get(it, "id")), 0);
+		json_t *tiers = json_array();
+
+		if (s == NULL) {
+			json_decref(tiers);
+			continue;
+		}
+		for (int t = 1; t <= scheme_ntiers(s); t++)
+			json_array_append_new(tiers, json_pack("{s:i, s:s, s:s}",
+			    "tier", t, "name", scheme_tier_name(s, t), "mode",
+			    scheme_tier_is_third_party(s, t) ? "third_party" :
+			    "self_declaration"));
+		json_object_set_new(it, "country",
+		    json_string(scheme_country(s)));
+		json_object_set_new(it, "max_validity_days",
+		    json_integer(scheme_max_validity_days(s)));
+		json_object_set_new(it, "tiers", tiers);
+	}
+	return reply_json(r, MHD_HTTP_OK, json_pack("{s:o}", "items",
+	    c.items));
+}
+
+static int
+reply_scheme(struct req *r, unsigned status, const char *id, int version)
+{
+	const struct scheme *s = catalog_get(r->db, id, version);
+
+	if (s == NULL) {
+		if (version == 0)
+			return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+			    "no scheme %s", id);
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "scheme %s has no version %d", id, version);
+	}
+	return reply_json(r, status, json_deep_copy(scheme_json(s)));
+}
+
+static int
+scheme_get(struct req *r)
+{
+	return reply_scheme(r, MHD_HTTP_OK, r->params[0], 0);
+}
+
+static int
+scheme_get_version(struct req *r)
+{
+	const char	*v = r->params[1];
+	long		 n = 0;
+
+	for (const char *p = v; *p != '\0'; p++) {
+		if (!isdigit((unsigned char)*p) || n > 1000000)
+			return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+			    "scheme versions are positive integers, not \"%s\"",
+			    v);
+		n = n * 10 + (*p - '0');
+	}
+	if (n == 0)
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "scheme versions start at 1");
+	return reply_scheme(r, MHD_HTTP_OK, r->params[0], (int)n);
+}
+
+static int
+scheme_publish(struct req *r)
+{
+	char	 err[512];
+	json_t	*errors;
+
+	switch (catalog_publish(r->db, r->json, r->who.org_id, err,
+	    sizeof(err))) {
+	case STORE_OK:
+		return reply_scheme(r, MHD_HTTP_CREATED,
+		    json_string_value(json_object_get(
+		    r->json, "id")), (int)json_integer_value(json_object_get(
+		    r->json, "version")));
+	case STORE_CONFLICT:
+		return reply_problem(r, MHD_HTTP_CONFLICT, "conflict", "%s",
+		    err);
+	case STORE_INVALID:
+		/* The loader's message leads with the JSON path at fault. */
+		errors = json_pack("[{s:s, s:s}]", "field", "body", "detail",
+		    err);
+		reply_invalid(r, errors);
+		json_decref(errors);
+		return -1;
+	default:
+		return reply_db_error(r);
+	}
+}
+
+const struct route api_schemes_routes[] = {
+	{ "GET", "/v1/schemes", ROLE_PUBLIC, 0, scheme_list },
+	{ "POST", "/v1/schemes", ROLE_REGULATOR, ROUTE_JSON, scheme_publish },
+	{ "GET", "/v1/schemes/{scheme}", ROLE_PUBLIC, 0, scheme_get },
+	{ "GET", "/v1/schemes/{scheme}/versions/{v}", ROLE_PUBLIC, 0,
+	    scheme_get_version },
+	{ NULL, NULL, 0, 0, NULL }
+};

@@ -1,0 +1,191 @@
+/*
+ * check_config: labeld.conf(5) parsing, flag values and derived settings.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "labeld.h"
+
+static char *
+write_tmp(const char *text)
+{
+	static char	 path[64];
+	FILE		*f;
+	int		 fd;
+
+	snprintf(path, sizeof(path), "/tmp/labeld-conf.XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+START_TEST(defaults)
+{
+	struct config c;
+
+	config_defaults(&c);
+	ck_assert_str_eq(c.listen_host, "127.0.0.1");
+	ck_assert_uint_eq(c.listen_port, 8080);
+	ck_assert_uint_eq(c.max_body, 1024 * 1024);
+	ck_assert_uint_eq(c.max_upload, 32 * 1024 * 1024);
+	ck_assert_uint_eq(c.threads, LABELD_THREADS_DEFAULT);
+}
+END_TEST
+
+START_TEST(sizes)
+{
+	size_t v;
+
+	ck_assert_int_eq(config_parse_size("2048", 1, 1 << 30, &v), 0);
+	ck_assert_uint_eq(v, 2048);
+	ck_assert_int_eq(config_parse_size("4K", 1, 1 << 30, &v), 0);
+	ck_assert_uint_eq(v, 4096);
+	ck_assert_int_eq(config_parse_size("3M", 1, 1 << 30, &v), 0);
+	ck_assert_uint_eq(v, 3 * 1024 * 1024);
+	ck_assert_int_eq(config_parse_size("1G", 1, 1 << 30, &v), 0);
+	ck_assert_int_eq(config_parse_size("2G", 1, 1 << 30, &v), -1);
+	ck_assert_int_eq(config_parse_size("", 1, 100, &v), -1);
+	ck_assert_int_eq(config_parse_size("-1", 1, 100, &v), -1);
+	ck_assert_int_eq(config_parse_size("10X", 1, 100, &v), -1);
+	ck_assert_int_eq(config_parse_size("1KB", 1, 1 << 30, &v), -1);
+	ck_assert_int_eq(config_parse_size("99999999999999999999", 1,
+	    1 << 30, &v), -1);
+	ck_assert_int_eq(config_parse_size("0", 1, 100, &v), -1);
+}
+END_TEST
+
+START_TEST(listen)
+{
+	char		 host[64];
+	uint16_t	 port;
+
+	ck_assert_int_eq(config_parse_listen("127.0.0.1:8080", host,
+	    sizeof(host), &port), 0);
+	ck_assert_str_eq(host, "127.0.0.1");
+	ck_assert_uint_eq(port, 8080);
+	ck_assert_int_eq(config_parse_listen("[::1]:0", host, sizeof(host),
+	    &port), 0);
+	ck_assert_str_eq(host, "::1");
+	ck_assert_uint_eq(port, 0);
+	ck_assert_int_eq(config_parse_listen("localhost", host, sizeof(host),
+	    &port), -1);
+	ck_assert_int_eq(config_parse_listen(":80", host, sizeof(host),
+	    &port), -1);
+	ck_assert_int_eq(config_parse_listen("h:65536", host, sizeof(host),
+	    &port), -1);
+	ck_assert_int_eq(config_parse_listen("h:8x", host, sizeof(host),
+	    &port), -1);
+	ck_assert_int_eq(config_parse_listen("[::1:80", host, sizeof(host),
+	    &port), -1);
+}
+END_TEST
+
+START_TEST(set_and_errors)
+{
+	struct config	 c;
+	char		 err[256];
+
+	config_defaults(&c);
+	ck_assert_int_eq(config_set(&c, "max-body", "2M", err, sizeof(err)),
+	    0);
+	ck_assert_uint_eq(c.max_body, 2 * 1024 * 1024);
+	ck_assert_int_eq(config_set(&c, "max_upload", "64M", err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(config_set(&c, "threads", "0", err, sizeof(err)),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "threads"));
+	ck_assert_int_eq(config_set(&c, "colour", "blue", err, sizeof(err)),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "colour"));
+	ck_assert_int_eq(config_set(&c, "country", "sg", err, sizeof(err)),
+	    -1);
+	ck_assert_int_eq(config_set(&c, "public-url", "ftp://x", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(config_set(&c, "log-level", "debug", err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(c.log_level, LOG_DEBUG);
+	ck_assert_int_eq(config_set(&c, "log-level", "loud", err,
+	    sizeof(err)), -1);
+}
+END_TEST
+
+START_TEST(file)
+{
+	struct config	 c;
+	char		 err[256], *path;
+
+	config_defaults(&c);
+	path = write_tmp("# labeld\n\n  data_dir = /srv/labeld  \n"
+	    "listen=0.0.0.0:9000\nthreads = 8\nissuer_name = Cyber Agency\n");
+	ck_assert_int_eq(config_load_file(&c, path, 0, err, sizeof(err)), 0);
+	unlink(path);
+	ck_assert_str_eq(c.data_dir, "/srv/labeld");
+	ck_assert_str_eq(c.listen_host, "0.0.0.0");
+	ck_assert_uint_eq(c.listen_port, 9000);
+	ck_assert_uint_eq(c.threads, 8);
+	ck_assert_str_eq(c.issuer_name, "Cyber Agency");
+
+	path = write_tmp("threads = 2\nnonsense\n");
+	ck_assert_int_eq(config_load_file(&c, path, 0, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, ":2:"));
+	unlink(path);
+	path = write_tmp("threads = 2\nmax_body = lots\n");
+	ck_assert_int_eq(config_load_file(&c, path, 0, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, ":2: max_body"));
+	unlink(path);
+
+	ck_assert_int_eq(config_load_file(&c, "/nonexistent/labeld.conf", 1,
+	    err, sizeof(err)), 0);
+	ck_assert_int_eq(config_load_file(&c, "/nonexistent/labeld.conf", 0,
+	    err, sizeof(err)), -1);
+}
+END_TEST
+
+START_TEST(derived_did)
+{
+	struct config	 c;
+	char		 err[256];
+
+	config_defaults(&c);
+	ck_assert_int_eq(config_finish(&c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.public_url, "http://127.0.0.1:8080");
+	ck_assert_str_eq(c.issuer_did, "did:web:127.0.0.1%3A8080");
+
+	config_defaults(&c);
+	ck_assert_int_eq(config_set(&c, "public_url",
+	    "https://labels.example.sg/cls/", err, sizeof(err)), 0);
+	ck_assert_int_eq(config_finish(&c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.public_url, "https://labels.example.sg/cls");
+	ck_assert_str_eq(c.issuer_did, "did:web:labels.example.sg:cls");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("config");
+	TCase	*tc = tcase_create("parse");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, sizes);
+	tcase_add_test(tc, listen);
+	tcase_add_test(tc, set_and_errors);
+	tcase_add_test(tc, file);
+	tcase_add_test(tc, derived_did);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

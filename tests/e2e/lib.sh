@@ -1,0 +1,133 @@
+# lib.sh: shared by the end-to-end tests.  Starts the real labeld on an
+# ephemeral loopback port with a fresh data dir and drives it with curl.
+# Source it; every test script then calls `start_labeld` and uses `call`.
+set -eu
+
+: "${top_builddir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_srcdir:=$top_builddir}"
+LABELD="$top_builddir/labeld"
+LABELCTL="$top_builddir/labelctl"
+export LABELD_SHARE_DIR="${LABELD_SHARE_DIR:-$top_srcdir}"
+
+for tool in curl jq; do
+	command -v "$tool" >/dev/null 2>&1 || {
+		echo "SKIP: $tool is not installed (apt-get install $tool)"
+		exit 77
+	}
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/labeld-e2e.XXXXXX")
+DATA="$WORK/data"
+LOG="$WORK/labeld.log"
+PID=
+BASE=
+ADMIN=
+FAILS=0
+PASSES=0
+
+cleanup() {
+	stop_labeld 2>/dev/null || true
+	if [ "$FAILS" -ne 0 ]; then
+		echo "--- labeld log ---"; tail -n 40 "$LOG" 2>/dev/null || true
+	fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'echo "FAIL: $0 line $LINENO: unexpected command failure"' ERR
+
+# start_labeld [extra flags...]: starts labeld on 127.0.0.1:0 (or on the
+# port of the previous run, so URLs and the issuer DID stay the same
+# across a restart) and waits until it answers.
+start_labeld() {
+	local port_arg="${PORT:-0}" i
+	: > "$LOG.new"
+	"$LABELD" --data-dir "$DATA" --listen "127.0.0.1:$port_arg" \
+	    --threads 2 "$@" >>"$LOG.new" 2>&1 &
+	PID=$!
+	for i in $(seq 1 100); do
+		if grep -q 'listening on' "$LOG.new" 2>/dev/null; then break; fi
+		if ! kill -0 "$PID" 2>/dev/null; then
+			cat "$LOG.new"; echo "FAIL: labeld exited at start"; exit 1
+		fi
+		sleep 0.1
+	done
+	PORT=$(sed -n 's/.*listening on .* port \([0-9]*\) .*/\1/p' "$LOG.new" | head -n 1)
+	[ -n "$PORT" ] || { cat "$LOG.new"; echo "FAIL: no port"; exit 1; }
+	BASE="http://127.0.0.1:$PORT"
+	ADMIN=$(cat "$DATA/admin.token")
+	cat "$LOG.new" >> "$LOG"
+	tail -f -n 0 "$LOG.new" >> "$LOG" 2>/dev/null &
+	TAILPID=$!
+}
+
+# stop_labeld [SIGNAL]: TERM by default (graceful); KILL to crash it.
+stop_labeld() {
+	[ -n "$PID" ] || return 0
+	kill "-${1:-TERM}" "$PID" 2>/dev/null || true
+	wait "$PID" 2>/dev/null || true
+	kill "$TAILPID" 2>/dev/null || true
+	PID=
+}
+
+# call METHOD PATH [TOKEN] [JSON-BODY] [extra curl args...]
+# Sets STATUS, BODY (response text), HDRS (response headers file).
+call() {
+	local method=$1 path=$2 token=${3:-} body=${4:-}
+	shift 4 2>/dev/null || shift $#
+	local args=(-s -o "$WORK/body" -D "$WORK/hdrs" -w '%{http_code}' -X "$method")
+	[ -n "$token" ] && args+=(-H "Authorization: Bearer $token")
+	if [ -n "$body" ]; then
+		args+=(-H 'Content-Type: application/json' --data-binary "$body")
+	fi
+	STATUS=$(curl "${args[@]}" "$@" "$BASE$path") || STATUS=000
+	BODY=$(cat "$WORK/body")
+	HDRS="$WORK/hdrs"
+}
+
+ok() { PASSES=$((PASSES + 1)); }
+fail() { FAILS=$((FAILS + 1)); echo "FAIL: $*"; echo "  status $STATUS body: ${BODY:0:400}"; }
+
+# expect CODE DESCRIPTION: the last call answered CODE.
+expect() {
+	if [ "$STATUS" = "$1" ]; then ok; else fail "$2: expected $1, got $STATUS"; fi
+}
+
+# expect_problem CODE DESCRIPTION [DETAIL-SUBSTRING]: an RFC 9457 answer.
+expect_problem() {
+	expect "$1" "$2"
+	if grep -qi '^content-type: application/problem+json' "$HDRS" &&
+	    [ "$(jq -r '.status' <<<"$BODY")" = "$1" ] &&
+	    [ -n "$(jq -r '.detail // empty' <<<"$BODY")" ] &&
+	    [ -n "$(jq -r '.type // empty' <<<"$BODY")" ]; then ok
+	else fail "$2: not a problem+json answer"; fi
+	if [ -n "${3:-}" ]; then
+		if jq -r '.detail, (.errors // [] | .[].field), (.errors // [] | .[].detail)' <<<"$BODY" | grep -qi -- "$3"; then ok
+		else fail "$2: detail does not mention '$3'"; fi
+	fi
+}
+
+# jget FILTER: a field of the last body.
+jget() { jq -r "$1" <<<"$BODY"; }
+
+# check_eq ACTUAL EXPECTED DESCRIPTION
+check_eq() {
+	if [ "$1" = "$2" ]; then ok; else FAILS=$((FAILS + 1)); echo "FAIL: $3: got '$1', expected '$2'"; fi
+}
+
+# finish: print the tally in the plain form CI reads and exit accordingly.
+finish() {
+	echo "$(basename "$0"): $PASSES passed, $FAILS failed"
+	[ "$FAILS" -eq 0 ]
+}
+
+# Makes an organisation of KIND and a token of ROLE for it; sets
+# ORG_ID and TOKEN.
+make_org() {
+	local name=$1 kind=$2 role=$3
+	call POST /v1/organizations "$ADMIN" "{\"name\":\"$name\",\"kind\":\"$kind\",\"country\":\"SG\"}"
+	[ "$STATUS" = 201 ] || { fail "create org $name"; return 1; }
+	ORG_ID=$(jget .id)
+	call POST "/v1/organizations/$ORG_ID/tokens" "$ADMIN" "{\"role\":\"$role\"}"
+	[ "$STATUS" = 201 ] || { fail "create token for $name"; return 1; }
+	TOKEN=$(jget .token)
+}
