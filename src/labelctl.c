@@ -16,6 +16,7 @@
 
 #include "labeld.h"
 #include "crypto.h"
+#include "scheme.h"
 
 static const char usage_text[] =
 "usage: labelctl [--config FILE] [--data-dir DIR] command [args]\n"
@@ -24,6 +25,8 @@ static const char usage_text[] =
 "  token create --org ID --role ROLE [--label TEXT]\n"
 "  token list [--org ID]\n"
 "  token revoke ID\n"
+"  scheme validate FILE...\n"
+"  scheme import FILE...\n"
 "  check\n"
 "  backup FILE\n";
 
@@ -179,6 +182,62 @@ done:
 	return rc;
 }
 
+/* Validates scheme files (no data dir needed) or publishes them. */
+static int
+cmd_scheme(int argc, char **argv)
+{
+	struct store	*s = NULL;
+	struct db	*db = NULL;
+	int		 import, rc = 0;
+
+	if (argc < 3)
+		usage(2);
+	if (strcmp(argv[1], "validate") == 0)
+		import = 0;
+	else if (strcmp(argv[1], "import") == 0)
+		import = 1;
+	else
+		usage(2);
+	if (import) {
+		s = open_store(1);
+		db = store_acquire(s);
+	}
+	for (int i = 2; i < argc; i++) {
+		char		 err[LABELD_SCHEME_ERRLEN];
+		struct scheme	*sc = scheme_load_file(argv[i], err,
+		    sizeof(err));
+
+		if (sc == NULL) {
+			fprintf(stderr, "%s\n", err);
+			rc = 1;
+			continue;
+		}
+		if (import) {
+			json_t *doc = json_deep_copy(scheme_json(sc));
+			int r = catalog_publish(db, doc, NULL, err,
+			    sizeof(err));
+
+			json_decref(doc);
+			if (r != STORE_OK) {
+				fprintf(stderr, "%s: %s\n", argv[i], err);
+				rc = 1;
+				scheme_free(sc);
+				continue;
+			}
+		}
+		printf("%s: ok: %s version %d, %d tiers, %zu requirements%s\n",
+		    argv[i], scheme_id(sc), scheme_version(sc),
+		    scheme_ntiers(sc), scheme_nrequirements(sc),
+		    import ? ", published" : "");
+		scheme_free(sc);
+	}
+	if (import) {
+		store_release(db);
+		store_close(s);
+	}
+	return rc;
+}
+
 static int
 cmd_check(int argc, char **argv)
 {
@@ -227,6 +286,7 @@ static const struct {
 } commands[] = {
 	{ "init", cmd_init },
 	{ "token", cmd_token },
+	{ "scheme", cmd_scheme },
 	{ "check", cmd_check },
 	{ "backup", cmd_backup },
 };
