@@ -1,0 +1,400 @@
+/* check_jcs - RFC 8785 canonical JSON.
+ * Vectors: $LABELD_SHARED/testdata/rfc8785/{input,output}/ (from
+ * cyberphone/json-canonicalization, see shared/testdata/SOURCES.md).
+ * Without them the self-contained cases still run and the program then
+ * exits 77 (skip) so the missing vectors are visible. */
+#include <check.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "jcs.h"
+
+#define FLAGS (JSON_DECODE_ANY | JSON_ALLOW_NUL)
+
+/* malloc'd "a/b" (asprintf is not standard C) */
+static char *join(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *p = malloc(n);
+
+	if (p == NULL)
+		abort(); /* also called outside tests: no ck_assert here */
+	snprintf(p, n, "%s/%s", a, b);
+	return p;
+}
+
+static char *vector_dir(const char *sub)
+{
+	const char *shared = getenv("LABELD_SHARED");
+	char *base, *p;
+	DIR *d;
+
+	if (shared == NULL || shared[0] == '\0')
+		return NULL;
+	base = join(shared, "testdata/rfc8785");
+	p = join(base, sub);
+	free(base);
+	d = opendir(p);
+	if (d == NULL) {
+		free(p);
+		return NULL;
+	}
+	closedir(d);
+	return p;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (f == NULL)
+		return NULL;
+	do {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap);
+			ck_assert_ptr_nonnull(buf);
+		}
+		r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+	} while (r > 0);
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Canonical form of JSON text, or NULL (err filled). */
+static char *canon_text(const char *text, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *v = json_loads(text, FLAGS, &jerr);
+	char *out;
+
+	ck_assert_msg(v != NULL, "jansson rejected %s: %s", text, jerr.text);
+	out = jcs_serialize(v, NULL, err, errlen);
+	json_decref(v);
+	return out;
+}
+
+static void expect(const char *in, const char *want)
+{
+	char err[200] = "";
+	char *got = canon_text(in, err, sizeof err);
+
+	ck_assert_msg(got != NULL, "%s: refused: %s", in, err);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: got %s, want %s", in, got, want);
+	free(got);
+}
+
+static void expect_error(const json_t *v, const char *needle)
+{
+	char err[200] = "";
+	char *got = jcs_serialize(v, NULL, err, sizeof err);
+
+	ck_assert_msg(got == NULL, "accepted, gave %s", got ? got : "");
+	ck_assert_msg(strstr(err, needle) != NULL, "error \"%s\" lacks \"%s\"", err, needle);
+}
+
+START_TEST(test_rfc8785_vectors)
+{
+	char *indir = vector_dir("input"), *outdir = vector_dir("output");
+	struct dirent *de;
+	int count = 0;
+	DIR *d;
+
+	ck_assert_ptr_nonnull(indir);
+	ck_assert_ptr_nonnull(outdir);
+	d = opendir(indir);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		size_t nl = strlen(de->d_name), ilen, olen, clen;
+		char *ip, *op, *in, *want, *got, err[200] = "";
+		json_error_t jerr;
+		json_t *v;
+
+		if (nl < 6 || strcmp(de->d_name + nl - 5, ".json") != 0)
+			continue;
+		ip = join(indir, de->d_name);
+		op = join(outdir, de->d_name);
+		in = slurp(ip, &ilen);
+		want = slurp(op, &olen);
+		ck_assert_msg(in && want, "cannot read %s or %s", ip, op);
+		v = json_loadb(in, ilen, FLAGS, &jerr);
+		ck_assert_msg(v != NULL, "%s: %s", ip, jerr.text);
+		got = jcs_serialize(v, &clen, err, sizeof err);
+		ck_assert_msg(got != NULL, "%s: %s", ip, err);
+		ck_assert_msg(clen == olen && memcmp(got, want, olen) == 0,
+		              "%s:\n got  %s\n want %s", de->d_name, got, want);
+		ck_assert_uint_eq(strlen(got), clen);
+		count++;
+		free(got);
+		json_decref(v);
+		free(in);
+		free(want);
+		free(ip);
+		free(op);
+	}
+	closedir(d);
+	ck_assert_int_ge(count, 6);
+	free(indir);
+	free(outdir);
+}
+END_TEST
+
+/* RFC 8785 section 3.2.3's sorting example (UTF-16 code unit order). */
+START_TEST(test_rfc_sort_example)
+{
+	expect("{\"\\u20ac\":\"Euro Sign\",\"\\r\":\"Carriage Return\",\"\\ufb33\":\"Hebrew\","
+	       "\"1\":\"One\",\"\\ud83d\\ude00\":\"Emoji\",\"\\u0080\":\"Control\","
+	       "\"\\u00f6\":\"o-umlaut\"}",
+	       "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\xc2\x80\":\"Control\","
+	       "\"\xc3\xb6\":\"o-umlaut\",\"\xe2\x82\xac\":\"Euro Sign\","
+	       "\"\xf0\x9f\x98\x80\":\"Emoji\",\"\xef\xac\xb3\":\"Hebrew\"}");
+	/* Astral (high surrogate 0xD800..) before U+E000..U+FFFF, unlike
+	   code point (UTF-8 byte) order; same high surrogate: by low one. */
+	expect("{\"\\uffff\":1,\"\\ue000\":2,\"\\ud800\\udc00\":3,\"\\udbff\\udfff\":4,"
+	       "\"\\ud7ff\":5,\"\\ud800\\udc01\":6}",
+	       "{\"\xed\x9f\xbf\":5,\"\xf0\x90\x80\x80\":3,\"\xf0\x90\x80\x81\":6,"
+	       "\"\xf4\x8f\xbf\xbf\":4,\"\xee\x80\x80\":2,\"\xef\xbf\xbf\":1}");
+	/* Prefix sorts first; nested objects sorted too; arrays keep order. */
+	expect("{\"ab\":{\"z\":1,\"y\":[3,1,{\"b\":0,\"a\":0}]},\"a\":0,\"\":[]}",
+	       "{\"\":[],\"a\":0,\"ab\":{\"y\":[3,1,{\"a\":0,\"b\":0}],\"z\":1}}");
+}
+END_TEST
+
+START_TEST(test_numbers)
+{
+	static const char *const cases[][2] = {
+		{ "1e21", "1e+21" },
+		{ "1e-7", "1e-7" },
+		{ "0.000001", "0.000001" },
+		{ "1.5e-7", "1.5e-7" },
+		{ "-0.0", "0" },
+		{ "-0", "0" },
+		{ "0", "0" },
+		{ "1.0", "1" },
+		{ "-1.5", "-1.5" },
+		{ "5e-324", "5e-324" },
+		{ "-5e-324", "-5e-324" },
+		{ "1.7976931348623157e308", "1.7976931348623157e+308" },
+		{ "2.2250738585072014e-308", "2.2250738585072014e-308" },
+		{ "9007199254740991", "9007199254740991" },
+		{ "-9007199254740991", "-9007199254740991" },
+		{ "9007199254740992.0", "9007199254740992" },
+		{ "1e20", "100000000000000000000" },
+		{ "123e18", "123000000000000000000" },
+		{ "123e19", "1.23e+21" },
+		{ "0.1", "0.1" },
+		{ "0.30000000000000004", "0.30000000000000004" },
+		{ "333333333.33333329", "333333333.3333333" },
+		{ "4.50", "4.5" },
+		{ "2e-3", "0.002" },
+		{ "1E30", "1e+30" },
+		{ "100", "100" },
+		{ "1e2", "100" },
+		{ "123456.789e3", "123456789" },
+		{ "1.2345e-6", "0.0000012345" },
+		{ "12345678901234567890.0", "12345678901234567000" },
+		/* 2^122: the nearest 16-digit decimal does not read back, the
+		   next one up does (lopsided interval at a power of two). */
+		{ "5.316911983139664e+36", "5.316911983139664e+36" },
+		{ "5.3169119831396635e+36", "5.316911983139664e+36" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		expect(cases[i][0], cases[i][1]);
+}
+END_TEST
+
+START_TEST(test_number_direct)
+{
+	char out[JCS_NUMBER_BUFLEN];
+
+	ck_assert_int_eq(jcs_number(NAN, out), -1);
+	ck_assert_int_eq(jcs_number(INFINITY, out), -1);
+	ck_assert_int_eq(jcs_number(-INFINITY, out), -1);
+	ck_assert_int_eq(jcs_number(-0.0, out), 0);
+	ck_assert_str_eq(out, "0");
+	ck_assert_int_eq(jcs_number(-1.7976931348623157e308, out), 0);
+	ck_assert_str_eq(out, "-1.7976931348623157e+308");
+	ck_assert_int_eq(jcs_number(-1.2345678901234567e-300, out), 0);
+	ck_assert_str_eq(out, "-1.2345678901234568e-300");
+	ck_assert_int_eq(jcs_number(1e-6, out), 0);
+	ck_assert_str_eq(out, "0.000001");
+	ck_assert_int_eq(jcs_number(123456789012345678e3, out), 0);
+	ck_assert_str_eq(out, "123456789012345680000");
+}
+END_TEST
+
+START_TEST(test_integer_limits)
+{
+	json_t *v;
+
+	v = json_integer(9007199254740992LL);
+	expect_error(v, "2^53");
+	json_decref(v);
+	v = json_integer(-9007199254740992LL);
+	expect_error(v, "2^53");
+	json_decref(v);
+	v = json_pack("{s:[i]}", "a", 1);
+	ck_assert_ptr_nonnull(v);
+	json_array_append_new(json_object_get(v, "a"), json_integer(INT64_MAX));
+	expect_error(v, "2^53");
+	json_decref(v);
+	expect("[9007199254740991,-9007199254740991]", "[9007199254740991,-9007199254740991]");
+}
+END_TEST
+
+START_TEST(test_bad_strings)
+{
+	static const char *const bad[] = {
+		"\xed\xa0\x80",       /* lone high surrogate, as CESU bytes */
+		"a\xed\xbf\xbf",      /* lone low surrogate */
+		"\xed\xa0\xbd\xed\xb8\x80", /* surrogate pair in UTF-8: still invalid */
+		"\xff",
+		"\xc0\xaf",           /* overlong '/' */
+		"\xe0\x80\xaf",       /* overlong */
+		"\xf4\x90\x80\x80",   /* above U+10FFFF */
+		"\xe2\x82",           /* truncated */
+		"\x80",               /* stray continuation */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		json_t *s = json_stringn_nocheck(bad[i], strlen(bad[i]));
+		json_t *o = json_object(), *a = json_array();
+		ck_assert_ptr_nonnull(s);
+		expect_error(s, "UTF-8");
+		ck_assert_int_eq(json_object_set_new_nocheck(o, bad[i], json_null()), 0);
+		expect_error(o, "key");
+		ck_assert_int_eq(json_array_append(a, s), 0);
+		expect_error(a, "UTF-8");
+		json_decref(s);
+		json_decref(o);
+		json_decref(a);
+	}
+}
+END_TEST
+
+START_TEST(test_escapes)
+{
+	/* Control characters: the 5 short forms, else lowercase \u00hh;
+	   '/' and U+007F and non-ASCII raw; '"' and '\\' escaped. */
+	expect("\"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u000e\\u001F\\u001a\\u007f/\\/\\\"\\\\\\u20AC\"",
+	       "\"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u000e\\u001f\\u001a\x7f//\\\"\\\\\xe2\x82\xac\"");
+	expect("\"\\u2028\\u2029\"", "\"\xe2\x80\xa8\xe2\x80\xa9\"");
+	expect("\"</script>\"", "\"</script>\"");
+}
+END_TEST
+
+START_TEST(test_scalars_and_empties)
+{
+	expect("null", "null");
+	expect("true", "true");
+	expect("false", "false");
+	expect("\"\"", "\"\"");
+	expect("[]", "[]");
+	expect("{}", "{}");
+	expect("[{},[],[[]],{\"a\":{}}]", "[{},[],[[]],{\"a\":{}}]");
+	expect(" { \"b\" : [ 1 , 2 ] , \"a\" : \"x\" } ", "{\"a\":\"x\",\"b\":[1,2]}");
+}
+END_TEST
+
+START_TEST(test_depth_limit)
+{
+	json_t *root = json_array(), *cur = root, *next;
+	char err[200];
+	char *out;
+	int i;
+
+	for (i = 0; i < JCS_MAX_DEPTH + 5; i++) {
+		next = json_array();
+		json_array_append_new(cur, next);
+		cur = next;
+	}
+	out = jcs_serialize(root, NULL, err, sizeof err);
+	ck_assert_ptr_null(out);
+	ck_assert_ptr_nonnull(strstr(err, "nesting"));
+	json_decref(root);
+
+	/* Just within the limit is fine. */
+	root = json_array();
+	cur = root;
+	for (i = 0; i < JCS_MAX_DEPTH; i++) {
+		next = json_array();
+		json_array_append_new(cur, next);
+		cur = next;
+	}
+	out = jcs_serialize(root, NULL, err, sizeof err);
+	ck_assert_msg(out != NULL, "%s", err);
+	free(out);
+	json_decref(root);
+}
+END_TEST
+
+#if JANSSON_VERSION_HEX >= 0x020e00
+START_TEST(test_nul_in_key)
+{
+	json_t *o = json_object();
+
+	ck_assert_int_eq(json_object_setn_new(o, "a\0b", 3, json_integer(1)), 0);
+	ck_assert_int_eq(json_object_setn_new(o, "a", 1, json_integer(2)), 0);
+	ck_assert_int_eq(json_object_setn_new(o, "a\0a", 3, json_integer(3)), 0);
+	{
+		char err[100];
+		char *out = jcs_serialize(o, NULL, err, sizeof err);
+		ck_assert_ptr_nonnull(out);
+		ck_assert_str_eq(out, "{\"a\":2,\"a\\u0000a\":3,\"a\\u0000b\":1}");
+		free(out);
+	}
+	json_decref(o);
+}
+END_TEST
+#endif
+
+int main(void)
+{
+	Suite *s = suite_create("jcs");
+	TCase *tc = tcase_create("core");
+	char *have = vector_dir("input");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_rfc_sort_example);
+	tcase_add_test(tc, test_numbers);
+	tcase_add_test(tc, test_number_direct);
+	tcase_add_test(tc, test_integer_limits);
+	tcase_add_test(tc, test_bad_strings);
+	tcase_add_test(tc, test_escapes);
+	tcase_add_test(tc, test_scalars_and_empties);
+	tcase_add_test(tc, test_depth_limit);
+#if JANSSON_VERSION_HEX >= 0x020e00
+	tcase_add_test(tc, test_nul_in_key);
+#endif
+	if (have != NULL)
+		tcase_add_test(tc, test_rfc8785_vectors);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (failed != 0)
+		return 1;
+	if (have == NULL) {
+		fprintf(stderr, "check_jcs: SKIP: RFC 8785 vectors not found under "
+		        "$LABELD_SHARED/testdata/rfc8785 (LABELD_SHARED=%s); the other "
+		        "cases passed\n", getenv("LABELD_SHARED") ? getenv("LABELD_SHARED") : "unset");
+		return 77;
+	}
+	free(have);
+	return 0;
+}
