@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include <microhttpd.h>
-#include <sodium.h>
 
 #include "labeld.h"
 #include "crypto.h"
@@ -150,7 +149,7 @@ token_create(struct req *r)
 		return reply_db_error(r);
 	body = token_json(&t);
 	json_object_set_new(body, "token", json_string(secret));
-	sodium_memzero(secret, sizeof(secret));
+	lc_wipe(secret, sizeof(secret));
 	return reply_json(r, MHD_HTTP_CREATED, body);
 }
 

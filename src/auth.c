@@ -10,8 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <sodium.h>
-
 #include "labeld.h"
 #include "crypto.h"
 
@@ -65,7 +63,7 @@ auth_resolve(struct db *db, const char *authorization, struct principal *p)
 		return STORE_NOTFOUND;
 	auth_hash(tok, h);
 	rc = store_principal_by_hash(db, h, p);
-	sodium_memzero(h, sizeof(h));
+	lc_wipe(h, sizeof(h));
 	return rc;
 }
 
@@ -107,7 +105,7 @@ auth_issue_token(struct db *db, const char *org_id, const char *role,
 	rc = store_token_insert(db, t, h);
 	if (rc == STORE_OK)
 		snprintf(secret, secretlen, "%s", tok);
-	sodium_memzero(tok, sizeof(tok));
-	sodium_memzero(h, sizeof(h));
+	lc_wipe(tok, sizeof(tok));
+	lc_wipe(h, sizeof(h));
 	return rc;
 }

@@ -14,8 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "labeld.h"
 #include "crypto.h"
 
@@ -51,7 +49,7 @@ ensure_token_key(const char *data_dir, char *err, size_t errlen)
 		return 0;
 	lc_random(key, sizeof(key));
 	rc = lc_secretfile_write(path, key, sizeof(key), err, errlen);
-	sodium_memzero(key, sizeof(key));
+	lc_wipe(key, sizeof(key));
 	return rc;
 }
 
@@ -131,7 +129,7 @@ ensure_authority(struct store *s, const struct config *cfg, char *err,
 	log_info("first start: created authority %s (%s)", o.id, o.name);
 	rc = 0;
 done:
-	sodium_memzero(secret, sizeof(secret));
+	lc_wipe(secret, sizeof(secret));
 	db_rollback(db);
 	store_release(db);
 	return rc;

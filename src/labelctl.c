@@ -12,8 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <sodium.h>
-
 #include "labeld.h"
 #include "crypto.h"
 #include "scheme.h"
@@ -156,7 +154,7 @@ cmd_token(int argc, char **argv)
 			goto done;
 		}
 		printf("id %s\ntoken %s\n", t.id, secret);
-		sodium_memzero(secret, sizeof(secret));
+		lc_wipe(secret, sizeof(secret));
 		rc = 0;
 	} else if (strcmp(sub, "list") == 0 && optind == argc) {
 		rc = store_token_list(db, org, print_token, NULL) == STORE_OK ?

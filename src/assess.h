@@ -1,0 +1,112 @@
+/*
+ * assess.h: the assessment engine.
+ *
+ * A pure function of (scheme version, declarations, lab results) -> achieved
+ * tier and, for every tier, whether it is satisfied and what is missing.  No
+ * request parsing, no SQL, no HTTP, no clock: the same inputs always give the
+ * same answer, so an assessment can be recomputed and audited at any time.
+ *
+ * Rules (the scheme file says which requirement is which):
+ *  - Tiers are cumulative: tier N is satisfied when every mandatory and
+ *    conditional requirement of tiers 1..N is.  achieved_tier is the highest
+ *    satisfied tier, 0 when none is.
+ *  - A self_declaration requirement is satisfied by the vendor's conformant
+ *    declaration (with evidence when the requirement lists evidence kinds), or
+ *    by a not_applicable declaration with a justification when the requirement
+ *    is conditional.
+ *  - A third_party requirement is satisfied only by an approved lab's pass (or
+ *    the lab's not_applicable for a conditional requirement); declarations
+ *    never satisfy it.
+ *  - A lab's fail beats anything the vendor declares; a vendor's own
+ *    non_conformant is a gap even if a lab passed the requirement.
+ *  - Recommended requirements never block a tier.
+ */
+#ifndef LABELD_ASSESS_H
+#define LABELD_ASSESS_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "scheme.h"
+
+enum assess_status { ASSESS_CONFORMANT, ASSESS_NOT_APPLICABLE, ASSESS_NON_CONFORMANT };
+enum assess_verdict { ASSESS_PASS, ASSESS_FAIL, ASSESS_VERDICT_NA };
+
+/* Why a requirement blocks a tier.  Names (assess_reason_name) are part of
+ * the HTTP contract: clients switch on them. */
+enum assess_reason {
+	ASSESS_GAP_NONE = 0,                  /* "satisfied": not a gap */
+	ASSESS_GAP_MISSING,                   /* "missing": no declaration */
+	ASSESS_GAP_NON_CONFORMANT,            /* "non_conformant": the vendor says unmet */
+	ASSESS_GAP_EVIDENCE_MISSING,          /* "evidence_missing" */
+	ASSESS_GAP_NA_WITHOUT_JUSTIFICATION,  /* "not_applicable_without_justification" */
+	ASSESS_GAP_NA_NOT_ALLOWED,            /* "not_applicable_not_allowed": unconditional */
+	ASSESS_GAP_NEEDS_LAB_RESULT,          /* "needs_lab_result": third_party, no verdict */
+	ASSESS_GAP_LAB_FAILED                 /* "lab_failed": a lab's fail */
+};
+
+/* One vendor declaration.  Strings are borrowed for the duration of the call. */
+struct assess_decl {
+	const char *requirement;
+	enum assess_status status;
+	const char *justification;   /* NULL or blank: none */
+	size_t nevidence;            /* evidence items attached */
+};
+
+/* One verdict of an approved lab, from its report for TIER.  A report for tier
+ * T may cover requirements of tiers 1..T. */
+struct assess_lab {
+	const char *requirement;
+	enum assess_verdict verdict;
+	int tier;
+};
+
+struct assess_result;
+
+/* Assess DECLS and LABS against scheme S.  Returns a new result, or NULL with a
+ * message in ERR when the input is invalid: an unknown requirement id, a second
+ * declaration for the same requirement, a second lab verdict for the same
+ * requirement and tier, a lab tier outside 1..ntiers or below the
+ * requirement's tier, an out-of-range enum.  Callers give the current state
+ * only (e.g. the latest report per tier).  The result does not borrow from S
+ * or the inputs. */
+struct assess_result *assess_run(const struct scheme *s, const struct assess_decl *decls,
+                                 size_t ndecl, const struct assess_lab *labs, size_t nlab,
+                                 char *err, size_t errlen);
+
+/* Highest satisfied tier, 0 when none. */
+int assess_achieved_tier(const struct assess_result *r);
+/* 1 when TIER is satisfied, 0 when not, -1 when TIER is out of range. */
+int assess_tier_satisfied(const struct assess_result *r, int tier);
+
+/* New reference to the assessment document:
+ * {scheme, scheme_version, achieved_tier,
+ *  tiers: [{tier, name, mode, satisfied,
+ *           gaps: [{requirement, title, tier, reason, detail, guidance,
+ *                   conditions?}]}]}
+ * Tier N lists every gap of tiers 1..N (each gap says its own tier), so the
+ * list for a target tier is everything the vendor still has to do. */
+json_t *assess_to_json(const struct assess_result *r);
+
+/* New reference to the gaps array of TIER as in assess_to_json (for a 409 on
+ * submit), NULL when TIER is out of range. */
+json_t *assess_gaps_json(const struct assess_result *r, int tier);
+
+/* New array of the ids of requirements of tiers 1..TIER that were met by a
+ * conformant declaration or a lab pass (recommended ones included, justified
+ * not_applicable ones excluded), in scheme order; for the certificate's
+ * "requirements met".  TIER 0 gives []; NULL when TIER > ntiers or < 0. */
+json_t *assess_requirements_met(const struct assess_result *r, int tier);
+
+/* Free a result; NULL is allowed. */
+void assess_free(struct assess_result *r);
+
+/* Names as used in the HTTP contract, and their parsers (0, or -1 when NAME is
+ * NULL or not one of the names). */
+const char *assess_status_name(enum assess_status st);
+int assess_status_parse(const char *name, enum assess_status *out);
+const char *assess_verdict_name(enum assess_verdict v);
+int assess_verdict_parse(const char *name, enum assess_verdict *out);
+const char *assess_reason_name(enum assess_reason reason);
+
+#endif /* LABELD_ASSESS_H */
