@@ -1,6 +1,7 @@
 #!/bin/sh
 # quickstart.sh: set up a Debian 12 machine for labeld and build it, then
-#   run   start labeld on ./var at 127.0.0.1:8080 (foreground)
+#   run   start labeld on ./var at 127.0.0.1:8080 (foreground;
+#         QUICKSTART_DATA_DIR overrides ./var)
 #   test  run every test (make check, warnings as errors)
 # Installs the Debian packages it needs with apt-get when they are missing.
 set -eu
@@ -49,8 +50,9 @@ run)
 	# shellcheck disable=SC2086
 	need_packages $PACKAGES
 	build
-	mkdir -p var
-	exec ./labeld --data-dir ./var --listen 127.0.0.1:8080 --share-dir .
+	data=${QUICKSTART_DATA_DIR:-./var}
+	mkdir -p "$data"
+	exec ./labeld --data-dir "$data" --listen 127.0.0.1:8080 --share-dir .
 	;;
 test)
 	# shellcheck disable=SC2086
