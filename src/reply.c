@@ -128,7 +128,7 @@ reply_raw(struct req *r, unsigned status, const char *ctype, const void *buf,
 
 static int
 problem(struct req *r, unsigned status, const char *type, json_t *errors,
-    const char *fmt, va_list ap)
+    json_t *extra, const char *fmt, va_list ap)
 {
 	char		 detail[1024], tbuf[128];
 	const char	*title;
@@ -142,6 +142,9 @@ problem(struct req *r, unsigned status, const char *type, json_t *errors,
 	    "instance", r->path);
 	if (p != NULL && errors != NULL)
 		json_object_set(p, "errors", errors);
+	/* Extension members (RFC 9457 section 3.2); the standard ones win. */
+	if (p != NULL && extra != NULL)
+		json_object_update_missing(p, extra);
 	if (status >= 500)
 		log_warn("%s %s: %u %s", r->method, r->path, status, detail);
 	if (p == NULL || queue_json(r, status, "application/problem+json",
@@ -182,8 +185,25 @@ reply_problem(struct req *r, unsigned status, const char *type,
 	va_list ap;
 
 	va_start(ap, fmt);
-	problem(r, status, type, NULL, fmt, ap);
+	problem(r, status, type, NULL, NULL, fmt, ap);
 	va_end(ap);
+	return -1;
+}
+
+/*
+ * As reply_problem, with extension members from extra (an object,
+ * reference stolen), such as the gaps that block a submission.
+ */
+int
+reply_problem_extra(struct req *r, unsigned status, const char *type,
+    json_t *extra, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	problem(r, status, type, NULL, extra, fmt, ap);
+	va_end(ap);
+	json_decref(extra);
 	return -1;
 }
 
@@ -194,7 +214,7 @@ problem_errors(struct req *r, unsigned status, json_t *errors,
 	va_list ap;
 
 	va_start(ap, fmt);
-	problem(r, status, "validation", errors, fmt, ap);
+	problem(r, status, "validation", errors, NULL, fmt, ap);
 	va_end(ap);
 	return -1;
 }

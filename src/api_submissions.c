@@ -1,0 +1,1406 @@
+/*
+ * api_submissions.c: submissions over HTTP: opening, declarations with
+ * optimistic concurrency, evidence, lab assignment and reports, the
+ * assessment, submit, review, decision and the audit trail.
+ *
+ * Who sees what: a vendor its own submissions, a lab those assigned to
+ * it, a regulator all.  A submission the caller may not see answers 404,
+ * exactly as an unknown id (no existence leak); a role the route does not
+ * take answers 403 (the router); no token 401.  The admin role administers
+ * organisations and takes no part in submissions.
+ *
+ * Concurrency: every change bumps the submission's revision; the ETag is
+ * "r<revision>".  PUT declarations requires If-Match (428 without, 412
+ * when stale); the other changes honour If-Match when given.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "labeld.h"
+#include "assess.h"
+#include "crypto.h"
+#include "scheme.h"
+
+/* Keep in step with reply.c: problem types are URNs under this prefix. */
+#define SUB_ETAG_MAX		32
+#define SUB_MAX_ID		39	/* ids are prefix_ + 16 characters */
+
+#define ROLES_VIEW	(ROLE_VENDOR | ROLE_LAB | ROLE_REGULATOR)
+
+static const char *const decl_statuses[] = { "conformant", "not_applicable",
+	"non_conformant", NULL };
+static const char *const verdicts[] = { "pass", "fail", "not_applicable",
+	NULL };
+static const char *const decisions[] = { "approve", "reject",
+	"request_changes", NULL };
+
+/* ---- answers ---- */
+
+static void
+today(char out[11])
+{
+	char now[32];
+
+	store_now(now);
+	memcpy(out, now, 10);
+	out[10] = '\0';
+}
+
+static int
+set_etag(struct req *r, const struct submission *s)
+{
+	char etag[SUB_ETAG_MAX];
+
+	snprintf(etag, sizeof(etag), "\"r%lld\"", (long long)s->revision);
+	return reply_header(r, MHD_HTTP_HEADER_ETAG, etag);
+}
+
+static json_t *
+sub_json(const struct submission *s)
+{
+	char	 etag[SUB_ETAG_MAX];
+	json_t	*o, *d = NULL;
+
+	snprintf(etag, sizeof(etag), "\"r%lld\"", (long long)s->revision);
+	if (s->decision[0] != '\0')
+		d = json_pack("{s:s, s:s, s:s, s:s}", "decision", s->decision,
+		    "reason", s->decision_reason, "at", s->decided_at, "by",
+		    s->decided_by);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s?, s:I, "
+	    "s:s, s:s?, s:s?, s:s, s:s}",
+	    "id", s->id, "vendor_id", s->vendor_id, "product_id",
+	    s->product_id, "product_version", s->product_version, "scheme",
+	    s->scheme, "scheme_version", s->scheme_version, "target_tier",
+	    s->target_tier, "state", s->state, "lab_id",
+	    s->lab_id[0] ? s->lab_id : NULL, "revision",
+	    (json_int_t)s->revision, "etag", etag, "label_id",
+	    s->label_id[0] ? s->label_id : NULL, "submitted_at",
+	    s->submitted_at[0] ? s->submitted_at : NULL, "created_at",
+	    s->created_at, "updated_at", s->updated_at);
+	if (o == NULL) {
+		json_decref(d);
+		return NULL;
+	}
+	json_object_set_new(o, "approved_tier", s->approved_tier > 0 ?
+	    json_integer(s->approved_tier) : json_null());
+	json_object_set_new(o, "decision", d != NULL ? d : json_null());
+	return o;
+}
+
+static json_t *
+digests_json(const char *list)
+{
+	json_t		*a = json_array();
+	const char	*p = list;
+
+	while (a != NULL && *p != '\0') {
+		size_t n = strcspn(p, " ");
+
+		if (n > 0)
+			json_array_append_new(a, json_stringn(p, n));
+		p += n;
+		p += strspn(p, " ");
+	}
+	return a;
+}
+
+static int
+decl_cb(const struct declaration *d, void *arg)
+{
+	return json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:o, "
+	    "s:s, s:s}", "requirement", d->requirement, "status", d->status,
+	    "justification", d->justification, "evidence",
+	    digests_json(d->evidence), "updated_at", d->updated_at,
+	    "updated_by", d->updated_by));
+}
+
+static int
+result_cb(const struct lab_result *x, void *arg)
+{
+	return json_array_append_new(arg, json_pack("{s:s, s:s, s:s}",
+	    "requirement", x->requirement, "verdict", x->verdict, "notes",
+	    x->notes));
+}
+
+static json_t *
+report_json(const struct lab_report *p, json_t *results)
+{
+	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:o}", "id", p->id,
+	    "submission_id", p->submission_id, "lab_id", p->lab_id, "tier",
+	    p->tier, "report_sha256", p->report_sha256, "created_at",
+	    p->created_at, "results", results ? results : json_array());
+}
+
+struct reports_walk {
+	struct db		*db;
+	const struct submission	*sub;
+	json_t			*items;
+	int			 failed;
+};
+
+static int
+report_cb(const struct lab_report *p, void *arg)
+{
+	struct reports_walk	*w = arg;
+	json_t			*results = json_array(), *o;
+
+	if (results == NULL || store_lab_result_list(w->db, p->id, result_cb,
+	    results) != STORE_OK) {
+		json_decref(results);
+		w->failed = 1;
+		return -1;
+	}
+	if ((o = report_json(p, results)) == NULL) {
+		w->failed = 1;
+		return -1;
+	}
+	json_object_set_new(o, "current", json_false());
+	return json_array_append_new(w->items, o);
+}
+
+/*
+ * Marks the reports that count now: per tier, the latest one of the lab
+ * assigned now (as store_lab_results_current picks them).
+ */
+static void
+mark_current(json_t *reports, const char *lab_id)
+{
+	size_t		 i;
+	json_t		*rep;
+	json_t		*latest[LABELD_SCHEME_MAX_TIERS + 1] = { NULL };
+
+	json_array_foreach(reports, i, rep) {
+		json_int_t t = json_integer_value(json_object_get(rep, "tier"));
+
+		if (t >= 1 && t <= LABELD_SCHEME_MAX_TIERS &&
+		    strcmp(json_string_value(json_object_get(rep, "lab_id")),
+		    lab_id) == 0)
+			latest[t] = rep;
+	}
+	for (int t = 1; t <= LABELD_SCHEME_MAX_TIERS; t++)
+		if (latest[t] != NULL)
+			json_object_set_new(latest[t], "current", json_true());
+}
+
+/* The submission with its declarations and lab reports; NULL on failure. */
+static json_t *
+sub_full_json(struct db *db, const struct submission *s)
+{
+	struct reports_walk	 w;
+	json_t			*o = sub_json(s), *decls = json_array();
+
+	memset(&w, 0, sizeof(w));
+	w.db = db;
+	w.sub = s;
+	w.items = json_array();
+	if (o == NULL || decls == NULL || w.items == NULL ||
+	    store_declaration_list(db, s->id, decl_cb, decls) != STORE_OK ||
+	    store_lab_report_list(db, s->id, report_cb, &w) != STORE_OK ||
+	    w.failed)
+		goto fail;
+	mark_current(w.items, s->lab_id);
+	json_object_set_new(o, "declarations", decls);
+	json_object_set_new(o, "lab_reports", w.items);
+	return o;
+fail:
+	json_decref(o);
+	json_decref(decls);
+	json_decref(w.items);
+	return NULL;
+}
+
+/* Answers the submission in full with its ETag. */
+static int
+reply_sub(struct req *r, unsigned status, const struct submission *s)
+{
+	json_t *o;
+
+	if ((o = sub_full_json(r->db, s)) == NULL)
+		return reply_db_error(r);
+	set_etag(r, s);
+	return reply_json(r, status, o);
+}
+
+/* ---- checks shared by the handlers ---- */
+
+static int
+may_see(const struct principal *who, const struct submission *s)
+{
+	if (strcmp(who->role, "regulator") == 0)
+		return 1;
+	if (strcmp(who->role, "vendor") == 0)
+		return strcmp(s->vendor_id, who->org_id) == 0;
+	if (strcmp(who->role, "lab") == 0)
+		return s->lab_id[0] != '\0' &&
+		    strcmp(s->lab_id, who->org_id) == 0;
+	return 0;
+}
+
+/* Loads the submission of the path for the caller, or answers 404. */
+static int
+load_visible(struct req *r, struct submission *s)
+{
+	switch (store_submission_get(r->db, r->params[0], s)) {
+	case STORE_OK:
+		if (may_see(&r->who, s))
+			return 0;
+		/* FALLTHROUGH */
+	case STORE_NOTFOUND:
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "no submission %s", r->params[0]);
+	default:
+		return reply_db_error(r);
+	}
+}
+
+/* The pinned scheme version of s, or a 500 answer (it cannot vanish). */
+static const struct scheme *
+sub_scheme(struct req *r, const struct submission *s)
+{
+	const struct scheme *sc = catalog_get(r->db, s->scheme,
+	    s->scheme_version);
+
+	if (sc == NULL)
+		reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+		    "scheme %s version %d of submission %s does not load",
+		    s->scheme, s->scheme_version, s->id);
+	return sc;
+}
+
+/*
+ * Evaluates If-Match against s: *rev is s->revision when a listed ETag
+ * matches, 0 when there is no header and it is optional.  Answers 428
+ * (missing and required, or "*" where a revision is required) or 412
+ * (no listed ETag is the current one) and returns -1.
+ */
+static int
+if_match(struct req *r, const struct submission *s, int required,
+    int64_t *rev)
+{
+	const char	*h = req_header(r, MHD_HTTP_HEADER_IF_MATCH), *p;
+	char		 cur[SUB_ETAG_MAX];
+
+	*rev = 0;
+	snprintf(cur, sizeof(cur), "\"r%lld\"", (long long)s->revision);
+	if (h == NULL || h[0] == '\0') {
+		if (!required)
+			return 0;
+		return reply_problem(r, MHD_HTTP_PRECONDITION_REQUIRED,
+		    "precondition-required", "this change needs If-Match "
+		    "with the ETag from GET /v1/submissions/%s (now %s), so "
+		    "that concurrent edits are never lost", s->id, cur);
+	}
+	for (p = h; *p != '\0'; ) {
+		size_t n;
+
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,");
+		if (n == 1 && *p == '*') {
+			if (required)
+				return reply_problem(r,
+				    MHD_HTTP_PRECONDITION_REQUIRED,
+				    "precondition-required", "If-Match: * "
+				    "does not protect against lost updates; "
+				    "send the ETag from GET (now %s)", cur);
+			return 0;
+		}
+		/* Weak tags never match: If-Match compares strongly. */
+		if (n == strlen(cur) && strncmp(p, cur, n) == 0) {
+			*rev = s->revision;
+			return 0;
+		}
+		p += n;
+	}
+	set_etag(r, s);
+	return reply_problem(r, MHD_HTTP_PRECONDITION_FAILED, "stale",
+	    "If-Match %s is stale: submission %s is now at %s; GET it again, "
+	    "merge your changes and retry", h, s->id, cur);
+}
+
+static int
+reply_bad_state(struct req *r, const struct submission *s, const char *what,
+    const char *allowed)
+{
+	return reply_problem(r, MHD_HTTP_CONFLICT, "state-conflict",
+	    "%s is allowed only while the submission is %s; submission %s is "
+	    "%s", what, allowed, s->id, s->state);
+}
+
+static int
+reply_stale(struct req *r, const struct submission *s)
+{
+	set_etag(r, s);
+	return reply_problem(r, MHD_HTTP_PRECONDITION_FAILED, "stale",
+	    "submission %s changed meanwhile (now at ETag \"r%lld\"); GET it "
+	    "again and retry", s->id, (long long)s->revision);
+}
+
+static enum wf_state
+state_of(const struct submission *s)
+{
+	enum wf_state st = WF_NSTATES;
+
+	(void)workflow_state_parse(s->state, &st);
+	return st;
+}
+
+/* ---- POST /v1/submissions ---- */
+
+static int
+sub_create(struct req *r)
+{
+	struct valid		 v;
+	struct submission	 s;
+	struct product		 p;
+	struct product_version	 pv;
+	const struct scheme	*sc = NULL;
+	const char		*pid, *ver, *scheme;
+	char			 day[11], loc[96];
+	json_int_t		 tier = 0;
+	int			 have_tier, rc, cur = 0, product_ok = 0;
+
+	memset(&pv, 0, sizeof(pv));
+	valid_init(&v);
+	pid = valid_string(&v, r->json, "product_id", 1, SUB_MAX_ID);
+	ver = valid_string(&v, r->json, "product_version", 1,
+	    LABELD_MAX_VERSION);
+	scheme = valid_string(&v, r->json, "scheme", 1,
+	    LABELD_SCHEME_MAX_ID_LEN);
+	have_tier = valid_int(&v, r->json, "target_tier", 1, 1,
+	    LABELD_SCHEME_MAX_TIERS, &tier);
+	today(day);
+	if (pid != NULL) {
+		rc = store_product_get(r->db, pid, &p);
+		if (rc == STORE_ERR)
+			goto dberr;
+		/* Another vendor's product is as unknown as a missing one. */
+		if (rc == STORE_NOTFOUND ||
+		    strcmp(p.vendor_id, r->who.org_id) != 0)
+			valid_fail(&v, "product_id", "no product %s among your "
+			    "products", pid);
+		else if (strcmp(p.support_until, day) < 0)
+			valid_fail(&v, "product_id", "the support period of "
+			    "product %s ended on %s: a label cannot outlast "
+			    "it; extend support_until first", pid,
+			    p.support_until);
+		else
+			product_ok = 1;
+	}
+	if (product_ok && ver != NULL) {
+		rc = store_product_version_get(r->db, pid, ver, &pv);
+		if (rc == STORE_ERR)
+			goto dberr;
+		if (rc == STORE_NOTFOUND) {
+			valid_fail(&v, "product_version", "product %s has no "
+			    "version \"%s\": register it first with POST "
+			    "/v1/products/%s/versions", pid, ver, pid);
+			product_ok = 0;
+		}
+	}
+	if (scheme != NULL) {
+		if ((cur = catalog_current_version(r->db, scheme)) == 0 ||
+		    (sc = catalog_get(r->db, scheme, cur)) == NULL)
+			valid_fail(&v, "scheme", "no scheme \"%s\" is published "
+			    "(GET /v1/schemes lists them)", scheme);
+	}
+	if (sc != NULL && have_tier && tier > scheme_ntiers(sc))
+		valid_fail(&v, "target_tier", "scheme %s version %d has tiers "
+		    "1 to %d, not %lld", scheme, cur, scheme_ntiers(sc),
+		    (long long)tier);
+	else if (sc != NULL && have_tier && product_ok && ver != NULL &&
+	    scheme_sbom_from_tier(sc) > 0 &&
+	    tier >= scheme_sbom_from_tier(sc) && pv.sbom_sha256[0] == '\0')
+		valid_fail(&v, "product_version", "version \"%s\" has no SBOM; "
+		    "scheme %s needs one from tier %d: register a version "
+		    "with its CycloneDX SBOM", ver, scheme,
+		    scheme_sbom_from_tier(sc));
+	if (valid_check(r, &v) == -1)
+		return -1;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(s.vendor_id, sizeof(s.vendor_id), "%s", r->who.org_id);
+	snprintf(s.product_id, sizeof(s.product_id), "%s", pid);
+	snprintf(s.product_version, sizeof(s.product_version), "%s", ver);
+	snprintf(s.scheme, sizeof(s.scheme), "%s", scheme);
+	s.scheme_version = cur;
+	s.target_tier = (int)tier;
+	if (workflow_open(r->db, &r->who, &s) != STORE_OK)
+		return reply_db_error(r);
+	snprintf(loc, sizeof(loc), "/v1/submissions/%s", s.id);
+	reply_header(r, MHD_HTTP_HEADER_LOCATION, loc);
+	return reply_sub(r, MHD_HTTP_CREATED, &s);
+dberr:
+	json_decref(v.errors);
+	return reply_db_error(r);
+}
+
+/* ---- GET /v1/submissions ---- */
+
+static int
+list_cb(const struct submission *s, void *arg)
+{
+	return page_add(arg, sub_json(s), s->seq);
+}
+
+static int
+sub_list(struct req *r)
+{
+	struct submission_filter f;
+	struct page	 pg;
+	enum wf_state	 st;
+	const char	*tier = req_query(r, "tier");
+	int64_t		 after;
+	int		 limit;
+
+	if (page_parse(r, &after, &limit) == -1)
+		return -1;
+	memset(&f, 0, sizeof(f));
+	f.state = req_query(r, "state");
+	f.scheme = req_query(r, "scheme");
+	if ((f.product_id = req_query(r, "product")) == NULL)
+		f.product_id = req_query(r, "product_id");
+	if (f.state != NULL && workflow_state_parse(f.state, &st) == -1)
+		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-query",
+		    "state: expected draft, submitted, under_review, "
+		    "changes_requested, approved or rejected, got \"%s\"",
+		    f.state);
+	if (tier != NULL) {
+		if (strlen(tier) != 1 || tier[0] < '1' ||
+		    tier[0] > '0' + LABELD_SCHEME_MAX_TIERS)
+			return reply_problem(r, MHD_HTTP_BAD_REQUEST,
+			    "bad-query", "tier: expected a tier from 1 to %d, "
+			    "got \"%s\"", LABELD_SCHEME_MAX_TIERS, tier);
+		f.tier = tier[0] - '0';
+	}
+	if (strcmp(r->who.role, "vendor") == 0)
+		f.vendor_id = r->who.org_id;
+	else if (strcmp(r->who.role, "lab") == 0)
+		f.lab_id = r->who.org_id;
+	page_init(&pg, limit);
+	if (store_submission_list(r->db, &f, after, limit + 1, list_cb, &pg) !=
+	    STORE_OK) {
+		page_free(&pg);
+		return reply_db_error(r);
+	}
+	return page_reply(r, &pg);
+}
+
+/* ---- GET /v1/submissions/{id} ---- */
+
+static int
+sub_get(struct req *r)
+{
+	struct submission s;
+
+	if (load_visible(r, &s) == -1)
+		return -1;
+	return reply_sub(r, MHD_HTTP_OK, &s);
+}
+
+/* ---- PUT /v1/submissions/{id}/declarations ---- */
+
+struct decl_items {
+	struct declaration	*d;
+	char			**evidence;	/* joined digests per item */
+	size_t			 n;
+};
+
+static void
+decl_items_free(struct decl_items *it)
+{
+	for (size_t i = 0; it->evidence != NULL && i < it->n; i++)
+		free(it->evidence[i]);
+	free(it->evidence);
+	free(it->d);
+}
+
+/*
+ * Validates one item's evidence list: digests of files uploaded to this
+ * submission, no repeats.  Returns the digests joined by spaces
+ * (malloc'd; "" for none), or NULL on a database or memory failure.
+ */
+static char *
+decl_evidence(struct req *r, struct valid *v, const struct submission *s,
+    const json_t *item, int *dberr)
+{
+	const json_t	*ev = json_object_get(item, "evidence");
+	json_t		*x;
+	struct evidence	 e;
+	char		*out, field[32];
+	size_t		 i, o = 0;
+
+	if (ev == NULL || json_is_null(ev))
+		return strdup("");
+	if (!json_is_array(ev)) {
+		valid_fail(v, "evidence", "must be an array of SHA-256 hex "
+		    "digests");
+		return strdup("");
+	}
+	if (json_array_size(ev) > LABELD_MAX_DECL_EVIDENCE) {
+		valid_fail(v, "evidence", "must list at most %d digests, not "
+		    "%zu", LABELD_MAX_DECL_EVIDENCE, json_array_size(ev));
+		return strdup("");
+	}
+	if ((out = malloc(json_array_size(ev) * 65 + 1)) == NULL)
+		return NULL;
+	out[0] = '\0';
+	json_array_foreach(ev, i, x) {
+		const char *h = json_string_value(x);
+
+		snprintf(field, sizeof(field), "evidence[%zu]", i);
+		if (h == NULL || !valid_is_sha256(h)) {
+			valid_fail(v, field, "must be a SHA-256 digest in 64 "
+			    "lowercase hex digits");
+			continue;
+		}
+		if (strstr(out, h) != NULL) {
+			valid_fail(v, field, "%s is listed twice", h);
+			continue;
+		}
+		switch (store_evidence_get(r->db, s->id, h, &e)) {
+		case STORE_OK:
+			break;
+		case STORE_NOTFOUND:
+			valid_fail(v, field, "%s was not uploaded to this "
+			    "submission: POST /v1/submissions/%s/evidence "
+			    "first", h, s->id);
+			continue;
+		default:
+			*dberr = 1;
+			free(out);
+			return NULL;
+		}
+		o += (size_t)snprintf(out + o, 66, "%s%s", o ? " " : "", h);
+	}
+	return out;
+}
+
+/* Validates the items of a declarations request into it (422 on faults). */
+static int
+decl_validate(struct req *r, const struct submission *s,
+    const struct scheme *sc, struct decl_items *it)
+{
+	struct valid	 v;
+	const json_t	*items = json_object_get(r->json, "items");
+	json_t		*item;
+	size_t		 i;
+	int		 dberr = 0;
+
+	valid_init(&v);
+	if (items == NULL || !json_is_array(items)) {
+		valid_fail(&v, "items", items == NULL ? "is required" :
+		    "must be an array of declarations");
+		return valid_check(r, &v);
+	}
+	if (json_array_size(items) == 0 ||
+	    json_array_size(items) > LABELD_MAX_ITEMS) {
+		valid_fail(&v, "items", "must hold 1 to %d declarations, not "
+		    "%zu", LABELD_MAX_ITEMS, json_array_size(items));
+		return valid_check(r, &v);
+	}
+	it->n = json_array_size(items);
+	if ((it->d = calloc(it->n, sizeof(*it->d))) == NULL ||
+	    (it->evidence = calloc(it->n, sizeof(*it->evidence))) == NULL) {
+		json_decref(v.errors);
+		return reply_oom(r);
+	}
+	json_array_foreach(items, i, item) {
+		const char *req;
+
+		snprintf(v.prefix, sizeof(v.prefix), "items[%zu].", i);
+		if (!json_is_object(item)) {
+			v.prefix[0] = '\0';
+			valid_fail(&v, "items", "item %zu must be an object", i);
+			it->evidence[i] = strdup("");
+			continue;
+		}
+		req = valid_string(&v, item, "requirement", 1,
+		    LABELD_SCHEME_MAX_ID_LEN);
+		if (req != NULL && !scheme_has_requirement(sc, req)) {
+			valid_fail(&v, "requirement", "unknown requirement "
+			    "\"%s\" in scheme %s version %d", req, s->scheme,
+			    s->scheme_version);
+			req = NULL;
+		}
+		for (size_t j = 0; req != NULL && j < i; j++)
+			if (it->d[j].requirement != NULL &&
+			    strcmp(it->d[j].requirement, req) == 0) {
+				valid_fail(&v, "requirement", "\"%s\" is "
+				    "declared twice (also items[%zu])", req, j);
+				req = NULL;
+			}
+		it->d[i].requirement = req;
+		it->d[i].status = valid_enum(&v, item, "status", 1,
+		    decl_statuses);
+		it->d[i].justification = valid_string(&v, item,
+		    "justification", 0, LABELD_MAX_TEXT);
+		if (it->d[i].justification == NULL)
+			it->d[i].justification = "";
+		it->evidence[i] = decl_evidence(r, &v, s, item, &dberr);
+		if (it->evidence[i] == NULL) {
+			json_decref(v.errors);
+			return dberr ? reply_db_error(r) : reply_oom(r);
+		}
+		it->d[i].evidence = it->evidence[i];
+	}
+	return valid_check(r, &v);
+}
+
+static int
+sub_declare(struct req *r)
+{
+	struct submission	 s;
+	struct decl_items	 it;
+	const struct scheme	*sc;
+	int64_t			 rev;
+	int			 rc;
+
+	if (load_visible(r, &s) == -1 || if_match(r, &s, 1, &rev) == -1)
+		return -1;
+	if (!workflow_may_declare(state_of(&s)))
+		return reply_bad_state(r, &s, "changing declarations",
+		    "draft or changes_requested");
+	if ((sc = sub_scheme(r, &s)) == NULL)
+		return -1;
+	memset(&it, 0, sizeof(it));
+	if (decl_validate(r, &s, sc, &it) == -1) {
+		decl_items_free(&it);
+		return -1;
+	}
+	rc = workflow_declare(r->db, &r->who, &s, rev, it.d, it.n);
+	decl_items_free(&it);
+	switch (rc) {
+	case STORE_OK:
+		return reply_sub(r, MHD_HTTP_OK, &s);
+	case STORE_CONFLICT:
+		return reply_stale(r, &s);
+	case WF_BADSTATE:
+		return reply_bad_state(r, &s, "changing declarations",
+		    "draft or changes_requested");
+	case STORE_NOTFOUND:
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "no submission %s", r->params[0]);
+	default:
+		return reply_db_error(r);
+	}
+}
+
+/* ---- evidence ---- */
+
+static json_t *
+evidence_json(const struct evidence *e)
+{
+	return json_pack("{s:s, s:s, s:I, s:s, s:s?, s:s, s:s}",
+	    "submission_id", e->submission_id, "sha256", e->sha256, "size",
+	    (json_int_t)e->size, "media_type", e->media_type, "filename",
+	    e->filename[0] ? e->filename : NULL, "uploaded_by",
+	    e->uploaded_by, "created_at", e->created_at);
+}
+
+static int
+is_token_char(int c)
+{
+	return isalnum(c) || strchr("!#$&-^_.+", c) != NULL;
+}
+
+/*
+ * The media type of an upload: Content-Type as sent (type/subtype and
+ * parameters, printable ASCII), application/octet-stream when absent.
+ */
+static const char *
+upload_media_type(struct req *r, struct valid *v)
+{
+	const char	*ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char	*p;
+	size_t		 n;
+
+	if (ct == NULL || *ct == '\0')
+		return "application/octet-stream";
+	if (strlen(ct) > LABELD_MAX_MEDIA_TYPE) {
+		valid_fail(v, "Content-Type", "must be at most %d bytes",
+		    LABELD_MAX_MEDIA_TYPE);
+		return NULL;
+	}
+	for (p = ct; *p != '\0'; p++)
+		if (*p < 0x20 || *p > 0x7e) {
+			valid_fail(v, "Content-Type", "must be printable "
+			    "ASCII");
+			return NULL;
+		}
+	for (n = 0; is_token_char((unsigned char)ct[n]); n++)
+		;
+	if (n == 0 || ct[n] != '/' || !is_token_char((unsigned char)ct[n + 1])) {
+		valid_fail(v, "Content-Type", "must be a media type such as "
+		    "application/pdf, not \"%s\"", ct);
+		return NULL;
+	}
+	return ct;
+}
+
+/*
+ * The file name of an upload: ?filename=, else Content-Disposition's
+ * filename parameter; only its last path component; "" when none.
+ */
+static int
+upload_filename(struct req *r, struct valid *v, char *out, size_t outlen)
+{
+	const char	*q = req_query(r, "filename"), *cd, *p, *base;
+	size_t		 n;
+
+	out[0] = '\0';
+	if (q == NULL && (cd = req_header(r, "Content-Disposition")) != NULL &&
+	    (p = strcasestr(cd, "filename=")) != NULL) {
+		p += strlen("filename=");
+		if (*p == '"') {
+			p++;
+			n = strcspn(p, "\"");
+		} else
+			n = strcspn(p, "; \t");
+		if (n >= outlen) {
+			valid_fail(v, "filename", "must be at most %d bytes",
+			    LABELD_MAX_FILENAME);
+			return -1;
+		}
+		memcpy(out, p, n);
+		out[n] = '\0';
+	} else if (q != NULL) {
+		if (strlen(q) >= outlen) {
+			valid_fail(v, "filename", "must be at most %d bytes",
+			    LABELD_MAX_FILENAME);
+			return -1;
+		}
+		snprintf(out, outlen, "%s", q);
+	}
+	base = out;
+	for (p = out; *p != '\0'; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	memmove(out, base, strlen(base) + 1);
+	for (p = out; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"') {
+			valid_fail(v, "filename", "must not contain control "
+			    "characters or quotes");
+			return -1;
+		}
+	return 0;
+}
+
+static int
+evidence_upload(struct req *r)
+{
+	struct submission	 s;
+	struct valid		 v;
+	struct evidence		 e;
+	const char		*mt;
+	char			 err[256], loc[160];
+	int			 rc;
+
+	if (load_visible(r, &s) == -1)
+		return -1;
+	if (!workflow_may_upload(state_of(&s)))
+		return reply_bad_state(r, &s, "uploading evidence",
+		    "not yet decided");
+	memset(&e, 0, sizeof(e));
+	valid_init(&v);
+	if (r->body_len == 0)
+		valid_fail(&v, "body", "is empty: send the file's bytes as "
+		    "the request body");
+	mt = upload_media_type(r, &v);
+	(void)upload_filename(r, &v, e.filename, sizeof(e.filename));
+	if (valid_check(r, &v) == -1)
+		return -1;
+	if (evidence_put(r->ld->cfg.data_dir, r->body, r->body_len, e.sha256,
+	    err, sizeof(err)) == -1)
+		return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "internal", "the evidence could not be stored: %s", err);
+	e.size = (int64_t)r->body_len;
+	snprintf(e.media_type, sizeof(e.media_type), "%s", mt);
+	snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s", r->who.org_id);
+	snprintf(loc, sizeof(loc), "/v1/submissions/%s/evidence/%s", s.id,
+	    e.sha256);
+	rc = workflow_add_evidence(r->db, &r->who, &s, &e);
+	switch (rc) {
+	case STORE_OK:
+		reply_header(r, MHD_HTTP_HEADER_LOCATION, loc);
+		return reply_json(r, MHD_HTTP_CREATED, evidence_json(&e));
+	case STORE_CONFLICT:
+		/* The same bytes again: the upload is idempotent. */
+		if (store_evidence_get(r->db, s.id, e.sha256, &e) != STORE_OK)
+			return reply_db_error(r);
+		reply_header(r, MHD_HTTP_HEADER_LOCATION, loc);
+		return reply_json(r, MHD_HTTP_OK, evidence_json(&e));
+	case WF_BADSTATE:
+		return reply_bad_state(r, &s, "uploading evidence",
+		    "not yet decided");
+	default:
+		return reply_db_error(r);
+	}
+}
+
+static int
+evidence_list_cb(const struct evidence *e, void *arg)
+{
+	return page_add(arg, evidence_json(e), e->seq);
+}
+
+static int
+evidence_list(struct req *r)
+{
+	struct submission	 s;
+	struct page		 pg;
+	int64_t			 after;
+	int			 limit;
+
+	if (load_visible(r, &s) == -1 || page_parse(r, &after, &limit) == -1)
+		return -1;
+	page_init(&pg, limit);
+	if (store_evidence_list(r->db, s.id, after, limit + 1,
+	    evidence_list_cb, &pg) != STORE_OK) {
+		page_free(&pg);
+		return reply_db_error(r);
+	}
+	return page_reply(r, &pg);
+}
+
+/* Reads the whole file at fd (size bytes) into a new buffer. */
+static char *
+read_all(int fd, size_t size)
+{
+	char	*buf = malloc(size ? size : 1);
+	size_t	 o = 0;
+
+	while (buf != NULL && o < size) {
+		ssize_t n = read(fd, buf + o, size - o);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(buf);
+			return NULL;
+		}
+		o += (size_t)n;
+	}
+	return buf;
+}
+
+static int
+evidence_get(struct req *r)
+{
+	struct submission	 s;
+	struct evidence		 e;
+	char			*buf, hex[65], cd[LABELD_MAX_FILENAME + 32];
+	uint8_t			 h[32];
+	size_t			 size;
+	int			 fd, rc;
+
+	if (load_visible(r, &s) == -1)
+		return -1;
+	rc = valid_is_sha256(r->params[1]) ?
+	    store_evidence_get(r->db, s.id, r->params[1], &e) : STORE_NOTFOUND;
+	if (rc == STORE_NOTFOUND)
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "submission %s has no evidence %s", s.id, r->params[1]);
+	if (rc != STORE_OK)
+		return reply_db_error(r);
+	if (evidence_open(r->ld->cfg.data_dir, e.sha256, &fd, &size) == -1)
+		return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "internal", "the content of evidence %s is missing from "
+		    "the data directory", e.sha256);
+	buf = (int64_t)size == e.size ? read_all(fd, size) : NULL;
+	close(fd);
+	if (buf != NULL) {
+		lc_sha256(buf, size, h);
+		lc_hex(h, sizeof(h), hex);
+	}
+	/* Never serve bytes that are not what was uploaded. */
+	if (buf == NULL || strcmp(hex, e.sha256) != 0) {
+		free(buf);
+		return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "internal", "the stored content of evidence %s is damaged "
+		    "(size or digest differs)", e.sha256);
+	}
+	if (e.filename[0] != '\0')
+		snprintf(cd, sizeof(cd), "attachment; filename=\"%s\"",
+		    e.filename);
+	else
+		snprintf(cd, sizeof(cd), "attachment");
+	reply_header(r, "Content-Disposition", cd);
+	/* Uploaded bytes are the vendor's: never active content here. */
+	reply_header(r, "Content-Security-Policy", "sandbox; default-src "
+	    "'none'");
+	snprintf(cd, sizeof(cd), "\"%s\"", e.sha256);
+	reply_header(r, MHD_HTTP_HEADER_ETAG, cd);
+	rc = reply_raw(r, MHD_HTTP_OK, e.media_type, buf, size);
+	free(buf);
+	return rc;
+}
+
+/* ---- PUT /v1/submissions/{id}/lab ---- */
+
+/*
+ * Whether approval a lets the lab work on s: the target tier when that
+ * is third_party, else any of the scheme's tiers (a lab may review a
+ * self-declared submission).
+ */
+static int
+approval_fits(const struct lab_approval *a, const struct submission *s,
+    const struct scheme *sc, const char *day)
+{
+	if (scheme_tier_is_third_party(sc, s->target_tier) == 1)
+		return store_lab_approval_covers(a, s->scheme, s->target_tier,
+		    day);
+	for (int t = 1; t <= scheme_ntiers(sc); t++)
+		if (store_lab_approval_covers(a, s->scheme, t, day))
+			return 1;
+	return 0;
+}
+
+/*
+ * Both the regulator and the vendor may assign the lab: the vendor
+ * chooses and pays its lab in practice, the regulator can step in.  The
+ * vendor only while it holds the submission (draft, changes_requested),
+ * the regulator until the decision (workflow_may_assign_lab).
+ */
+static int
+sub_assign_lab(struct req *r)
+{
+	struct submission	 s;
+	struct valid		 v;
+	struct org		 o;
+	struct lab_approval	 a;
+	const struct scheme	*sc;
+	const char		*lab;
+	char			 day[11];
+	int64_t			 rev;
+	int			 rc;
+
+	if (load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
+		return -1;
+	if (!workflow_may_assign_lab(state_of(&s), router_role_bit(r->who.role)))
+		return reply_bad_state(r, &s, "assigning a lab", strcmp(
+		    r->who.role, "vendor") == 0 ? "draft or changes_requested "
+		    "(for the vendor)" : "not yet decided");
+	if ((sc = sub_scheme(r, &s)) == NULL)
+		return -1;
+	valid_init(&v);
+	lab = valid_string(&v, r->json, "lab_id", 1, SUB_MAX_ID);
+	today(day);
+	if (lab != NULL) {
+		rc = store_org_get(r->db, lab, &o);
+		if (rc == STORE_ERR) {
+			json_decref(v.errors);
+			return reply_db_error(r);
+		}
+		if (rc == STORE_NOTFOUND || strcmp(o.kind, "lab") != 0)
+			valid_fail(&v, "lab_id", "no lab organisation %s", lab);
+		else if ((rc = store_lab_approval_get(r->db, lab, &a)) ==
+		    STORE_ERR) {
+			json_decref(v.errors);
+			return reply_db_error(r);
+		} else if (rc == STORE_NOTFOUND)
+			valid_fail(&v, "lab_id", "lab %s holds no approval "
+			    "(PUT /v1/organizations/%s/approval)", lab, lab);
+		else if (!approval_fits(&a, &s, sc, day))
+			valid_fail(&v, "lab_id", "lab %s is not approved for "
+			    "tier %d of scheme %s today (approval: tiers "
+			    "mask 0x%x, scheme \"%s\", valid until %s)", lab,
+			    s.target_tier, s.scheme, a.tiers, a.scheme,
+			    a.valid_until);
+	}
+	if (valid_check(r, &v) == -1)
+		return -1;
+	switch (workflow_assign_lab(r->db, &r->who, &s, rev, lab)) {
+	case STORE_OK:
+		return reply_sub(r, MHD_HTTP_OK, &s);
+	case STORE_CONFLICT:
+		return reply_stale(r, &s);
+	case WF_BADSTATE:
+		return reply_bad_state(r, &s, "assigning a lab",
+		    "not yet decided");
+	default:
+		return reply_db_error(r);
+	}
+}
+
+/* ---- POST /v1/submissions/{id}/lab-reports ---- */
+
+struct report_items {
+	struct lab_result	*res;
+	size_t			 n;
+};
+
+/* Validates tier, results and report_sha256 against scheme and approval. */
+static int
+report_validate(struct req *r, const struct submission *s,
+    const struct scheme *sc, const struct lab_approval *a,
+    struct lab_report *rep, struct report_items *it)
+{
+	struct valid	 v;
+	const json_t	*results;
+	json_t		*x;
+	json_int_t	 tier = 0;
+	const char	*digest;
+	size_t		 i;
+	int		 have_tier;
+
+	valid_init(&v);
+	have_tier = valid_int(&v, r->json, "tier", 1, 1, scheme_ntiers(sc),
+	    &tier);
+	if (have_tier && scheme_tier_is_third_party(sc, (int)tier) != 1) {
+		valid_fail(&v, "tier", "tier %lld of scheme %s is "
+		    "self-declared; lab reports are for its third_party "
+		    "tiers", (long long)tier, s->scheme);
+		have_tier = 0;
+	} else if (have_tier && (a->tiers & (1u << tier)) == 0) {
+		valid_fail(&v, "tier", "your lab is not approved for tier "
+		    "%lld (approved tiers mask 0x%x)", (long long)tier,
+		    a->tiers);
+		have_tier = 0;
+	}
+	digest = valid_string(&v, r->json, "report_sha256", 1, 64);
+	if (digest != NULL && !valid_is_sha256(digest))
+		valid_fail(&v, "report_sha256", "must be the report's SHA-256 "
+		    "in 64 lowercase hex digits");
+	results = json_object_get(r->json, "results");
+	if (results == NULL || !json_is_array(results) ||
+	    json_array_size(results) == 0 ||
+	    json_array_size(results) > LABELD_MAX_ITEMS) {
+		valid_fail(&v, "results", "must be an array of 1 to %d "
+		    "verdicts", LABELD_MAX_ITEMS);
+		return valid_check(r, &v);
+	}
+	it->n = json_array_size(results);
+	if ((it->res = calloc(it->n, sizeof(*it->res))) == NULL) {
+		json_decref(v.errors);
+		return reply_oom(r);
+	}
+	json_array_foreach(results, i, x) {
+		const char	*req;
+		int		 rt;
+
+		snprintf(v.prefix, sizeof(v.prefix), "results[%zu].", i);
+		if (!json_is_object(x)) {
+			v.prefix[0] = '\0';
+			valid_fail(&v, "results", "item %zu must be an object",
+			    i);
+			continue;
+		}
+		req = valid_string(&v, x, "requirement", 1,
+		    LABELD_SCHEME_MAX_ID_LEN);
+		if (req != NULL && !scheme_has_requirement(sc, req)) {
+			valid_fail(&v, "requirement", "unknown requirement "
+			    "\"%s\" in scheme %s version %d", req, s->scheme,
+			    s->scheme_version);
+			req = NULL;
+		} else if (req != NULL &&
+		    scheme_requirement_third_party(sc, req) != 1) {
+			valid_fail(&v, "requirement", "\"%s\" is "
+			    "self-declared by the vendor; a lab report gives "
+			    "verdicts on third_party requirements", req);
+			req = NULL;
+		} else if (req != NULL && have_tier &&
+		    (rt = scheme_requirement_tier(sc, req)) > tier) {
+			valid_fail(&v, "requirement", "\"%s\" belongs to tier "
+			    "%d, beyond this tier %lld report", req, rt,
+			    (long long)tier);
+			req = NULL;
+		}
+		for (size_t j = 0; req != NULL && j < i; j++)
+			if (it->res[j].requirement != NULL &&
+			    strcmp(it->res[j].requirement, req) == 0) {
+				valid_fail(&v, "requirement", "\"%s\" has a "
+				    "verdict already (results[%zu])", req, j);
+				req = NULL;
+			}
+		it->res[i].requirement = req;
+		it->res[i].verdict = valid_enum(&v, x, "verdict", 1, verdicts);
+		it->res[i].notes = valid_string(&v, x, "notes", 0,
+		    LABELD_MAX_TEXT);
+		if (it->res[i].notes == NULL)
+			it->res[i].notes = "";
+	}
+	if (valid_check(r, &v) == -1)
+		return -1;
+	rep->tier = (int)tier;
+	snprintf(rep->report_sha256, sizeof(rep->report_sha256), "%s", digest);
+	return 0;
+}
+
+static int
+sub_lab_report(struct req *r)
+{
+	struct submission	 s;
+	struct lab_approval	 a;
+	struct lab_report	 rep;
+	struct report_items	 it;
+	const struct scheme	*sc;
+	json_t			*results;
+	char			 day[11];
+	int64_t			 rev;
+	int			 rc;
+
+	/* An unassigned lab cannot see the submission: 404 as for anyone. */
+	if (load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
+		return -1;
+	if (!workflow_may_report(state_of(&s)))
+		return reply_bad_state(r, &s, "filing a lab report",
+		    "not yet decided");
+	if ((sc = sub_scheme(r, &s)) == NULL)
+		return -1;
+	rc = store_lab_approval_get(r->db, r->who.org_id, &a);
+	if (rc == STORE_ERR)
+		return reply_db_error(r);
+	today(day);
+	if (rc == STORE_NOTFOUND)
+		return reply_problem(r, MHD_HTTP_FORBIDDEN, "lab-not-approved",
+		    "your lab holds no approval: only an approved lab files "
+		    "lab reports");
+	if (strcmp(day, a.valid_until) > 0)
+		return reply_problem(r, MHD_HTTP_FORBIDDEN, "lab-not-approved",
+		    "your lab's approval expired on %s", a.valid_until);
+	if (a.scheme[0] != '\0' && strcmp(a.scheme, s.scheme) != 0)
+		return reply_problem(r, MHD_HTTP_FORBIDDEN, "lab-not-approved",
+		    "your lab is approved for scheme %s, not %s", a.scheme,
+		    s.scheme);
+	memset(&rep, 0, sizeof(rep));
+	memset(&it, 0, sizeof(it));
+	if (report_validate(r, &s, sc, &a, &rep, &it) == -1) {
+		free(it.res);
+		return -1;
+	}
+	rc = workflow_file_report(r->db, &r->who, &s, rev, &rep, it.res, it.n);
+	free(it.res);
+	switch (rc) {
+	case STORE_OK:
+		break;
+	case STORE_CONFLICT:
+		return reply_stale(r, &s);
+	case WF_BADSTATE:
+		return reply_bad_state(r, &s, "filing a lab report",
+		    "not yet decided");
+	case STORE_NOTFOUND:
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "no submission %s", r->params[0]);
+	default:
+		return reply_db_error(r);
+	}
+	results = json_array();
+	if (results == NULL || store_lab_result_list(r->db, rep.id,
+	    result_cb, results) != STORE_OK) {
+		json_decref(results);
+		return reply_db_error(r);
+	}
+	set_etag(r, &s);
+	return reply_json(r, MHD_HTTP_CREATED, report_json(&rep, results));
+}
+
+/* ---- GET /v1/submissions/{id}/assessment ---- */
+
+static int
+sub_assessment(struct req *r)
+{
+	struct submission	 s;
+	struct assess_result	*res;
+	const struct scheme	*sc;
+	json_t			*doc;
+	char			 err[512];
+
+	if (load_visible(r, &s) == -1 || (sc = sub_scheme(r, &s)) == NULL)
+		return -1;
+	if ((res = workflow_assess(r->db, &s, sc, err, sizeof(err))) == NULL)
+		return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "internal", "the assessment failed: %s", err);
+	doc = assess_to_json(res);
+	if (doc != NULL) {
+		json_object_set_new(doc, "submission_id", json_string(s.id));
+		json_object_set_new(doc, "target_tier",
+		    json_integer(s.target_tier));
+		json_object_set_new(doc, "target_met", json_boolean(
+		    assess_tier_satisfied(res, s.target_tier) == 1));
+	}
+	assess_free(res);
+	set_etag(r, &s);
+	return reply_json(r, MHD_HTTP_OK, doc);
+}
+
+/* ---- POST submit, review, decision ---- */
+
+static int
+sub_submit(struct req *r)
+{
+	struct submission	 s;
+	json_t			*gaps;
+	int64_t			 rev;
+	int			 achieved, target;
+
+	if (load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
+		return -1;
+	switch (workflow_submit(r->db, &r->who, &s, rev, &gaps, &achieved)) {
+	case STORE_OK:
+		return reply_sub(r, MHD_HTTP_OK, &s);
+	case WF_UNMET:
+		target = s.target_tier;
+		return reply_problem_extra(r, MHD_HTTP_CONFLICT, "target-not-met",
+		    json_pack("{s:i, s:i, s:o}", "target_tier", target,
+		    "achieved_tier", achieved, "gaps", gaps),
+		    "the submission does not meet its target tier %d (it "
+		    "achieves %d): %zu gaps to close, listed in gaps", target,
+		    achieved, json_array_size(gaps));
+	case WF_BADSTATE:
+		return reply_bad_state(r, &s, "submit",
+		    "draft or changes_requested");
+	case STORE_CONFLICT:
+		return reply_stale(r, &s);
+	case STORE_NOTFOUND:
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "no submission %s", r->params[0]);
+	default:
+		return reply_db_error(r);
+	}
+}
+
+/*
+ * A submission enters under_review by this explicit regulator action
+ * (a GET never changes state).  It is optional: the decision takes
+ * submitted and under_review alike.
+ */
+static int
+sub_review(struct req *r)
+{
+	struct submission	 s;
+	int64_t			 rev;
+
+	if (load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
+		return -1;
+	switch (workflow_review(r->db, &r->who, &s, rev)) {
+	case STORE_OK:
+		return reply_sub(r, MHD_HTTP_OK, &s);
+	case WF_BADSTATE:
+		return reply_bad_state(r, &s, "starting a review", "submitted");
+	case STORE_CONFLICT:
+		return reply_stale(r, &s);
+	default:
+		return reply_db_error(r);
+	}
+}
+
+static int
+sub_decision(struct req *r)
+{
+	struct submission	 s;
+	struct valid		 v;
+	enum wf_action		 action = WF_NACTIONS;
+	const char		*dec, *reason;
+	json_int_t		 tier = 0;
+	int64_t			 rev;
+	int			 achieved;
+	char			 err[256];
+	json_t			*o;
+
+	if (load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
+		return -1;
+	valid_init(&v);
+	dec = valid_enum(&v, r->json, "decision", 1, decisions);
+	reason = valid_string(&v, r->json, "reason", 1, LABELD_MAX_TEXT);
+	if (dec != NULL)
+		(void)workflow_action_parse(dec, &action);
+	(void)valid_int(&v, r->json, "tier", action == WF_APPROVE, 1,
+	    LABELD_SCHEME_MAX_TIERS, &tier);
+	if (valid_check(r, &v) == -1)
+		return -1;
+	switch (workflow_decide(r->db, &r->who, &s, rev, action, (int)tier,
+	    reason, &achieved)) {
+	case STORE_OK:
+		break;
+	case WF_ABOVE:
+		(void)workflow_check_approval((int)tier, achieved, err,
+		    sizeof(err));
+		return reply_problem_extra(r, MHD_HTTP_CONFLICT, "tier-not-achieved",
+		    json_pack("{s:i, s:i}", "tier", (int)tier,
+		    "achieved_tier", achieved), "%s", err);
+	case WF_BADSTATE:
+		return reply_bad_state(r, &s, "a decision",
+		    "submitted or under_review");
+	case STORE_CONFLICT:
+		return reply_stale(r, &s);
+	default:
+		return reply_db_error(r);
+	}
+	if ((o = sub_full_json(r->db, &s)) == NULL)
+		return reply_db_error(r);
+	set_etag(r, &s);
+	return reply_json(r, MHD_HTTP_OK, o);
+}
+
+/* ---- GET /v1/submissions/{id}/events ---- */
+
+static int
+event_cb(const struct sub_event *e, void *arg)
+{
+	json_t *o, *detail = NULL;
+
+	if (e->detail[0] != '\0')
+		detail = json_loads(e->detail, 0, NULL);
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, "
+	    "s:o?}", "seq", (json_int_t)e->seq, "at", e->at, "action",
+	    e->action, "org_id", e->org_id, "role", e->role, "token_id",
+	    e->token_id, "from_state", e->from_state[0] ? e->from_state : NULL,
+	    "to_state", e->to_state[0] ? e->to_state : NULL, "reason",
+	    e->reason[0] ? e->reason : NULL, "detail", detail);
+	return page_add(arg, o, e->seq);
+}
+
+static int
+sub_events(struct req *r)
+{
+	struct submission	 s;
+	struct page		 pg;
+	int64_t			 after;
+	int			 limit;
+
+	if (load_visible(r, &s) == -1 || page_parse(r, &after, &limit) == -1)
+		return -1;
+	page_init(&pg, limit);
+	if (store_sub_event_list(r->db, s.id, after, limit + 1, event_cb,
+	    &pg) != STORE_OK) {
+		page_free(&pg);
+		return reply_db_error(r);
+	}
+	return page_reply(r, &pg);
+}
+
+const struct route api_submissions_routes[] = {
+	{ "POST", "/v1/submissions", ROLE_VENDOR, ROUTE_JSON, sub_create },
+	{ "GET", "/v1/submissions", ROLES_VIEW, 0, sub_list },
+	{ "GET", "/v1/submissions/{id}", ROLES_VIEW, 0, sub_get },
+	{ "PUT", "/v1/submissions/{id}/declarations", ROLE_VENDOR, ROUTE_JSON,
+	    sub_declare },
+	{ "POST", "/v1/submissions/{id}/evidence", ROLE_VENDOR | ROLE_LAB,
+	    ROUTE_UPLOAD, evidence_upload },
+	{ "GET", "/v1/submissions/{id}/evidence", ROLES_VIEW, 0,
+	    evidence_list },
+	{ "GET", "/v1/submissions/{id}/evidence/{sha256}", ROLES_VIEW, 0,
+	    evidence_get },
+	{ "PUT", "/v1/submissions/{id}/lab", ROLE_VENDOR | ROLE_REGULATOR,
+	    ROUTE_JSON, sub_assign_lab },
+	{ "POST", "/v1/submissions/{id}/lab-reports", ROLE_LAB, ROUTE_JSON,
+	    sub_lab_report },
+	{ "GET", "/v1/submissions/{id}/assessment", ROLES_VIEW, 0,
+	    sub_assessment },
+	{ "POST", "/v1/submissions/{id}/submit", ROLE_VENDOR, 0, sub_submit },
+	{ "POST", "/v1/submissions/{id}/review", ROLE_REGULATOR, 0,
+	    sub_review },
+	{ "POST", "/v1/submissions/{id}/decision", ROLE_REGULATOR, ROUTE_JSON,
+	    sub_decision },
+	{ "GET", "/v1/submissions/{id}/events", ROLES_VIEW, 0, sub_events },
+	{ NULL, NULL, 0, 0, NULL }
+};

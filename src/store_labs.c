@@ -1,0 +1,103 @@
+/*
+ * store_labs.c: lab approvals.  Each approval the regulator gives is a new
+ * row; the newest row of a lab is the one in force, the older ones record
+ * what the lab was approved for at the time it reported.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "labeld.h"
+
+static void
+col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	snprintf(dst, dstlen, "%s", v ? (const char *)v : "");
+}
+
+/*
+ * Records approval a (lab_id, tiers, valid_until, scheme, approved_by set
+ * by the caller; the caller checked that lab_id is a lab) and fills its
+ * approved_at and seq.  It replaces the lab's previous approval.
+ */
+int
+store_lab_approval_put(struct db *db, struct lab_approval *a)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	assert(a->tiers != 0 && (a->tiers & 1) == 0);
+	store_now(a->approved_at);
+	if ((st = db_prepare(db, "INSERT INTO lab_approvals (lab_id, tiers, "
+	    "valid_until, scheme, approved_by, approved_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, a->lab_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, (int)a->tiers);
+	sqlite3_bind_text(st, 3, a->valid_until, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a->scheme, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, a->approved_by, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, a->approved_at, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st)) != STORE_OK)
+		return rc;
+	a->seq = sqlite3_last_insert_rowid(db->conn);
+	return STORE_OK;
+}
+
+/*
+ * The approval in force for lab_org_id (its newest), expired or not: the
+ * caller compares valid_until with the date that matters to it (see
+ * store_lab_approval_covers).  STORE_NOTFOUND when never approved.
+ */
+int
+store_lab_approval_get(struct db *db, const char *lab_org_id,
+    struct lab_approval *a)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "SELECT lab_id, tiers, valid_until, scheme, "
+	    "approved_by, approved_at, seq FROM lab_approvals "
+	    "WHERE lab_id = ? ORDER BY seq DESC LIMIT 1")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, lab_org_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(a, 0, sizeof(*a));
+		col_copy(st, 0, a->lab_id, sizeof(a->lab_id));
+		a->tiers = (unsigned)sqlite3_column_int(st, 1);
+		col_copy(st, 2, a->valid_until, sizeof(a->valid_until));
+		col_copy(st, 3, a->scheme, sizeof(a->scheme));
+		col_copy(st, 4, a->approved_by, sizeof(a->approved_by));
+		col_copy(st, 5, a->approved_at, sizeof(a->approved_at));
+		a->seq = sqlite3_column_int64(st, 6);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	db_error(db, __func__);
+	return STORE_ERR;
+}
+
+/*
+ * 1 when approval a lets its lab report on tier of scheme on day today
+ * (YYYY-MM-DD; valid_until is the last day included), 0 otherwise.
+ */
+int
+store_lab_approval_covers(const struct lab_approval *a, const char *scheme,
+    int tier, const char *today)
+{
+	if (tier < 1 || tier >= (int)(sizeof(a->tiers) * CHAR_BIT) ||
+	    (a->tiers & (1u << tier)) == 0)
+		return 0;
+	if (a->scheme[0] != '\0' && strcmp(a->scheme, scheme) != 0)
+		return 0;
+	/* Fixed-width dates compare as strings. */
+	return strcmp(today, a->valid_until) <= 0;
+}

@@ -1,0 +1,532 @@
+/*
+ * store_submissions.c: submissions, declarations, lab reports and the
+ * audit trail (all SQL).  No function here opens a transaction: the
+ * workflow composes them into one per change.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "labeld.h"
+
+static void
+col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	snprintf(dst, dstlen, "%s", v ? (const char *)v : "");
+}
+
+/* A text column, "" for NULL; valid until the statement steps again. */
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return v ? (const char *)v : "";
+}
+
+/* Binds s, or NULL when s is NULL or "". */
+static void
+bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL && *s != '\0')
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Ends a walk over rows: STORE_OK when it ran to the end or cb stopped. */
+static int
+walk_end(struct db *db, sqlite3_stmt *st, int rc, const char *where)
+{
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return STORE_OK;
+	db_error(db, where);
+	return STORE_ERR;
+}
+
+/* ---- submissions ---- */
+
+#define SUB_COLS "id, vendor_id, product_id, product_version, scheme, " \
+	"scheme_version, target_tier, state, lab_id, revision, approved_tier, " \
+	"label_id, decision, decision_reason, decided_at, decided_by, " \
+	"submitted_at, created_at, updated_at, seq"
+
+static void
+sub_from_row(sqlite3_stmt *st, struct submission *s)
+{
+	memset(s, 0, sizeof(*s));
+	col_copy(st, 0, s->id, sizeof(s->id));
+	col_copy(st, 1, s->vendor_id, sizeof(s->vendor_id));
+	col_copy(st, 2, s->product_id, sizeof(s->product_id));
+	col_copy(st, 3, s->product_version, sizeof(s->product_version));
+	col_copy(st, 4, s->scheme, sizeof(s->scheme));
+	s->scheme_version = sqlite3_column_int(st, 5);
+	s->target_tier = sqlite3_column_int(st, 6);
+	col_copy(st, 7, s->state, sizeof(s->state));
+	col_copy(st, 8, s->lab_id, sizeof(s->lab_id));
+	s->revision = sqlite3_column_int64(st, 9);
+	s->approved_tier = sqlite3_column_int(st, 10);
+	col_copy(st, 11, s->label_id, sizeof(s->label_id));
+	col_copy(st, 12, s->decision, sizeof(s->decision));
+	col_copy(st, 13, s->decision_reason, sizeof(s->decision_reason));
+	col_copy(st, 14, s->decided_at, sizeof(s->decided_at));
+	col_copy(st, 15, s->decided_by, sizeof(s->decided_by));
+	col_copy(st, 16, s->submitted_at, sizeof(s->submitted_at));
+	col_copy(st, 17, s->created_at, sizeof(s->created_at));
+	col_copy(st, 18, s->updated_at, sizeof(s->updated_at));
+	s->seq = sqlite3_column_int64(st, 19);
+}
+
+/*
+ * Inserts s as a new submission at revision 1, filling its id,
+ * created_at, updated_at, revision and seq.  The caller sets the vendor,
+ * product, scheme, target tier and state.
+ */
+int
+store_submission_insert(struct db *db, struct submission *s)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	store_new_id("sub", s->id, sizeof(s->id));
+	store_now(s->created_at);
+	memcpy(s->updated_at, s->created_at, sizeof(s->updated_at));
+	s->revision = 1;
+	if ((st = db_prepare(db, "INSERT INTO submissions (id, vendor_id, "
+	    "product_id, product_version, scheme, scheme_version, target_tier, "
+	    "state, lab_id, revision, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, s->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->vendor_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, s->product_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, s->product_version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, s->scheme, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, s->scheme_version);
+	sqlite3_bind_int(st, 7, s->target_tier);
+	sqlite3_bind_text(st, 8, s->state, -1, SQLITE_STATIC);
+	bind_opt(st, 9, s->lab_id);
+	sqlite3_bind_text(st, 10, s->created_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, s->updated_at, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st)) != STORE_OK)
+		return rc;
+	s->seq = sqlite3_last_insert_rowid(db->conn);
+	return STORE_OK;
+}
+
+int
+store_submission_get(struct db *db, const char *id, struct submission *s)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "SELECT " SUB_COLS " FROM submissions "
+	    "WHERE id = ?")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		sub_from_row(st, s);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	db_error(db, __func__);
+	return STORE_ERR;
+}
+
+/*
+ * Writes the mutable fields of s (state, lab, decision, dates) as the
+ * next revision, only if the stored revision is still s->revision: a
+ * compare-and-set, so of two concurrent writers exactly one wins.  On
+ * success s->revision and s->updated_at are the new ones; STORE_CONFLICT
+ * when the row moved on (or is gone).
+ */
+int
+store_submission_update(struct db *db, struct submission *s)
+{
+	sqlite3_stmt	*st;
+	char		 now[32];
+	int		 rc;
+
+	store_now(now);
+	if ((st = db_prepare(db, "UPDATE submissions SET state = ?, "
+	    "lab_id = ?, approved_tier = ?, label_id = ?, decision = ?, "
+	    "decision_reason = ?, decided_at = ?, decided_by = ?, "
+	    "submitted_at = ?, updated_at = ?, revision = revision + 1 "
+	    "WHERE id = ? AND revision = ?")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, s->state, -1, SQLITE_STATIC);
+	bind_opt(st, 2, s->lab_id);
+	sqlite3_bind_int(st, 3, s->approved_tier);
+	bind_opt(st, 4, s->label_id);
+	bind_opt(st, 5, s->decision);
+	bind_opt(st, 6, s->decision_reason);
+	bind_opt(st, 7, s->decided_at);
+	bind_opt(st, 8, s->decided_by);
+	bind_opt(st, 9, s->submitted_at);
+	sqlite3_bind_text(st, 10, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, s->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 12, s->revision);
+	if ((rc = db_step_done(db, st)) != STORE_OK)
+		return rc;
+	if (sqlite3_changes(db->conn) != 1)
+		return STORE_CONFLICT;
+	s->revision++;
+	memcpy(s->updated_at, now, sizeof(s->updated_at));
+	return STORE_OK;
+}
+
+/*
+ * Calls cb for up to limit submissions with seq > after in seq order,
+ * restricted by every non-NULL (non-zero) member of f.  cb returning -1
+ * stops the walk.
+ */
+int
+store_submission_list(struct db *db, const struct submission_filter *f,
+    int64_t after, int limit, int (*cb)(const struct submission *, void *),
+    void *arg)
+{
+	sqlite3_stmt		*st;
+	struct submission	 s;
+	int			 rc;
+
+	if ((st = db_prepare(db, "SELECT " SUB_COLS " FROM submissions "
+	    "WHERE seq > ?1 AND (?2 IS NULL OR vendor_id = ?2) "
+	    "AND (?3 IS NULL OR lab_id = ?3) AND (?4 IS NULL OR state = ?4) "
+	    "AND (?5 IS NULL OR product_id = ?5) "
+	    "AND (?6 IS NULL OR scheme = ?6) "
+	    "AND (?7 IS NULL OR target_tier = ?7) "
+	    "ORDER BY seq LIMIT ?8")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, after);
+	bind_opt(st, 2, f->vendor_id);
+	bind_opt(st, 3, f->lab_id);
+	bind_opt(st, 4, f->state);
+	bind_opt(st, 5, f->product_id);
+	bind_opt(st, 6, f->scheme);
+	if (f->tier > 0)
+		sqlite3_bind_int(st, 7, f->tier);
+	sqlite3_bind_int(st, 8, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sub_from_row(st, &s);
+		if (cb(&s, arg) == -1)
+			break;
+	}
+	return walk_end(db, st, rc, __func__);
+}
+
+/* ---- declarations ---- */
+
+/*
+ * Replaces the declaration of d->requirement on the submission (or adds
+ * it).  All of d's strings are read; updated_at and updated_by are set by
+ * the caller.
+ */
+int
+store_declaration_put(struct db *db, const char *submission_id,
+    const struct declaration *d)
+{
+	sqlite3_stmt *st;
+
+	assert(d->requirement != NULL && d->status != NULL);
+	if ((st = db_prepare(db, "INSERT INTO declarations (submission_id, "
+	    "requirement, status, justification, evidence, updated_at, "
+	    "updated_by) VALUES (?, ?, ?, ?, ?, ?, ?) "
+	    "ON CONFLICT (submission_id, requirement) DO UPDATE SET "
+	    "status = excluded.status, justification = excluded.justification, "
+	    "evidence = excluded.evidence, updated_at = excluded.updated_at, "
+	    "updated_by = excluded.updated_by")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, d->requirement, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, d->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, d->justification ? d->justification : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, d->evidence ? d->evidence : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, d->updated_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, d->updated_by, -1, SQLITE_STATIC);
+	return db_step_done(db, st);
+}
+
+/*
+ * Calls cb for every current declaration of the submission, ordered by
+ * requirement id.  The strings cb sees live until it returns.
+ */
+int
+store_declaration_list(struct db *db, const char *submission_id,
+    int (*cb)(const struct declaration *, void *), void *arg)
+{
+	sqlite3_stmt		*st;
+	struct declaration	 d;
+	int			 rc;
+
+	if ((st = db_prepare(db, "SELECT requirement, status, justification, "
+	    "evidence, updated_at, updated_by FROM declarations "
+	    "WHERE submission_id = ? ORDER BY requirement")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		d.requirement = col_text(st, 0);
+		d.status = col_text(st, 1);
+		d.justification = col_text(st, 2);
+		d.evidence = col_text(st, 3);
+		d.updated_at = col_text(st, 4);
+		d.updated_by = col_text(st, 5);
+		if (cb(&d, arg) == -1)
+			break;
+	}
+	return walk_end(db, st, rc, __func__);
+}
+
+/* ---- lab reports ---- */
+
+/*
+ * Inserts report r (filling its id and created_at) with its n results,
+ * in the order given.  Two results for one requirement are
+ * STORE_CONFLICT.
+ */
+int
+store_lab_report_insert(struct db *db, struct lab_report *r,
+    const struct lab_result *res, size_t n)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	store_new_id("rep", r->id, sizeof(r->id));
+	store_now(r->created_at);
+	if ((st = db_prepare(db, "INSERT INTO lab_reports (id, submission_id, "
+	    "lab_id, tier, report_sha256, created_at, created_by) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->submission_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->lab_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, r->tier);
+	sqlite3_bind_text(st, 5, r->report_sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->created_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, r->created_by, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st)) != STORE_OK)
+		return rc;
+	if ((st = db_prepare(db, "INSERT INTO lab_results (report_id, "
+	    "requirement, verdict, notes, position) VALUES (?, ?, ?, ?, ?)"))
+	    == NULL)
+		return STORE_ERR;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, res[i].requirement, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, res[i].verdict, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, res[i].notes ? res[i].notes : "", -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)i);
+		if ((rc = db_step_done(db, st)) != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+#define REPORT_COLS "id, submission_id, lab_id, tier, report_sha256, " \
+	"created_at, created_by"
+
+static void
+report_from_row(sqlite3_stmt *st, struct lab_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	col_copy(st, 0, r->id, sizeof(r->id));
+	col_copy(st, 1, r->submission_id, sizeof(r->submission_id));
+	col_copy(st, 2, r->lab_id, sizeof(r->lab_id));
+	r->tier = sqlite3_column_int(st, 3);
+	col_copy(st, 4, r->report_sha256, sizeof(r->report_sha256));
+	col_copy(st, 5, r->created_at, sizeof(r->created_at));
+	col_copy(st, 6, r->created_by, sizeof(r->created_by));
+}
+
+/* Calls cb for every report filed on the submission, oldest first. */
+int
+store_lab_report_list(struct db *db, const char *submission_id,
+    int (*cb)(const struct lab_report *, void *), void *arg)
+{
+	sqlite3_stmt		*st;
+	struct lab_report	 r;
+	int			 rc;
+
+	if ((st = db_prepare(db, "SELECT " REPORT_COLS " FROM lab_reports "
+	    "WHERE submission_id = ? ORDER BY seq")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		report_from_row(st, &r);
+		if (cb(&r, arg) == -1)
+			break;
+	}
+	return walk_end(db, st, rc, __func__);
+}
+
+/*
+ * Calls cb for the results of one report in filed order; the strings cb
+ * sees live until it returns.  Uses its own statement, so it may run
+ * inside a store_lab_report_list callback.
+ */
+int
+store_lab_result_list(struct db *db, const char *report_id,
+    int (*cb)(const struct lab_result *, void *), void *arg)
+{
+	sqlite3_stmt		*st;
+	struct lab_result	 r;
+	int			 rc;
+
+	if ((st = db_prepare(db, "SELECT requirement, verdict, notes "
+	    "FROM lab_results WHERE report_id = ? ORDER BY position")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, report_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.requirement = col_text(st, 0);
+		r.verdict = col_text(st, 1);
+		r.notes = col_text(st, 2);
+		if (cb(&r, arg) == -1)
+			break;
+	}
+	return walk_end(db, st, rc, __func__);
+}
+
+/*
+ * Calls cb(result, tier, arg) for the results that count now: those of
+ * the latest report per tier filed by lab_id (the lab assigned now) on
+ * the submission.  Earlier reports and other labs' stay on record only.
+ */
+int
+store_lab_results_current(struct db *db, const char *submission_id,
+    const char *lab_id, int (*cb)(const struct lab_result *, int, void *),
+    void *arg)
+{
+	sqlite3_stmt		*st;
+	struct lab_result	 r;
+	int			 rc;
+
+	if ((st = db_prepare(db, "SELECT x.requirement, x.verdict, x.notes, "
+	    "p.tier FROM lab_reports p JOIN lab_results x ON x.report_id = p.id "
+	    "WHERE p.submission_id = ?1 AND p.lab_id = ?2 AND p.seq = "
+	    "(SELECT max(q.seq) FROM lab_reports q WHERE "
+	    "q.submission_id = ?1 AND q.lab_id = ?2 AND q.tier = p.tier) "
+	    "ORDER BY p.tier, x.position")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, lab_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.requirement = col_text(st, 0);
+		r.verdict = col_text(st, 1);
+		r.notes = col_text(st, 2);
+		if (cb(&r, sqlite3_column_int(st, 3), arg) == -1)
+			break;
+	}
+	return walk_end(db, st, rc, __func__);
+}
+
+/* ---- audit trail ---- */
+
+/*
+ * Appends e to the audit trail, filling e->seq; e->at is set by the
+ * caller.  Rows are never updated or deleted (triggers refuse it).
+ */
+int
+store_sub_event_append(struct db *db, struct sub_event *e)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "INSERT INTO submission_events "
+	    "(submission_id, at, org_id, role, token_id, action, from_state, "
+	    "to_state, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+	    == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, e->submission_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, e->at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, e->role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, e->token_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, e->action, -1, SQLITE_STATIC);
+	bind_opt(st, 7, e->from_state);
+	bind_opt(st, 8, e->to_state);
+	bind_opt(st, 9, e->reason);
+	bind_opt(st, 10, e->detail);
+	if ((rc = db_step_done(db, st)) != STORE_OK)
+		return rc;
+	e->seq = sqlite3_last_insert_rowid(db->conn);
+	return STORE_OK;
+}
+
+/*
+ * Calls cb for up to limit events of the submission with seq > after,
+ * oldest first.  Absent optional fields are "" in what cb sees; the
+ * strings live until cb returns.
+ */
+int
+store_sub_event_list(struct db *db, const char *submission_id, int64_t after,
+    int limit, int (*cb)(const struct sub_event *, void *), void *arg)
+{
+	sqlite3_stmt		*st;
+	struct sub_event	 e;
+	int			 rc;
+
+	if ((st = db_prepare(db, "SELECT seq, submission_id, at, org_id, role, "
+	    "token_id, action, from_state, to_state, reason, detail "
+	    "FROM submission_events WHERE submission_id = ? AND seq > ? "
+	    "ORDER BY seq LIMIT ?")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int(st, 3, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e.seq = sqlite3_column_int64(st, 0);
+		e.submission_id = col_text(st, 1);
+		e.at = col_text(st, 2);
+		e.org_id = col_text(st, 3);
+		e.role = col_text(st, 4);
+		e.token_id = col_text(st, 5);
+		e.action = col_text(st, 6);
+		e.from_state = col_text(st, 7);
+		e.to_state = col_text(st, 8);
+		e.reason = col_text(st, 9);
+		e.detail = col_text(st, 10);
+		if (cb(&e, arg) == -1)
+			break;
+	}
+	return walk_end(db, st, rc, __func__);
+}
+
+/* ---- label ids ---- */
+
+/*
+ * Takes the next number of the sequence named prefix (1 for a new one)
+ * into *seq.  Inside the caller's transaction, so a rolled-back approval
+ * gives its number back.
+ */
+int
+store_label_seq_next(struct db *db, const char *prefix, int64_t *seq)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "INSERT INTO label_sequences (prefix, last) "
+	    "VALUES (?, 1) ON CONFLICT (prefix) DO UPDATE SET last = last + 1 "
+	    "RETURNING last")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	db_error(db, __func__);
+	return STORE_ERR;
+}
