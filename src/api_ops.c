@@ -65,7 +65,7 @@ add_operation(const struct route *rt, void *arg)
 		json_object_set_new(op, "requestBody", json_pack(
 		    "{s:b, s:{s:{}}}", "required", 1, "content",
 		    "application/json"));
-	if (rt->flags & ROUTE_UPLOAD)
+	else if (rt->flags & ROUTE_UPLOAD)
 		json_object_set_new(op, "requestBody", json_pack(
 		    "{s:b, s:{s:{}}}", "required", 1, "content", "*/*"));
 	json_object_set_new(op, "responses", json_pack("{s:{s:s}}", "default",
