@@ -1,0 +1,1056 @@
+/*
+ * check_verify: the verify module (src/verify.c) on credentials, status
+ * lists and trust bundles built and signed in-process, shaped as
+ * HACKING.md "Signed formats" describes them.
+ */
+#include <check.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "bitstring.h"
+#include "crypto.h"
+#include "dataint.h"
+#include "jcs.h"
+#include "verify.h"
+
+#define DID_A	"did:web:labeld.example"
+#define DID_B	"did:web:other.example"
+#define URL_A	"https://labeld.example"
+#define REV_URL	URL_A "/v1/status-lists/revocation-1"
+#define SUS_URL	URL_A "/v1/status-lists/suspension-1"
+#define REV_IDX	4242
+#define SUS_IDX	77
+#define LIST_BITS 131072
+
+struct tkey {
+	uint8_t	 pk[32], sk[64];
+	char	 vm[128];
+	char	*mb;
+};
+
+static struct tkey a1, a2, b1;
+
+static void
+make_key(struct tkey *k, uint8_t fill, const char *did)
+{
+	uint8_t seed[32], h[32];
+	char	hex[65];
+
+	memset(seed, fill, sizeof(seed));
+	lc_ed25519_seed_keypair(seed, k->pk, k->sk);
+	lc_sha256(k->pk, sizeof(k->pk), h);
+	lc_hex(h, sizeof(h), hex);
+	snprintf(k->vm, sizeof(k->vm), "%s#key-%.8s", did, hex);
+	k->mb = lc_multikey_encode(k->pk);
+	ck_assert_ptr_nonnull(k->mb);
+}
+
+static void
+setup(void)
+{
+	ck_assert_int_eq(lc_init(), 0);
+	make_key(&a1, 0x11, DID_A);
+	make_key(&a2, 0x22, DID_A);
+	make_key(&b1, 0x33, DID_B);
+}
+
+static void
+teardown(void)
+{
+	free(a1.mb);
+	free(a2.mb);
+	free(b1.mb);
+}
+
+static time_t
+T(const char *s)
+{
+	time_t t;
+
+	ck_assert_msg(verify_parse_time(s, 1, &t) == 0, "bad time %s", s);
+	return t;
+}
+
+static void
+sign(json_t *doc, const struct tkey *k, const char *vm, const char *created)
+{
+	char err[256];
+
+	ck_assert_msg(dataint_sign(doc, k->sk, vm, created, err,
+	    sizeof(err)) == 0, "%s", err);
+}
+
+/* An unsigned label credential of issuer did, as labeld issues them. */
+static json_t *
+label_doc(const char *did, const char *from, const char *until)
+{
+	json_t *c = json_pack(
+	    "{s:[s], s:s, s:[s,s,s], s:{s:s, s:s}, s:s, s:s,"
+	    " s:{s:s, s:[s], s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s},"
+	    "    s:{s:s, s:i, s:s}, s:i, s:s, s:{s:s, s:s, s:s, s:s},"
+	    "    s:[s], s:s, s:[s,s], s:[{s:i, s:s}], s:{s:s, s:i},"
+	    "    s:[{s:s, s:b}]},"
+	    " s:[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}]}",
+	    "@context", VERIFY_VC2_CONTEXT,
+	    "id", URL_A "/v1/labels/SG-CLS-2026-000001",
+	    "type", "VerifiableCredential", "DigitalConformityCredential",
+	    "CybersecurityLabelCredential",
+	    "issuer", "id", did, "name", "Cyber Security Agency (test)",
+	    "validFrom", from, "validUntil", until,
+	    "credentialSubject",
+	    "id", URL_A "/v1/labels/SG-CLS-2026-000001#subject",
+	    "type", "ConformityAttestation",
+	    "labelId", "SG-CLS-2026-000001",
+	    "assessorLevel", "3rdParty", "assessmentLevel", "GovtApproval",
+	    "attestationType", "certification",
+	    "issuedToParty", "id", "org_vendor1", "name", "Acme Devices",
+	    "country", "SG",
+	    "scope", "scheme", "sg-cls-iot", "schemeVersion", 1, "title",
+	    "Cybersecurity Labelling Scheme (IoT)",
+	    "tier", 4, "tierName", "Level 4",
+	    "product", "id", "prd_1", "name", "Acme Cam", "model", "AC-100",
+	    "category", "camera",
+	    "firmwareVersions", "1.0.0", "supportUntil", "2029-12-31",
+	    "requirementsMet", "5.1-1", "5.1-2",
+	    "labReports", "tier", 3, "sha256",
+	    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+	    "sbom", "sha256",
+	    "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752",
+	    "components", 12,
+	    "assessment", "referenceStandard", "ETSI EN 303 645",
+	    "conformance", 1,
+	    "credentialStatus",
+	    "id", REV_URL "#4242", "type", "BitstringStatusListEntry",
+	    "statusPurpose", "revocation", "statusListIndex", "4242",
+	    "statusListCredential", REV_URL,
+	    "id", SUS_URL "#77", "type", "BitstringStatusListEntry",
+	    "statusPurpose", "suspension", "statusListIndex", "77",
+	    "statusListCredential", SUS_URL);
+
+	ck_assert_ptr_nonnull(c);
+	return c;
+}
+
+static json_t *
+label(const struct tkey *k, const char *did, const char *vm,
+    const char *created)
+{
+	json_t *c = label_doc(did, "2026-11-28T06:00:00Z",
+	    "2029-11-28T06:00:00Z");
+
+	sign(c, k, vm, created);
+	return c;
+}
+
+/* A signed status list of issuer did with the given bits set. */
+static json_t *
+status_list(const char *url, const char *purpose, const char *did,
+    const struct tkey *k, long set1, long set2)
+{
+	uint8_t	*bits = calloc(LIST_BITS / 8, 1);
+	char	*enc, subj[512];
+	json_t	*c;
+
+	ck_assert_ptr_nonnull(bits);
+	if (set1 >= 0)
+		bitstring_set(bits, (size_t)set1, 1);
+	if (set2 >= 0)
+		bitstring_set(bits, (size_t)set2, 1);
+	enc = bitstring_encode(bits, LIST_BITS / 8);
+	ck_assert_ptr_nonnull(enc);
+	snprintf(subj, sizeof(subj), "%s#list", url);
+	c = json_pack("{s:[s], s:s, s:[s,s], s:s, s:s, s:s,"
+	    " s:{s:s, s:s, s:s, s:s}}",
+	    "@context", VERIFY_VC2_CONTEXT, "id", url,
+	    "type", "VerifiableCredential", "BitstringStatusListCredential",
+	    "issuer", did, "validFrom", "2026-11-28T06:00:00Z",
+	    "validUntil", "2027-11-28T06:00:00Z",
+	    "credentialSubject", "id", subj, "type", "BitstringStatusList",
+	    "statusPurpose", purpose, "encodedList", enc);
+	ck_assert_ptr_nonnull(c);
+	sign(c, k, k->vm, "2026-11-28T06:00:00Z");
+	free(enc);
+	free(bits);
+	return c;
+}
+
+static json_t *
+bundle_key(const struct tkey *k, const char *from, const char *until,
+    const char *comp, const char *status)
+{
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s}", "id", k->vm,
+	    "publicKeyMultibase", k->mb, "validFrom", from, "validUntil", until,
+	    "compromisedAt", comp, "status", status);
+}
+
+/* An unsigned trust bundle of DID_A listing a1 (retired) and a2. */
+static json_t *
+bundle_doc(void)
+{
+	json_t *b = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s},"
+	    " s:{s:[s,s], s:s, s:[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}],"
+	    "    s:[s,s]},"
+	    " s:[o,o], s:[{s:s, s:i, s:s}], s:[s,s], s:n, s:s}",
+	    "type", VERIFY_BUNDLE_TYPE, "id", URL_A "/v1/trust-bundle",
+	    "issuer", "id", DID_A, "name", "CSA (test)", "country", "SG",
+	    "url", URL_A,
+	    "didDocument", "@context", "https://www.w3.org/ns/did/v1",
+	    "https://w3id.org/security/multikey/v1", "id", DID_A,
+	    "verificationMethod", "id", a1.vm, "type", "Multikey",
+	    "controller", DID_A, "publicKeyMultibase", a1.mb,
+	    "id", a2.vm, "type", "Multikey", "controller", DID_A,
+	    "publicKeyMultibase", a2.mb,
+	    "assertionMethod", a1.vm, a2.vm,
+	    "keys", bundle_key(&a1, "2026-01-01T00:00:00Z",
+	    "2026-12-01T00:00:00Z", NULL, "retired"),
+	    bundle_key(&a2, "2026-12-01T00:00:00Z", NULL, NULL, "active"),
+	    "schemes", "id", "sg-cls-iot", "version", 1, "title", "CLS(IoT)",
+	    "statusLists", REV_URL, SUS_URL, "log", "issued",
+	    "2026-12-02T00:00:00Z");
+
+	ck_assert_ptr_nonnull(b);
+	return b;
+}
+
+/* A store trusting a1 (from 2026-01-01) and, when with_lists, holding
+ * clean revocation and suspension lists. */
+static struct verify_trust *
+trust_a(int with_lists)
+{
+	struct verify_trust	*t = verify_trust_new();
+	char			 err[512];
+	json_t			*l;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(verify_trust_add_key(t, a1.vm, DID_A, a1.pk,
+	    "2026-01-01T00:00:00Z", NULL, NULL, err, sizeof(err)), 0);
+	if (with_lists) {
+		l = status_list(REV_URL, "revocation", DID_A, &a1, -1, -1);
+		ck_assert_msg(verify_trust_add_status_list(t, l, err,
+		    sizeof(err)) == 0, "%s", err);
+		json_decref(l);
+		l = status_list(SUS_URL, "suspension", DID_A, &a1, -1, -1);
+		ck_assert_msg(verify_trust_add_status_list(t, l, err,
+		    sizeof(err)) == 0, "%s", err);
+		json_decref(l);
+	}
+	return t;
+}
+
+static const char *const check_names[VERIFY_NCHECKS] = {
+	"format", "canonical", "issuer", "signature", "key", "validity",
+	"status"
+};
+
+/* The check named name in checks: 1 ok, 0 failed; its detail in *detail. */
+static int
+check_ok(const json_t *checks, const char *name, const char **detail)
+{
+	size_t		 i;
+	const json_t	*c;
+
+	json_array_foreach(checks, i, c)
+		if (strcmp(json_string_value(json_object_get(c, "check")),
+		    name) == 0) {
+			if (detail != NULL)
+				*detail = json_string_value(json_object_get(c,
+				    "detail"));
+			return json_is_true(json_object_get(c, "ok"));
+		}
+	ck_abort_msg("no check %s", name);
+	return -1;
+}
+
+static json_t *
+run(const struct verify_trust *t, const json_t *cred, const char *at,
+    int *verified)
+{
+	json_t	*checks = verify_credential(t, cred, T(at), verified);
+	size_t	 i;
+
+	ck_assert_ptr_nonnull(checks);
+	ck_assert_uint_eq(json_array_size(checks), VERIFY_NCHECKS);
+	for (i = 0; i < VERIFY_NCHECKS; i++) {
+		const json_t *c = json_array_get(checks, i);
+
+		ck_assert_str_eq(json_string_value(json_object_get(c, "check")),
+		    check_names[i]);
+		ck_assert(json_is_boolean(json_object_get(c, "ok")));
+		ck_assert(json_string_length(json_object_get(c, "detail")) > 0);
+	}
+	return checks;
+}
+
+/* Asserts that check name failed and its detail contains want. */
+static void
+expect_fail(const json_t *checks, const char *name, const char *want)
+{
+	const char *d;
+
+	ck_assert_msg(check_ok(checks, name, &d) == 0, "%s passed: %s", name,
+	    d);
+	if (want != NULL)
+		ck_assert_msg(strstr(d, want) != NULL, "%s detail \"%s\" lacks "
+		    "\"%s\"", name, d, want);
+}
+
+static void
+expect_ok(const json_t *checks, const char *name, const char *want)
+{
+	const char *d;
+
+	ck_assert_msg(check_ok(checks, name, &d) == 1, "%s failed: %s", name,
+	    d);
+	if (want != NULL)
+		ck_assert_msg(strstr(d, want) != NULL, "%s detail \"%s\" lacks "
+		    "\"%s\"", name, d, want);
+}
+
+START_TEST(test_valid)
+{
+	struct verify_trust	*t = trust_a(1);
+	json_t			*c = label(&a1, DID_A, a1.vm,
+	    "2026-11-28T06:00:00Z"), *checks;
+	int			 verified = -1;
+
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	expect_ok(checks, "status", "revocation bit 4242 clear");
+	expect_ok(checks, "status", "suspension bit 77 clear");
+	expect_ok(checks, "issuer", DID_A);
+	json_decref(checks);
+
+	/* The bounds themselves are inside the window (without the lists,
+	 * which expire a year after they were signed). */
+	verify_trust_free(t);
+	t = trust_a(0);
+	checks = run(t, c, "2029-11-28T06:00:00Z", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+	checks = run(t, c, "2026-11-28T06:00:00Z", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+	json_decref(c);
+	verify_trust_free(t);
+}
+END_TEST
+
+/* Replaces the character at i by another that keeps the JSON valid;
+ * 0 if there is none (structure, quote, backslash). */
+static int
+flip_char(char *s, size_t i, int in_string)
+{
+	char c = s[i];
+
+	if (isdigit((unsigned char)c))
+		s[i] = (char)('0' + (c - '0' + 1) % 10);
+	else if (isalpha((unsigned char)c) && in_string)
+		s[i] = (char)(islower((unsigned char)c) ? toupper(c) :
+		    tolower(c));
+	else if (in_string && c != '"' && c != '\\' &&
+	    (unsigned char)c >= 0x20 && (unsigned char)c < 0x7f)
+		s[i] = c == '_' ? '-' : '_';
+	else
+		return 0;
+	return 1;
+}
+
+/*
+ * Every single-character change of the credential's canonical text that
+ * still parses (every string character, key or value, and every digit)
+ * must make verification fail, with the signature check failing.
+ */
+START_TEST(test_flip_every_byte)
+{
+	struct verify_trust	*t = trust_a(1);
+	json_t			*c = label(&a1, DID_A, a1.vm,
+	    "2026-11-28T06:00:00Z"), *m, *checks;
+	char			 err[256], *text, *copy;
+	size_t			 len, i, tried = 0, skipped = 0;
+	int			 in_string = 0, esc = 0, verified;
+
+	text = jcs_serialize(c, &len, err, sizeof(err));
+	ck_assert_ptr_nonnull(text);
+	copy = malloc(len + 1);
+	ck_assert_ptr_nonnull(copy);
+	for (i = 0; i < len; i++) {
+		int was_string = in_string;
+
+		/* Track whether text[i] lies inside a string literal. */
+		if (in_string) {
+			if (esc)
+				esc = 0;
+			else if (text[i] == '\\')
+				esc = 1;
+			else if (text[i] == '"') {
+				in_string = 0;
+				was_string = 0;
+			}
+		} else if (text[i] == '"') {
+			in_string = 1;
+			continue;
+		}
+		memcpy(copy, text, len + 1);
+		if (esc || !flip_char(copy, i, was_string))
+			continue;
+		if ((m = json_loadb(copy, len, JSON_REJECT_DUPLICATES,
+		    NULL)) == NULL) {
+			skipped++;
+			continue;
+		}
+		tried++;
+		checks = run(t, m, "2027-01-01", &verified);
+		ck_assert_msg(verified == 0, "flip at %zu verified: %.60s", i,
+		    copy + (i > 30 ? i - 30 : 0));
+		ck_assert_msg(check_ok(checks, "signature", NULL) == 0,
+		    "flip at %zu: signature ok", i);
+		json_decref(checks);
+		json_decref(m);
+	}
+	/* The canonical text is ~2 KB, nearly all of it in strings. */
+	ck_assert_uint_gt(tried, len * 3 / 4);
+	ck_assert_uint_lt(skipped, 10);
+	free(copy);
+	free(text);
+	json_decref(c);
+	verify_trust_free(t);
+}
+END_TEST
+
+START_TEST(test_flip_proof_value)
+{
+	static const char b58[] =
+	    "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+	struct verify_trust	*t = trust_a(1);
+	json_t			*c = label(&a1, DID_A, a1.vm,
+	    "2026-11-28T06:00:00Z"), *m, *checks;
+	const char		*pv, *d;
+	char			*copy;
+	size_t			 i, n;
+	int			 verified;
+
+	pv = json_string_value(json_object_get(json_object_get(c, "proof"),
+	    "proofValue"));
+	n = strlen(pv);
+	ck_assert_uint_gt(n, 80);
+	for (i = 0; i < n; i++) {
+		copy = strdup(pv);
+		ck_assert_ptr_nonnull(copy);
+		/* The next letter of the alphabet: base58 still, other
+		 * bytes. */
+		if (i == 0)
+			copy[0] = 'u';
+		else
+			copy[i] = b58[(strchr(b58, copy[i]) - b58 + 1) % 58];
+		m = json_deep_copy(c);
+		json_object_set_new(json_object_get(m, "proof"), "proofValue",
+		    json_string(copy));
+		checks = run(t, m, "2027-01-01", &verified);
+		ck_assert_msg(verified == 0, "proofValue flip at %zu verified",
+		    i);
+		ck_assert(check_ok(checks, "signature", &d) == 0);
+		json_decref(checks);
+		json_decref(m);
+		free(copy);
+	}
+	json_decref(c);
+	verify_trust_free(t);
+}
+END_TEST
+
+START_TEST(test_other_key)
+{
+	struct verify_trust	*t = trust_a(1);
+	json_t			*c, *checks;
+	char			 err[256];
+	int			 verified;
+
+	/* B's key signs but claims A's key: the signature fails. */
+	c = label(&b1, DID_A, a1.vm, "2026-11-28T06:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_ok(checks, "issuer", NULL);
+	expect_fail(checks, "signature", "signature does not verify");
+	json_decref(checks);
+	json_decref(c);
+
+	/* B's own key, not trusted, issuer A: unknown key. */
+	c = label(&b1, DID_A, b1.vm, "2026-11-28T06:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "issuer", "not a trusted key");
+	expect_fail(checks, "signature", "not checked");
+	expect_fail(checks, "key", "not checked");
+	json_decref(checks);
+
+	/* B trusted too: its key still cannot speak for A. */
+	ck_assert_int_eq(verify_trust_add_key(t, b1.vm, DID_B, b1.pk, NULL,
+	    NULL, NULL, err, sizeof(err)), 0);
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "issuer", "belongs to " DID_B);
+	expect_ok(checks, "signature", NULL);
+	json_decref(checks);
+	json_decref(c);
+
+	/* Nothing trusted at all. */
+	c = label(&a1, DID_A, a1.vm, "2026-11-28T06:00:00Z");
+	checks = run(NULL, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "issuer", "nothing is trusted");
+	json_decref(checks);
+	json_decref(c);
+	verify_trust_free(t);
+}
+END_TEST
+
+START_TEST(test_retired_key)
+{
+	struct verify_trust	*t = verify_trust_new();
+	json_t			*c, *checks;
+	char			 err[256];
+	int			 verified;
+
+	ck_assert_int_eq(verify_trust_add_key(t, a1.vm, DID_A, a1.pk,
+	    "2026-01-01T00:00:00Z", "2026-11-29T00:00:00Z", NULL, err,
+	    sizeof(err)), 0);
+	/* Signed before retirement: still verifies years later. */
+	c = label(&a1, DID_A, a1.vm, "2026-11-28T06:00:00Z");
+	checks = run(t, c, "2028-06-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	expect_ok(checks, "key", "until 2026-11-29T00:00:00Z");
+	json_decref(checks);
+	json_decref(c);
+	/* Signed in the second of the rotation: before it. */
+	c = label(&a1, DID_A, a1.vm, "2026-11-29T00:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+	json_decref(c);
+	/* Signed after. */
+	c = label(&a1, DID_A, a1.vm, "2026-11-29T00:00:01Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "key", "retired on 2026-11-29T00:00:00Z");
+	expect_ok(checks, "signature", NULL);
+	json_decref(checks);
+	json_decref(c);
+	/* Signed before the key existed. */
+	c = label(&a1, DID_A, a1.vm, "2025-12-31T23:59:59Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	expect_fail(checks, "key", "before key");
+	json_decref(checks);
+	json_decref(c);
+	verify_trust_free(t);
+}
+END_TEST
+
+START_TEST(test_compromised_key)
+{
+	struct verify_trust	*t = verify_trust_new();
+	json_t			*c, *checks;
+	char			 err[256];
+	int			 verified;
+
+	ck_assert_int_eq(verify_trust_add_key(t, a1.vm, DID_A, a1.pk,
+	    "2026-01-01T00:00:00Z", "2026-11-30T00:00:00Z",
+	    "2026-11-28T12:00:00.5Z", err, sizeof(err)), 0);
+	c = label(&a1, DID_A, a1.vm, "2026-11-28T12:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+	json_decref(c);
+	c = label(&a1, DID_A, a1.vm, "2026-11-28T12:00:00.5Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "key", "compromised on 2026-11-28T12:00:00.5Z");
+	json_decref(checks);
+	json_decref(c);
+	/* A timezone offset is honoured: 13:00+02:00 is 11:00Z, before. */
+	c = label(&a1, DID_A, a1.vm, "2026-11-28T13:00:00+02:00");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+	json_decref(c);
+	verify_trust_free(t);
+}
+END_TEST
+
+START_TEST(test_validity)
+{
+	struct verify_trust	*t = trust_a(0);
+	json_t			*c = label(&a1, DID_A, a1.vm,
+	    "2026-11-28T06:00:00Z"), *checks;
+	int			 verified;
+
+	checks = run(t, c, "2029-11-28T06:00:01Z", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "validity", "expired: validUntil "
+	    "2029-11-28T06:00:00Z is before 2029-11-28T06:00:01Z");
+	expect_ok(checks, "signature", NULL);
+	json_decref(checks);
+	checks = run(t, c, "2026-11-28", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "validity", "not yet valid: validFrom "
+	    "2026-11-28T06:00:00Z");
+	json_decref(checks);
+	/* No status list loaded: said so, and ok. */
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	expect_ok(checks, "status", "not checked: no status list given");
+	json_decref(checks);
+	json_decref(c);
+	verify_trust_free(t);
+}
+END_TEST
+
+static void
+add_list(struct verify_trust *t, json_t *l, int want)
+{
+	char err[512];
+	int  rc = verify_trust_add_status_list(t, l, err, sizeof(err));
+
+	ck_assert_msg(rc == want, "add_status_list %d: %s", rc, err);
+	json_decref(l);
+}
+
+START_TEST(test_status)
+{
+	struct verify_trust	*t = trust_a(0);
+	json_t			*c = label(&a1, DID_A, a1.vm,
+	    "2026-11-28T06:00:00Z"), *checks;
+	int			 verified;
+
+	/* Suspended: other bits set do not matter, ours does. */
+	add_list(t, status_list(REV_URL, "revocation", DID_A, &a1, 4241,
+	    4243), 0);
+	add_list(t, status_list(SUS_URL, "suspension", DID_A, &a1, SUS_IDX,
+	    -1), 0);
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "status", "suspended: suspension bit 77 is set in "
+	    SUS_URL);
+	json_decref(checks);
+
+	/* Reinstated: a fresher copy of the list replaces the old one. */
+	{
+		json_t *l = status_list(SUS_URL, "suspension", DID_A, &a1, -1,
+		    -1);
+
+		json_object_del(l, "proof");
+		json_object_set_new(l, "validFrom",
+		    json_string("2026-12-01T00:00:00Z"));
+		sign(l, &a1, a1.vm, "2026-12-01T00:00:00Z");
+		add_list(t, l, 0);
+		/* An older copy added later does not win. */
+		add_list(t, status_list(SUS_URL, "suspension", DID_A, &a1,
+		    SUS_IDX, -1), 0);
+	}
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+
+	/* Revoked. */
+	add_list(t, status_list(REV_URL, "revocation", DID_A, &a1, REV_IDX,
+	    -1), 0);
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "status", "revoked: revocation bit 4242 is set");
+	json_decref(checks);
+
+	/* An expired list is not evidence of anything. */
+	verify_trust_free(t);
+	t = trust_a(1);
+	checks = run(t, c, "2027-12-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "status", "expired on 2027-11-28T06:00:00Z");
+	json_decref(checks);
+	json_decref(c);
+	verify_trust_free(t);
+}
+END_TEST
+
+START_TEST(test_status_mismatch)
+{
+	struct verify_trust	*t = trust_a(0);
+	json_t			*c, *checks, *st;
+	char			 err[256];
+	int			 verified;
+
+	/* The revocation entry names the suspension list. */
+	c = label_doc(DID_A, "2026-11-28T06:00:00Z", "2029-11-28T06:00:00Z");
+	st = json_array_get(json_object_get(c, "credentialStatus"), 0);
+	json_object_set_new(st, "statusListCredential", json_string(SUS_URL));
+	sign(c, &a1, a1.vm, "2026-11-28T06:00:00Z");
+	add_list(t, status_list(SUS_URL, "suspension", DID_A, &a1, -1, -1), 0);
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "status", "a list of another purpose");
+	json_decref(checks);
+	json_decref(c);
+
+	/* An index beyond the list. */
+	c = label_doc(DID_A, "2026-11-28T06:00:00Z", "2029-11-28T06:00:00Z");
+	st = json_array_get(json_object_get(c, "credentialStatus"), 1);
+	json_object_set_new(st, "statusListIndex", json_string("131072"));
+	sign(c, &a1, a1.vm, "2026-11-28T06:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	expect_fail(checks, "status", "beyond the 131072 entries");
+	json_decref(checks);
+	json_decref(c);
+
+	/* A list of another (trusted) issuer under our URL. */
+	verify_trust_free(t);
+	t = trust_a(0);
+	ck_assert_int_eq(verify_trust_add_key(t, b1.vm, DID_B, b1.pk, NULL,
+	    NULL, NULL, err, sizeof(err)), 0);
+	add_list(t, status_list(REV_URL, "revocation", DID_B, &b1, -1, -1), 0);
+	c = label(&a1, DID_A, a1.vm, "2026-11-28T06:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "status", "issued by " DID_B);
+	json_decref(checks);
+	json_decref(c);
+	verify_trust_free(t);
+}
+END_TEST
+
+START_TEST(test_status_list_rejected)
+{
+	struct verify_trust	*t = trust_a(0);
+	json_t			*l;
+	char			 err[512];
+
+	/* Altered after signing. */
+	l = status_list(REV_URL, "revocation", DID_A, &a1, -1, -1);
+	json_object_set_new(json_object_get(l, "credentialSubject"),
+	    "statusPurpose", json_string("suspension"));
+	ck_assert_int_eq(verify_trust_add_status_list(t, l, err, sizeof(err)),
+	    -1);
+	ck_assert_msg(strstr(err, "signature does not verify") != NULL, "%s",
+	    err);
+	json_decref(l);
+	/* Bits set after signing. */
+	l = status_list(REV_URL, "revocation", DID_A, &a1, -1, -1);
+	{
+		json_t *other = status_list(REV_URL, "revocation", DID_A, &a1,
+		    REV_IDX, -1);
+
+		json_object_set(json_object_get(l, "credentialSubject"),
+		    "encodedList", json_object_get(json_object_get(other,
+		    "credentialSubject"), "encodedList"));
+		json_decref(other);
+	}
+	ck_assert_int_eq(verify_trust_add_status_list(t, l, err, sizeof(err)),
+	    -1);
+	json_decref(l);
+	/* Signed by an untrusted key. */
+	l = status_list(REV_URL, "revocation", DID_B, &b1, -1, -1);
+	ck_assert_int_eq(verify_trust_add_status_list(t, l, err, sizeof(err)),
+	    -1);
+	ck_assert_msg(strstr(err, "not a trusted key") != NULL, "%s", err);
+	json_decref(l);
+	/* Signed by A's key but claiming issuer B. */
+	l = status_list(REV_URL, "revocation", DID_B, &a1, -1, -1);
+	ck_assert_int_eq(verify_trust_add_status_list(t, l, err, sizeof(err)),
+	    -1);
+	ck_assert_msg(strstr(err, "not the controller") != NULL, "%s", err);
+	json_decref(l);
+	/* Not a status list at all. */
+	l = json_pack("{s:s}", "type", "VerifiableCredential");
+	ck_assert_int_eq(verify_trust_add_status_list(t, l, err, sizeof(err)),
+	    -1);
+	json_decref(l);
+	ck_assert_uint_eq(verify_trust_nlists(t), 0);
+	verify_trust_free(t);
+}
+END_TEST
+
+START_TEST(test_bundle)
+{
+	struct verify_trust	*t = verify_trust_new();
+	json_t			*b = bundle_doc(), *c, *checks;
+	char			 err[512];
+	int			 verified;
+
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	ck_assert_msg(verify_trust_add_bundle(t, b, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_uint_eq(verify_trust_nkeys(t), 2);
+	/* Adding it again changes nothing. */
+	ck_assert_int_eq(verify_trust_add_bundle(t, b, err, sizeof(err)), 0);
+	ck_assert_uint_eq(verify_trust_nkeys(t), 2);
+	/* A label of the rotated-out key, signed while it was current. */
+	c = label(&a1, DID_A, a1.vm, "2026-11-28T06:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+	json_decref(c);
+	/* ... and one it signed after the rotation. */
+	c = label(&a1, DID_A, a1.vm, "2026-12-01T00:00:01Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "key", "retired");
+	json_decref(checks);
+	json_decref(c);
+	/* The current key. */
+	c = label(&a2, DID_A, a2.vm, "2026-12-02T00:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+	json_decref(c);
+	json_decref(b);
+	verify_trust_free(t);
+}
+END_TEST
+
+static void
+bundle_rejected(json_t *b, const char *want)
+{
+	struct verify_trust	*t = verify_trust_new();
+	char			 err[512] = "";
+
+	ck_assert_int_eq(verify_trust_add_bundle(t, b, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, want) != NULL, "\"%s\" lacks \"%s\"", err,
+	    want);
+	ck_assert_uint_eq(verify_trust_nkeys(t), 0);
+	verify_trust_free(t);
+	json_decref(b);
+}
+
+START_TEST(test_bundle_rejected)
+{
+	json_t *b;
+
+	/* Bad self-signature: altered after signing. */
+	b = bundle_doc();
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	json_object_set_new(json_object_get(b, "issuer"), "name",
+	    json_string("CSA (tampered)"));
+	bundle_rejected(b, "signature does not verify");
+
+	/* A listed key swapped for another after signing. */
+	b = bundle_doc();
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	json_object_set_new(json_array_get(json_object_get(b, "keys"), 0),
+	    "publicKeyMultibase", json_string(b1.mb));
+	bundle_rejected(b, "disagree");
+
+	/* Signed by a key it does not list. */
+	b = bundle_doc();
+	sign(b, &b1, b1.vm, "2026-12-02T00:00:00Z");
+	bundle_rejected(b, "not one of the keys it lists");
+
+	/* Signed by a listed key that was already retired. */
+	b = bundle_doc();
+	sign(b, &a1, a1.vm, "2026-12-02T00:00:00Z");
+	bundle_rejected(b, "retired");
+
+	/* A key of another DID inside A's bundle. */
+	b = bundle_doc();
+	json_array_append_new(json_object_get(b, "keys"), bundle_key(&b1,
+	    "2026-01-01T00:00:00Z", NULL, NULL, "active"));
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	bundle_rejected(b, "is not of the form " DID_A "#");
+
+	/* Not a bundle. */
+	b = json_pack("{s:s}", "type", "Something");
+	bundle_rejected(b, VERIFY_BUNDLE_TYPE);
+}
+END_TEST
+
+START_TEST(test_bundle_compromised)
+{
+	struct verify_trust	*t = verify_trust_new();
+	json_t			*b = bundle_doc(), *c, *checks;
+	char			 err[512];
+	int			 verified;
+
+	/* a1 was compromised at 2026-11-20: its 11-28 label is void. */
+	json_array_set_new(json_object_get(b, "keys"), 0, bundle_key(&a1,
+	    "2026-01-01T00:00:00Z", "2026-12-01T00:00:00Z",
+	    "2026-11-20T00:00:00Z", "compromised"));
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	ck_assert_msg(verify_trust_add_bundle(t, b, err, sizeof(err)) == 0,
+	    "%s", err);
+	c = label(&a1, DID_A, a1.vm, "2026-11-28T06:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "key", "compromised on 2026-11-20T00:00:00Z");
+	json_decref(checks);
+	json_decref(c);
+	c = label(&a1, DID_A, a1.vm, "2026-11-19T00:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+	json_decref(c);
+	json_decref(b);
+	verify_trust_free(t);
+}
+END_TEST
+
+START_TEST(test_merge)
+{
+	struct verify_trust	*t = verify_trust_new();
+	json_t			*c, *checks;
+	char			 err[256];
+	int			 verified;
+
+	ck_assert_int_eq(verify_trust_add_key(t, a1.vm, DID_A, a1.pk,
+	    "2026-01-01T00:00:00Z", NULL, NULL, err, sizeof(err)), 0);
+	/* The same key learnt compromised later: the stricter view wins. */
+	ck_assert_int_eq(verify_trust_add_key(t, a1.vm, DID_A, a1.pk,
+	    "2026-01-01T00:00:00Z", NULL, "2026-06-01T00:00:00Z", err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(verify_trust_add_key(t, a1.vm, DID_A, a1.pk,
+	    "2026-01-01T00:00:00Z", NULL, NULL, err, sizeof(err)), 0);
+	ck_assert_uint_eq(verify_trust_nkeys(t), 1);
+	c = label(&a1, DID_A, a1.vm, "2026-11-28T06:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	expect_fail(checks, "key", "compromised");
+	json_decref(checks);
+	json_decref(c);
+	/* Another public key under the same id is refused. */
+	ck_assert_int_eq(verify_trust_add_key(t, a1.vm, DID_A, b1.pk, NULL,
+	    NULL, NULL, err, sizeof(err)), -1);
+	ck_assert(strstr(err, "another public key") != NULL);
+	/* Ids must belong to their controller. */
+	ck_assert_int_eq(verify_trust_add_key(t, b1.vm, DID_A, b1.pk, NULL,
+	    NULL, NULL, err, sizeof(err)), -1);
+	ck_assert_int_eq(verify_trust_add_key(t, "did:web:x#k", "did:web:x",
+	    b1.pk, "yesterday", NULL, NULL, err, sizeof(err)), -1);
+	ck_assert(strstr(err, "validFrom") != NULL);
+	verify_trust_free(t);
+}
+END_TEST
+
+START_TEST(test_format_and_canonical)
+{
+	struct verify_trust	*t = trust_a(0);
+	json_t			*c, *checks;
+	int			 verified;
+
+	/* Not an object: every check fails, none is skipped. */
+	c = json_pack("[s]", "x");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	for (size_t i = 0; i < VERIFY_NCHECKS; i++)
+		if (strcmp(check_names[i], "canonical") != 0)
+			ck_assert(check_ok(checks, check_names[i], NULL) == 0);
+	json_decref(checks);
+	json_decref(c);
+
+	/* Signed, yet not a VC 2.0 shape. */
+	c = label_doc(DID_A, "2026-11-28T06:00:00Z", "2029-11-28T06:00:00Z");
+	json_array_remove(json_object_get(c, "type"), 0);
+	json_array_set_new(json_object_get(c, "@context"), 0,
+	    json_string("https://www.w3.org/2018/credentials/v1"));
+	sign(c, &a1, a1.vm, "2026-11-28T06:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "format", "VerifiableCredential");
+	expect_fail(checks, "format", "@context");
+	expect_ok(checks, "signature", NULL);
+	json_decref(checks);
+	json_decref(c);
+
+	/* No proof. */
+	c = label_doc(DID_A, "2026-11-28T06:00:00Z", "2029-11-28T06:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	expect_fail(checks, "format", "no proof");
+	expect_fail(checks, "signature", "not checked");
+	json_decref(checks);
+	json_decref(c);
+
+	/* An integer JCS cannot represent exactly. */
+	c = label(&a1, DID_A, a1.vm, "2026-11-28T06:00:00Z");
+	json_object_set_new(json_object_get(c, "credentialSubject"), "tier",
+	    json_integer(9007199254740993LL));
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_fail(checks, "canonical", "no RFC 8785");
+	expect_fail(checks, "signature", NULL);
+	json_decref(checks);
+	json_decref(c);
+
+	/* Malformed dates. */
+	c = label_doc(DID_A, "2026-11-28", "2029-11-28T06:00:00Z");
+	sign(c, &a1, a1.vm, "2026-11-28T06:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	expect_fail(checks, "validity", "RFC 3339");
+	json_decref(checks);
+	json_decref(c);
+
+	/* A proof with a purpose other than assertionMethod. */
+	c = label(&a1, DID_A, a1.vm, "2026-11-28T06:00:00Z");
+	json_object_set_new(json_object_get(c, "proof"), "proofPurpose",
+	    json_string("authentication"));
+	checks = run(t, c, "2027-01-01", &verified);
+	expect_fail(checks, "signature", NULL);
+	json_decref(checks);
+	json_decref(c);
+	verify_trust_free(t);
+}
+END_TEST
+
+START_TEST(test_time)
+{
+	time_t	t;
+	char	buf[VERIFY_TIME_BUFLEN];
+
+	ck_assert_int_eq(verify_parse_time("2026-11-28", 1, &t), 0);
+	ck_assert_int_eq((long long)t, 1795824000LL);
+	ck_assert_int_eq(verify_parse_time("2026-11-28", 0, &t), -1);
+	ck_assert_int_eq(verify_parse_time("2026-11-28T08:00:00+08:00", 0,
+	    &t), 0);
+	ck_assert_int_eq((long long)t, 1795824000LL);
+	ck_assert_int_eq(verify_parse_time("1970-01-01T00:00:00.999Z", 0, &t),
+	    0);
+	ck_assert_int_eq((long long)t, 0);
+	ck_assert_int_eq(verify_parse_time("2024-02-29T00:00:00Z", 0, &t), 0);
+	ck_assert_int_eq(verify_parse_time("2025-02-29T00:00:00Z", 0, &t), -1);
+	ck_assert_int_eq(verify_parse_time("2026-13-01", 1, &t), -1);
+	ck_assert_int_eq(verify_parse_time("tomorrow", 1, &t), -1);
+	ck_assert_int_eq(verify_parse_time("", 1, &t), -1);
+	verify_format_time(1795824000, buf);
+	ck_assert_str_eq(buf, "2026-11-28T00:00:00Z");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("verify");
+	TCase	*tc = tcase_create("verify");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_valid);
+	tcase_add_test(tc, test_flip_every_byte);
+	tcase_add_test(tc, test_flip_proof_value);
+	tcase_add_test(tc, test_other_key);
+	tcase_add_test(tc, test_retired_key);
+	tcase_add_test(tc, test_compromised_key);
+	tcase_add_test(tc, test_validity);
+	tcase_add_test(tc, test_status);
+	tcase_add_test(tc, test_status_mismatch);
+	tcase_add_test(tc, test_status_list_rejected);
+	tcase_add_test(tc, test_bundle);
+	tcase_add_test(tc, test_bundle_rejected);
+	tcase_add_test(tc, test_bundle_compromised);
+	tcase_add_test(tc, test_merge);
+	tcase_add_test(tc, test_format_and_canonical);
+	tcase_add_test(tc, test_time);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
