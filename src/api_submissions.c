@@ -1317,10 +1317,15 @@ sub_decision(struct req *r)
 	    LABELD_SCHEME_MAX_TIERS, &tier);
 	if (valid_check(r, &v) == -1)
 		return -1;
-	switch (workflow_decide(r->db, &r->who, &s, rev, action, (int)tier,
-	    reason, &achieved)) {
+	switch (workflow_decide(r->db, &r->ld->cfg, &r->who, &s, rev, action,
+	    (int)tier, reason, &achieved)) {
 	case STORE_OK:
 		break;
+	case KEYS_NOKEY:
+		return reply_problem(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "no-signing-key", "no label can be signed now (no active "
+		    "signing key, or it cannot be unsealed); nothing was "
+		    "decided");
 	case WF_ABOVE:
 		(void)workflow_check_approval((int)tier, achieved, err,
 		    sizeof(err));

@@ -179,6 +179,7 @@ bootstrap_data_dir(const struct config *cfg, struct store **out, char *err,
 	if ((s = store_open(dbpath, migdir, cfg->threads, err, errlen)) == NULL)
 		return -1;
 	if (ensure_authority(s, cfg, err, errlen) == -1 ||
+	    keys_ensure(s, cfg, err, errlen) == -1 ||
 	    import_schemes(s, cfg, err, errlen) == -1) {
 		store_close(s);
 		return -1;

@@ -215,6 +215,10 @@ config_set(struct config *c, const char *key, const char *value, char *err,
 			    "1K to 1G, got \"%s\"", value);
 			return -1;
 		}
+	} else if (strcmp(k, "key_passphrase_file") == 0) {
+		if (copy_value(c->key_passphrase_file,
+		    sizeof(c->key_passphrase_file), value) == -1)
+			goto bad;
 	} else if (strcmp(k, "log_level") == 0) {
 		if (log_level_parse(value, &c->log_level) == -1) {
 			snprintf(err, errlen, "log_level: expected error, warn, "

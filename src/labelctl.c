@@ -26,7 +26,12 @@ static const char usage_text[] =
 "  scheme validate FILE...\n"
 "  scheme import FILE...\n"
 "  check\n"
-"  backup FILE\n";
+"  backup FILE\n"
+"  key generate [--passphrase-file FILE]\n"
+"  key rotate [--passphrase-file FILE]\n"
+"  key list\n"
+"  key export [KID]\n"
+"  key compromise KID --since TIME\n";
 
 static struct config	 cfg;
 
@@ -110,8 +115,15 @@ cmd_token(int argc, char **argv)
 
 	if (argc < 2)
 		usage(2);
-	sub = argv[1];
-	optind = 2;
+	/*
+	 * Parse argv[1..] (the subcommand stands as argv[0] of that); optind
+	 * 0 re-initialises getopt after main()'s "+" (stop at the command)
+	 * parse, so options may also follow a positional argument.
+	 */
+	argc--;
+	argv++;
+	sub = argv[0];
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ch == 'o')
 			org = optarg;
@@ -278,6 +290,13 @@ cmd_backup(int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+/* key generate|rotate|list|export|compromise: labelctl_key.c */
+static int
+cmd_key(int argc, char **argv)
+{
+	return labelctl_key(&cfg, argc, argv);
+}
+
 static const struct {
 	const char	*name;
 	int		(*fn)(int, char **);
@@ -287,6 +306,7 @@ static const struct {
 	{ "scheme", cmd_scheme },
 	{ "check", cmd_check },
 	{ "backup", cmd_backup },
+	{ "key", cmd_key },
 };
 
 int

@@ -70,6 +70,7 @@ struct config {
 	int		 log_level;
 	int		 public_url_set;	/* else derived from listen */
 	int		 issuer_did_set;	/* else derived from public_url */
+	char		 key_passphrase_file[PATH_MAX];	/* "": none */
 };
 void	 config_defaults(struct config *);
 int	 config_set(struct config *, const char *key, const char *value,
@@ -245,6 +246,9 @@ int	 reply_raw(struct req *, unsigned status, const char *ctype,
 	    const void *buf, size_t len);
 int	 reply_problem(struct req *, unsigned status, const char *type,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int	 reply_problem_extra(struct req *, unsigned status, const char *type,
+	    json_t *extra, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
 int	 reply_invalid(struct req *, json_t *errors);
 int	 reply_header(struct req *, const char *name, const char *value);
 int	 reply_oom(struct req *);
@@ -393,8 +397,10 @@ struct lab_approval {
 	int64_t		 seq;
 };
 int	 store_lab_approval_put(struct db *, struct lab_approval *);
+/* The lab's newest approval, expired or not; STORE_NOTFOUND if never. */
 int	 store_lab_approval_get(struct db *, const char *lab_org_id,
 	    struct lab_approval *);
+/* 1 when a covers tier of scheme on today (YYYY-MM-DD), else 0. */
 int	 store_lab_approval_covers(const struct lab_approval *,
 	    const char *scheme, int tier, const char *today);
 
@@ -409,6 +415,11 @@ struct evidence {
 	char		 created_at[32];
 	int64_t		 seq;
 };
+/*
+ * Insert: the caller sets every field but created_at and seq (filled);
+ * STORE_CONFLICT when the submission already has that sha256.  Get:
+ * STORE_NOTFOUND when the submission has no such evidence.
+ */
 int	 store_evidence_insert(struct db *, struct evidence *);
 int	 store_evidence_get(struct db *, const char *submission_id,
 	    const char *sha256, struct evidence *);
@@ -416,19 +427,385 @@ int	 store_evidence_list(struct db *, const char *submission_id,
 	    int64_t after, int limit,
 	    int (*cb)(const struct evidence *, void *), void *arg);
 
-/* evidence.c: content-addressed evidence files under DATA/evidence/ */
+/*
+ * evidence.c: content-addressed files DATA/evidence/ab/abcdef... (sha256
+ * hex).  put: buf is the whole upload (the caller enforced max_upload);
+ * written atomically (tmp, fsync, rename, fsync dir), existing intact
+ * content not rewritten; 0 with the hex digest, or -1 with err (the
+ * content must then be taken as not stored).  open: *fd (caller closes) and *size, -1 when absent or
+ * sha256_hex is not 64 lowercase hex digits.
+ */
 int	 evidence_put(const char *data_dir, const void *buf, size_t len,
 	    char sha256_hex[65], char *err, size_t errlen);
 int	 evidence_open(const char *data_dir, const char *sha256_hex, int *fd,
 	    size_t *size);
 
-
 /* ---- section: submissions (api_submissions.c, workflow.c, store_submissions.c) ---- */
+#define LABELD_MAX_DECL_EVIDENCE	64	/* evidence digests per declaration */
+#define LABELD_MAX_ITEMS		1024	/* declarations or lab results per request */
+
+/* store_submissions.c: submissions, declarations, lab reports, events */
+struct submission {
+	char		 id[40];
+	char		 vendor_id[40];
+	char		 product_id[40];
+	char		 product_version[65];
+	char		 scheme[65];
+	int		 scheme_version;	/* pinned at creation */
+	int		 target_tier;
+	char		 state[24];		/* workflow_state_name() */
+	char		 lab_id[40];		/* "" when none assigned */
+	int64_t		 revision;		/* the ETag: bumped by every change */
+	int		 approved_tier;		/* 0 unless approved */
+	char		 label_id[40];		/* "" unless approved */
+	char		 decision[24];		/* the last decision, "" none */
+	char		 decision_reason[LABELD_MAX_TEXT + 1];
+	char		 decided_at[32];
+	char		 decided_by[40];	/* organisation id */
+	char		 submitted_at[32];	/* the last submit */
+	char		 created_at[32];
+	char		 updated_at[32];
+	int64_t		 seq;
+};
+/* Listing filters; NULL (or 0 for tier) means no restriction. */
+struct submission_filter {
+	const char	*vendor_id;
+	const char	*lab_id;
+	const char	*state;
+	const char	*product_id;
+	const char	*scheme;
+	int		 tier;			/* target tier */
+};
+/* Strings are borrowed: from the caller on writes, from the row on reads. */
+struct declaration {
+	const char	*requirement;
+	const char	*status;	/* conformant not_applicable non_conformant */
+	const char	*justification;	/* "" none */
+	const char	*evidence;	/* sha256 hex digests, space-separated */
+	const char	*updated_at;
+	const char	*updated_by;	/* organisation id */
+};
+struct lab_report {
+	char		 id[40];
+	char		 submission_id[40];
+	char		 lab_id[40];
+	int		 tier;
+	char		 report_sha256[65];
+	char		 created_at[32];
+	char		 created_by[40];	/* token id */
+};
+struct lab_result {
+	const char	*requirement;
+	const char	*verdict;	/* pass fail not_applicable */
+	const char	*notes;		/* "" none */
+};
+/* One audit-trail entry; strings borrowed as for struct declaration. */
+struct sub_event {
+	int64_t		 seq;
+	const char	*submission_id;
+	const char	*at;
+	const char	*org_id;
+	const char	*role;
+	const char	*token_id;
+	const char	*action;	/* created, declared, evidence_uploaded, ... */
+	const char	*from_state;	/* "" / NULL unless the state changed */
+	const char	*to_state;
+	const char	*reason;
+	const char	*detail;	/* JSON object text, "" / NULL none */
+};
+int	 store_submission_insert(struct db *, struct submission *);
+int	 store_submission_get(struct db *, const char *id, struct submission *);
+int	 store_submission_update(struct db *, struct submission *);
+int	 store_submission_list(struct db *, const struct submission_filter *,
+	    int64_t after, int limit,
+	    int (*cb)(const struct submission *, void *), void *arg);
+int	 store_declaration_put(struct db *, const char *submission_id,
+	    const struct declaration *);
+int	 store_declaration_list(struct db *, const char *submission_id,
+	    int (*cb)(const struct declaration *, void *), void *arg);
+int	 store_lab_report_insert(struct db *, struct lab_report *,
+	    const struct lab_result *, size_t n);
+int	 store_lab_report_list(struct db *, const char *submission_id,
+	    int (*cb)(const struct lab_report *, void *), void *arg);
+int	 store_lab_result_list(struct db *, const char *report_id,
+	    int (*cb)(const struct lab_result *, void *), void *arg);
+int	 store_lab_results_current(struct db *, const char *submission_id,
+	    const char *lab_id,
+	    int (*cb)(const struct lab_result *, int tier, void *), void *arg);
+int	 store_sub_event_append(struct db *, struct sub_event *);
+int	 store_sub_event_list(struct db *, const char *submission_id,
+	    int64_t after, int limit,
+	    int (*cb)(const struct sub_event *, void *), void *arg);
+int	 store_label_seq_next(struct db *, const char *prefix, int64_t *seq);
+
+/* workflow.c: the submission state machine and decision rules (no HTTP) */
+enum wf_state {
+	WF_DRAFT, WF_SUBMITTED, WF_UNDER_REVIEW, WF_CHANGES_REQUESTED,
+	WF_APPROVED, WF_REJECTED, WF_NSTATES
+};
+enum wf_action {
+	WF_SUBMIT, WF_REVIEW, WF_REQUEST_CHANGES, WF_APPROVE, WF_REJECT,
+	WF_NACTIONS
+};
+/* Results of workflow_* beyond STORE_OK, STORE_ERR, STORE_NOTFOUND and
+ * STORE_CONFLICT (the If-Match revision is stale). */
+#define WF_BADSTATE	-10	/* not allowed in the submission's state */
+#define WF_UNMET	-11	/* submit: the target tier is not met */
+#define WF_ABOVE	-12	/* approve: tier above the achieved one */
+#define WF_INVALID	-13	/* stored answers the engine refuses */
+#define WF_LABEL_ID_MAX	40
+struct assess_result;
+const char *workflow_state_name(enum wf_state);
+int	 workflow_state_parse(const char *, enum wf_state *);
+const char *workflow_action_name(enum wf_action);
+int	 workflow_action_parse(const char *, enum wf_action *);
+int	 workflow_next(enum wf_state, enum wf_action, enum wf_state *next);
+unsigned workflow_action_roles(enum wf_action);
+int	 workflow_is_final(enum wf_state);
+int	 workflow_may_declare(enum wf_state);
+int	 workflow_may_report(enum wf_state);
+int	 workflow_may_upload(enum wf_state);
+int	 workflow_may_assign_lab(enum wf_state, unsigned role_bit);
+int	 workflow_check_approval(int tier, int achieved, char *err,
+	    size_t errlen);
+int	 workflow_label_prefix(const char *country, const char *scheme_id,
+	    int year, char *out, size_t outlen);
+int	 workflow_label_format(const char *prefix, int64_t seq, char *out,
+	    size_t outlen);
+int	 workflow_label_id(struct db *, const struct scheme *, time_t when,
+	    char *out, size_t outlen);
+struct assess_result *workflow_assess(struct db *, const struct submission *,
+	    const struct scheme *, char *err, size_t errlen);
+int	 workflow_open(struct db *, const struct principal *,
+	    struct submission *);
+int	 workflow_declare(struct db *, const struct principal *,
+	    struct submission *, int64_t if_revision,
+	    const struct declaration *items, size_t n);
+int	 workflow_add_evidence(struct db *, const struct principal *,
+	    const struct submission *, struct evidence *);
+int	 workflow_assign_lab(struct db *, const struct principal *,
+	    struct submission *, int64_t if_revision, const char *lab_id);
+int	 workflow_file_report(struct db *, const struct principal *,
+	    struct submission *, int64_t if_revision, struct lab_report *,
+	    const struct lab_result *, size_t n);
+int	 workflow_submit(struct db *, const struct principal *,
+	    struct submission *, int64_t if_revision, json_t **gaps,
+	    int *achieved);
+int	 workflow_review(struct db *, const struct principal *,
+	    struct submission *, int64_t if_revision);
+int	 workflow_decide(struct db *, const struct config *,
+	    const struct principal *,
+	    struct submission *, int64_t if_revision, enum wf_action,
+	    int tier, const char *reason, int *achieved);
+int	 workflow_approve(struct db *, const struct config *,
+	    const struct principal *,
+	    struct submission *, int64_t if_revision, int tier,
+	    const char *reason, int *achieved);
+
+/* ---- section: labels (keys.c, issue.c, statuslist.c, store_keys.c, store_labels.c, api_labels.c) ---- */
+/* Also lifecycle.c (suspend, revoke, reinstate), trust_bundle.c and
+ * labelctl_key.c (labelctl key ...; linked into labelctl only). */
+#define LABELD_KEYS_DIR			"keys"	/* DATA/keys/<kid>.key, 0600 */
+#define LABELD_KID_BUFLEN		16	/* "key-" + 8 hex digits + NUL */
+#define LABELD_MAX_PASSPHRASE		1024	/* bytes of a key passphrase */
+#define LABELD_KEY_PASSPHRASE_ENV	"LABELD_KEY_PASSPHRASE"
+#define LABELD_LABEL_ID_MAX		40
+#define LABELD_MAX_FIRMWARE_VERSIONS	256	/* versions one label covers */
+#define LABELD_MAX_LAB_REPORTS		64	/* lab report digests per label */
+#define LABELD_STATUSLIST_BITS		131072	/* entries per status list */
+#define LABELD_STATUSLIST_MAX_AGE	86400	/* seconds before a fetch re-signs */
+#define LABELD_STATUSLIST_VALIDITY	(365 * 86400)	/* validUntil - validFrom */
+#define LABELD_STATUSLIST_REVOCATION	"revocation-1"
+#define LABELD_STATUSLIST_SUSPENSION	"suspension-1"
+#define LABELD_VC_MEDIA_TYPE		"application/vc"
+
+/* Results beyond STORE_*: no active signing key, or it cannot be loaded
+ * (sealed without the right passphrase, file missing); HTTP 503. */
+#define KEYS_NOKEY	-20
+/* lifecycle_change: not allowed from the label's status; HTTP 409. */
+#define LIFECYCLE_BADSTATE	-30
+
+/* store_keys.c: the signing_keys table (public halves and metadata only) */
+struct signing_key {
+	char		 kid[LABELD_KID_BUFLEN];
+	uint8_t		 pk[32];
+	char		 file[64];		/* relative to the data dir */
+	int		 sealed;
+	char		 status[16];		/* active retired compromised */
+	char		 created_at[32];
+	char		 retired_at[32];	/* "" while active */
+	char		 compromised_at[32];	/* "" unless compromised */
+	int64_t		 seq;
+};
+int	 store_key_insert(struct db *, struct signing_key *);
+int	 store_key_get(struct db *, const char *kid, struct signing_key *);
+int	 store_key_active(struct db *, struct signing_key *);
+int	 store_key_count(struct db *, int64_t *n);
+int	 store_key_list(struct db *,
+	    int (*cb)(const struct signing_key *, void *), void *arg);
+int	 store_key_retire(struct db *, const char *kid, const char *at);
+int	 store_key_compromise(struct db *, const char *kid, const char *since,
+	    const char *at);
+
+/* keys.c: Ed25519 signing keys; the private halves never leave this file */
+void	 keys_kid(const uint8_t pk[32], char kid[LABELD_KID_BUFLEN]);
+int	 keys_install(struct db *, const char *data_dir, const uint8_t sk[64],
+	    const char *passphrase, int rotate, struct signing_key *added,
+	    struct signing_key *retired, char *err, size_t errlen);
+int	 keys_generate(struct db *, const char *data_dir,
+	    const char *passphrase, struct signing_key *added, char *err,
+	    size_t errlen);
+int	 keys_rotate(struct db *, const char *data_dir, const char *passphrase,
+	    struct signing_key *added, struct signing_key *retired, char *err,
+	    size_t errlen);
+int	 keys_compromise(struct db *, const char *kid, const char *since,
+	    struct signing_key *out, char *err, size_t errlen);
+int	 keys_ensure(struct store *, const struct config *, char *err,
+	    size_t errlen);
+int	 keys_sign(struct db *, const struct config *, json_t *doc,
+	    const char *created, char kid[LABELD_KID_BUFLEN], char *err,
+	    size_t errlen);
+void	 keys_forget(void);
+int	 keys_read_passphrase_file(const char *path, char *buf, size_t buflen,
+	    char *err, size_t errlen);
+int	 keys_parse_time(const char *rfc3339, char out[32]);
+json_t	*keys_multikey_json(const struct config *, const struct signing_key *);
+json_t	*keys_did_document(struct db *, const struct config *);
+
+/* store_labels.c: issued labels, their history, cached status lists */
+struct label {
+	char		 id[LABELD_LABEL_ID_MAX + 1];
+	char		 submission_id[40];	/* "" none */
+	char		 vendor_id[40];
+	char		 product_id[40];
+	char		 scheme[65];
+	int		 scheme_version;
+	int		 tier;
+	char		 kid[LABELD_KID_BUFLEN];
+	char		 issued_at[32];
+	char		 valid_until[32];
+	char		 status[16];	/* active suspended revoked superseded */
+	char		 status_reason[LABELD_MAX_TEXT + 1];	/* "" none */
+	char		 status_since[32];
+	char		 revocation_list[32];
+	int		 revocation_index;
+	char		 suspension_list[32];
+	int		 suspension_index;
+	char		 credential_sha256[65];
+	int64_t		 seq;
+};
+/* One history entry; strings borrowed, NULL (or "") for none. */
+struct label_event {
+	const char	*label_id;
+	const char	*at;
+	const char	*action;	/* issued suspended reinstated revoked */
+	const char	*from_status;
+	const char	*to_status;
+	const char	*reason;
+	const char	*org_id;
+	const char	*token_id;
+};
+int	 store_label_insert(struct db *, struct label *, const char *credential,
+	    size_t len);
+int	 store_label_get(struct db *, const char *id, struct label *);
+int	 store_label_credential(struct db *, const char *id, char **buf,
+	    size_t *len);
+int	 store_label_set_status(struct db *, const char *id,
+	    const char *status, const char *reason, const char *since);
+int	 store_label_index_used(struct db *, const char *purpose,
+	    const char *list, int index, int *used);
+int	 store_label_set_bits(struct db *, const char *purpose,
+	    const char *list, int (*cb)(int index, void *), void *arg);
+int	 store_label_event_append(struct db *, const struct label_event *);
+int	 store_label_event_list(struct db *, const char *label_id,
+	    int (*cb)(const struct label_event *, void *), void *arg);
+int	 store_status_list_get(struct db *, const char *id, int *stale,
+	    char generated_at[32], char kid[LABELD_KID_BUFLEN],
+	    char **credential, size_t *len);
+int	 store_status_list_put(struct db *, const char *id,
+	    const char *purpose, const char *credential, size_t len,
+	    const char *generated_at, const char *kid);
+int	 store_status_list_mark_stale(struct db *, const char *id,
+	    const char *purpose);
+
+/* issue.c: build and sign a label credential from C structs (no HTTP) */
+struct issue_lab_report {
+	int		 tier;
+	const char	*sha256;	/* hex of the lab's report */
+};
+/* Everything borrowed for the duration of the call. */
+struct issue_input {
+	const char		*label_id;	/* workflow_label_id() */
+	const char		*submission_id;	/* NULL: none */
+	const struct scheme	*scheme;	/* the pinned version */
+	int			 tier;
+	const struct org	*vendor;
+	const struct product	*product;	/* its support_until bounds */
+	const char *const	*versions;	/* firmware versions covered */
+	size_t			 nversions;
+	const json_t		*requirements_met; /* assess_requirements_met */
+	const struct issue_lab_report *lab_reports;
+	size_t			 nlab_reports;
+	const char		*sbom_sha256;	/* NULL or "": none */
+	int			 sbom_components;
+	const char		*issued_by;	/* organisation id, NULL none */
+	const char		*token_id;	/* for the history, NULL none */
+	time_t			 now;		/* 0: the clock */
+};
+int	 issue_valid_until(const struct scheme *, const char *support_until,
+	    time_t from, char out[32]);
+json_t	*issue_build(const struct config *, const struct issue_input *,
+	    const char *valid_from, const char *valid_until,
+	    int revocation_index, int suspension_index, char *err,
+	    size_t errlen);
+int	 issue_label(struct db *, const struct config *,
+	    const struct issue_input *, char **credential, size_t *len,
+	    char *err, size_t errlen);
+int	 issue_for_submission(struct db *, const struct config *,
+	    const struct principal *, const struct submission *,
+	    const struct scheme *, int tier, const json_t *requirements_met,
+	    char **credential, size_t *len, char *err, size_t errlen);
+
+/* statuslist.c: Bitstring Status List credentials, cached and re-signed */
+const char *statuslist_purpose(const char *list);
+int	 statuslist_url(const struct config *, const char *list, char *out,
+	    size_t outlen);
+json_t	*statuslist_build(struct db *, const struct config *,
+	    const char *list, time_t now, char *err, size_t errlen);
+int	 statuslist_get(struct db *, const struct config *, const char *list,
+	    char **credential, size_t *len, char *err, size_t errlen);
+
+/* lifecycle.c: label status (suspend, revoke, reinstate; expiry at read) */
+enum label_action { LABEL_SUSPEND, LABEL_REVOKE, LABEL_REINSTATE };
+struct label_state {
+	char		 label_id[LABELD_LABEL_ID_MAX + 1];
+	char		 status[16];	/* + expired, computed at read time */
+	char		 reason[LABELD_MAX_TEXT + 1];	/* "" none */
+	char		 since[32];
+};
+void	 lifecycle_state_of(const struct label *, time_t now,
+	    struct label_state *);
+int	 lifecycle_status(struct db *, const char *label_id, time_t now,
+	    struct label_state *);
+int	 lifecycle_change(struct db *, const struct config *,
+	    const struct principal *, const char *label_id, enum label_action,
+	    const char *reason, struct label_state *out, char *err,
+	    size_t errlen);
+
+/* trust_bundle.c: the signed document a partner pins */
+json_t	*trust_bundle_build(struct db *, const struct config *, time_t now,
+	    int *rc, char *err, size_t errlen);
+
+/* labelctl_key.c: `labelctl key ...` (in labelctl only) */
+int	 labelctl_key(const struct config *, int argc, char **argv);
 
 /* route tables, one per api_*.c */
 extern const struct route api_ops_routes[];
 extern const struct route api_orgs_routes[];
 extern const struct route api_schemes_routes[];
+extern const struct route api_submissions_routes[];
 extern const struct route api_products_routes[];
+extern const struct route api_labels_routes[];
+extern const struct route api_verify_routes[];
 
 #endif /* LABELD_H */

@@ -19,6 +19,10 @@ static const struct route *const route_tables[] = {
 	api_ops_routes,
 	api_orgs_routes,
 	api_schemes_routes,
+	api_products_routes,
+	api_submissions_routes,
+	api_labels_routes,
+	api_verify_routes,
 };
 
 #define ROUTER_MAX_SEGMENTS 16

@@ -786,7 +786,8 @@ workflow_review(struct db *db, const struct principal *who,
  * always with a reason.  Approval goes through workflow_approve().
  */
 int
-workflow_decide(struct db *db, const struct principal *who,
+workflow_decide(struct db *db, const struct config *cfg,
+    const struct principal *who,
     struct submission *sub, int64_t if_revision, enum wf_action action,
     int tier, const char *reason, int *achieved)
 {
@@ -794,8 +795,8 @@ workflow_decide(struct db *db, const struct principal *who,
 	assert(reason != NULL);
 	switch (action) {
 	case WF_APPROVE:
-		return workflow_approve(db, who, sub, if_revision, tier, reason,
-		    achieved);
+		return workflow_approve(db, cfg, who, sub, if_revision, tier,
+		    reason, achieved);
 	case WF_REQUEST_CHANGES:
 	case WF_REJECT:
 		return transition(db, who, sub, if_revision, action, reason);
@@ -812,7 +813,8 @@ workflow_decide(struct db *db, const struct principal *who,
  * transaction, so a label exists exactly when its approval does.
  */
 int
-workflow_approve(struct db *db, const struct principal *who,
+workflow_approve(struct db *db, const struct config *cfg,
+    const struct principal *who,
     struct submission *sub, int64_t if_revision, int tier,
     const char *reason, int *achieved)
 {
@@ -856,18 +858,16 @@ workflow_approve(struct db *db, const struct principal *who,
 		    sub->state, reason, json_pack("{s:i, s:i, s:s}", "tier",
 		    tier, "achieved_tier", *achieved, "label_id",
 		    sub->label_id));
-	/*
-	 * Issuer call point (issue.c's issue_for_submission, which needs the
-	 * config passed down to here): issue the credential inside this
-	 * transaction, so that its failure rolls the approval back and a
-	 * label exists exactly when its approval does:
-	 *
-	 *	json_t *met = assess_requirements_met(res, tier);
-	 *	if (rc == STORE_OK)
-	 *		rc = issue_for_submission(db, cfg, who, sub, s, tier,
-	 *		    met, &credential, &len, err, sizeof(err));
-	 *	json_decref(met);
-	 */
+	if (rc == STORE_OK) {
+		json_t	*met = assess_requirements_met(res, tier);
+		char	 ierr[512];
+
+		rc = met == NULL ? STORE_ERR : issue_for_submission(db, cfg,
+		    who, sub, s, tier, met, NULL, NULL, ierr, sizeof(ierr));
+		if (rc != STORE_OK)
+			log_warn("approval of %s: no label: %s", sub->id, ierr);
+		json_decref(met);
+	}
 	assess_free(res);
 	return end_change(db, rc);
 }

@@ -190,6 +190,7 @@ static struct store	*st;
 static struct db	*db;
 static struct principal	 vendor, regulator;
 static const struct scheme *sc;
+static struct config	 cfg;
 
 static void
 db_setup(void)
@@ -211,6 +212,15 @@ db_setup(void)
 	ck_assert_msg(catalog_import_dir(db, schemes, err, sizeof(err)) == 0,
 	    "%s", err);
 	ck_assert_ptr_nonnull(sc = catalog_get(db, "sg-cls-iot", 0));
+	/* Approval signs a label: the data dir needs a signing key. */
+	config_defaults(&cfg);
+	snprintf(cfg.data_dir, sizeof(cfg.data_dir), "%s", tmpdir);
+	ck_assert_int_eq(config_finish(&cfg, err, sizeof(err)), 0);
+	{
+		struct signing_key k;
+		ck_assert_msg(keys_generate(db, tmpdir, NULL, &k, err,
+		    sizeof(err)) == 0, "%s", err);
+	}
 
 	memset(&vendor, 0, sizeof(vendor));
 	memset(&o, 0, sizeof(o));
@@ -413,7 +423,7 @@ START_TEST(domain_story)
 
 	open_submission(&s, 2);
 	/* Regulator actions on a draft, a vendor acting as regulator. */
-	ck_assert_int_eq(workflow_decide(db, &regulator, &s, 0, WF_REJECT, 0,
+	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, 0, WF_REJECT, 0,
 	    "no", &achieved), WF_BADSTATE);
 	ck_assert_int_eq(workflow_review(db, &regulator, &s, 0), WF_BADSTATE);
 
@@ -440,20 +450,29 @@ START_TEST(domain_story)
 	ck_assert_int_eq(workflow_review(db, &regulator, &s, 0), STORE_OK);
 	ck_assert_str_eq(s.state, "under_review");
 
-	ck_assert_int_eq(workflow_decide(db, &regulator, &s, 0, WF_APPROVE, 3,
+	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, 0, WF_APPROVE, 3,
 	    "too high", &achieved), WF_ABOVE);
 	ck_assert_int_eq(achieved, 2);
 	ck_assert_str_eq(s.state, "under_review");
 	ck_assert_str_eq(s.label_id, "");
-	ck_assert_int_eq(workflow_decide(db, &regulator, &s, s.revision - 1,
+	ck_assert_int_eq(count("SELECT count(*) FROM labels WHERE "
+	    "submission_id = ?", s.id), 0);
+	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, s.revision - 1,
 	    WF_APPROVE, 2, "stale", &achieved), STORE_CONFLICT);
-	ck_assert_int_eq(workflow_decide(db, &regulator, &s, s.revision,
+	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, s.revision,
 	    WF_APPROVE, 2, "met", &achieved), STORE_OK);
 	ck_assert_str_eq(s.state, "approved");
 	ck_assert_int_eq(s.approved_tier, 2);
 	ck_assert_int_eq(strncmp(s.label_id, "SG-CLS-", 7), 0);
 	ck_assert_str_eq(s.label_id + 11, "-000001");
-	ck_assert_int_eq(workflow_decide(db, &regulator, &s, 0, WF_REJECT, 0,
+	/* The approval and its signed label are one transaction. */
+	{
+		struct label l;
+		ck_assert_int_eq(store_label_get(db, s.label_id, &l), STORE_OK);
+		ck_assert_int_eq(count("SELECT count(*) FROM labels WHERE "
+		    "submission_id = ?", s.id), 1);
+	}
+	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, 0, WF_REJECT, 0,
 	    "again", &achieved), WF_BADSTATE);
 	ck_assert_int_eq(count("SELECT count(*) FROM submission_events WHERE "
 	    "submission_id = ? AND action IN ('submitted', 'review_started', "

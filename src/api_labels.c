@@ -1,0 +1,193 @@
+/*
+ * api_labels.c: issued labels (exact bytes, status, suspend / revoke /
+ * reinstate), the status list credentials, the issuer's DID document and
+ * the trust bundle.  Everything but the status changes is public.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "labeld.h"
+
+#define API_DID_MEDIA_TYPE	"application/did+json"
+
+static json_t *
+state_json(const struct label_state *s)
+{
+	return json_pack("{s:s, s:s, s:s?, s:s}", "label_id", s->label_id,
+	    "status", s->status, "reason", s->reason[0] ? s->reason : NULL,
+	    "since", s->since);
+}
+
+static int
+no_label(struct req *r)
+{
+	return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found", "no label %s",
+	    r->params[0]);
+}
+
+static int
+no_key(struct req *r, const char *why)
+{
+	return reply_problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, "no-signing-key",
+	    "%s", why);
+}
+
+/* The credential exactly as issued. */
+static int
+label_get(struct req *r)
+{
+	char	*buf;
+	size_t	 len;
+	int	 rc;
+
+	switch (store_label_credential(r->db, r->params[0], &buf, &len)) {
+	case STORE_OK:
+		break;
+	case STORE_NOTFOUND:
+		return no_label(r);
+	default:
+		return reply_db_error(r);
+	}
+	rc = reply_raw(r, MHD_HTTP_OK, LABELD_VC_MEDIA_TYPE, buf, len);
+	free(buf);
+	return rc;
+}
+
+static int
+label_status(struct req *r)
+{
+	struct label_state s;
+
+	switch (lifecycle_status(r->db, r->params[0], time(NULL), &s)) {
+	case STORE_OK:
+		return reply_json(r, MHD_HTTP_OK, state_json(&s));
+	case STORE_NOTFOUND:
+		return no_label(r);
+	default:
+		return reply_db_error(r);
+	}
+}
+
+/* suspend, revoke and reinstate differ only in the action. */
+static int
+label_change(struct req *r, enum label_action a)
+{
+	struct valid		 v;
+	struct label_state	 s;
+	const char		*reason;
+	char			 err[512];
+
+	valid_init(&v);
+	reason = valid_string(&v, r->json, "reason", 1, LABELD_MAX_TEXT);
+	if (valid_check(r, &v) == -1)
+		return -1;
+	switch (lifecycle_change(r->db, &r->ld->cfg, &r->who, r->params[0], a,
+	    reason, &s, err, sizeof(err))) {
+	case STORE_OK:
+		return reply_json(r, MHD_HTTP_OK, state_json(&s));
+	case STORE_NOTFOUND:
+		return no_label(r);
+	case LIFECYCLE_BADSTATE:
+		return reply_problem(r, MHD_HTTP_CONFLICT, "conflict", "%s",
+		    err);
+	default:
+		return reply_db_error(r);
+	}
+}
+
+static int
+label_suspend(struct req *r)
+{
+	return label_change(r, LABEL_SUSPEND);
+}
+
+static int
+label_revoke(struct req *r)
+{
+	return label_change(r, LABEL_REVOKE);
+}
+
+static int
+label_reinstate(struct req *r)
+{
+	return label_change(r, LABEL_REINSTATE);
+}
+
+static int
+status_list_get(struct req *r)
+{
+	char	*buf, err[512];
+	size_t	 len;
+	int	 rc;
+
+	switch (statuslist_get(r->db, &r->ld->cfg, r->params[0], &buf, &len,
+	    err, sizeof(err))) {
+	case STORE_OK:
+		break;
+	case STORE_NOTFOUND:
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "no status list %s; the lists are %s and %s", r->params[0],
+		    LABELD_STATUSLIST_REVOCATION, LABELD_STATUSLIST_SUSPENSION);
+	case KEYS_NOKEY:
+		return no_key(r, err);
+	default:
+		return reply_db_error(r);
+	}
+	rc = reply_raw(r, MHD_HTTP_OK, LABELD_VC_MEDIA_TYPE, buf, len);
+	free(buf);
+	return rc;
+}
+
+static int
+did_document(struct req *r)
+{
+	json_t	*doc = keys_did_document(r->db, &r->ld->cfg);
+	char	*s;
+	int	 rc;
+
+	if (doc == NULL)
+		return reply_db_error(r);
+	s = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (s == NULL)
+		return reply_oom(r);
+	rc = reply_raw(r, MHD_HTTP_OK, API_DID_MEDIA_TYPE, s, strlen(s));
+	free(s);
+	return rc;
+}
+
+static int
+trust_bundle(struct req *r)
+{
+	json_t	*doc;
+	char	 err[512];
+	int	 rc;
+
+	doc = trust_bundle_build(r->db, &r->ld->cfg, time(NULL), &rc, err,
+	    sizeof(err));
+	if (doc == NULL)
+		return rc == KEYS_NOKEY ? no_key(r, err) : reply_db_error(r);
+	return reply_json(r, MHD_HTTP_OK, doc);
+}
+
+const struct route api_labels_routes[] = {
+	{ "GET", "/v1/labels/{label_id}", ROLE_PUBLIC, 0, label_get },
+	{ "GET", "/v1/labels/{label_id}/status", ROLE_PUBLIC, 0,
+	    label_status },
+	{ "POST", "/v1/labels/{label_id}/suspend", ROLE_REGULATOR, ROUTE_JSON,
+	    label_suspend },
+	{ "POST", "/v1/labels/{label_id}/revoke", ROLE_REGULATOR, ROUTE_JSON,
+	    label_revoke },
+	{ "POST", "/v1/labels/{label_id}/reinstate", ROLE_REGULATOR,
+	    ROUTE_JSON, label_reinstate },
+	{ "GET", "/v1/status-lists/{list}", ROLE_PUBLIC, 0, status_list_get },
+	{ "GET", "/.well-known/did.json", ROLE_PUBLIC, 0, did_document },
+	{ "GET", "/v1/trust-bundle", ROLE_PUBLIC, 0, trust_bundle },
+	{ NULL, NULL, 0, 0, NULL }
+};

@@ -1,0 +1,220 @@
+/*
+ * lifecycle.c: the status of an issued label.  A regulator suspends
+ * (reversible), reinstates (from suspended only) or revokes (final) a
+ * label with a reason; each change is a history entry and flips the
+ * label's bit in the matching status list.  "expired" is never stored: it
+ * is read from validUntil at the time of the question.
+ *
+ *   active --suspend--> suspended --reinstate--> active
+ *   active | suspended | superseded --revoke--> revoked (final)
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "labeld.h"
+
+static void
+fmt_time(time_t t, char out[32])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/*
+ * The status of l at time now: revoked wins over everything, then expiry
+ * (since validUntil), then the stored status.
+ */
+void
+lifecycle_state_of(const struct label *l, time_t now, struct label_state *s)
+{
+	char t[32];
+
+	fmt_time(now, t);
+	memset(s, 0, sizeof(*s));
+	snprintf(s->label_id, sizeof(s->label_id), "%s", l->id);
+	if (strcmp(l->status, "revoked") != 0 &&
+	    strcmp(t, l->valid_until) >= 0) {
+		snprintf(s->status, sizeof(s->status), "expired");
+		snprintf(s->since, sizeof(s->since), "%s", l->valid_until);
+		return;
+	}
+	snprintf(s->status, sizeof(s->status), "%s", l->status);
+	snprintf(s->reason, sizeof(s->reason), "%s", l->status_reason);
+	snprintf(s->since, sizeof(s->since), "%s", l->status_since);
+}
+
+/* STORE_OK, STORE_NOTFOUND or STORE_ERR. */
+int
+lifecycle_status(struct db *db, const char *label_id, time_t now,
+    struct label_state *s)
+{
+	struct label	 l;
+	int		 rc;
+
+	if ((rc = store_label_get(db, label_id, &l)) == STORE_OK)
+		lifecycle_state_of(&l, now, s);
+	return rc;
+}
+
+static const struct {
+	const char	*verb;		/* for messages */
+	const char	*event;		/* label_events.action */
+	const char	*to;
+} actions[] = {
+	[LABEL_SUSPEND] = { "suspend", "suspended", "suspended" },
+	[LABEL_REVOKE] = { "revoke", "revoked", "revoked" },
+	[LABEL_REINSTATE] = { "reinstate", "reinstated", "active" },
+};
+
+/* 0 when action may apply to l at now, else -1 with the reason in err. */
+static int
+allowed(const struct label *l, enum label_action a, const char *now,
+    char *err, size_t errlen)
+{
+	if (strcmp(l->status, "revoked") == 0) {
+		snprintf(err, errlen, "label %s was revoked on %s; revocation "
+		    "is final", l->id, l->status_since);
+		return -1;
+	}
+	switch (a) {
+	case LABEL_SUSPEND:
+		if (strcmp(l->status, "active") != 0) {
+			snprintf(err, errlen, "label %s is %s; only an active "
+			    "label can be suspended", l->id, l->status);
+			return -1;
+		}
+		if (strcmp(now, l->valid_until) >= 0) {
+			snprintf(err, errlen, "label %s expired on %s", l->id,
+			    l->valid_until);
+			return -1;
+		}
+		return 0;
+	case LABEL_REINSTATE:
+		if (strcmp(l->status, "suspended") != 0) {
+			snprintf(err, errlen, "label %s is %s; only a suspended "
+			    "label can be reinstated", l->id, l->status);
+			return -1;
+		}
+		return 0;
+	case LABEL_REVOKE:
+		return 0;
+	}
+	return -1;
+}
+
+/* Signs the changed lists now so the first fetch need not; best effort. */
+static void
+refresh(struct db *db, const struct config *cfg, const char *list)
+{
+	char	*cred, err[256];
+	size_t	 len;
+
+	if (statuslist_get(db, cfg, list, &cred, &len, err, sizeof(err)) !=
+	    STORE_OK)
+		log_warn("status list %s not re-signed yet: %s", list, err);
+	free(cred);
+}
+
+/*
+ * Applies action to label_id with reason (required, at most
+ * LABELD_MAX_TEXT bytes), recording who (may be NULL) in the history and
+ * marking the affected status lists for re-signing, in one transaction
+ * (the caller's when one is open).  out (may be NULL) receives the new
+ * status; on LIFECYCLE_BADSTATE it holds the current one.
+ * STORE_OK, STORE_NOTFOUND, STORE_INVALID, LIFECYCLE_BADSTATE (409) or
+ * STORE_ERR, with a message in err.
+ */
+int
+lifecycle_change(struct db *db, const struct config *cfg,
+    const struct principal *who, const char *label_id, enum label_action a,
+    const char *reason, struct label_state *out, char *err, size_t errlen)
+{
+	struct label		 l;
+	struct label_event	 ev;
+	char			 now[32];
+	time_t			 t = time(NULL);
+	int			 rc, own = 0, sus_changed, rev_changed;
+
+	assert(a == LABEL_SUSPEND || a == LABEL_REVOKE ||
+	    a == LABEL_REINSTATE);
+	if (reason == NULL || *reason == '\0' ||
+	    strlen(reason) > LABELD_MAX_TEXT) {
+		snprintf(err, errlen, "a reason of 1 to %d bytes is required",
+		    LABELD_MAX_TEXT);
+		return STORE_INVALID;
+	}
+	fmt_time(t, now);
+	if (sqlite3_get_autocommit(db->conn)) {
+		if (db_begin(db) == -1) {
+			snprintf(err, errlen, "cannot begin a transaction");
+			return STORE_ERR;
+		}
+		own = 1;
+	}
+	if ((rc = store_label_get(db, label_id, &l)) != STORE_OK) {
+		snprintf(err, errlen, rc == STORE_NOTFOUND ? "no label %s" :
+		    "cannot read label %s", label_id);
+		goto done;
+	}
+	if (allowed(&l, a, now, err, errlen) == -1) {
+		if (out != NULL)
+			lifecycle_state_of(&l, t, out);
+		rc = LIFECYCLE_BADSTATE;
+		goto done;
+	}
+	rc = STORE_ERR;
+	sus_changed = a != LABEL_REVOKE || strcmp(l.status, "suspended") == 0;
+	rev_changed = a == LABEL_REVOKE;
+	memset(&ev, 0, sizeof(ev));
+	ev.label_id = l.id;
+	ev.at = now;
+	ev.action = actions[a].event;
+	ev.from_status = l.status;
+	ev.to_status = actions[a].to;
+	ev.reason = reason;
+	if (who != NULL) {
+		ev.org_id = who->org_id;
+		ev.token_id = who->token_id;
+	}
+	if (store_label_event_append(db, &ev) != STORE_OK ||
+	    store_label_set_status(db, l.id, actions[a].to, reason, now) !=
+	    STORE_OK ||
+	    (sus_changed && store_status_list_mark_stale(db,
+	    l.suspension_list, "suspension") != STORE_OK) ||
+	    (rev_changed && store_status_list_mark_stale(db,
+	    l.revocation_list, "revocation") != STORE_OK)) {
+		snprintf(err, errlen, "cannot record the change of label %s",
+		    l.id);
+		goto done;
+	}
+	if (own && db_commit(db) == -1) {
+		snprintf(err, errlen, "cannot commit the change of label %s",
+		    l.id);
+		goto done;
+	}
+	log_info("label %s: %s -> %s", l.id, l.status, actions[a].to);
+	snprintf(l.status, sizeof(l.status), "%s", actions[a].to);
+	snprintf(l.status_reason, sizeof(l.status_reason), "%s", reason);
+	snprintf(l.status_since, sizeof(l.status_since), "%s", now);
+	if (out != NULL)
+		lifecycle_state_of(&l, t, out);
+	if (own) {
+		own = 0;
+		if (sus_changed)
+			refresh(db, cfg, l.suspension_list);
+		if (rev_changed)
+			refresh(db, cfg, l.revocation_list);
+	}
+	rc = STORE_OK;
+done:
+	if (own)
+		db_rollback(db);
+	return rc;
+}

@@ -1,0 +1,403 @@
+/*
+ * store_labels.c: issued labels (the exact credential bytes and the
+ * columns the registry and status lists need), their status history and
+ * the cached status list credentials.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "labeld.h"
+#include "crypto.h"
+
+#define LABEL_COLS "id, coalesce(submission_id, ''), vendor_id, product_id, " \
+	"scheme, scheme_version, tier, kid, issued_at, valid_until, status, " \
+	"coalesce(status_reason, ''), status_since, revocation_list, " \
+	"revocation_index, suspension_list, suspension_index, " \
+	"credential_sha256, seq"
+
+static void
+col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	snprintf(dst, dstlen, "%s", v ? (const char *)v : "");
+}
+
+static void
+label_from_row(sqlite3_stmt *st, struct label *l)
+{
+	memset(l, 0, sizeof(*l));
+	col_copy(st, 0, l->id, sizeof(l->id));
+	col_copy(st, 1, l->submission_id, sizeof(l->submission_id));
+	col_copy(st, 2, l->vendor_id, sizeof(l->vendor_id));
+	col_copy(st, 3, l->product_id, sizeof(l->product_id));
+	col_copy(st, 4, l->scheme, sizeof(l->scheme));
+	l->scheme_version = sqlite3_column_int(st, 5);
+	l->tier = sqlite3_column_int(st, 6);
+	col_copy(st, 7, l->kid, sizeof(l->kid));
+	col_copy(st, 8, l->issued_at, sizeof(l->issued_at));
+	col_copy(st, 9, l->valid_until, sizeof(l->valid_until));
+	col_copy(st, 10, l->status, sizeof(l->status));
+	col_copy(st, 11, l->status_reason, sizeof(l->status_reason));
+	col_copy(st, 12, l->status_since, sizeof(l->status_since));
+	col_copy(st, 13, l->revocation_list, sizeof(l->revocation_list));
+	l->revocation_index = sqlite3_column_int(st, 14);
+	col_copy(st, 15, l->suspension_list, sizeof(l->suspension_list));
+	l->suspension_index = sqlite3_column_int(st, 16);
+	col_copy(st, 17, l->credential_sha256, sizeof(l->credential_sha256));
+	l->seq = sqlite3_column_int64(st, 18);
+}
+
+/*
+ * Inserts l with the credential's len bytes (the exact issued form); fills
+ * credential_sha256 and seq.  STORE_CONFLICT when the id, the submission
+ * or a status index is taken.
+ */
+int
+store_label_insert(struct db *db, struct label *l, const char *credential,
+    size_t len)
+{
+	sqlite3_stmt	*st;
+	uint8_t		 h[32];
+	int		 rc;
+
+	lc_sha256(credential, len, h);
+	lc_hex(h, sizeof(h), l->credential_sha256);
+	if ((st = db_prepare(db, "INSERT INTO labels (id, submission_id, "
+	    "vendor_id, product_id, scheme, scheme_version, tier, kid, "
+	    "issued_at, valid_until, status, status_reason, status_since, "
+	    "revocation_list, revocation_index, suspension_list, "
+	    "suspension_index, credential, credential_sha256) VALUES "
+	    "(?, nullif(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, ''), ?, "
+	    "?, ?, ?, ?, ?, ?)")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, l->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, l->submission_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, l->vendor_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, l->product_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, l->scheme, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, l->scheme_version);
+	sqlite3_bind_int(st, 7, l->tier);
+	sqlite3_bind_text(st, 8, l->kid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, l->issued_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, l->valid_until, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, l->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, l->status_reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, l->status_since, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, l->revocation_list, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 15, l->revocation_index);
+	sqlite3_bind_text(st, 16, l->suspension_list, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 17, l->suspension_index);
+	sqlite3_bind_text(st, 18, credential, (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 19, l->credential_sha256, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st)) != STORE_OK)
+		return rc;
+	l->seq = sqlite3_last_insert_rowid(db->conn);
+	return STORE_OK;
+}
+
+int
+store_label_get(struct db *db, const char *id, struct label *l)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "SELECT " LABEL_COLS " FROM labels "
+	    "WHERE id = ?")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		label_from_row(st, l);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	db_error(db, __func__);
+	return STORE_ERR;
+}
+
+/* Copies text column 0 of a one-row lookup into a new buffer. */
+static int
+one_text(struct db *db, sqlite3_stmt *st, char **buf, size_t *len,
+    const char *where)
+{
+	int	 rc = sqlite3_step(st), n;
+
+	*buf = NULL;
+	*len = 0;
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+
+		n = sqlite3_column_bytes(st, 0);
+		if (t == NULL || (*buf = malloc((size_t)n + 1)) == NULL) {
+			sqlite3_reset(st);
+			return STORE_ERR;
+		}
+		memcpy(*buf, t, (size_t)n);
+		(*buf)[n] = '\0';
+		*len = (size_t)n;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return *buf != NULL ? STORE_OK : STORE_NOTFOUND;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	db_error(db, where);
+	return STORE_ERR;
+}
+
+/* The issued bytes of label id in *buf (malloc'd, NUL-terminated). */
+int
+store_label_credential(struct db *db, const char *id, char **buf, size_t *len)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_prepare(db, "SELECT credential FROM labels "
+	    "WHERE id = ?")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	return one_text(db, st, buf, len, __func__);
+}
+
+/* Sets the status columns; the triggers keep everything else as issued. */
+int
+store_label_set_status(struct db *db, const char *id, const char *status,
+    const char *reason, const char *since)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "UPDATE labels SET status = ?, "
+	    "status_reason = nullif(?, ''), status_since = ? "
+	    "WHERE id = ?")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, reason ? reason : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(db->conn) == 1 ? STORE_OK : STORE_NOTFOUND;
+}
+
+static const char sql_rev_used[] = "SELECT 1 FROM labels "
+    "WHERE revocation_list = ? AND revocation_index = ?";
+static const char sql_sus_used[] = "SELECT 1 FROM labels "
+    "WHERE suspension_list = ? AND suspension_index = ?";
+/* The bit of a label is set exactly while its status is the purpose's. */
+static const char sql_rev_bits[] = "SELECT revocation_index FROM labels "
+    "WHERE revocation_list = ? AND status = 'revoked'";
+static const char sql_sus_bits[] = "SELECT suspension_index FROM labels "
+    "WHERE suspension_list = ? AND status = 'suspended'";
+
+/* *used = 1 when some label holds index in the purpose's list. */
+int
+store_label_index_used(struct db *db, const char *purpose, const char *list,
+    int index, int *used)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*used = 1;
+	st = db_prepare(db, strcmp(purpose, "revocation") == 0 ?
+	    sql_rev_used : sql_sus_used);
+	if (st == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, index);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_error(db, __func__);
+		return STORE_ERR;
+	}
+	*used = rc == SQLITE_ROW;
+	return STORE_OK;
+}
+
+/*
+ * Calls cb with every index of list whose bit is set: revoked labels for
+ * purpose "revocation", suspended ones for "suspension".
+ */
+int
+store_label_set_bits(struct db *db, const char *purpose, const char *list,
+    int (*cb)(int index, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, strcmp(purpose, "revocation") == 0 ?
+	    sql_rev_bits : sql_sus_bits);
+	if (st == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (cb(sqlite3_column_int(st, 0), arg) == -1)
+			break;
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return STORE_OK;
+	db_error(db, __func__);
+	return STORE_ERR;
+}
+
+static void
+bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL && *s != '\0')
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int
+store_label_event_append(struct db *db, const struct label_event *e)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_prepare(db, "INSERT INTO label_events (label_id, at, "
+	    "action, from_status, to_status, reason, org_id, token_id) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, e->label_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, e->at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->action, -1, SQLITE_STATIC);
+	bind_opt(st, 4, e->from_status);
+	sqlite3_bind_text(st, 5, e->to_status, -1, SQLITE_STATIC);
+	bind_opt(st, 6, e->reason);
+	bind_opt(st, 7, e->org_id);
+	bind_opt(st, 8, e->token_id);
+	return db_step_done(db, st);
+}
+
+static const char *
+col_str(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* The history of one label, oldest first. */
+int
+store_label_event_list(struct db *db, const char *label_id,
+    int (*cb)(const struct label_event *, void *), void *arg)
+{
+	sqlite3_stmt		*st;
+	struct label_event	 e;
+	int			 rc;
+
+	if ((st = db_prepare(db, "SELECT label_id, at, action, from_status, "
+	    "to_status, reason, org_id, token_id FROM label_events "
+	    "WHERE label_id = ? ORDER BY seq")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, label_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e.label_id = col_str(st, 0);
+		e.at = col_str(st, 1);
+		e.action = col_str(st, 2);
+		e.from_status = col_str(st, 3);
+		e.to_status = col_str(st, 4);
+		e.reason = col_str(st, 5);
+		e.org_id = col_str(st, 6);
+		e.token_id = col_str(st, 7);
+		if (cb(&e, arg) == -1)
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return STORE_OK;
+	db_error(db, __func__);
+	return STORE_ERR;
+}
+
+/*
+ * The cached credential of status list id: *credential malloc'd (NULL
+ * when never signed), *stale, generated_at and kid (the signing key; both
+ * "" when never signed).  STORE_NOTFOUND when the list has no row yet.
+ */
+int
+store_status_list_get(struct db *db, const char *id, int *stale,
+    char generated_at[32], char kid[LABELD_KID_BUFLEN], char **credential,
+    size_t *len)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*stale = 1;
+	generated_at[0] = '\0';
+	kid[0] = '\0';
+	*credential = NULL;
+	*len = 0;
+	if ((st = db_prepare(db, "SELECT credential, stale, "
+	    "coalesce(generated_at, ''), coalesce(kid, '') FROM status_lists "
+	    "WHERE id = ?")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		int n = sqlite3_column_bytes(st, 0);
+
+		*stale = sqlite3_column_int(st, 1);
+		col_copy(st, 2, generated_at, 32);
+		col_copy(st, 3, kid, LABELD_KID_BUFLEN);
+		if (t != NULL) {
+			if ((*credential = malloc((size_t)n + 1)) == NULL) {
+				sqlite3_reset(st);
+				return STORE_ERR;
+			}
+			memcpy(*credential, t, (size_t)n);
+			(*credential)[n] = '\0';
+			*len = (size_t)n;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	db_error(db, __func__);
+	return STORE_ERR;
+}
+
+/* Stores a list credential freshly signed by kid; clears its stale flag. */
+int
+store_status_list_put(struct db *db, const char *id, const char *purpose,
+    const char *credential, size_t len, const char *generated_at,
+    const char *kid)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_prepare(db, "INSERT INTO status_lists (id, purpose, "
+	    "credential, generated_at, kid, stale) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "0) ON CONFLICT (id) DO UPDATE SET credential = ?3, "
+	    "generated_at = ?4, kid = ?5, stale = 0")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, purpose, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, credential, (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, generated_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, kid, -1, SQLITE_STATIC);
+	return db_step_done(db, st);
+}
+
+/* Marks list id as needing a new signature before it is served again. */
+int
+store_status_list_mark_stale(struct db *db, const char *id,
+    const char *purpose)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_prepare(db, "INSERT INTO status_lists (id, purpose, stale) "
+	    "VALUES (?1, ?2, 1) ON CONFLICT (id) DO UPDATE SET stale = 1")) ==
+	    NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, purpose, -1, SQLITE_STATIC);
+	return db_step_done(db, st);
+}
