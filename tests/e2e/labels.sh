@@ -194,7 +194,7 @@ if issue_one && callr GET "/v1/labels/$LABEL" && [ "$STATUS" = 200 ]; then
 	callr GET "/v1/labels/$LABEL"
 	check_eq "$BODY" "$(cat "$WORK/label.json")" "status changes never touch the issued bytes"
 else
-	echo "NOTE: approval issued no label${LABEL:+ ($LABEL answers $STATUS)}: the suspend/reinstate/revoke story is skipped until issuance is wired"
+	fail "approval issued no label${LABEL:+ ($LABEL answers $STATUS)}"
 fi
 
 # ------------------------------------------- rotation while labeld runs

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# certificates.sh: the signed label of an end-to-end story (Level 4: vendor
+# declarations, an approved lab's Level 3 and 4 reports, the regulator's
+# approval) checked by three verifiers: labelverify (offline, against the
+# trust bundle and status lists a partner fetched), POST /v1/verify, and
+# the independent Node verifier (Digital Bazaar libraries).  Then
+# tampering, another authority's key, expiry, suspension and
+# reinstatement, key rotation, revocation and key compromise.
+. "$(dirname "$0")/lib.sh"
+LABELVERIFY="$top_builddir/labelverify"
+SIGN_FIXTURE="$top_builddir/tests/sign_fixture"
+
+start_labeld
+. "$(dirname "$0")/verify_lib.sh"
+verify_prepare
+if [ "$INTEROP_OK" != 1 ]; then
+	echo "*** SKIP: the independent Node verifier is unavailable: $INTEROP_WHY ***"
+	exit 77
+fi
+
+make_org "Acme Devices" vendor vendor; ACME=$TOKEN
+make_org "Good Lab" lab lab; LAB_ORG=$ORG_ID; LAB=$TOKEN
+"$LABELCTL" --data-dir "$DATA" token create --role regulator > "$WORK/reg"
+REG=$(sed -n 's/^token //p' "$WORK/reg")
+call PUT "/v1/organizations/$LAB_ORG/approval" "$REG" '{"tiers":[3,4],"valid_until":"2099-12-31"}'
+expect 200 "lab approved for tiers 3 and 4"
+call GET /v1/schemes/sg-cls-iot; SCHEME_DOC=$BODY
+etag() { grep -i '^etag:' "$HDRS" | head -n 1 | cut -d' ' -f2- | tr -d '\r'; }
+
+# story PRODUCT-NAME SUPPORT-UNTIL TIER: a submission approved at TIER;
+# sets LABEL, PRODUCT, SUB.
+story() {
+	local name=$1 until=$2 tier=$3 e items results
+	call POST /v1/products "$ACME" "{\"name\":\"$name\",\"model\":\"M-1\",\"category\":\"camera\",\"support_until\":\"$until\"}"
+	expect 201 "$name: product"; PRODUCT=$(jget .id)
+	call POST "/v1/products/$PRODUCT/versions" "$ACME" '{"version":"1.0","sbom":{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"type":"library","name":"openssl","version":"3.0.13"}]}}'
+	expect 201 "$name: version with SBOM"; SBOM_SHA=$(jget .sbom_sha256)
+	call POST /v1/submissions "$ACME" "{\"product_id\":\"$PRODUCT\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":$tier}"
+	expect 201 "$name: submission"; SUB=$(jget .id)
+	call POST "/v1/submissions/$SUB/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "evidence for $name"
+	e=$(jget .sha256)
+	items=$(jq -c --arg e "$e" --argjson t "$tier" '[.requirements[] | select(.mode == "self_declaration" and .tier <= $t) |
+	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [$e]}]' <<<"$SCHEME_DOC")
+	call GET "/v1/submissions/$SUB" "$ACME"
+	call PUT "/v1/submissions/$SUB/declarations" "$ACME" "{\"items\":$items}" -H "If-Match: $(etag)"
+	expect 200 "$name: declarations"
+	if [ "$tier" -ge 3 ]; then
+		call PUT "/v1/submissions/$SUB/lab" "$ACME" "{\"lab_id\":\"$LAB_ORG\"}"
+		expect 200 "$name: lab assigned"
+		for t in 3 4; do
+			[ "$t" -le "$tier" ] || continue
+			results=$(jq -c --argjson t "$t" '[.requirements[] | select(.mode == "third_party" and .tier == $t) |
+			    {requirement: .id, verdict: "pass", notes: "no findings"}]' <<<"$SCHEME_DOC")
+			call POST "/v1/submissions/$SUB/lab-reports" "$LAB" "{\"tier\":$t,\"results\":$results,\"report_sha256\":\"$(printf 'report %s %s' "$name" "$t" | sha256sum | cut -d' ' -f1)\"}"
+			expect 201 "$name: Level $t lab report"
+		done
+	fi
+	call POST "/v1/submissions/$SUB/submit" "$ACME"; expect 200 "$name: submitted"
+	call POST "/v1/submissions/$SUB/decision" "$REG" "{\"decision\":\"approve\",\"tier\":$tier,\"reason\":\"Level $tier met\"}"
+	expect 200 "$name: approved at Level $tier"
+	LABEL=$(jget .label_id)
+	call GET "/v1/labels/$LABEL"; expect 200 "$name: label served"
+}
+
+# ------------------------------------------------------ the issued label
+story "SmartCam" 2028-06-30 4
+LABEL1=$LABEL
+cp "$WORK/body" "$WORK/label.json"
+L="$WORK/label.json"
+check_eq "$(jq -r '.credentialSubject.tier, .credentialSubject.tierName' "$L" | paste -sd/)" "4/Level 4" "tier and its name"
+check_eq "$(jq -r '.credentialSubject.scope.scheme, .credentialSubject.scope.schemeVersion' "$L" | paste -sd/)" "sg-cls-iot/1" "scheme and version"
+check_eq "$(jq -r '.credentialSubject.sbom.sha256' "$L")" "$SBOM_SHA" "SBOM digest"
+check_eq "$(jq -r '[.credentialSubject.labReports[].tier] | sort | join(",")' "$L")" "3,4" "lab report digests"
+check_eq "$(jq -r '.credentialSubject.firmwareVersions | join(",")' "$L")" "1.0" "firmware covered"
+check_eq "$(jq -r '.credentialSubject.product.id' "$L")" "$PRODUCT" "product"
+check_eq "$(jq -r '.validUntil' "$L")" "2028-06-30T23:59:59Z" "validity ends with the product's support"
+check_eq "$(jq -r '.["@context"][0]' "$L")" "https://www.w3.org/ns/credentials/v2" "VC 2.0 context"
+check_eq "$(jq -r '.proof.cryptosuite' "$L")" "eddsa-jcs-2022" "cryptosuite"
+call GET /.well-known/did.json
+check_eq "$(jq -r '.issuer.id' "$L")" "$(jget .id)" "issuer is the served DID"
+check_eq "$(jq -r '[.credentialStatus[].statusPurpose] | sort | join(",")' "$L")" "revocation,suspension" "two status entries"
+
+verify_fetch_trust
+verify_all_expect "$L" valid "the issued label"
+
+# ---------------------------------------------------------- tampering
+verify_flip "$L" content "$WORK/t-content.json"
+verify_all_expect "$WORK/t-content.json" invalid "one byte of the signed content" signature
+verify_flip "$L" proof "$WORK/t-proof.json"
+verify_all_expect "$WORK/t-proof.json" invalid "one byte of the proof" signature
+# a flip inside validUntil's digits, and inside the tier name
+off=$(grep -bo '"validUntil":"2028' "$L" | cut -d: -f1); off=$((off + 16))
+verify_flip "$L" "$off" "$WORK/t-date.json"
+verify_all_expect "$WORK/t-date.json" invalid "one digit of validUntil" signature
+off=$(grep -bo '"tierName":"Level 4"' "$L" | cut -d: -f1); off=$((off + 18))
+verify_flip "$L" "$off" "$WORK/t-tier.json"
+verify_all_expect "$WORK/t-tier.json" invalid "the tier name" signature
+
+# another authority's key: the same content signed by a key of another
+# data dir, naming our key id (signature fails) or its own DID (untrusted)
+"$LABELCTL" --data-dir "$WORK/other" init >/dev/null
+OTHER_KEY=$(ls "$WORK/other/keys/"*.key | head -n 1)
+VM=$(jq -r .proof.verificationMethod "$L")
+jq 'del(.proof)' "$L" | "$SIGN_FIXTURE" sign "@$OTHER_KEY" "$VM" "$(jq -r .proof.created "$L")" > "$WORK/t-other.json"
+verify_all_expect "$WORK/t-other.json" invalid "signed by another authority's key under our key id" signature
+jq 'del(.proof) | .issuer.id = "did:web:other.example"' "$L" |
+    "$SIGN_FIXTURE" sign "@$OTHER_KEY" "did:web:other.example#key-1" "$(jq -r .proof.created "$L")" > "$WORK/t-other2.json"
+verify_all_expect "$WORK/t-other2.json" invalid "another authority's credential" issuer
+
+# ------------------------------------------------------------- expiry
+# (noon: the Node library allows five minutes of clock skew)
+verify_labelverify "$L" --at 2028-07-01T12:00:00Z
+check_eq "$LV_RC" 1 "labelverify: expired on 2028-07-01"
+# (today's status lists expire within a year: check the window alone)
+rc=0; "$LABELVERIFY" --trust-bundle "$WORK/trust-bundle.json" --at 2028-06-30T23:00:00Z "$L" >/dev/null || rc=$?
+check_eq "$rc" 0 "labelverify: still valid on its last day"
+jq -r '.credentials[0].checks[] | select(.check == "validity") | .detail' <<<"$LV_OUT" | grep -q '2028-06-30' && ok || fail "validity detail names the date"
+verify_api "$L" "at=2028-07-01T12:00:00Z"
+check_eq "$API_VERIFIED" false "POST /v1/verify: expired"
+jget '.checks[] | select(.check == "validity") | .detail' | grep -q '2028-06-30' && ok || fail "API validity detail names the date"
+verify_node "$L" --at 2028-07-01T12:00:00Z --expect invalid
+check_eq "$NODE_RC" 0 "Node verifier: expired"
+
+# ---------------------------------------------- suspension, reinstatement
+call POST "/v1/labels/$LABEL1/suspend" "$REG" '{"reason":"default password reported"}'; expect 200 "suspend"
+verify_fetch_trust
+verify_all_expect "$L" invalid "suspended label" status
+call POST "/v1/labels/$LABEL1/reinstate" "$REG" '{"reason":"fixed in 1.1"}'; expect 200 "reinstate"
+verify_fetch_trust
+verify_all_expect "$L" valid "reinstated label"
+
+# ----------------------------------------------------------- rotation
+"$LABELCTL" --data-dir "$DATA" key rotate >/dev/null && ok || fail "labelctl key rotate"
+verify_fetch_trust
+check_eq "$(jq -r '[.keys[].status] | join(",")' "$WORK/trust-bundle.json")" "retired,active" "bundle: old key retired"
+verify_all_expect "$L" valid "a label signed by a rotated-out key"
+story "SmartPlug" 2030-12-31 2
+cp "$WORK/body" "$WORK/label2.json"
+check_eq "$(jq -r .proof.verificationMethod "$WORK/label2.json" | sed 's/.*#//')" "$(jq -r '.keys[1].id' "$WORK/trust-bundle.json" | sed 's/.*#//')" "new labels signed by the new key"
+verify_fetch_trust
+verify_all_expect "$WORK/label2.json" valid "a label of the new key"
+
+# ------------------------------------------------------------ revocation
+call POST "/v1/labels/$LABEL1/revoke" "$REG" '{"reason":"vendor withdrew support"}'; expect 200 "revoke"
+verify_fetch_trust
+verify_all_expect "$L" invalid "revoked label" status
+call POST "/v1/labels/$LABEL1/reinstate" "$REG" '{"reason":"try"}'; expect_problem 409 "reinstate after revocation"
+call POST "/v1/labels/$LABEL1/suspend" "$REG" '{"reason":"try"}'; expect_problem 409 "suspend after revocation"
+verify_fetch_trust
+verify_all_expect "$L" invalid "revoked stays revoked" status
+
+# ------------------------------------------------------------ compromise
+KID2=$(jq -r .proof.verificationMethod "$WORK/label2.json" | sed 's/.*#//')
+BEFORE=$(date -u -d "$(jq -r .proof.created "$WORK/label2.json") - 1 minute" +%Y-%m-%dT%H:%M:%SZ)
+"$LABELCTL" --data-dir "$DATA" key compromise "$KID2" --since "$BEFORE" >/dev/null && ok || fail "labelctl key compromise"
+"$LABELCTL" --data-dir "$DATA" key generate >/dev/null && ok || fail "a fresh key after the compromise"
+verify_fetch_trust
+check_eq "$(jq -r --arg k "$KID2" '.keys[] | select(.id | endswith($k)) | .compromisedAt' "$WORK/trust-bundle.json")" "$BEFORE" "bundle shows compromisedAt"
+verify_all_expect "$WORK/label2.json" invalid "signed after its key's compromise" key
+
+# nothing of the keys leaks into the log or the label
+for f in "$DATA"/keys/*.key; do
+	seed=$(sed -n 's/^seed: //p' "$f")
+	[ -n "$seed" ] || continue
+	grep -qF "$seed" "$LOG" "$L" "$WORK/label2.json" "$WORK/trust-bundle.json" && fail "key material of $f leaked" || ok
+done
+
+stop_labeld
+finish
