@@ -89,15 +89,22 @@ queue(struct req *r, unsigned status, const char *ctype, char *buf,
 static int
 queue_json(struct req *r, unsigned status, const char *ctype, json_t *body)
 {
-	char	*s;
+	char	*s, *nl;
 	size_t	 len;
 
 	s = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	if (s == NULL)
 		return -1;
+	/* A final newline keeps terminals and line-based tools tidy. */
 	len = strlen(s);
-	return queue(r, status, ctype, s, len);
+	if ((nl = realloc(s, len + 2)) == NULL) {
+		free(s);
+		return -1;
+	}
+	nl[len++] = '\n';
+	nl[len] = '\0';
+	return queue(r, status, ctype, nl, len);
 }
 
 /* Sends body (reference stolen) as application/json. */
