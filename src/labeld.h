@@ -102,6 +102,12 @@ int		 store_migrate(sqlite3 *, const char *dir, char *err,
 int		 store_schema_version(sqlite3 *, int *version);
 sqlite3_stmt	*db_prepare(struct db *, const char *sql);
 int		 db_step_done(struct db *, sqlite3_stmt *);
+int		 db_get_one(struct db *, sqlite3_stmt *,
+		    void (*fill)(sqlite3_stmt *, void *), void *out,
+		    const char *where);
+void		 db_col_copy(sqlite3_stmt *, int i, char *dst, size_t dstlen);
+const char	*db_col_text(sqlite3_stmt *, int i);
+void		 db_bind_opt(sqlite3_stmt *, int i, const char *s);
 int		 db_begin(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);

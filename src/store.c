@@ -244,6 +244,55 @@ db_step_done(struct db *db, sqlite3_stmt *st)
 	return STORE_ERR;
 }
 
+/* Copies text column i into dst ("" for NULL), truncating to dstlen. */
+void
+db_col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	snprintf(dst, dstlen, "%s", v ? (const char *)v : "");
+}
+
+/* Text column i, "" for NULL; valid until the statement steps again. */
+const char *
+db_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return v ? (const char *)v : "";
+}
+
+/* Binds s, or NULL when s is NULL or "". */
+void
+db_bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL && *s != '\0')
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/*
+ * Steps a lookup of at most one row: on a row, fill(st, out) copies it.
+ * STORE_OK, STORE_NOTFOUND or STORE_ERR (logged under where).
+ */
+int
+db_get_one(struct db *db, sqlite3_stmt *st,
+    void (*fill)(sqlite3_stmt *, void *), void *out, const char *where)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		fill(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	db_error(db, where);
+	return STORE_ERR;
+}
+
 static int
 db_exec_cached(struct db *db, const char *sql)
 {

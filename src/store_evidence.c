@@ -15,24 +15,18 @@
 	"uploaded_by, created_at, seq"
 
 static void
-col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
+evidence_from_row(sqlite3_stmt *st, void *out)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
+	struct evidence	*e = out;
 
-	snprintf(dst, dstlen, "%s", v ? (const char *)v : "");
-}
-
-static void
-evidence_from_row(sqlite3_stmt *st, struct evidence *e)
-{
 	memset(e, 0, sizeof(*e));
-	col_copy(st, 0, e->submission_id, sizeof(e->submission_id));
-	col_copy(st, 1, e->sha256, sizeof(e->sha256));
+	db_col_copy(st, 0, e->submission_id, sizeof(e->submission_id));
+	db_col_copy(st, 1, e->sha256, sizeof(e->sha256));
 	e->size = sqlite3_column_int64(st, 2);
-	col_copy(st, 3, e->media_type, sizeof(e->media_type));
-	col_copy(st, 4, e->filename, sizeof(e->filename));
-	col_copy(st, 5, e->uploaded_by, sizeof(e->uploaded_by));
-	col_copy(st, 6, e->created_at, sizeof(e->created_at));
+	db_col_copy(st, 3, e->media_type, sizeof(e->media_type));
+	db_col_copy(st, 4, e->filename, sizeof(e->filename));
+	db_col_copy(st, 5, e->uploaded_by, sizeof(e->uploaded_by));
+	db_col_copy(st, 6, e->created_at, sizeof(e->created_at));
 	e->seq = sqlite3_column_int64(st, 7);
 }
 
@@ -75,23 +69,13 @@ store_evidence_get(struct db *db, const char *submission_id,
     const char *sha256, struct evidence *e)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_prepare(db, "SELECT " EVIDENCE_COLS " FROM evidence "
 	    "WHERE submission_id = ? AND sha256 = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		evidence_from_row(st, e);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_get_one(db, st, evidence_from_row, e, __func__);
 }
 
 /*

@@ -14,26 +14,18 @@
 	"coalesce(retired_at, ''), coalesce(compromised_at, ''), seq"
 
 static void
-col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	snprintf(dst, dstlen, "%s", v ? (const char *)v : "");
-}
-
-static void
 key_from_row(sqlite3_stmt *st, struct signing_key *k)
 {
 	memset(k, 0, sizeof(*k));
-	col_copy(st, 0, k->kid, sizeof(k->kid));
+	db_col_copy(st, 0, k->kid, sizeof(k->kid));
 	if (sqlite3_column_bytes(st, 1) == (int)sizeof(k->pk))
 		memcpy(k->pk, sqlite3_column_blob(st, 1), sizeof(k->pk));
-	col_copy(st, 2, k->file, sizeof(k->file));
+	db_col_copy(st, 2, k->file, sizeof(k->file));
 	k->sealed = sqlite3_column_int(st, 3);
-	col_copy(st, 4, k->status, sizeof(k->status));
-	col_copy(st, 5, k->created_at, sizeof(k->created_at));
-	col_copy(st, 6, k->retired_at, sizeof(k->retired_at));
-	col_copy(st, 7, k->compromised_at, sizeof(k->compromised_at));
+	db_col_copy(st, 4, k->status, sizeof(k->status));
+	db_col_copy(st, 5, k->created_at, sizeof(k->created_at));
+	db_col_copy(st, 6, k->retired_at, sizeof(k->retired_at));
+	db_col_copy(st, 7, k->compromised_at, sizeof(k->compromised_at));
 	k->seq = sqlite3_column_int64(st, 8);
 }
 

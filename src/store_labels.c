@@ -20,35 +20,29 @@
 	"credential_sha256, seq"
 
 static void
-col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
+label_from_row(sqlite3_stmt *st, void *out)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
+	struct label	*l = out;
 
-	snprintf(dst, dstlen, "%s", v ? (const char *)v : "");
-}
-
-static void
-label_from_row(sqlite3_stmt *st, struct label *l)
-{
 	memset(l, 0, sizeof(*l));
-	col_copy(st, 0, l->id, sizeof(l->id));
-	col_copy(st, 1, l->submission_id, sizeof(l->submission_id));
-	col_copy(st, 2, l->vendor_id, sizeof(l->vendor_id));
-	col_copy(st, 3, l->product_id, sizeof(l->product_id));
-	col_copy(st, 4, l->scheme, sizeof(l->scheme));
+	db_col_copy(st, 0, l->id, sizeof(l->id));
+	db_col_copy(st, 1, l->submission_id, sizeof(l->submission_id));
+	db_col_copy(st, 2, l->vendor_id, sizeof(l->vendor_id));
+	db_col_copy(st, 3, l->product_id, sizeof(l->product_id));
+	db_col_copy(st, 4, l->scheme, sizeof(l->scheme));
 	l->scheme_version = sqlite3_column_int(st, 5);
 	l->tier = sqlite3_column_int(st, 6);
-	col_copy(st, 7, l->kid, sizeof(l->kid));
-	col_copy(st, 8, l->issued_at, sizeof(l->issued_at));
-	col_copy(st, 9, l->valid_until, sizeof(l->valid_until));
-	col_copy(st, 10, l->status, sizeof(l->status));
-	col_copy(st, 11, l->status_reason, sizeof(l->status_reason));
-	col_copy(st, 12, l->status_since, sizeof(l->status_since));
-	col_copy(st, 13, l->revocation_list, sizeof(l->revocation_list));
+	db_col_copy(st, 7, l->kid, sizeof(l->kid));
+	db_col_copy(st, 8, l->issued_at, sizeof(l->issued_at));
+	db_col_copy(st, 9, l->valid_until, sizeof(l->valid_until));
+	db_col_copy(st, 10, l->status, sizeof(l->status));
+	db_col_copy(st, 11, l->status_reason, sizeof(l->status_reason));
+	db_col_copy(st, 12, l->status_since, sizeof(l->status_since));
+	db_col_copy(st, 13, l->revocation_list, sizeof(l->revocation_list));
 	l->revocation_index = sqlite3_column_int(st, 14);
-	col_copy(st, 15, l->suspension_list, sizeof(l->suspension_list));
+	db_col_copy(st, 15, l->suspension_list, sizeof(l->suspension_list));
 	l->suspension_index = sqlite3_column_int(st, 16);
-	col_copy(st, 17, l->credential_sha256, sizeof(l->credential_sha256));
+	db_col_copy(st, 17, l->credential_sha256, sizeof(l->credential_sha256));
 	l->seq = sqlite3_column_int64(st, 18);
 }
 
@@ -104,22 +98,12 @@ int
 store_label_get(struct db *db, const char *id, struct label *l)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_prepare(db, "SELECT " LABEL_COLS " FROM labels "
 	    "WHERE id = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		label_from_row(st, l);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_get_one(db, st, label_from_row, l, __func__);
 }
 
 /* Copies text column 0 of a one-row lookup into a new buffer. */
@@ -247,15 +231,6 @@ store_label_set_bits(struct db *db, const char *purpose, const char *list,
 	return STORE_ERR;
 }
 
-static void
-bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s != NULL && *s != '\0')
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 int
 store_label_event_append(struct db *db, const struct label_event *e)
 {
@@ -268,11 +243,11 @@ store_label_event_append(struct db *db, const struct label_event *e)
 	sqlite3_bind_text(st, 1, e->label_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, e->at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, e->action, -1, SQLITE_STATIC);
-	bind_opt(st, 4, e->from_status);
+	db_bind_opt(st, 4, e->from_status);
 	sqlite3_bind_text(st, 5, e->to_status, -1, SQLITE_STATIC);
-	bind_opt(st, 6, e->reason);
-	bind_opt(st, 7, e->org_id);
-	bind_opt(st, 8, e->token_id);
+	db_bind_opt(st, 6, e->reason);
+	db_bind_opt(st, 7, e->org_id);
+	db_bind_opt(st, 8, e->token_id);
 	return db_step_done(db, st);
 }
 
@@ -344,8 +319,8 @@ store_status_list_get(struct db *db, const char *id, int *stale,
 		int n = sqlite3_column_bytes(st, 0);
 
 		*stale = sqlite3_column_int(st, 1);
-		col_copy(st, 2, generated_at, 32);
-		col_copy(st, 3, kid, LABELD_KID_BUFLEN);
+		db_col_copy(st, 2, generated_at, 32);
+		db_col_copy(st, 3, kid, LABELD_KID_BUFLEN);
 		if (t != NULL) {
 			if ((*credential = malloc((size_t)n + 1)) == NULL) {
 				sqlite3_reset(st);

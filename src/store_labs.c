@@ -11,14 +11,6 @@
 
 #include "labeld.h"
 
-static void
-col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	snprintf(dst, dstlen, "%s", v ? (const char *)v : "");
-}
-
 /*
  * Records approval a (lab_id, tiers, valid_until, scheme, approved_by set
  * by the caller; the caller checked that lab_id is a lab) and fills its
@@ -68,12 +60,12 @@ store_lab_approval_get(struct db *db, const char *lab_org_id,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		memset(a, 0, sizeof(*a));
-		col_copy(st, 0, a->lab_id, sizeof(a->lab_id));
+		db_col_copy(st, 0, a->lab_id, sizeof(a->lab_id));
 		a->tiers = (unsigned)sqlite3_column_int(st, 1);
-		col_copy(st, 2, a->valid_until, sizeof(a->valid_until));
-		col_copy(st, 3, a->scheme, sizeof(a->scheme));
-		col_copy(st, 4, a->approved_by, sizeof(a->approved_by));
-		col_copy(st, 5, a->approved_at, sizeof(a->approved_at));
+		db_col_copy(st, 2, a->valid_until, sizeof(a->valid_until));
+		db_col_copy(st, 3, a->scheme, sizeof(a->scheme));
+		db_col_copy(st, 4, a->approved_by, sizeof(a->approved_by));
+		db_col_copy(st, 5, a->approved_at, sizeof(a->approved_at));
 		a->seq = sqlite3_column_int64(st, 6);
 	}
 	sqlite3_reset(st);

@@ -11,22 +11,16 @@
 #include "crypto.h"
 
 static void
-col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
+org_from_row(sqlite3_stmt *st, void *out)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
+	struct org	*o = out;
 
-	snprintf(dst, dstlen, "%s", v ? (const char *)v : "");
-}
-
-static void
-org_from_row(sqlite3_stmt *st, struct org *o)
-{
 	memset(o, 0, sizeof(*o));
-	col_copy(st, 0, o->id, sizeof(o->id));
-	col_copy(st, 1, o->name, sizeof(o->name));
-	col_copy(st, 2, o->kind, sizeof(o->kind));
-	col_copy(st, 3, o->country, sizeof(o->country));
-	col_copy(st, 4, o->created_at, sizeof(o->created_at));
+	db_col_copy(st, 0, o->id, sizeof(o->id));
+	db_col_copy(st, 1, o->name, sizeof(o->name));
+	db_col_copy(st, 2, o->kind, sizeof(o->kind));
+	db_col_copy(st, 3, o->country, sizeof(o->country));
+	db_col_copy(st, 4, o->created_at, sizeof(o->created_at));
 	o->seq = sqlite3_column_int64(st, 5);
 }
 
@@ -59,22 +53,12 @@ int
 store_org_get(struct db *db, const char *id, struct org *o)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_prepare(db, "SELECT " ORG_COLS " FROM organizations "
 	    "WHERE id = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		org_from_row(st, o);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_get_one(db, st, org_from_row, o, __func__);
 }
 
 /* The authority this server acts for: the first one created. */
@@ -82,21 +66,11 @@ int
 store_first_authority(struct db *db, struct org *o)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_prepare(db, "SELECT " ORG_COLS " FROM organizations "
 	    "WHERE kind = 'authority' ORDER BY rowid LIMIT 1")) == NULL)
 		return STORE_ERR;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		org_from_row(st, o);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_get_one(db, st, org_from_row, o, __func__);
 }
 
 /*
@@ -150,15 +124,17 @@ store_token_insert(struct db *db, const struct token *t,
 }
 
 static void
-token_from_row(sqlite3_stmt *st, struct token *t)
+token_from_row(sqlite3_stmt *st, void *out)
 {
+	struct token	*t = out;
+
 	memset(t, 0, sizeof(*t));
-	col_copy(st, 0, t->id, sizeof(t->id));
-	col_copy(st, 1, t->org_id, sizeof(t->org_id));
-	col_copy(st, 2, t->role, sizeof(t->role));
-	col_copy(st, 3, t->label, sizeof(t->label));
-	col_copy(st, 4, t->created_at, sizeof(t->created_at));
-	col_copy(st, 5, t->revoked_at, sizeof(t->revoked_at));
+	db_col_copy(st, 0, t->id, sizeof(t->id));
+	db_col_copy(st, 1, t->org_id, sizeof(t->org_id));
+	db_col_copy(st, 2, t->role, sizeof(t->role));
+	db_col_copy(st, 3, t->label, sizeof(t->label));
+	db_col_copy(st, 4, t->created_at, sizeof(t->created_at));
+	db_col_copy(st, 5, t->revoked_at, sizeof(t->revoked_at));
 }
 
 #define TOKEN_COLS "id, org_id, role, label, created_at, revoked_at"
@@ -193,22 +169,12 @@ int
 store_token_get(struct db *db, const char *id, struct token *t)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_prepare(db, "SELECT " TOKEN_COLS " FROM tokens "
 	    "WHERE id = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		token_from_row(st, t);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_get_one(db, st, token_from_row, t, __func__);
 }
 
 /* Revokes a live token; STORE_NOTFOUND when unknown or already revoked. */
@@ -253,10 +219,10 @@ store_principal_by_hash(struct db *db, const uint8_t hash[32],
 		rc = SQLITE_DONE;
 	if (rc == SQLITE_ROW) {
 		memset(p, 0, sizeof(*p));
-		col_copy(st, 0, p->token_id, sizeof(p->token_id));
-		col_copy(st, 1, p->org_id, sizeof(p->org_id));
-		col_copy(st, 2, p->org_kind, sizeof(p->org_kind));
-		col_copy(st, 3, p->role, sizeof(p->role));
+		db_col_copy(st, 0, p->token_id, sizeof(p->token_id));
+		db_col_copy(st, 1, p->org_id, sizeof(p->org_id));
+		db_col_copy(st, 2, p->org_kind, sizeof(p->org_kind));
+		db_col_copy(st, 3, p->role, sizeof(p->role));
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)

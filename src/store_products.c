@@ -13,19 +13,10 @@
 
 #include "labeld.h"
 
-static void	col_copy(sqlite3_stmt *, int, char *, size_t);
 static void	product_from_row(sqlite3_stmt *, struct product *);
 static void	version_from_row(sqlite3_stmt *, struct product_version *);
 static void	vuln_from_row(sqlite3_stmt *, struct vuln *);
 static int	step_one(struct db *, sqlite3_stmt *, const char *where);
-
-static void
-col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	snprintf(dst, dstlen, "%s", v ? (const char *)v : "");
-}
 
 /* Steps a lookup expected to give at most one row; the row stays current. */
 static int
@@ -51,14 +42,14 @@ static void
 product_from_row(sqlite3_stmt *st, struct product *p)
 {
 	memset(p, 0, sizeof(*p));
-	col_copy(st, 0, p->id, sizeof(p->id));
-	col_copy(st, 1, p->vendor_id, sizeof(p->vendor_id));
-	col_copy(st, 2, p->name, sizeof(p->name));
-	col_copy(st, 3, p->model, sizeof(p->model));
-	col_copy(st, 4, p->category, sizeof(p->category));
-	col_copy(st, 5, p->support_until, sizeof(p->support_until));
-	col_copy(st, 6, p->created_at, sizeof(p->created_at));
-	col_copy(st, 7, p->updated_at, sizeof(p->updated_at));
+	db_col_copy(st, 0, p->id, sizeof(p->id));
+	db_col_copy(st, 1, p->vendor_id, sizeof(p->vendor_id));
+	db_col_copy(st, 2, p->name, sizeof(p->name));
+	db_col_copy(st, 3, p->model, sizeof(p->model));
+	db_col_copy(st, 4, p->category, sizeof(p->category));
+	db_col_copy(st, 5, p->support_until, sizeof(p->support_until));
+	db_col_copy(st, 6, p->created_at, sizeof(p->created_at));
+	db_col_copy(st, 7, p->updated_at, sizeof(p->updated_at));
 	p->seq = sqlite3_column_int64(st, 8);
 }
 
@@ -201,11 +192,11 @@ static void
 version_from_row(sqlite3_stmt *st, struct product_version *v)
 {
 	memset(v, 0, sizeof(*v));
-	col_copy(st, 0, v->product_id, sizeof(v->product_id));
-	col_copy(st, 1, v->version, sizeof(v->version));
-	col_copy(st, 2, v->sbom_sha256, sizeof(v->sbom_sha256));
+	db_col_copy(st, 0, v->product_id, sizeof(v->product_id));
+	db_col_copy(st, 1, v->version, sizeof(v->version));
+	db_col_copy(st, 2, v->sbom_sha256, sizeof(v->sbom_sha256));
 	v->sbom_components = sqlite3_column_int(st, 3);
-	col_copy(st, 4, v->created_at, sizeof(v->created_at));
+	db_col_copy(st, 4, v->created_at, sizeof(v->created_at));
 }
 
 /*
@@ -332,15 +323,15 @@ static void
 vuln_from_row(sqlite3_stmt *st, struct vuln *v)
 {
 	memset(v, 0, sizeof(*v));
-	col_copy(st, 0, v->product_id, sizeof(v->product_id));
-	col_copy(st, 1, v->id, sizeof(v->id));
-	col_copy(st, 2, v->component, sizeof(v->component));
-	col_copy(st, 3, v->severity, sizeof(v->severity));
-	col_copy(st, 4, v->status, sizeof(v->status));
-	col_copy(st, 5, v->fixed_in_version, sizeof(v->fixed_in_version));
-	col_copy(st, 6, v->justification, sizeof(v->justification));
-	col_copy(st, 7, v->created_at, sizeof(v->created_at));
-	col_copy(st, 8, v->updated_at, sizeof(v->updated_at));
+	db_col_copy(st, 0, v->product_id, sizeof(v->product_id));
+	db_col_copy(st, 1, v->id, sizeof(v->id));
+	db_col_copy(st, 2, v->component, sizeof(v->component));
+	db_col_copy(st, 3, v->severity, sizeof(v->severity));
+	db_col_copy(st, 4, v->status, sizeof(v->status));
+	db_col_copy(st, 5, v->fixed_in_version, sizeof(v->fixed_in_version));
+	db_col_copy(st, 6, v->justification, sizeof(v->justification));
+	db_col_copy(st, 7, v->created_at, sizeof(v->created_at));
+	db_col_copy(st, 8, v->updated_at, sizeof(v->updated_at));
 	v->seq = sqlite3_column_int64(st, 9);
 }
 

@@ -11,33 +11,6 @@
 
 #include "labeld.h"
 
-static void
-col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	snprintf(dst, dstlen, "%s", v ? (const char *)v : "");
-}
-
-/* A text column, "" for NULL; valid until the statement steps again. */
-static const char *
-col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	return v ? (const char *)v : "";
-}
-
-/* Binds s, or NULL when s is NULL or "". */
-static void
-bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s != NULL && *s != '\0')
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* Ends a walk over rows: STORE_OK when it ran to the end or cb stopped. */
 static int
 walk_end(struct db *db, sqlite3_stmt *st, int rc, const char *where)
@@ -57,28 +30,30 @@ walk_end(struct db *db, sqlite3_stmt *st, int rc, const char *where)
 	"submitted_at, created_at, updated_at, seq"
 
 static void
-sub_from_row(sqlite3_stmt *st, struct submission *s)
+sub_from_row(sqlite3_stmt *st, void *out)
 {
+	struct submission	*s = out;
+
 	memset(s, 0, sizeof(*s));
-	col_copy(st, 0, s->id, sizeof(s->id));
-	col_copy(st, 1, s->vendor_id, sizeof(s->vendor_id));
-	col_copy(st, 2, s->product_id, sizeof(s->product_id));
-	col_copy(st, 3, s->product_version, sizeof(s->product_version));
-	col_copy(st, 4, s->scheme, sizeof(s->scheme));
+	db_col_copy(st, 0, s->id, sizeof(s->id));
+	db_col_copy(st, 1, s->vendor_id, sizeof(s->vendor_id));
+	db_col_copy(st, 2, s->product_id, sizeof(s->product_id));
+	db_col_copy(st, 3, s->product_version, sizeof(s->product_version));
+	db_col_copy(st, 4, s->scheme, sizeof(s->scheme));
 	s->scheme_version = sqlite3_column_int(st, 5);
 	s->target_tier = sqlite3_column_int(st, 6);
-	col_copy(st, 7, s->state, sizeof(s->state));
-	col_copy(st, 8, s->lab_id, sizeof(s->lab_id));
+	db_col_copy(st, 7, s->state, sizeof(s->state));
+	db_col_copy(st, 8, s->lab_id, sizeof(s->lab_id));
 	s->revision = sqlite3_column_int64(st, 9);
 	s->approved_tier = sqlite3_column_int(st, 10);
-	col_copy(st, 11, s->label_id, sizeof(s->label_id));
-	col_copy(st, 12, s->decision, sizeof(s->decision));
-	col_copy(st, 13, s->decision_reason, sizeof(s->decision_reason));
-	col_copy(st, 14, s->decided_at, sizeof(s->decided_at));
-	col_copy(st, 15, s->decided_by, sizeof(s->decided_by));
-	col_copy(st, 16, s->submitted_at, sizeof(s->submitted_at));
-	col_copy(st, 17, s->created_at, sizeof(s->created_at));
-	col_copy(st, 18, s->updated_at, sizeof(s->updated_at));
+	db_col_copy(st, 11, s->label_id, sizeof(s->label_id));
+	db_col_copy(st, 12, s->decision, sizeof(s->decision));
+	db_col_copy(st, 13, s->decision_reason, sizeof(s->decision_reason));
+	db_col_copy(st, 14, s->decided_at, sizeof(s->decided_at));
+	db_col_copy(st, 15, s->decided_by, sizeof(s->decided_by));
+	db_col_copy(st, 16, s->submitted_at, sizeof(s->submitted_at));
+	db_col_copy(st, 17, s->created_at, sizeof(s->created_at));
+	db_col_copy(st, 18, s->updated_at, sizeof(s->updated_at));
 	s->seq = sqlite3_column_int64(st, 19);
 }
 
@@ -110,7 +85,7 @@ store_submission_insert(struct db *db, struct submission *s)
 	sqlite3_bind_int(st, 6, s->scheme_version);
 	sqlite3_bind_int(st, 7, s->target_tier);
 	sqlite3_bind_text(st, 8, s->state, -1, SQLITE_STATIC);
-	bind_opt(st, 9, s->lab_id);
+	db_bind_opt(st, 9, s->lab_id);
 	sqlite3_bind_text(st, 10, s->created_at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, s->updated_at, -1, SQLITE_STATIC);
 	if ((rc = db_step_done(db, st)) != STORE_OK)
@@ -123,22 +98,12 @@ int
 store_submission_get(struct db *db, const char *id, struct submission *s)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_prepare(db, "SELECT " SUB_COLS " FROM submissions "
 	    "WHERE id = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		sub_from_row(st, s);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_get_one(db, st, sub_from_row, s, __func__);
 }
 
 /*
@@ -163,14 +128,14 @@ store_submission_update(struct db *db, struct submission *s)
 	    "WHERE id = ? AND revision = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, s->state, -1, SQLITE_STATIC);
-	bind_opt(st, 2, s->lab_id);
+	db_bind_opt(st, 2, s->lab_id);
 	sqlite3_bind_int(st, 3, s->approved_tier);
-	bind_opt(st, 4, s->label_id);
-	bind_opt(st, 5, s->decision);
-	bind_opt(st, 6, s->decision_reason);
-	bind_opt(st, 7, s->decided_at);
-	bind_opt(st, 8, s->decided_by);
-	bind_opt(st, 9, s->submitted_at);
+	db_bind_opt(st, 4, s->label_id);
+	db_bind_opt(st, 5, s->decision);
+	db_bind_opt(st, 6, s->decision_reason);
+	db_bind_opt(st, 7, s->decided_at);
+	db_bind_opt(st, 8, s->decided_by);
+	db_bind_opt(st, 9, s->submitted_at);
 	sqlite3_bind_text(st, 10, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, s->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 12, s->revision);
@@ -206,11 +171,11 @@ store_submission_list(struct db *db, const struct submission_filter *f,
 	    "ORDER BY seq LIMIT ?8")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_int64(st, 1, after);
-	bind_opt(st, 2, f->vendor_id);
-	bind_opt(st, 3, f->lab_id);
-	bind_opt(st, 4, f->state);
-	bind_opt(st, 5, f->product_id);
-	bind_opt(st, 6, f->scheme);
+	db_bind_opt(st, 2, f->vendor_id);
+	db_bind_opt(st, 3, f->lab_id);
+	db_bind_opt(st, 4, f->state);
+	db_bind_opt(st, 5, f->product_id);
+	db_bind_opt(st, 6, f->scheme);
 	if (f->tier > 0)
 		sqlite3_bind_int(st, 7, f->tier);
 	sqlite3_bind_int(st, 8, limit);
@@ -274,12 +239,12 @@ store_declaration_list(struct db *db, const char *submission_id,
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		d.requirement = col_text(st, 0);
-		d.status = col_text(st, 1);
-		d.justification = col_text(st, 2);
-		d.evidence = col_text(st, 3);
-		d.updated_at = col_text(st, 4);
-		d.updated_by = col_text(st, 5);
+		d.requirement = db_col_text(st, 0);
+		d.status = db_col_text(st, 1);
+		d.justification = db_col_text(st, 2);
+		d.evidence = db_col_text(st, 3);
+		d.updated_at = db_col_text(st, 4);
+		d.updated_by = db_col_text(st, 5);
 		if (cb(&d, arg) == -1)
 			break;
 	}
@@ -339,13 +304,13 @@ static void
 report_from_row(sqlite3_stmt *st, struct lab_report *r)
 {
 	memset(r, 0, sizeof(*r));
-	col_copy(st, 0, r->id, sizeof(r->id));
-	col_copy(st, 1, r->submission_id, sizeof(r->submission_id));
-	col_copy(st, 2, r->lab_id, sizeof(r->lab_id));
+	db_col_copy(st, 0, r->id, sizeof(r->id));
+	db_col_copy(st, 1, r->submission_id, sizeof(r->submission_id));
+	db_col_copy(st, 2, r->lab_id, sizeof(r->lab_id));
 	r->tier = sqlite3_column_int(st, 3);
-	col_copy(st, 4, r->report_sha256, sizeof(r->report_sha256));
-	col_copy(st, 5, r->created_at, sizeof(r->created_at));
-	col_copy(st, 6, r->created_by, sizeof(r->created_by));
+	db_col_copy(st, 4, r->report_sha256, sizeof(r->report_sha256));
+	db_col_copy(st, 5, r->created_at, sizeof(r->created_at));
+	db_col_copy(st, 6, r->created_by, sizeof(r->created_by));
 }
 
 /* Calls cb for every report filed on the submission, oldest first. */
@@ -387,9 +352,9 @@ store_lab_result_list(struct db *db, const char *report_id,
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, report_id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r.requirement = col_text(st, 0);
-		r.verdict = col_text(st, 1);
-		r.notes = col_text(st, 2);
+		r.requirement = db_col_text(st, 0);
+		r.verdict = db_col_text(st, 1);
+		r.notes = db_col_text(st, 2);
 		if (cb(&r, arg) == -1)
 			break;
 	}
@@ -420,9 +385,9 @@ store_lab_results_current(struct db *db, const char *submission_id,
 	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, lab_id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r.requirement = col_text(st, 0);
-		r.verdict = col_text(st, 1);
-		r.notes = col_text(st, 2);
+		r.requirement = db_col_text(st, 0);
+		r.verdict = db_col_text(st, 1);
+		r.notes = db_col_text(st, 2);
 		if (cb(&r, sqlite3_column_int(st, 3), arg) == -1)
 			break;
 	}
@@ -452,10 +417,10 @@ store_sub_event_append(struct db *db, struct sub_event *e)
 	sqlite3_bind_text(st, 4, e->role, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, e->token_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, e->action, -1, SQLITE_STATIC);
-	bind_opt(st, 7, e->from_state);
-	bind_opt(st, 8, e->to_state);
-	bind_opt(st, 9, e->reason);
-	bind_opt(st, 10, e->detail);
+	db_bind_opt(st, 7, e->from_state);
+	db_bind_opt(st, 8, e->to_state);
+	db_bind_opt(st, 9, e->reason);
+	db_bind_opt(st, 10, e->detail);
 	if ((rc = db_step_done(db, st)) != STORE_OK)
 		return rc;
 	e->seq = sqlite3_last_insert_rowid(db->conn);
@@ -485,16 +450,16 @@ store_sub_event_list(struct db *db, const char *submission_id, int64_t after,
 	sqlite3_bind_int(st, 3, limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		e.seq = sqlite3_column_int64(st, 0);
-		e.submission_id = col_text(st, 1);
-		e.at = col_text(st, 2);
-		e.org_id = col_text(st, 3);
-		e.role = col_text(st, 4);
-		e.token_id = col_text(st, 5);
-		e.action = col_text(st, 6);
-		e.from_state = col_text(st, 7);
-		e.to_state = col_text(st, 8);
-		e.reason = col_text(st, 9);
-		e.detail = col_text(st, 10);
+		e.submission_id = db_col_text(st, 1);
+		e.at = db_col_text(st, 2);
+		e.org_id = db_col_text(st, 3);
+		e.role = db_col_text(st, 4);
+		e.token_id = db_col_text(st, 5);
+		e.action = db_col_text(st, 6);
+		e.from_state = db_col_text(st, 7);
+		e.to_state = db_col_text(st, 8);
+		e.reason = db_col_text(st, 9);
+		e.detail = db_col_text(st, 10);
 		if (cb(&e, arg) == -1)
 			break;
 	}
