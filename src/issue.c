@@ -438,7 +438,7 @@ issue_label(struct db *db, const struct config *cfg,
 	snprintf(l.suspension_list, sizeof(l.suspension_list), "%s",
 	    LABELD_STATUSLIST_SUSPENSION);
 
-	if (sqlite3_get_autocommit(db->conn)) {
+	if (!db_in_transaction(db)) {
 		if (db_begin(db) == -1) {
 			snprintf(err, errlen, "cannot begin a transaction");
 			return STORE_ERR;

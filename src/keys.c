@@ -123,7 +123,7 @@ static int
 begin_own(struct db *db, int *own)
 {
 	*own = 0;
-	if (!sqlite3_get_autocommit(db->conn))
+	if (db_in_transaction(db))
 		return 0;
 	if (db_begin(db) == -1)
 		return -1;

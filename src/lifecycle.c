@@ -151,7 +151,7 @@ lifecycle_change(struct db *db, const struct config *cfg,
 		return STORE_INVALID;
 	}
 	fmt_time(t, now);
-	if (sqlite3_get_autocommit(db->conn)) {
+	if (!db_in_transaction(db)) {
 		if (db_begin(db) == -1) {
 			snprintf(err, errlen, "cannot begin a transaction");
 			return STORE_ERR;

@@ -237,7 +237,7 @@ statuslist_get(struct db *db, const struct config *cfg, const char *list,
 	}
 	if (fresh(db, &c, now))
 		goto serve;
-	if (sqlite3_get_autocommit(db->conn)) {
+	if (!db_in_transaction(db)) {
 		if (db_begin(db) == -1) {
 			snprintf(err, errlen, "cannot begin a transaction");
 			rc = STORE_ERR;

@@ -303,6 +303,13 @@ db_exec_cached(struct db *db, const char *sql)
 	return db_step_done(db, st) == STORE_OK ? 0 : -1;
 }
 
+/* 1 inside a transaction: callers that may be nested in one join it. */
+int
+db_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(db->conn);
+}
+
 /* Write transactions take the write lock up front: no upgrade deadlocks. */
 int
 db_begin(struct db *db)
