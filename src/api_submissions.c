@@ -1,7 +1,7 @@
 /*
  * api_submissions.c: submissions over HTTP: opening, declarations with
- * optimistic concurrency, evidence, lab assignment and reports, the
- * assessment, submit, review, decision and the audit trail.
+ * optimistic concurrency, lab assignment and reports, the assessment,
+ * submit, review, decision and the audit trail (evidence: api_evidence.c).
  *
  * Who sees what: a vendor its own submissions, a lab those assigned to
  * it, a regulator all.  A submission the caller may not see answers 404,
@@ -15,22 +15,17 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include <microhttpd.h>
 
 #include "labeld.h"
 #include "assess.h"
-#include "crypto.h"
 #include "scheme.h"
 
-/* Keep in step with reply.c: problem types are URNs under this prefix. */
 #define SUB_ETAG_MAX		32
 #define SUB_MAX_ID		39	/* ids are prefix_ + 16 characters */
 
@@ -246,8 +241,8 @@ may_see(const struct principal *who, const struct submission *s)
 }
 
 /* Loads the submission of the path for the caller, or answers 404. */
-static int
-load_visible(struct req *r, struct submission *s)
+int
+submissions_load_visible(struct req *r, struct submission *s)
 {
 	switch (store_submission_get(r->db, r->params[0], s)) {
 	case STORE_OK:
@@ -326,9 +321,10 @@ if_match(struct req *r, const struct submission *s, int required,
 	    "merge your changes and retry", h, s->id, cur);
 }
 
-static int
-reply_bad_state(struct req *r, const struct submission *s, const char *what,
-    const char *allowed)
+/* 409: what is allowed only in the states named by allowed. */
+int
+submissions_reply_bad_state(struct req *r, const struct submission *s,
+    const char *what, const char *allowed)
 {
 	return reply_problem(r, MHD_HTTP_CONFLICT, "state-conflict",
 	    "%s is allowed only while the submission is %s; submission %s is "
@@ -344,8 +340,9 @@ reply_stale(struct req *r, const struct submission *s)
 	    "again and retry", s->id, (long long)s->revision);
 }
 
-static enum wf_state
-state_of(const struct submission *s)
+/* The workflow state of s (WF_NSTATES if the row holds an unknown one). */
+enum wf_state
+submissions_state(const struct submission *s)
 {
 	enum wf_state st = WF_NSTATES;
 
@@ -501,7 +498,7 @@ sub_get(struct req *r)
 {
 	struct submission s;
 
-	if (load_visible(r, &s) == -1)
+	if (submissions_load_visible(r, &s) == -1)
 		return -1;
 	return reply_sub(r, MHD_HTTP_OK, &s);
 }
@@ -664,10 +661,10 @@ sub_declare(struct req *r)
 	int64_t			 rev;
 	int			 rc;
 
-	if (load_visible(r, &s) == -1 || if_match(r, &s, 1, &rev) == -1)
+	if (submissions_load_visible(r, &s) == -1 || if_match(r, &s, 1, &rev) == -1)
 		return -1;
-	if (!workflow_may_declare(state_of(&s)))
-		return reply_bad_state(r, &s, "changing declarations",
+	if (!workflow_may_declare(submissions_state(&s)))
+		return submissions_reply_bad_state(r, &s, "changing declarations",
 		    "draft or changes_requested");
 	if ((sc = sub_scheme(r, &s)) == NULL)
 		return -1;
@@ -684,7 +681,7 @@ sub_declare(struct req *r)
 	case STORE_CONFLICT:
 		return reply_stale(r, &s);
 	case WF_BADSTATE:
-		return reply_bad_state(r, &s, "changing declarations",
+		return submissions_reply_bad_state(r, &s, "changing declarations",
 		    "draft or changes_requested");
 	case STORE_NOTFOUND:
 		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
@@ -694,263 +691,6 @@ sub_declare(struct req *r)
 	}
 }
 
-/* ---- evidence ---- */
-
-static json_t *
-evidence_json(const struct evidence *e)
-{
-	return json_pack("{s:s, s:s, s:I, s:s, s:s?, s:s, s:s}",
-	    "submission_id", e->submission_id, "sha256", e->sha256, "size",
-	    (json_int_t)e->size, "media_type", e->media_type, "filename",
-	    e->filename[0] ? e->filename : NULL, "uploaded_by",
-	    e->uploaded_by, "created_at", e->created_at);
-}
-
-static int
-is_token_char(int c)
-{
-	return isalnum(c) || strchr("!#$&-^_.+", c) != NULL;
-}
-
-/*
- * The media type of an upload: Content-Type as sent (type/subtype and
- * parameters, printable ASCII), application/octet-stream when absent.
- */
-static const char *
-upload_media_type(struct req *r, struct valid *v)
-{
-	const char	*ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
-	const char	*p;
-	size_t		 n;
-
-	if (ct == NULL || *ct == '\0')
-		return "application/octet-stream";
-	if (strlen(ct) > LABELD_MAX_MEDIA_TYPE) {
-		valid_fail(v, "Content-Type", "must be at most %d bytes",
-		    LABELD_MAX_MEDIA_TYPE);
-		return NULL;
-	}
-	for (p = ct; *p != '\0'; p++)
-		if (*p < 0x20 || *p > 0x7e) {
-			valid_fail(v, "Content-Type", "must be printable "
-			    "ASCII");
-			return NULL;
-		}
-	for (n = 0; is_token_char((unsigned char)ct[n]); n++)
-		;
-	if (n == 0 || ct[n] != '/' || !is_token_char((unsigned char)ct[n + 1])) {
-		valid_fail(v, "Content-Type", "must be a media type such as "
-		    "application/pdf, not \"%s\"", ct);
-		return NULL;
-	}
-	return ct;
-}
-
-/*
- * The file name of an upload: ?filename=, else Content-Disposition's
- * filename parameter; only its last path component; "" when none.
- */
-static int
-upload_filename(struct req *r, struct valid *v, char *out, size_t outlen)
-{
-	const char	*q = req_query(r, "filename"), *cd, *p, *base;
-	size_t		 n;
-
-	out[0] = '\0';
-	if (q == NULL && (cd = req_header(r, "Content-Disposition")) != NULL &&
-	    (p = strcasestr(cd, "filename=")) != NULL) {
-		p += strlen("filename=");
-		if (*p == '"') {
-			p++;
-			n = strcspn(p, "\"");
-		} else
-			n = strcspn(p, "; \t");
-		if (n >= outlen) {
-			valid_fail(v, "filename", "must be at most %d bytes",
-			    LABELD_MAX_FILENAME);
-			return -1;
-		}
-		memcpy(out, p, n);
-		out[n] = '\0';
-	} else if (q != NULL) {
-		if (strlen(q) >= outlen) {
-			valid_fail(v, "filename", "must be at most %d bytes",
-			    LABELD_MAX_FILENAME);
-			return -1;
-		}
-		snprintf(out, outlen, "%s", q);
-	}
-	base = out;
-	for (p = out; *p != '\0'; p++)
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	memmove(out, base, strlen(base) + 1);
-	for (p = out; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"') {
-			valid_fail(v, "filename", "must not contain control "
-			    "characters or quotes");
-			return -1;
-		}
-	return 0;
-}
-
-static int
-evidence_upload(struct req *r)
-{
-	struct submission	 s;
-	struct valid		 v;
-	struct evidence		 e;
-	const char		*mt;
-	char			 err[256], loc[160];
-	int			 rc;
-
-	if (load_visible(r, &s) == -1)
-		return -1;
-	if (!workflow_may_upload(state_of(&s)))
-		return reply_bad_state(r, &s, "uploading evidence",
-		    "not yet decided");
-	memset(&e, 0, sizeof(e));
-	valid_init(&v);
-	if (r->body_len == 0)
-		valid_fail(&v, "body", "is empty: send the file's bytes as "
-		    "the request body");
-	mt = upload_media_type(r, &v);
-	(void)upload_filename(r, &v, e.filename, sizeof(e.filename));
-	if (valid_check(r, &v) == -1)
-		return -1;
-	if (evidence_put(r->ld->cfg.data_dir, r->body, r->body_len, e.sha256,
-	    err, sizeof(err)) == -1)
-		return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "internal", "the evidence could not be stored: %s", err);
-	e.size = (int64_t)r->body_len;
-	snprintf(e.media_type, sizeof(e.media_type), "%s", mt);
-	snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s", r->who.org_id);
-	snprintf(loc, sizeof(loc), "/v1/submissions/%s/evidence/%s", s.id,
-	    e.sha256);
-	rc = workflow_add_evidence(r->db, &r->who, &s, &e);
-	switch (rc) {
-	case STORE_OK:
-		reply_header(r, MHD_HTTP_HEADER_LOCATION, loc);
-		return reply_json(r, MHD_HTTP_CREATED, evidence_json(&e));
-	case STORE_CONFLICT:
-		/* The same bytes again: the upload is idempotent. */
-		if (store_evidence_get(r->db, s.id, e.sha256, &e) != STORE_OK)
-			return reply_db_error(r);
-		reply_header(r, MHD_HTTP_HEADER_LOCATION, loc);
-		return reply_json(r, MHD_HTTP_OK, evidence_json(&e));
-	case WF_BADSTATE:
-		return reply_bad_state(r, &s, "uploading evidence",
-		    "not yet decided");
-	default:
-		return reply_db_error(r);
-	}
-}
-
-static int
-evidence_list_cb(const struct evidence *e, void *arg)
-{
-	return page_add(arg, evidence_json(e), e->seq);
-}
-
-static int
-evidence_list(struct req *r)
-{
-	struct submission	 s;
-	struct page		 pg;
-	int64_t			 after;
-	int			 limit;
-
-	if (load_visible(r, &s) == -1 || page_parse(r, &after, &limit) == -1)
-		return -1;
-	page_init(&pg, limit);
-	if (store_evidence_list(r->db, s.id, after, limit + 1,
-	    evidence_list_cb, &pg) != STORE_OK) {
-		page_free(&pg);
-		return reply_db_error(r);
-	}
-	return page_reply(r, &pg);
-}
-
-/* Reads the whole file at fd (size bytes) into a new buffer. */
-static char *
-read_all(int fd, size_t size)
-{
-	char	*buf = malloc(size ? size : 1);
-	size_t	 o = 0;
-
-	while (buf != NULL && o < size) {
-		ssize_t n = read(fd, buf + o, size - o);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			free(buf);
-			return NULL;
-		}
-		o += (size_t)n;
-	}
-	return buf;
-}
-
-static int
-evidence_get(struct req *r)
-{
-	struct submission	 s;
-	struct evidence		 e;
-	char			*buf, hex[65], cd[LABELD_MAX_FILENAME + 32];
-	uint8_t			 h[32];
-	size_t			 size;
-	int			 fd, rc;
-
-	if (load_visible(r, &s) == -1)
-		return -1;
-	rc = valid_is_sha256(r->params[1]) ?
-	    store_evidence_get(r->db, s.id, r->params[1], &e) : STORE_NOTFOUND;
-	if (rc == STORE_NOTFOUND)
-		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-		    "submission %s has no evidence %s", s.id, r->params[1]);
-	if (rc != STORE_OK)
-		return reply_db_error(r);
-	if (evidence_open(r->ld->cfg.data_dir, e.sha256, &fd, &size) == -1)
-		return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "internal", "the content of evidence %s is missing from "
-		    "the data directory", e.sha256);
-	buf = (int64_t)size == e.size ? read_all(fd, size) : NULL;
-	close(fd);
-	if (buf != NULL) {
-		lc_sha256(buf, size, h);
-		lc_hex(h, sizeof(h), hex);
-	}
-	/* Never serve bytes that are not what was uploaded. */
-	if (buf == NULL || strcmp(hex, e.sha256) != 0) {
-		free(buf);
-		return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "internal", "the stored content of evidence %s is damaged "
-		    "(size or digest differs)", e.sha256);
-	}
-	if (e.filename[0] != '\0')
-		snprintf(cd, sizeof(cd), "attachment; filename=\"%s\"",
-		    e.filename);
-	else
-		snprintf(cd, sizeof(cd), "attachment");
-	reply_header(r, "Content-Disposition", cd);
-	/* Uploaded bytes are the vendor's: never active content here. */
-	reply_header(r, "Content-Security-Policy", "sandbox; default-src "
-	    "'none'");
-	snprintf(cd, sizeof(cd), "\"%s\"", e.sha256);
-	reply_header(r, MHD_HTTP_HEADER_ETAG, cd);
-	rc = reply_raw(r, MHD_HTTP_OK, e.media_type, buf, size);
-	free(buf);
-	return rc;
-}
-
-/* ---- PUT /v1/submissions/{id}/lab ---- */
-
-/*
- * Whether approval a lets the lab work on s: the target tier when that
- * is third_party, else any of the scheme's tiers (a lab may review a
- * self-declared submission).
- */
 static int
 approval_fits(const struct lab_approval *a, const struct submission *s,
     const struct scheme *sc, const char *day)
@@ -983,10 +723,10 @@ sub_assign_lab(struct req *r)
 	int64_t			 rev;
 	int			 rc;
 
-	if (load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
+	if (submissions_load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
 		return -1;
-	if (!workflow_may_assign_lab(state_of(&s), router_role_bit(r->who.role)))
-		return reply_bad_state(r, &s, "assigning a lab", strcmp(
+	if (!workflow_may_assign_lab(submissions_state(&s), router_role_bit(r->who.role)))
+		return submissions_reply_bad_state(r, &s, "assigning a lab", strcmp(
 		    r->who.role, "vendor") == 0 ? "draft or changes_requested "
 		    "(for the vendor)" : "not yet decided");
 	if ((sc = sub_scheme(r, &s)) == NULL)
@@ -1024,7 +764,7 @@ sub_assign_lab(struct req *r)
 	case STORE_CONFLICT:
 		return reply_stale(r, &s);
 	case WF_BADSTATE:
-		return reply_bad_state(r, &s, "assigning a lab",
+		return submissions_reply_bad_state(r, &s, "assigning a lab",
 		    "not yet decided");
 	default:
 		return reply_db_error(r);
@@ -1149,10 +889,10 @@ sub_lab_report(struct req *r)
 	int			 rc;
 
 	/* An unassigned lab cannot see the submission: 404 as for anyone. */
-	if (load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
+	if (submissions_load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
 		return -1;
-	if (!workflow_may_report(state_of(&s)))
-		return reply_bad_state(r, &s, "filing a lab report",
+	if (!workflow_may_report(submissions_state(&s)))
+		return submissions_reply_bad_state(r, &s, "filing a lab report",
 		    "not yet decided");
 	if ((sc = sub_scheme(r, &s)) == NULL)
 		return -1;
@@ -1185,7 +925,7 @@ sub_lab_report(struct req *r)
 	case STORE_CONFLICT:
 		return reply_stale(r, &s);
 	case WF_BADSTATE:
-		return reply_bad_state(r, &s, "filing a lab report",
+		return submissions_reply_bad_state(r, &s, "filing a lab report",
 		    "not yet decided");
 	case STORE_NOTFOUND:
 		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
@@ -1214,7 +954,7 @@ sub_assessment(struct req *r)
 	json_t			*doc;
 	char			 err[512];
 
-	if (load_visible(r, &s) == -1 || (sc = sub_scheme(r, &s)) == NULL)
+	if (submissions_load_visible(r, &s) == -1 || (sc = sub_scheme(r, &s)) == NULL)
 		return -1;
 	if ((res = workflow_assess(r->db, &s, sc, err, sizeof(err))) == NULL)
 		return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -1242,7 +982,7 @@ sub_submit(struct req *r)
 	int64_t			 rev;
 	int			 achieved, target;
 
-	if (load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
+	if (submissions_load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
 		return -1;
 	switch (workflow_submit(r->db, &r->who, &s, rev, &gaps, &achieved)) {
 	case STORE_OK:
@@ -1256,7 +996,7 @@ sub_submit(struct req *r)
 		    "achieves %d): %zu gaps to close, listed in gaps", target,
 		    achieved, json_array_size(gaps));
 	case WF_BADSTATE:
-		return reply_bad_state(r, &s, "submit",
+		return submissions_reply_bad_state(r, &s, "submit",
 		    "draft or changes_requested");
 	case STORE_CONFLICT:
 		return reply_stale(r, &s);
@@ -1279,13 +1019,13 @@ sub_review(struct req *r)
 	struct submission	 s;
 	int64_t			 rev;
 
-	if (load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
+	if (submissions_load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
 		return -1;
 	switch (workflow_review(r->db, &r->who, &s, rev)) {
 	case STORE_OK:
 		return reply_sub(r, MHD_HTTP_OK, &s);
 	case WF_BADSTATE:
-		return reply_bad_state(r, &s, "starting a review", "submitted");
+		return submissions_reply_bad_state(r, &s, "starting a review", "submitted");
 	case STORE_CONFLICT:
 		return reply_stale(r, &s);
 	default:
@@ -1306,7 +1046,7 @@ sub_decision(struct req *r)
 	char			 err[256];
 	json_t			*o;
 
-	if (load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
+	if (submissions_load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
 		return -1;
 	valid_init(&v);
 	dec = valid_enum(&v, r->json, "decision", 1, decisions);
@@ -1333,7 +1073,7 @@ sub_decision(struct req *r)
 		    json_pack("{s:i, s:i}", "tier", (int)tier,
 		    "achieved_tier", achieved), "%s", err);
 	case WF_BADSTATE:
-		return reply_bad_state(r, &s, "a decision",
+		return submissions_reply_bad_state(r, &s, "a decision",
 		    "submitted or under_review");
 	case STORE_CONFLICT:
 		return reply_stale(r, &s);
@@ -1372,7 +1112,7 @@ sub_events(struct req *r)
 	int64_t			 after;
 	int			 limit;
 
-	if (load_visible(r, &s) == -1 || page_parse(r, &after, &limit) == -1)
+	if (submissions_load_visible(r, &s) == -1 || page_parse(r, &after, &limit) == -1)
 		return -1;
 	page_init(&pg, limit);
 	if (store_sub_event_list(r->db, s.id, after, limit + 1, event_cb,
@@ -1389,12 +1129,6 @@ const struct route api_submissions_routes[] = {
 	{ "GET", "/v1/submissions/{id}", ROLES_VIEW, 0, sub_get },
 	{ "PUT", "/v1/submissions/{id}/declarations", ROLE_VENDOR, ROUTE_JSON,
 	    sub_declare },
-	{ "POST", "/v1/submissions/{id}/evidence", ROLE_VENDOR | ROLE_LAB,
-	    ROUTE_UPLOAD, evidence_upload },
-	{ "GET", "/v1/submissions/{id}/evidence", ROLES_VIEW, 0,
-	    evidence_list },
-	{ "GET", "/v1/submissions/{id}/evidence/{sha256}", ROLES_VIEW, 0,
-	    evidence_get },
 	{ "PUT", "/v1/submissions/{id}/lab", ROLE_VENDOR | ROLE_REGULATOR,
 	    ROUTE_JSON, sub_assign_lab },
 	{ "POST", "/v1/submissions/{id}/lab-reports", ROLE_LAB, ROUTE_JSON,

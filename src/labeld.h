@@ -568,6 +568,12 @@ const char *workflow_action_name(enum wf_action);
 int	 workflow_action_parse(const char *, enum wf_action *);
 int	 workflow_next(enum wf_state, enum wf_action, enum wf_state *next);
 unsigned workflow_action_roles(enum wf_action);
+/* api_submissions.c: shared with api_evidence.c */
+int	 submissions_load_visible(struct req *, struct submission *);
+int	 submissions_reply_bad_state(struct req *, const struct submission *,
+	    const char *what, const char *allowed);
+enum wf_state submissions_state(const struct submission *);
+
 int	 workflow_is_final(enum wf_state);
 int	 workflow_may_declare(enum wf_state);
 int	 workflow_may_report(enum wf_state);
@@ -811,6 +817,7 @@ extern const struct route api_ops_routes[];
 extern const struct route api_orgs_routes[];
 extern const struct route api_schemes_routes[];
 extern const struct route api_submissions_routes[];
+extern const struct route api_evidence_routes[];
 extern const struct route api_products_routes[];
 extern const struct route api_labels_routes[];
 extern const struct route api_verify_routes[];

@@ -21,6 +21,7 @@ static const struct route *const route_tables[] = {
 	api_schemes_routes,
 	api_products_routes,
 	api_submissions_routes,
+	api_evidence_routes,
 	api_labels_routes,
 	api_verify_routes,
 };
