@@ -62,11 +62,19 @@ start_labeld() {
 
 # stop_labeld [SIGNAL]: TERM by default (graceful); KILL to crash it.
 stop_labeld() {
+	local sig=${1:-TERM} rc=0
 	[ -n "$PID" ] || return 0
-	kill "-${1:-TERM}" "$PID" 2>/dev/null || true
-	wait "$PID" 2>/dev/null || true
+	kill "-$sig" "$PID" 2>/dev/null || true
+	wait "$PID" 2>/dev/null || rc=$?
+	sleep 0.1
 	kill "$TAILPID" 2>/dev/null || true
 	PID=
+	# A graceful stop exits 0: anything else (a crash, or a sanitizer's
+	# report at exit, such as a leak) fails the test.
+	if [ "$sig" = TERM ] && [ "$rc" -ne 0 ]; then
+		FAILS=$((FAILS + 1))
+		echo "FAIL: labeld exited with status $rc on SIGTERM"
+	fi
 }
 
 # call METHOD PATH [TOKEN] [JSON-BODY] [extra curl args...]
