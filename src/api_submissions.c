@@ -1081,6 +1081,19 @@ sub_decision(struct req *r)
 	}
 	if ((o = sub_full_json(r->db, &s)) == NULL)
 		return reply_db_error(r);
+	/* An approval answers with the label it issued, as served later. */
+	if (s.label_id[0] != '\0') {
+		char	*cred;
+		size_t	 len;
+
+		if (store_label_credential(r->db, s.label_id, &cred, &len) !=
+		    STORE_OK) {
+			json_decref(o);
+			return reply_db_error(r);
+		}
+		json_object_set_new(o, "label", json_loadb(cred, len, 0, NULL));
+		free(cred);
+	}
 	set_etag(r, &s);
 	return reply_json(r, MHD_HTTP_OK, o);
 }

@@ -59,7 +59,10 @@ story() {
 	call POST "/v1/submissions/$SUB/decision" "$REG" "{\"decision\":\"approve\",\"tier\":$tier,\"reason\":\"Level $tier met\"}"
 	expect 200 "$name: approved at Level $tier"
 	LABEL=$(jget .label_id)
+	check_eq "$(jget .label.credentialSubject.labelId)" "$LABEL" "$name: the approval answers the label"
+	jget '.label' | jq -cS . > "$WORK/answered.json"
 	call GET "/v1/labels/$LABEL"; expect 200 "$name: label served"
+	check_eq "$(jq -cS . "$WORK/body")" "$(cat "$WORK/answered.json")" "$name: the same label as answered"
 }
 
 # ------------------------------------------------------ the issued label
