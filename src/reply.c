@@ -133,20 +133,69 @@ reply_raw(struct req *r, unsigned status, const char *ctype, const void *buf,
 	return 0;
 }
 
+/*
+ * Copies s into out (outlen > 0) as valid UTF-8: a detail may quote a query
+ * or a header the client sent, and JSON strings must be UTF-8, so each byte
+ * of an invalid sequence becomes '?'.
+ */
+static void
+utf8_clean(const char *s, char *out, size_t outlen)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 o = 0;
+
+	while (*p != '\0' && o + 1 < outlen) {
+		size_t		 n, i;
+		uint32_t	 cp;
+
+		if (*p < 0x80)
+			n = 1, cp = *p;
+		else if ((*p & 0xe0) == 0xc0)
+			n = 2, cp = *p & 0x1f;
+		else if ((*p & 0xf0) == 0xe0)
+			n = 3, cp = *p & 0x0f;
+		else if ((*p & 0xf8) == 0xf0)
+			n = 4, cp = *p & 0x07;
+		else
+			n = 0, cp = 0;
+		for (i = 1; n > 1 && i < n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				break;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		/* Reject truncated, overlong, surrogate and out-of-range forms. */
+		if (n == 0 || i < n || (n == 2 && cp < 0x80) ||
+		    (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ||
+		    o + n >= outlen) {
+			out[o++] = '?';
+			p++;
+			continue;
+		}
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	out[o] = '\0';
+}
+
 static int
 problem(struct req *r, unsigned status, const char *type, json_t *errors,
     json_t *extra, const char *fmt, va_list ap)
 {
-	char		 detail[1024], tbuf[128];
+	char		 raw[1024], detail[1024], tbuf[128];
+	char		 instance[LABELD_MAX_URL];
 	const char	*title;
 	json_t		*p;
 
-	vsnprintf(detail, sizeof(detail), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	utf8_clean(raw, detail, sizeof(detail));
+	utf8_clean(r->path, instance, sizeof(instance));
 	snprintf(tbuf, sizeof(tbuf), REPLY_TYPE_PREFIX "%s", type);
 	title = MHD_get_reason_phrase_for(status);
 	p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", tbuf, "title",
 	    title ? title : "Error", "status", (int)status, "detail", detail,
-	    "instance", r->path);
+	    "instance", instance);
 	if (p != NULL && errors != NULL)
 		json_object_set(p, "errors", errors);
 	/* Extension members (RFC 9457 section 3.2); the standard ones win. */
