@@ -55,9 +55,12 @@ req_new(struct labeld *ld, struct MHD_Connection *conn, const char *url,
 	r->ld = ld;
 	r->conn = conn;
 	r->method = method;
-	snprintf(r->path, sizeof(r->path), "%s", url);
-	r->route = router_match(method, url, r->params, r->pathbuf,
-	    sizeof(r->pathbuf), allow, sizeof(allow));
+	if (snprintf(r->path, sizeof(r->path), "%s", url) >=
+	    (int)sizeof(r->path))
+		r->url_too_long = 1;
+	else
+		r->route = router_match(method, url, r->params, r->pathbuf,
+		    sizeof(r->pathbuf), allow, sizeof(allow));
 	r->body_limit = router_body_limit(&ld->cfg, r->route);
 	/* A declared length over the limit is refused without reading it. */
 	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,

@@ -186,6 +186,7 @@ struct req {
 	const char		*method;
 	char			 path[LABELD_MAX_URL];
 	const struct route	*route;
+	int			 url_too_long;
 	const char		*params[LABELD_MAX_PARAMS];
 	char			 pathbuf[LABELD_MAX_URL];
 	struct principal	 who;

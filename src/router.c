@@ -194,6 +194,11 @@ router_dispatch(struct req *r)
 	const char	*tmp[LABELD_MAX_PARAMS];
 	int		 rc;
 
+	if (r->url_too_long) {
+		reply_problem(r, MHD_HTTP_URI_TOO_LONG, "uri-too-long",
+		    "the request URL exceeds %d bytes", LABELD_MAX_URL - 1);
+		return;
+	}
 	if (r->route == NULL) {
 		(void)router_match(r->method, r->path, tmp, r->pathbuf,
 		    sizeof(r->pathbuf), allow, sizeof(allow));

@@ -60,6 +60,7 @@ grep -qi '^www-authenticate: bearer' "$HDRS" && ok || fail "401 without WWW-Auth
 call GET /v1/organizations; expect_problem 401 "no token"
 call GET /v1/organizations "lbd_not_a_real_token"; expect_problem 401 "bad token"
 call GET /v1/nowhere "$ADMIN"; expect_problem 404 "unknown route" /v1/nowhere
+call GET "/v1/organizations/$(head -c 2100 /dev/zero | tr '\0' x)" "$ADMIN"; expect_problem 414 "overlong URL" exceeds
 call PUT /v1/organizations "$ADMIN"; expect_problem 405 "wrong method" PUT
 grep -i '^allow:' "$HDRS" | grep -q GET && grep -i '^allow:' "$HDRS" | grep -q POST && ok || fail "405 Allow header"
 call POST /v1/organizations "$ADMIN" '{"name": "x", "kind":'
