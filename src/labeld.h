@@ -294,6 +294,7 @@ struct page {
 	int		 n;
 	int64_t		 last;	/* seq of the last item kept */
 	int		 more;	/* a row beyond the page exists */
+	int		 failed;	/* an item could not be built */
 };
 int	 page_parse(struct req *, int64_t *after, int *limit);
 void	 page_init(struct page *, int limit);

@@ -69,7 +69,11 @@ page_add(struct page *p, json_t *item, int64_t seq)
 		p->more = 1;
 		return -1;
 	}
-	json_array_append_new(p->items, item);
+	/* A row that could not be rendered fails the page, never vanishes. */
+	if (item == NULL || json_array_append_new(p->items, item) == -1) {
+		p->failed = 1;
+		return -1;
+	}
 	p->n++;
 	p->last = seq;
 	return 0;
@@ -82,8 +86,10 @@ page_reply(struct req *r, struct page *p)
 	char	 cursor[32];
 	json_t	*body;
 
-	if (p->items == NULL)
+	if (p->items == NULL || p->failed) {
+		page_free(p);
 		return reply_oom(r);
+	}
 	snprintf(cursor, sizeof(cursor), "%lld", (long long)p->last);
 	body = json_pack("{s:O, s:s?}", "items", p->items, "next_cursor",
 	    p->more ? cursor : NULL);

@@ -92,8 +92,11 @@ valid_string(struct valid *v, const json_t *obj, const char *field,
 		valid_fail(v, field, "must not contain NUL characters");
 		return NULL;
 	}
-	for (const char *p = s; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') {
+	/* C0 (but tab and newline), DEL, and C1 (U+0080..U+009F in UTF-8). */
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0';
+	    p++)
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f ||
+		    (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)) {
 			valid_fail(v, field, "must not contain control "
 			    "characters");
 			return NULL;

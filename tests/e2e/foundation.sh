@@ -73,6 +73,10 @@ expect_problem 422 "wrong type" name
 check_eq "$(jget '.errors[0].field')" name "errors names the field"
 call POST /v1/organizations "$ADMIN" '{"kind":"vendor","country":"SG"}'
 expect_problem 422 "missing field" name
+for ctl in '\u0007' '\u007f' '\u0085'; do
+	call POST /v1/organizations "$ADMIN" "{\"name\":\"a${ctl}b\",\"kind\":\"vendor\",\"country\":\"SG\"}"
+	expect_problem 422 "control character $ctl in a name" control
+done
 call POST /v1/organizations "$ADMIN" '{"name":"x","kind":"bank","country":"Singapore"}'
 expect_problem 422 "bad enum and country" kind
 check_eq "$(jget '.errors | length')" 2 "both faults listed"
