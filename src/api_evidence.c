@@ -33,10 +33,11 @@ evidence_json(const struct evidence *e)
 	    e->uploaded_by, "created_at", e->created_at);
 }
 
+/* strchr finds the terminating NUL too: without the test, a scan ran on. */
 static int
 is_token_char(int c)
 {
-	return isalnum(c) || strchr("!#$&-^_.+", c) != NULL;
+	return c != '\0' && (isalnum(c) || strchr("!#$&-^_.+", c) != NULL);
 }
 
 /*
@@ -71,6 +72,43 @@ upload_media_type(struct req *r, struct valid *v)
 		return NULL;
 	}
 	return ct;
+}
+
+/*
+ * 1 when s is well-formed UTF-8 (no overlong forms, surrogates or code
+ * points past U+10FFFF): JSON strings must be, or the row is stored and
+ * then cannot be answered, listed or put into the audit trail.
+ */
+static int
+is_utf8(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	uint32_t		 cp;
+	size_t			 n, i;
+
+	while (*p != '\0') {
+		if (*p < 0x80)
+			n = 1, cp = *p;
+		else if ((*p & 0xe0) == 0xc0)
+			n = 2, cp = *p & 0x1f;
+		else if ((*p & 0xf0) == 0xe0)
+			n = 3, cp = *p & 0x0f;
+		else if ((*p & 0xf8) == 0xf0)
+			n = 4, cp = *p & 0x07;
+		else
+			return 0;
+		for (i = 1; i < n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+		    (n == 4 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) ||
+		    cp > 0x10ffff)
+			return 0;
+		p += n;
+	}
+	return 1;
 }
 
 /*
@@ -118,6 +156,10 @@ upload_filename(struct req *r, struct valid *v, char *out, size_t outlen)
 			    "characters or quotes");
 			return -1;
 		}
+	if (!is_utf8(out)) {
+		valid_fail(v, "filename", "must be UTF-8");
+		return -1;
+	}
 	return 0;
 }
 
@@ -146,9 +188,13 @@ evidence_upload(struct req *r)
 	if (valid_check(r, &v) == -1)
 		return -1;
 	if (evidence_put(r->ld->cfg.data_dir, r->body, r->body_len, e.sha256,
-	    err, sizeof(err)) == -1)
+	    err, sizeof(err)) == -1) {
+		/* err names paths of the server: for the log, not the client. */
+		log_error("%s %s: %s", r->method, r->path, err);
 		return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "internal", "the evidence could not be stored: %s", err);
+		    "internal", "the evidence could not be stored; nothing "
+		    "was recorded");
+	}
 	e.size = (int64_t)r->body_len;
 	snprintf(e.media_type, sizeof(e.media_type), "%s", mt);
 	snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s", r->who.org_id);

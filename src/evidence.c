@@ -45,9 +45,10 @@ fsync_dir(const char *path)
 }
 
 /*
- * Makes directory path (mode 0700) when absent.  A new entry is made
+ * Makes directory path (mode 0700) when absent.  Its entry is made
  * durable by syncing its parent, or a crash could lose a directory that
- * already holds a file acknowledged to a client.
+ * already holds a file acknowledged to a client.  An existing one is
+ * synced too: a concurrent put may have made it and not synced it yet.
  */
 static int
 ensure_dir(const char *path, const char *parent)
@@ -66,7 +67,7 @@ ensure_dir(const char *path, const char *parent)
 		errno = ENOTDIR;
 		return -1;
 	}
-	return 0;
+	return fsync_dir(parent);
 }
 
 static int
@@ -168,8 +169,18 @@ evidence_put(const char *data_dir, const void *buf, size_t len,
 		snprintf(err, errlen, "%s: %s", sub, strerror(errno));
 		return -1;
 	}
-	if (same_content(file, buf, len))
+	if (same_content(file, buf, len)) {
+		/*
+		 * Its entry may not be durable yet: a concurrent put renamed
+		 * it and has not synced the directory, or an earlier put
+		 * failed to.  Only a synced entry may be reported stored.
+		 */
+		if (fsync_dir(sub) == -1) {
+			snprintf(err, errlen, "%s: %s", sub, strerror(errno));
+			return -1;
+		}
 		return 0;
+	}
 	lc_random(r, sizeof(r));
 	lc_hex(r, sizeof(r), rnd);
 	if (snprintf(tmp, sizeof(tmp), "%s/.tmp-%s", sub, rnd) >=

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "labeld.h"
@@ -28,6 +29,46 @@
 #define BIG		(1024 * 1024 + 17)	/* not a multiple of any chunk */
 
 static char	 tmpdir[64];
+
+/*
+ * fsync is interposed (evidence.c is linked in statically) to record what
+ * was synced, by device and inode: durability cannot be seen otherwise.
+ */
+#define MAX_SYNCED	64
+static pthread_mutex_t	 synced_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct stat	 synced[MAX_SYNCED];
+static int		 nsynced;
+
+int
+fsync(int fd)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) == 0) {
+		pthread_mutex_lock(&synced_lock);
+		if (nsynced < MAX_SYNCED)
+			synced[nsynced++] = sb;
+		pthread_mutex_unlock(&synced_lock);
+	}
+	return (int)syscall(SYS_fsync, fd);
+}
+
+/* 1 when path was synced since nsynced was last set to 0. */
+static int
+was_synced(const char *path)
+{
+	struct stat	 sb;
+	int		 found = 0;
+
+	ck_assert_int_eq(stat(path, &sb), 0);
+	pthread_mutex_lock(&synced_lock);
+	for (int i = 0; i < nsynced; i++)
+		if (synced[i].st_dev == sb.st_dev &&
+		    synced[i].st_ino == sb.st_ino)
+			found = 1;
+	pthread_mutex_unlock(&synced_lock);
+	return found;
+}
 
 static void
 setup(void)
@@ -171,6 +212,38 @@ START_TEST(same_content_stored_once)
 	snprintf(sub, sizeof(sub), "%s/evidence/%.2s", tmpdir, hex);
 	ck_assert_int_eq(count_entries(sub, &tmps), 1);
 	ck_assert_int_eq(tmps, 0);
+}
+END_TEST
+
+/*
+ * Content or directories found in place may not be durable yet (a
+ * concurrent put made them and has not synced, or an earlier put failed
+ * to): a put reports success only once every entry on the path is synced.
+ */
+START_TEST(found_entries_are_synced)
+{
+	char	 hex[65], err[256], path[512];
+
+	ck_assert_int_eq(evidence_put(tmpdir, "hello", 5, hex, err,
+	    sizeof(err)), 0);
+	nsynced = 0;
+	ck_assert_int_eq(evidence_put(tmpdir, "hello", 5, hex, err,
+	    sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/evidence/%.2s", tmpdir, hex);
+	ck_assert(was_synced(path));
+
+	/* Directories another put has just made. */
+	snprintf(path, sizeof(path), "%s/evidence/e3", tmpdir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	nsynced = 0;
+	ck_assert_int_eq(evidence_put(tmpdir, "", 0, hex, err, sizeof(err)),
+	    0);
+	ck_assert_str_eq(hex, EMPTY_SHA256);
+	ck_assert(was_synced(tmpdir));
+	snprintf(path, sizeof(path), "%s/evidence", tmpdir);
+	ck_assert(was_synced(path));
+	snprintf(path, sizeof(path), "%s/evidence/e3", tmpdir);
+	ck_assert(was_synced(path));
 }
 END_TEST
 
@@ -365,6 +438,7 @@ evidence_suite(void)
 	tcase_add_test(tc, empty_content);
 	tcase_add_test(tc, large_content_round_trip);
 	tcase_add_test(tc, same_content_stored_once);
+	tcase_add_test(tc, found_entries_are_synced);
 	tcase_add_test(tc, damaged_file_is_replaced);
 	tcase_add_test(tc, modes_ignore_umask);
 	tcase_add_test(tc, failed_put_leaves_nothing);

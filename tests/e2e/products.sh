@@ -257,6 +257,40 @@ call PUT "/v1/organizations/$LAB2_ORG/approval" "$REG" '{"tiers":[3],"valid_unti
 expect 200 "approval that has ended"
 check_eq "$(jget .active)" false "shown inactive"
 
+# ------------------------------------------------- evidence upload headers
+# The media type and file name of an upload come from headers and the
+# query: what cannot be a media type or a JSON string is refused up front,
+# not stored and then unanswerable.
+call POST /v1/submissions "$ACME" "{\"product_id\":\"$P1\",\"product_version\":\"1.1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":2}"
+expect 201 "submission for evidence"; S1=$(jget .id)
+call POST "/v1/submissions/$S1/evidence" "$ACME" '' -H 'Content-Type: text/' --data-binary 'no subtype'
+expect_problem 422 "media type without a subtype" Content-Type
+call POST "/v1/submissions/$S1/evidence" "$ACME" '' -H 'Content-Type: text' --data-binary 'no slash'
+expect_problem 422 "media type without a slash" Content-Type
+call POST "/v1/submissions/$S1/evidence?filename=%ff%fe.pdf" "$ACME" '' -H 'Content-Type: text/plain' --data-binary 'latin'
+expect_problem 422 "file name not UTF-8 (query)" filename
+call POST "/v1/submissions/$S1/evidence" "$ACME" '' -H 'Content-Type: text/plain' -H $'Content-Disposition: attachment; filename="r\xe9sum\xe9.pdf"' --data-binary 'latin'
+expect_problem 422 "file name not UTF-8 (Content-Disposition)" filename
+call POST "/v1/submissions/$S1/evidence?filename=r%C3%A9sum%C3%A9.pdf" "$ACME" '' -H 'Content-Type: text/plain' --data-binary 'utf-8'
+expect 201 "UTF-8 file name"
+check_eq "$(jget .filename)" "résumé.pdf" "UTF-8 file name echoed"
+call GET "/v1/submissions/$S1/evidence" "$ACME"; expect 200 "list evidence"
+check_eq "$(jget '[.items[].filename] | join(",")')" "résumé.pdf" "only the good upload stored"
+call GET "/v1/submissions/$S1/events" "$ACME"; expect 200 "events"
+check_eq "$(jget '[.items[] | select(.action == "evidence_uploaded") | .detail.filename] | join(",")')" "résumé.pdf" "one upload in the trail, with its detail"
+# A store that fails answers 500 without the server's paths in the detail.
+for i in $(seq 1 100); do
+	H=$(printf 'unstorable %s' "$i" | sha256sum | cut -c1-64)
+	[ -e "$DATA/evidence/${H:0:2}" ] || break
+done
+: > "$DATA/evidence/${H:0:2}"
+call POST "/v1/submissions/$S1/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "unstorable $i"
+expect_problem 500 "evidence cannot be stored" "could not be stored"
+check_eq "$(jget .detail | grep -c "$DATA")" 0 "no server path in the detail"
+rm -f "$DATA/evidence/${H:0:2}"
+call GET "/v1/submissions/$S1/evidence" "$ACME"
+check_eq "$(jget '.items | length')" 1 "nothing recorded by the failed upload"
+
 # ------------------------------------------------ restart keeps everything
 stop_labeld TERM
 start_labeld --max-upload 64K
