@@ -403,7 +403,7 @@ issue_label(struct db *db, const struct config *cfg,
 	json_t			*vc = NULL;
 	char			*canon = NULL, from[32], until[32];
 	size_t			 clen = 0;
-	time_t			 now = in->now ? in->now : time(NULL);
+	time_t			 now;
 	int			 rc = STORE_ERR, own = 0;
 
 	if (credential != NULL)
@@ -412,13 +412,27 @@ issue_label(struct db *db, const struct config *cfg,
 		*len = 0;
 	if (check_input(in, err, errlen) == -1)
 		return STORE_INVALID;
+	if (!db_in_transaction(db)) {
+		if (db_begin(db) == -1) {
+			snprintf(err, errlen, "cannot begin a transaction");
+			return STORE_ERR;
+		}
+		own = 1;
+	}
+	/*
+	 * The time is taken under the write lock: a key rotated while this
+	 * waited signs, and must not sign with a time before it existed
+	 * (verifiers would refuse the label).
+	 */
+	now = in->now ? in->now : time(NULL);
 	fmt_time(now, from);
 	if (issue_valid_until(in->scheme, in->product->support_until, now,
 	    until) == -1) {
 		snprintf(err, errlen, "product %s: support ends %s, before the "
 		    "label could be valid", in->product->id,
 		    in->product->support_until);
-		return STORE_INVALID;
+		rc = STORE_INVALID;
+		goto done;
 	}
 	memset(&l, 0, sizeof(l));
 	snprintf(l.id, sizeof(l.id), "%s", in->label_id);
@@ -438,13 +452,6 @@ issue_label(struct db *db, const struct config *cfg,
 	snprintf(l.suspension_list, sizeof(l.suspension_list), "%s",
 	    LABELD_STATUSLIST_SUSPENSION);
 
-	if (!db_in_transaction(db)) {
-		if (db_begin(db) == -1) {
-			snprintf(err, errlen, "cannot begin a transaction");
-			return STORE_ERR;
-		}
-		own = 1;
-	}
 	if ((rc = pick_index(db, "revocation", l.revocation_list,
 	    &l.revocation_index, err, errlen)) != STORE_OK ||
 	    (rc = pick_index(db, "suspension", l.suspension_list,

@@ -245,6 +245,12 @@ statuslist_get(struct db *db, const struct config *cfg, const char *list,
 		}
 		own = 1;
 	}
+	/*
+	 * The time of the signature is taken under the write lock: a key
+	 * rotated while this request waited signs, and must not sign with
+	 * a time before it existed (verifiers would refuse the list).
+	 */
+	now = time(NULL);
 	/* Another request may have signed it while this one waited. */
 	if (load(db, list, &c) == STORE_ERR) {
 		snprintf(err, errlen, "cannot read status list %s", list);

@@ -640,39 +640,62 @@ bundle_key(const json_t *e, size_t i, const char *issuer, struct vkey *k,
 	return 0;
 }
 
-/* The didDocument, when present, must be the issuer's and agree with
- * "keys" on every key both list. */
+/*
+ * The didDocument must be the issuer's and list exactly the keys of "keys"
+ * (same ids and public keys, the issuer as controller, each under
+ * assertionMethod): a verifier that resolves the DID trusts the document,
+ * this one trusts "keys", and the two must not disagree on any key.
+ */
 static int
 bundle_did_doc(const json_t *bundle, const char *issuer,
     const struct vkey *keys, size_t n, char *err, size_t errlen)
 {
-	const json_t	*doc = json_object_get(bundle, "didDocument"), *vm;
-	size_t		 i;
+	const json_t	*doc = json_object_get(bundle, "didDocument"), *vms, *vm;
+	size_t		 i, j;
 	uint8_t		 pk[32];
 
-	if (doc == NULL || json_is_null(doc))
-		return 0;
 	if (!json_is_object(doc) || str_member(doc, "id") == NULL ||
 	    strcmp(str_member(doc, "id"), issuer) != 0) {
 		seterr(err, errlen, "didDocument is not the DID document of "
 		    "the issuer %s", issuer);
 		return -1;
 	}
-	json_array_foreach(json_object_get(doc, "verificationMethod"), i, vm) {
-		const char *id = str_member(vm, "id");
-		const char *mb = str_member(vm, "publicKeyMultibase");
+	vms = json_object_get(doc, "verificationMethod");
+	if (!json_is_array(vms) || json_array_size(vms) != n) {
+		seterr(err, errlen, "didDocument lists %zu keys, keys lists %zu",
+		    json_array_size(vms), n);
+		return -1;
+	}
+	for (j = 0; j < n; j++) {
+		const char *mb = NULL, *ctl = NULL;
 
-		if (id == NULL)
-			continue;
-		for (size_t j = 0; j < n; j++) {
-			if (strcmp(keys[j].vm_id, id) != 0)
-				continue;
-			if (mb == NULL || lc_multikey_decode(mb, pk) != 0 ||
-			    !lc_equal(pk, keys[j].pk, sizeof(pk))) {
-				seterr(err, errlen, "didDocument and keys "
-				    "disagree on the public key of %s", id);
-				return -1;
-			}
+		vm = NULL;
+		json_array_foreach(vms, i, vm) {
+			const char *id = str_member(vm, "id");
+
+			if (id != NULL && strcmp(id, keys[j].vm_id) == 0)
+				break;
+		}
+		if (i == json_array_size(vms)) {
+			seterr(err, errlen, "key %s is not in the didDocument",
+			    keys[j].vm_id);
+			return -1;
+		}
+		mb = str_member(vm, "publicKeyMultibase");
+		ctl = str_member(vm, "controller");
+		if (mb == NULL || lc_multikey_decode(mb, pk) != 0 ||
+		    !lc_equal(pk, keys[j].pk, sizeof(pk))) {
+			seterr(err, errlen, "didDocument and keys disagree on "
+			    "the public key of %s", keys[j].vm_id);
+			return -1;
+		}
+		if (ctl == NULL || strcmp(ctl, issuer) != 0 ||
+		    !has_value(json_object_get(doc, "assertionMethod"),
+		    keys[j].vm_id)) {
+			seterr(err, errlen, "didDocument does not list %s as an "
+			    "assertionMethod controlled by %s", keys[j].vm_id,
+			    issuer);
+			return -1;
 		}
 	}
 	return 0;

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -806,6 +807,90 @@ START_TEST(trust_bundle_verifies)
 }
 END_TEST
 
+/* One signer that waits for the write lock on a connection of its own. */
+struct signer {
+	struct store	*st;
+	struct db	*db;
+	int		 label;		/* issue_label, else statuslist_get */
+	int		 rc;
+	char		*bytes;
+	size_t		 len;
+	char		 err[256];
+};
+
+static void *
+signer_run(void *arg)
+{
+	struct signer		*s = arg;
+	struct issue_input	 in;
+	json_t			*met = met_json();
+
+	if (s->label) {
+		fixed_input(&in, "SG-CLS-2026-000090", met);
+		in.now = 0;
+		s->rc = issue_label(s->db, &cfg, &in, &s->bytes, &s->len,
+		    s->err, sizeof(s->err));
+	} else
+		s->rc = statuslist_get(s->db, &cfg,
+		    LABELD_STATUSLIST_REVOCATION, &s->bytes, &s->len, s->err,
+		    sizeof(s->err));
+	json_decref(met);
+	return NULL;
+}
+
+/*
+ * A rotation that commits while a label and a status list wait to be
+ * signed: they are signed by the new key, never with a time before it
+ * existed (which every verifier refuses).
+ */
+START_TEST(rotation_while_signing)
+{
+	struct signer		 s[2];
+	pthread_t		 th[2];
+	struct signing_key	 b;
+	char			 path[256], mig[256], err[512];
+	const char		*src = getenv("top_srcdir") ?
+	    getenv("top_srcdir") : LABELD_SRCDIR;
+	time_t			 start;
+	json_t			*vc;
+
+	snprintf(path, sizeof(path), "%s/t.db", tmpdir);
+	snprintf(mig, sizeof(mig), "%s/migrations", src);
+	ck_assert_int_eq(db_begin(db), 0);
+	start = time(NULL);
+	for (int i = 0; i < 2; i++) {
+		memset(&s[i], 0, sizeof(s[i]));
+		s[i].label = i;
+		s[i].st = store_open(path, mig, 1, err, sizeof(err));
+		ck_assert_msg(s[i].st != NULL, "%s", err);
+		s[i].db = store_acquire(s[i].st);
+		ck_assert_int_eq(pthread_create(&th[i], NULL, signer_run,
+		    &s[i]), 0);
+	}
+	/* Both took their time and wait; the rotation is seconds later. */
+	while (time(NULL) < start + 2)
+		usleep(100000);
+	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, err,
+	    sizeof(err)), STORE_OK);
+	ck_assert_int_eq(db_commit(db), 0);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+		ck_assert_msg(s[i].rc == STORE_OK, "%s", s[i].err);
+		ck_assert_ptr_nonnull(vc = json_loadb(s[i].bytes, s[i].len, 0,
+		    NULL));
+		ck_assert_ptr_nonnull(strstr(sget(vc,
+		    "proof.verificationMethod"), b.kid));
+		ck_assert_msg(strcmp(sget(vc, "proof.created"),
+		    b.created_at) >= 0, "signed %s by key %s, created %s",
+		    sget(vc, "proof.created"), b.kid, b.created_at);
+		json_decref(vc);
+		free(s[i].bytes);
+		store_release(s[i].db);
+		store_close(s[i].st);
+	}
+}
+END_TEST
+
 static void
 write_artifact(const char *dir, const char *name, const char *text,
     size_t len)
@@ -897,6 +982,7 @@ suite(void)
 	tcase_add_test(tc, lists_follow_the_key);
 	tcase_add_test(tc, from_a_submission);
 	tcase_add_test(tc, trust_bundle_verifies);
+	tcase_add_test(tc, rotation_while_signing);
 	tcase_add_test(tc, artifacts_for_interop);
 	suite_add_tcase(s, tc);
 	return s;

@@ -840,6 +840,36 @@ START_TEST(test_bundle_rejected)
 	    "publicKeyMultibase", json_string(b1.mb));
 	bundle_rejected(b, "disagree");
 
+	/* keys and didDocument must list the same keys, every one an
+	 * assertionMethod of the issuer: no key trusted here that a
+	 * DID-resolving verifier would not trust. */
+	b = bundle_doc();
+	json_object_del(b, "didDocument");
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	bundle_rejected(b, "not the DID document");
+	b = bundle_doc();
+	json_array_remove(json_object_get(json_object_get(b, "didDocument"),
+	    "verificationMethod"), 1);
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	bundle_rejected(b, "didDocument lists 1 keys, keys lists 2");
+	b = bundle_doc();
+	json_object_set_new(json_array_get(json_object_get(json_object_get(b,
+	    "didDocument"), "verificationMethod"), 0), "id",
+	    json_string(DID_A "#key-other"));
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	bundle_rejected(b, "is not in the didDocument");
+	b = bundle_doc();
+	json_array_remove(json_object_get(json_object_get(b, "didDocument"),
+	    "assertionMethod"), 1);
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	bundle_rejected(b, "assertionMethod");
+	b = bundle_doc();
+	json_object_set_new(json_array_get(json_object_get(json_object_get(b,
+	    "didDocument"), "verificationMethod"), 1), "controller",
+	    json_string(DID_B));
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	bundle_rejected(b, "assertionMethod");
+
 	/* Signed by a key it does not list. */
 	b = bundle_doc();
 	sign(b, &b1, b1.vm, "2026-12-02T00:00:00Z");
