@@ -169,8 +169,16 @@ trust_bundle(struct req *r)
 	char	 err[512];
 	int	 rc;
 
+	/*
+	 * One snapshot, the time read after the lock: a rotation can then
+	 * neither fall between the keys listed and the key that signs, nor
+	 * make the bundle older than its signing key.
+	 */
+	if (db_begin(r->db) == -1)
+		return reply_db_error(r);
 	doc = trust_bundle_build(r->db, &r->ld->cfg, time(NULL), &rc, err,
 	    sizeof(err));
+	db_rollback(r->db);
 	if (doc == NULL)
 		return rc == KEYS_NOKEY ? no_key(r, err) : reply_db_error(r);
 	return reply_json(r, MHD_HTTP_OK, doc);
