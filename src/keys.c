@@ -178,8 +178,9 @@ keys_install(struct db *db, const char *data_dir, const uint8_t sk[64],
 		}
 		/*
 		 * One second of overlap: a label signed in this very second
-		 * by the old key (created == now) must still fall before
-		 * the old key's end, as verifiers require created < end.
+		 * by the old key (created == now) stays inside the old key's
+		 * window even for a verifier that wants created < end (ours
+		 * accepts created <= end).
 		 */
 		fmt_time(now + 1, until);
 		if (store_key_retire(db, old.kid, until) != STORE_OK) {
