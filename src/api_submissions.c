@@ -852,6 +852,14 @@ report_validate(struct req *r, const struct submission *s,
 			    "%d, beyond this tier %lld report", req, rt,
 			    (long long)tier);
 			req = NULL;
+		} else if (req != NULL && have_tier &&
+		    (a->tiers & (1u << rt)) == 0) {
+			/* A higher tier's report must not carry a verdict on
+			 * a lower tier the lab is not approved for. */
+			valid_fail(&v, "requirement", "\"%s\" belongs to tier "
+			    "%d: your lab is not approved for tier %d "
+			    "(approved tiers mask 0x%x)", req, rt, rt, a->tiers);
+			req = NULL;
 		}
 		for (size_t j = 0; req != NULL && j < i; j++)
 			if (it->res[j].requirement != NULL &&
@@ -1041,8 +1049,9 @@ sub_decision(struct req *r)
 	const char		*dec, *reason;
 	json_int_t		 tier = 0;
 	int64_t			 rev;
+	struct product		 p;
 	int			 achieved;
-	char			 err[256];
+	char			 err[256], day[11];
 	json_t			*o;
 
 	if (submissions_load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
@@ -1050,6 +1059,10 @@ sub_decision(struct req *r)
 	valid_init(&v);
 	dec = valid_enum(&v, r->json, "decision", 1, decisions);
 	reason = valid_string(&v, r->json, "reason", 1, LABELD_MAX_TEXT);
+	if (reason != NULL && reason[strspn(reason, " \t\n")] == '\0') {
+		valid_fail(&v, "reason", "must say why: blank is no reason");
+		reason = NULL;
+	}
 	if (dec != NULL)
 		(void)workflow_action_parse(dec, &action);
 	(void)valid_int(&v, r->json, "tier", action == WF_APPROVE, 1,
@@ -1066,11 +1079,28 @@ sub_decision(struct req *r)
 		    "signing key, or it cannot be unsealed); nothing was "
 		    "decided");
 	case WF_ABOVE:
-		(void)workflow_check_approval((int)tier, achieved, err,
-		    sizeof(err));
+		if (workflow_check_approval((int)tier, achieved, err,
+		    sizeof(err)) == 0)
+			return reply_problem_extra(r, MHD_HTTP_CONFLICT,
+			    "tier-above-target", json_pack("{s:i, s:i}", "tier",
+			    (int)tier, "target_tier", s.target_tier), "tier %d "
+			    "is above the target tier %d the vendor applied for "
+			    "(its SBOM and lab were checked up to that tier): "
+			    "approve at tier %d or lower", (int)tier,
+			    s.target_tier, s.target_tier);
 		return reply_problem_extra(r, MHD_HTTP_CONFLICT, "tier-not-achieved",
 		    json_pack("{s:i, s:i}", "tier", (int)tier,
 		    "achieved_tier", achieved), "%s", err);
+	case STORE_INVALID:
+		/* The issuer refuses a label that could not be valid now. */
+		today(day);
+		if (store_product_get(r->db, s.product_id, &p) == STORE_OK &&
+		    strcmp(p.support_until, day) < 0)
+			return reply_problem(r, MHD_HTTP_CONFLICT,
+			    "support-ended", "no label can be issued: the "
+			    "support period of product %s ended on %s; nothing "
+			    "was decided", p.id, p.support_until);
+		return reply_db_error(r);
 	case WF_BADSTATE:
 		return submissions_reply_bad_state(r, &s, "a decision",
 		    "submitted or under_review");

@@ -14,8 +14,9 @@
  *	submitted, under_review	--reject (regulator)-->		rejected (final)
  *
  * submit needs the assessment to meet the target tier; approve needs a
- * tier no higher than the achieved one.  Declarations change only in
- * draft and changes_requested.
+ * tier no higher than the achieved one nor than the target tier (what
+ * the vendor applied for, and what its SBOM and lab were checked for).
+ * Declarations change only in draft and changes_requested.
  */
 #include "config.h"
 
@@ -321,6 +322,26 @@ count_digests(const char *list)
 	return n;
 }
 
+/* The space-separated digests of list as a new JSON array; NULL on OOM. */
+static json_t *
+digests_json(const char *list)
+{
+	json_t		*a = json_array();
+	const char	*p = list != NULL ? list : "";
+
+	while (a != NULL && *p != '\0') {
+		size_t n = strcspn(p, " ");
+
+		if (n > 0 && json_array_append_new(a, json_stringn(p, n)) == -1) {
+			json_decref(a);
+			return NULL;
+		}
+		p += n;
+		p += strspn(p, " ");
+	}
+	return a;
+}
+
 static int
 collect_decl(const struct declaration *d, void *arg)
 {
@@ -540,7 +561,7 @@ workflow_declare(struct db *db, const struct principal *who,
 {
 	enum wf_state	 st;
 	char		 now[32];
-	json_t		*reqs;
+	json_t		*reqs, *decls;
 	int		 rc;
 
 	if ((rc = begin_change(db, sub, if_revision)) != STORE_OK ||
@@ -549,23 +570,38 @@ workflow_declare(struct db *db, const struct principal *who,
 	if (!workflow_may_declare(st))
 		return end_change(db, WF_BADSTATE);
 	store_now(now);
-	if ((reqs = json_array()) == NULL)
+	/* A declaration replaces the previous one: the event keeps it all. */
+	reqs = json_array();
+	decls = json_array();
+	if (reqs == NULL || decls == NULL) {
+		json_decref(reqs);
+		json_decref(decls);
 		return end_change(db, STORE_ERR);
+	}
 	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
 		struct declaration d = items[i];
 
 		d.updated_at = now;
 		d.updated_by = who->org_id;
 		rc = store_declaration_put(db, sub->id, &d);
-		json_array_append_new(reqs, json_string(d.requirement));
+		if (rc == STORE_OK && (json_array_append_new(reqs,
+		    json_string(d.requirement)) == -1 ||
+		    json_array_append_new(decls, json_pack("{s:s, s:s, s:s, "
+		    "s:o}", "requirement", d.requirement, "status", d.status,
+		    "justification", d.justification ? d.justification : "",
+		    "evidence", digests_json(d.evidence))) == -1))
+			rc = STORE_ERR;
 	}
 	if (rc == STORE_OK)
 		rc = store_submission_update(db, sub);
 	if (rc == STORE_OK)
 		rc = event(db, who, sub, "declarations_updated", NULL, NULL,
-		    NULL, json_pack("{s:o}", "requirements", reqs));
-	else
+		    NULL, json_pack("{s:o, s:o}", "requirements", reqs,
+		    "items", decls));
+	else {
 		json_decref(reqs);
+		json_decref(decls);
+	}
 	return end_change(db, rc);
 }
 
@@ -807,8 +843,9 @@ workflow_decide(struct db *db, const struct config *cfg,
 
 /*
  * Approves the submission at tier, all in one transaction: re-assess,
- * check the tier against the achieved one (WF_ABOVE otherwise, with
- * *achieved), allocate the label id, record the decision and its event.
+ * check the tier against the achieved and the target one (WF_ABOVE
+ * otherwise, with *achieved), allocate the label id, record the
+ * decision and its event.
  * This is where the certificate issuer is called, inside the same
  * transaction, so a label exists exactly when its approval does.
  */
@@ -834,7 +871,8 @@ workflow_approve(struct db *db, const struct config *cfg,
 	if ((rc = assess_now(db, sub, &res)) != STORE_OK)
 		return end_change(db, rc);
 	*achieved = assess_achieved_tier(res);
-	if (workflow_check_approval(tier, *achieved, err, sizeof(err)) == -1)
+	if (workflow_check_approval(tier, *achieved, err, sizeof(err)) == -1 ||
+	    tier > sub->target_tier)
 		rc = WF_ABOVE;
 	else if ((s = pinned_scheme(db, sub)) == NULL ||
 	    workflow_label_id(db, s, time(NULL), sub->label_id,

@@ -480,6 +480,30 @@ START_TEST(domain_story)
 }
 END_TEST
 
+/* A submission achieving more than its target is approved at most at it. */
+START_TEST(approval_capped_at_target)
+{
+	struct submission	 s;
+	json_t			*gaps = NULL;
+	int			 achieved;
+
+	open_submission(&s, 1);
+	declare_up_to(&s, 2, NULL);
+	ck_assert_int_eq(workflow_submit(db, &vendor, &s, 0, &gaps,
+	    &achieved), STORE_OK);
+	ck_assert_int_eq(achieved, 2);
+	ck_assert_int_eq(workflow_approve(db, &cfg, &regulator, &s, 0, 2,
+	    "above the target", &achieved), WF_ABOVE);
+	ck_assert_int_eq(achieved, 2);
+	ck_assert_str_eq(s.state, "submitted");
+	ck_assert_int_eq(count("SELECT count(*) FROM labels WHERE "
+	    "submission_id = ?", s.id), 0);
+	ck_assert_int_eq(workflow_approve(db, &cfg, &regulator, &s, 0, 1,
+	    "target met", &achieved), STORE_OK);
+	ck_assert_int_eq(s.approved_tier, 1);
+}
+END_TEST
+
 START_TEST(label_sequence)
 {
 	char	 a[WF_LABEL_ID_MAX], b[WF_LABEL_ID_MAX], c[WF_LABEL_ID_MAX];
@@ -526,6 +550,7 @@ main(void)
 	tcase_add_test(store, audit_trail_is_append_only);
 	tcase_add_test(store, revision_compare_and_set);
 	tcase_add_test(store, domain_story);
+	tcase_add_test(store, approval_capped_at_target);
 	tcase_add_test(store, label_sequence);
 	suite_add_tcase(s, store);
 	sr = srunner_create(s);

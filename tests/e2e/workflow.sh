@@ -375,4 +375,62 @@ while [ "$CUR" != null ]; do
 done
 check_eq "$PAGED" "$S1,$S2,$S3,$S4" "cursor pagination stable under inserts"
 
+
+# ------------------------------ approval limits and the declarations' history
+# A Level 2 submission of version 0.9, which has no SBOM: labs may test it
+# beyond Level 2, but the label is at most the tier the vendor applied for
+# (a Level 3 label needs an SBOM, checked only up to the target tier).
+make_org "Level 4 Lab" lab lab; LAB4_ORG=$ORG_ID; LAB4=$TOKEN
+call PUT "/v1/organizations/$LAB4_ORG/approval" "$REG" '{"tiers":[4],"valid_until":"2099-12-31"}'
+expect 200 "a lab approved for tier 4 only"
+call POST /v1/submissions "$ACME" "{\"product_id\":\"$P1\",\"product_version\":\"0.9\",\"scheme\":\"sg-cls-iot\",\"target_tier\":2}"
+expect 201 "a Level 2 submission of the version without SBOM"; S5=$(jget .id)
+call POST "/v1/submissions/$S5/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
+expect 201 "its evidence"
+call PUT "/v1/submissions/$S5/lab" "$ACME" "{\"lab_id\":\"$LAB4_ORG\"}"
+expect 200 "the tier 4 lab assigned"
+call POST "/v1/submissions/$S5/lab-reports" "$LAB4" "{\"tier\":4,\"results\":[{\"requirement\":\"CLS-L3-SBD\",\"verdict\":\"pass\"},{\"requirement\":\"CLS-L4-PENTEST\",\"verdict\":\"pass\"}],\"report_sha256\":\"$REPORT_SHA\"}"
+expect_problem 422 "no verdict on a tier the lab is not approved for" "not approved for tier 3"
+call PUT "/v1/submissions/$S5/lab" "$ACME" "{\"lab_id\":\"$LAB_ORG\"}"
+expect 200 "the tier 3 and 4 lab assigned"; ET=$(etag)
+ITEMS5=$(jq -c 'map(if .requirement == "ETSI-5.2-1" then .status = "non_conformant" | .justification = "policy in draft" | .evidence = [] else . end)' <<<"$ITEMS_ALL")
+call PUT "/v1/submissions/$S5/declarations" "$ACME" "{\"items\":$ITEMS5}" -H "If-Match: $ET"
+expect 200 "declared, one non-conformant"; ET=$(etag)
+call PUT "/v1/submissions/$S5/declarations" "$ACME" "{\"items\":[{\"requirement\":\"ETSI-5.2-1\",\"status\":\"conformant\",\"justification\":\"policy published\",\"evidence\":[\"$E1\"]}]}" -H "If-Match: $ET"
+expect 200 "the declaration replaced"
+call GET "/v1/submissions/$S5/events?limit=500" "$ACME"
+check_eq "$(jget '[.items[] | select(.action == "declarations_updated") | .detail.items[] | select(.requirement == "ETSI-5.2-1") | "\(.status)/\(.justification)/\(.evidence | length)"] | join(",")')" \
+    "non_conformant/policy in draft/0,conformant/policy published/1" "the trail keeps what each declaration said"
+call POST "/v1/submissions/$S5/lab-reports" "$LAB" "{\"tier\":3,\"results\":$L3_RESULTS,\"report_sha256\":\"$REPORT_SHA\"}"
+expect 201 "the lab's Level 3 report"
+call POST "/v1/submissions/$S5/submit" "$ACME"; expect 200 "submitted at Level 2"
+call GET "/v1/submissions/$S5/assessment" "$REG"; check_eq "$(jget .achieved_tier)" 3 "it achieves Level 3"
+call POST "/v1/submissions/$S5/decision" "$REG" '{"decision":"approve","tier":3,"reason":"Level 3 met"}'
+expect_problem 409 "no approval above the target tier" "target tier 2"
+call POST "/v1/submissions/$S5/decision" "$REG" '{"decision":"reject","reason":" \n\t "}'
+expect_problem 422 "a blank reason is no reason" reason
+call GET "/v1/submissions/$S5" "$REG"
+check_eq "$(jget .state)/$(jget .label_id)" "submitted/null" "nothing decided"
+call POST "/v1/submissions/$S5/decision" "$REG" '{"decision":"approve","tier":2,"reason":"Level 2 met"}'
+expect 200 "approved at the target tier"
+check_eq "$(jget .approved_tier)/$(jget .label.credentialSubject.tier)" "2/2" "a Level 2 label"
+
+# Support that ended while the submission waited: a precise 409, not a 500.
+if command -v sqlite3 >/dev/null 2>&1; then
+	call POST "/v1/submissions" "$ACME" "{\"product_id\":\"$P1\",\"product_version\":\"0.9\",\"scheme\":\"sg-cls-iot\",\"target_tier\":1}"
+	expect 201 "a Level 1 submission"; S6=$(jget .id); ET=$(etag)
+	call POST "/v1/submissions/$S6/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
+	call PUT "/v1/submissions/$S6/declarations" "$ACME" "{\"items\":$ITEMS_L1}" -H "If-Match: $ET"
+	expect 200 "declared"
+	call POST "/v1/submissions/$S6/submit" "$ACME"; expect 200 "submitted"
+	sqlite3 -cmd '.timeout 5000' "$DATA/labeld.db" "UPDATE products SET support_until = '2001-01-01' WHERE id = '$P1'" >/dev/null
+	call POST "/v1/submissions/$S6/decision" "$REG" '{"decision":"approve","tier":1,"reason":"Level 1 met"}'
+	expect_problem 409 "no label once the product's support has ended" "support"
+	call GET "/v1/submissions/$S6" "$REG"
+	check_eq "$(jget .state)/$(jget .label_id)" "submitted/null" "nothing decided"
+	sqlite3 -cmd '.timeout 5000' "$DATA/labeld.db" "UPDATE products SET support_until = '2030-12-31' WHERE id = '$P1'" >/dev/null
+else
+	echo "note: sqlite3 is not installed: the ended-support case is not run"
+fi
+
 finish
