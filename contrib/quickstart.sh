@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 PACKAGES="build-essential autoconf automake pkg-config libmicrohttpd-dev
 libsqlite3-dev libjansson-dev libsodium-dev zlib1g-dev libqrencode-dev
 check libcurl4-openssl-dev curl jq"
-TEST_PACKAGES="nodejs npm"
+TEST_PACKAGES="nodejs npm sqlite3"
 
 need_packages() {
 	missing=
