@@ -627,6 +627,13 @@ bundle_key(const json_t *e, size_t i, const char *issuer, struct vkey *k,
 		    "retired or compromised", i, status);
 		return -1;
 	}
+	/* Retired without an end would read as never retired: refuse. */
+	if (status != NULL && strcmp(status, "retired") == 0 &&
+	    until == NULL) {
+		seterr(err, errlen, "keys[%zu]: a retired key needs its "
+		    "validUntil", i);
+		return -1;
+	}
 	/* A key said compromised without a date is distrusted for all it
 	 * ever signed: nothing tells which signatures came before. */
 	if (status != NULL && strcmp(status, "compromised") == 0 &&

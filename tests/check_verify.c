@@ -870,6 +870,13 @@ START_TEST(test_bundle_rejected)
 	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
 	bundle_rejected(b, "assertionMethod");
 
+	/* A retired key without the end of its validity. */
+	b = bundle_doc();
+	json_object_set_new(json_array_get(json_object_get(b, "keys"), 0),
+	    "validUntil", json_null());
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	bundle_rejected(b, "a retired key needs its validUntil");
+
 	/* Signed by a key it does not list. */
 	b = bundle_doc();
 	sign(b, &b1, b1.vm, "2026-12-02T00:00:00Z");
