@@ -285,6 +285,9 @@ if_match(struct req *r, const struct submission *s, int required,
 
 	*rev = 0;
 	snprintf(cur, sizeof(cur), "\"r%lld\"", (long long)s->revision);
+	/* A header of separators only names no ETag: as good as absent. */
+	if (h != NULL && h[strspn(h, " \t,")] == '\0')
+		h = NULL;
 	if (h == NULL || h[0] == '\0') {
 		if (!required)
 			return 0;

@@ -115,6 +115,8 @@ expect_problem 412 "stale If-Match" stale
 check_eq "$(etag)" '"r1"' "412 tells the current ETag"
 call PUT "/v1/submissions/$S1/declarations" "$ACME" "{\"items\":$ITEMS_L1}" -H 'If-Match: *'
 expect_problem 428 "If-Match: * protects nothing"
+call PUT "/v1/submissions/$S1/declarations" "$ACME" "{\"items\":$ITEMS_L1}" -H 'If-Match: , ,'
+expect_problem 428 "If-Match of separators names no ETag"
 call PUT "/v1/submissions/$S1/declarations" "$ACME" '{"items":[{"requirement":"ETSI-9.9-9","status":"conformant"},{"requirement":"ETSI-5.2-1","status":"maybe","evidence":["abc"]}]}' -H 'If-Match: "r1"'
 expect_problem 422 "unknown requirement, bad status, bad digest" "unknown requirement"
 check_eq "$(jget '[.errors[].field] | join(",")')" "items[0].requirement,items[1].status,items[1].evidence[0]" "each fault named"
