@@ -107,11 +107,27 @@ digests_json(const char *list)
 	return a;
 }
 
+/* Rows gathered into an array; failed once one could not be built. */
+struct collect {
+	json_t	*items;
+	int	 failed;
+};
+
+static int
+collect_add(struct collect *c, json_t *item)
+{
+	if (item == NULL || json_array_append_new(c->items, item) == -1) {
+		c->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 decl_cb(const struct declaration *d, void *arg)
 {
-	return json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:o, "
-	    "s:s, s:s}", "requirement", d->requirement, "status", d->status,
+	return collect_add(arg, json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}",
+	    "requirement", d->requirement, "status", d->status,
 	    "justification", d->justification, "evidence",
 	    digests_json(d->evidence), "updated_at", d->updated_at,
 	    "updated_by", d->updated_by));
@@ -120,9 +136,22 @@ decl_cb(const struct declaration *d, void *arg)
 static int
 result_cb(const struct lab_result *x, void *arg)
 {
-	return json_array_append_new(arg, json_pack("{s:s, s:s, s:s}",
-	    "requirement", x->requirement, "verdict", x->verdict, "notes",
-	    x->notes));
+	return collect_add(arg, json_pack("{s:s, s:s, s:s}", "requirement",
+	    x->requirement, "verdict", x->verdict, "notes", x->notes));
+}
+
+/* The verdicts of one lab report, or NULL. */
+static json_t *
+report_results(struct db *db, const char *report_id)
+{
+	struct collect c = { json_array(), 0 };
+
+	if (c.items == NULL || store_lab_result_list(db, report_id, result_cb,
+	    &c) != STORE_OK || c.failed) {
+		json_decref(c.items);
+		return NULL;
+	}
+	return c.items;
 }
 
 static json_t *
@@ -145,11 +174,9 @@ static int
 report_cb(const struct lab_report *p, void *arg)
 {
 	struct reports_walk	*w = arg;
-	json_t			*results = json_array(), *o;
+	json_t			*results, *o;
 
-	if (results == NULL || store_lab_result_list(w->db, p->id, result_cb,
-	    results) != STORE_OK) {
-		json_decref(results);
+	if ((results = report_results(w->db, p->id)) == NULL) {
 		w->failed = 1;
 		return -1;
 	}
@@ -190,24 +217,26 @@ static json_t *
 sub_full_json(struct db *db, const struct submission *s)
 {
 	struct reports_walk	 w;
-	json_t			*o = sub_json(s), *decls = json_array();
+	struct collect		 decls = { json_array(), 0 };
+	json_t			*o = sub_json(s);
 
 	memset(&w, 0, sizeof(w));
 	w.db = db;
 	w.sub = s;
 	w.items = json_array();
-	if (o == NULL || decls == NULL || w.items == NULL ||
-	    store_declaration_list(db, s->id, decl_cb, decls) != STORE_OK ||
+	if (o == NULL || decls.items == NULL || w.items == NULL ||
+	    store_declaration_list(db, s->id, decl_cb, &decls) != STORE_OK ||
+	    decls.failed ||
 	    store_lab_report_list(db, s->id, report_cb, &w) != STORE_OK ||
 	    w.failed)
 		goto fail;
 	mark_current(w.items, s->lab_id);
-	json_object_set_new(o, "declarations", decls);
+	json_object_set_new(o, "declarations", decls.items);
 	json_object_set_new(o, "lab_reports", w.items);
 	return o;
 fail:
 	json_decref(o);
-	json_decref(decls);
+	json_decref(decls.items);
 	json_decref(w.items);
 	return NULL;
 }
@@ -943,12 +972,8 @@ sub_lab_report(struct req *r)
 	default:
 		return reply_db_error(r);
 	}
-	results = json_array();
-	if (results == NULL || store_lab_result_list(r->db, rep.id,
-	    result_cb, results) != STORE_OK) {
-		json_decref(results);
+	if ((results = report_results(r->db, rep.id)) == NULL)
 		return reply_db_error(r);
-	}
 	set_etag(r, &s);
 	return reply_json(r, MHD_HTTP_CREATED, report_json(&rep, results));
 }
