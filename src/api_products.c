@@ -1,11 +1,10 @@
 /*
- * api_products.c: products, their firmware versions with SBOMs, the
- * vulnerabilities their vendor accounts for, and lab approvals.
+ * api_products.c: products, their firmware versions with SBOMs, and the
+ * vulnerabilities their vendor accounts for.
  *
  * Scoping: a vendor sees and changes only its own products; another
  * vendor's product answers 404 exactly as an unknown id does, so that ids
- * cannot be probed.  Regulators read everything and change nothing here
- * but lab approvals.  Labs and admins get 403 from the route table (a lab
+ * cannot be probed.  Regulators read everything and change nothing here.  Labs and admins get 403 from the route table (a lab
  * reads a product through the submission assigned to it).
  */
 #include "config.h"
@@ -15,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <microhttpd.h>
 
@@ -48,7 +46,6 @@ struct sbom_walk {
 	int		 faults;
 };
 
-static void	 today(char out[11]);
 static const char *opt(const char *s);
 static int	 is_blank(const char *s);
 static int	 is_version(const char *s);
@@ -60,7 +57,6 @@ static void	 no_null(struct valid *, const json_t *, const char *);
 static json_t	*product_json(const struct product *);
 static json_t	*version_json(const struct product_version *);
 static json_t	*vuln_json(const struct vuln *);
-static json_t	*approval_json(const struct lab_approval *);
 static int	 load_product(struct req *, struct product *);
 static void	 product_fields_check(struct valid *, const json_t *,
 		    struct product *, int creating);
@@ -71,17 +67,6 @@ static void	 vuln_fields_check(struct valid *, const json_t *,
 		    struct vuln *, int creating);
 
 /* ---- helpers ---- */
-
-/* Today's date in UTC, the calendar of every date in the contract. */
-static void
-today(char out[11])
-{
-	time_t		t = time(NULL);
-	struct tm	tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
 
 /* NULL for "", so that absent optional fields serialise as null. */
 static const char *
@@ -197,23 +182,6 @@ vuln_json(const struct vuln *v)
 	    v->created_at, "updated_at", v->updated_at);
 }
 
-static json_t *
-approval_json(const struct lab_approval *a)
-{
-	char	 day[11];
-	json_t	*tiers = json_array();
-
-	for (int t = 1; t <= LABELD_SCHEME_MAX_TIERS; t++)
-		if (a->tiers & (1u << t))
-			json_array_append_new(tiers, json_integer(t));
-	today(day);
-	return json_pack("{s:s, s:o, s:s, s:s?, s:s, s:s, s:b}", "lab_id",
-	    a->lab_id, "tiers", tiers, "valid_until", a->valid_until,
-	    "scheme", opt(a->scheme), "approved_by", a->approved_by,
-	    "approved_at", a->approved_at, "active",
-	    strcmp(day, a->valid_until) <= 0);
-}
-
 /*
  * Loads the product named by the first path parameter as the caller may
  * see it: any for a regulator, only its own for a vendor.  0, or -1 after
@@ -273,7 +241,7 @@ product_fields_check(struct valid *v, const json_t *obj, struct product *p,
 		snprintf(p->category, sizeof(p->category), "%s", category);
 	if (until != NULL) {
 		/* A support period that has already ended commits to nothing. */
-		today(day);
+		store_today(day);
 		if (strcmp(until, day) < 0)
 			valid_fail(v, "support_until", "must not be in the past "
 			    "(today is %s), not \"%s\"", day, until);
@@ -824,143 +792,6 @@ done:
 	return rc;
 }
 
-/* ---- lab approvals ---- */
-
-/*
- * Checks {tiers, valid_until, scheme?} into a.  With a scheme, each tier
- * must be one its current version assesses by lab (third_party).
- */
-static void
-approval_fields_check(struct req *r, struct valid *v, struct lab_approval *a)
-{
-	const json_t		*tiers = json_object_get(r->json, "tiers"), *t;
-	const struct scheme	*s = NULL;
-	const char		*until, *scheme;
-	char			 field[32];
-	size_t			 i;
-
-	until = valid_date(v, r->json, "valid_until", 1);
-	if (until != NULL)
-		snprintf(a->valid_until, sizeof(a->valid_until), "%s", until);
-	scheme = valid_string(v, r->json, "scheme", 0, API_MAX_SCHEME_ID);
-	if (scheme != NULL && *scheme != '\0') {
-		if ((s = catalog_get(r->db, scheme, 0)) == NULL)
-			valid_fail(v, "scheme", "no published scheme \"%s\"",
-			    scheme);
-		else
-			snprintf(a->scheme, sizeof(a->scheme), "%s", scheme);
-	}
-	if (tiers == NULL || json_is_null(tiers)) {
-		valid_fail(v, "tiers", "is required: the tiers the lab may "
-		    "assess, such as [3, 4]");
-		return;
-	}
-	if (!json_is_array(tiers) || json_array_size(tiers) == 0 ||
-	    json_array_size(tiers) > LABELD_SCHEME_MAX_TIERS) {
-		valid_fail(v, "tiers", "must be a non-empty array of at most "
-		    "%d tier numbers, such as [3, 4]", LABELD_SCHEME_MAX_TIERS);
-		return;
-	}
-	json_array_foreach(tiers, i, t) {
-		json_int_t n;
-
-		snprintf(field, sizeof(field), "tiers[%zu]", i);
-		if (!json_is_integer(t) || (n = json_integer_value(t)) < 1 ||
-		    n > LABELD_SCHEME_MAX_TIERS) {
-			valid_fail(v, field, "must be a tier number from 1 to "
-			    "%d", LABELD_SCHEME_MAX_TIERS);
-			continue;
-		}
-		if (a->tiers & (1u << n)) {
-			valid_fail(v, field, "tier %d appears twice", (int)n);
-			continue;
-		}
-		if (s != NULL && scheme_tier_is_third_party(s, (int)n) != 1) {
-			valid_fail(v, field, "tier %d of scheme %s %s", (int)n,
-			    scheme_id(s), scheme_tier_is_third_party(s,
-			    (int)n) == 0 ? "is self-declared: only tiers "
-			    "assessed by a lab need an approved lab" :
-			    "does not exist");
-			continue;
-		}
-		a->tiers |= 1u << n;
-	}
-}
-
-/* Loads organisation params[0] or answers 404/500 and returns -1. */
-static int
-load_org(struct req *r, struct org *o)
-{
-	switch (store_org_get(r->db, r->params[0], o)) {
-	case STORE_OK:
-		return 0;
-	case STORE_NOTFOUND:
-		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-		    "no organisation %s", r->params[0]);
-	default:
-		return reply_db_error(r);
-	}
-}
-
-static int
-approval_put(struct req *r)
-{
-	struct valid		 v;
-	struct lab_approval	 a;
-	struct org		 o;
-
-	memset(&a, 0, sizeof(a));
-	valid_init(&v);
-	approval_fields_check(r, &v, &a);
-	if (valid_check(r, &v) == -1)
-		return -1;
-	if (db_begin(r->db) == -1)
-		return reply_db_error(r);
-	if (load_org(r, &o) == -1)
-		goto fail;
-	if (strcmp(o.kind, "lab") != 0) {
-		reply_problem(r, MHD_HTTP_UNPROCESSABLE_CONTENT, "not-a-lab",
-		    "organisation %s is of kind %s: only organisations of "
-		    "kind lab can be approved", o.id, o.kind);
-		goto fail;
-	}
-	snprintf(a.lab_id, sizeof(a.lab_id), "%s", o.id);
-	snprintf(a.approved_by, sizeof(a.approved_by), "%s", r->who.org_id);
-	if (store_lab_approval_put(r->db, &a) != STORE_OK ||
-	    db_commit(r->db) == -1) {
-		reply_db_error(r);
-		goto fail;
-	}
-	return reply_json(r, MHD_HTTP_OK, approval_json(&a));
-fail:
-	db_rollback(r->db);
-	return -1;
-}
-
-/* A lab reads its own approval; another lab's answers 404 as unknown ids do. */
-static int
-approval_get(struct req *r)
-{
-	struct lab_approval	 a;
-	struct org		 o;
-
-	if (strcmp(r->who.role, "lab") == 0 &&
-	    strcmp(r->who.org_id, r->params[0]) != 0)
-		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-		    "no organisation %s", r->params[0]);
-	if (load_org(r, &o) == -1)
-		return -1;
-	switch (store_lab_approval_get(r->db, o.id, &a)) {
-	case STORE_OK:
-		return reply_json(r, MHD_HTTP_OK, approval_json(&a));
-	case STORE_NOTFOUND:
-		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-		    "organisation %s has no lab approval", o.id);
-	default:
-		return reply_db_error(r);
-	}
-}
-
 #define RV	(ROLE_REGULATOR | ROLE_VENDOR)
 
 const struct route api_products_routes[] = {
@@ -982,9 +813,5 @@ const struct route api_products_routes[] = {
 	{ "GET", "/v1/products/{id}/vulnerabilities/{vid}", RV, 0, vuln_get },
 	{ "PATCH", "/v1/products/{id}/vulnerabilities/{vid}", ROLE_VENDOR,
 	    ROUTE_JSON, vuln_patch },
-	{ "PUT", "/v1/organizations/{id}/approval", ROLE_REGULATOR,
-	    ROUTE_JSON, approval_put },
-	{ "GET", "/v1/organizations/{id}/approval", ROLE_REGULATOR | ROLE_LAB,
-	    0, approval_get },
 	{ NULL, NULL, 0, 0, NULL }
 };

@@ -39,16 +39,6 @@ static const char *const decisions[] = { "approve", "reject",
 
 /* ---- answers ---- */
 
-static void
-today(char out[11])
-{
-	char now[32];
-
-	store_now(now);
-	memcpy(out, now, 10);
-	out[10] = '\0';
-}
-
 static int
 set_etag(struct req *r, const struct submission *s)
 {
@@ -405,7 +395,7 @@ sub_create(struct req *r)
 	    LABELD_SCHEME_MAX_ID_LEN);
 	have_tier = valid_int(&v, r->json, "target_tier", 1, 1,
 	    LABELD_SCHEME_MAX_TIERS, &tier);
-	today(day);
+	store_today(day);
 	if (pid != NULL) {
 		rc = store_product_get(r->db, pid, &p);
 		if (rc == STORE_ERR)
@@ -764,7 +754,7 @@ sub_assign_lab(struct req *r)
 		return -1;
 	valid_init(&v);
 	lab = valid_string(&v, r->json, "lab_id", 1, SUB_MAX_ID);
-	today(day);
+	store_today(day);
 	if (lab != NULL) {
 		rc = store_org_get(r->db, lab, &o);
 		if (rc == STORE_ERR) {
@@ -938,7 +928,7 @@ sub_lab_report(struct req *r)
 	rc = store_lab_approval_get(r->db, r->who.org_id, &a);
 	if (rc == STORE_ERR)
 		return reply_db_error(r);
-	today(day);
+	store_today(day);
 	if (rc == STORE_NOTFOUND)
 		return reply_problem(r, MHD_HTTP_FORBIDDEN, "lab-not-approved",
 		    "your lab holds no approval: only an approved lab files "
@@ -1121,7 +1111,7 @@ sub_decision(struct req *r)
 		    "achieved_tier", achieved), "%s", err);
 	case STORE_INVALID:
 		/* The issuer refuses a label that could not be valid now. */
-		today(day);
+		store_today(day);
 		if (store_product_get(r->db, s.product_id, &p) == STORE_OK &&
 		    strcmp(p.support_until, day) < 0)
 			return reply_problem(r, MHD_HTTP_CONFLICT,

@@ -118,6 +118,7 @@ int		 store_integrity_check(struct db *, char *out, size_t outlen);
 int		 store_backup(struct db *, const char *dest, char *err,
 		    size_t errlen);
 void		 store_now(char out[32]);
+void		 store_today(char out[11]);
 void		 store_new_id(const char *prefix, char *out, size_t outlen);
 int		 store_ping(struct db *);
 
@@ -821,6 +822,7 @@ extern const struct route api_schemes_routes[];
 extern const struct route api_submissions_routes[];
 extern const struct route api_evidence_routes[];
 extern const struct route api_products_routes[];
+extern const struct route api_labs_routes[];
 extern const struct route api_labels_routes[];
 extern const struct route api_verify_routes[];
 

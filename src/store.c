@@ -615,6 +615,17 @@ store_now(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Today's date in UTC (YYYY-MM-DD), the calendar of every contract date. */
+void
+store_today(char out[11])
+{
+	char now[32];
+
+	store_now(now);
+	memcpy(out, now, 10);
+	out[10] = '\0';
+}
+
 /* prefix_ + 16 chars of Crockford-style base32: 80 random bits. */
 void
 store_new_id(const char *prefix, char *out, size_t outlen)
