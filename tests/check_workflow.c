@@ -477,6 +477,10 @@ START_TEST(domain_story)
 	ck_assert_int_eq(count("SELECT count(*) FROM submission_events WHERE "
 	    "submission_id = ? AND action IN ('submitted', 'review_started', "
 	    "'approved')", s.id), 3);
+	/* Final in the database too, whatever the code above it does. */
+	ck_assert(exec_fails_with("UPDATE submissions SET approved_tier = 4 "
+	    "WHERE state = 'approved'", "final"));
+	ck_assert(exec_fails_with("DELETE FROM submissions", "never deleted"));
 }
 END_TEST
 
