@@ -18,6 +18,7 @@
 
 #include "labeld.h"
 #include "crypto.h"
+#include "utf8.h"
 
 #define ROLES_VIEW	(ROLE_VENDOR | ROLE_LAB | ROLE_REGULATOR)
 
@@ -75,43 +76,6 @@ upload_media_type(struct req *r, struct valid *v)
 }
 
 /*
- * 1 when s is well-formed UTF-8 (no overlong forms, surrogates or code
- * points past U+10FFFF): JSON strings must be, or the row is stored and
- * then cannot be answered, listed or put into the audit trail.
- */
-static int
-is_utf8(const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	uint32_t		 cp;
-	size_t			 n, i;
-
-	while (*p != '\0') {
-		if (*p < 0x80)
-			n = 1, cp = *p;
-		else if ((*p & 0xe0) == 0xc0)
-			n = 2, cp = *p & 0x1f;
-		else if ((*p & 0xf0) == 0xe0)
-			n = 3, cp = *p & 0x0f;
-		else if ((*p & 0xf8) == 0xf0)
-			n = 4, cp = *p & 0x07;
-		else
-			return 0;
-		for (i = 1; i < n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-		    (n == 4 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) ||
-		    cp > 0x10ffff)
-			return 0;
-		p += n;
-	}
-	return 1;
-}
-
-/*
  * The file name of an upload: ?filename=, else Content-Disposition's
  * filename parameter; only its last path component; "" when none.
  */
@@ -156,7 +120,7 @@ upload_filename(struct req *r, struct valid *v, char *out, size_t outlen)
 			    "characters or quotes");
 			return -1;
 		}
-	if (!is_utf8(out)) {
+	if (!utf8_valid(out, strlen(out))) {
 		valid_fail(v, "filename", "must be UTF-8");
 		return -1;
 	}

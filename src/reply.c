@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 
 #include "labeld.h"
+#include "utf8.h"
 
 #define REPLY_TYPE_PREFIX	"urn:labeld:problem:"
 
@@ -142,39 +143,19 @@ static void
 utf8_clean(const char *s, char *out, size_t outlen)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 o = 0;
+	size_t			 n = strlen(s), i = 0, o = 0;
+	uint32_t		 cp;
 
-	while (*p != '\0' && o + 1 < outlen) {
-		size_t		 n, i;
-		uint32_t	 cp;
+	while (i < n && o + 1 < outlen) {
+		size_t start = i;
 
-		if (*p < 0x80)
-			n = 1, cp = *p;
-		else if ((*p & 0xe0) == 0xc0)
-			n = 2, cp = *p & 0x1f;
-		else if ((*p & 0xf0) == 0xe0)
-			n = 3, cp = *p & 0x0f;
-		else if ((*p & 0xf8) == 0xf0)
-			n = 4, cp = *p & 0x07;
-		else
-			n = 0, cp = 0;
-		for (i = 1; n > 1 && i < n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				break;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		/* Reject truncated, overlong, surrogate and out-of-range forms. */
-		if (n == 0 || i < n || (n == 2 && cp < 0x80) ||
-		    (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ||
-		    o + n >= outlen) {
+		if (utf8_next(p, n, &i, &cp) == -1 || o + (i - start) >= outlen) {
 			out[o++] = '?';
-			p++;
+			i = start + 1;
 			continue;
 		}
-		memcpy(out + o, p, n);
-		o += n;
-		p += n;
+		memcpy(out + o, p + start, i - start);
+		o += i - start;
 	}
 	out[o] = '\0';
 }
