@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "labeld.h"
+#include "verify.h"
 #include "crypto.h"
 #include "jcs.h"
 #include "scheme.h"
@@ -21,15 +22,6 @@
 #define ISSUE_VC_CONTEXT	"https://www.w3.org/ns/credentials/v2"
 #define ISSUE_INDEX_TRIES	64	/* random picks before a full scan */
 #define ISSUE_MAX_STANDARD	128	/* bytes of one referenceStandard */
-
-static void
-fmt_time(time_t t, char out[32])
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /*
  * validUntil = min(from + the scheme's max_validity_days, the end (UTC)
@@ -54,7 +46,7 @@ issue_valid_until(const struct scheme *s, const char *support_until,
 		limit = support;
 	if (limit <= from)
 		return -1;
-	fmt_time(limit, out);
+	verify_format_time(limit, out);
 	return 0;
 }
 
@@ -425,7 +417,7 @@ issue_label(struct db *db, const struct config *cfg,
 	 * (verifiers would refuse the label).
 	 */
 	now = in->now ? in->now : time(NULL);
-	fmt_time(now, from);
+	verify_format_time(now, from);
 	if (issue_valid_until(in->scheme, in->product->support_until, now,
 	    until) == -1) {
 		snprintf(err, errlen, "product %s: support ends %s, before the "

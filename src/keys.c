@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "labeld.h"
+#include "verify.h"
 #include "crypto.h"
 #include "dataint.h"
 
@@ -31,15 +32,6 @@ static struct {
 	char		 data_dir[PATH_MAX];
 	uint8_t		 sk[LC_SK_LEN];
 } cur = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-static void
-fmt_time(time_t t, char out[32])
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /* "key-" + the first 8 hex digits of SHA-256 of the raw public key. */
 void
@@ -61,30 +53,12 @@ keys_kid(const uint8_t pk[32], char kid[LABELD_KID_BUFLEN])
 int
 keys_parse_time(const char *s, char out[32])
 {
-	struct tm	 tm;
-	const char	*p;
-	time_t		 t;
-	int		 sign = 0, oh = 0, om = 0;
+	time_t t;
 
-	if (dataint_check_datetime(s) != 0)
+	if (verify_parse_time(s, 0, &t) == -1)
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	if ((p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
-		return -1;
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			;
-	if (*p == '+' || *p == '-') {
-		sign = *p == '+' ? 1 : -1;
-		oh = (p[1] - '0') * 10 + (p[2] - '0');
-		om = (p[4] - '0') * 10 + (p[5] - '0');
-	}
-	/* A leap second (:60) reads as the next second. */
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return -1;
-	t -= sign * (oh * 3600 + om * 60);
-	fmt_time(t, out);
-	return 0;
+	verify_format_time(t, out);
+	return out[0] != '\0' ? 0 : -1;
 }
 
 static int
@@ -167,7 +141,7 @@ keys_install(struct db *db, const char *data_dir, const uint8_t sk[64],
 		goto done;
 	}
 	now = time(NULL);
-	fmt_time(now, k.created_at);
+	verify_format_time(now, k.created_at);
 	switch (store_key_active(db, &old)) {
 	case STORE_OK:
 		if (!rotate) {
@@ -182,7 +156,7 @@ keys_install(struct db *db, const char *data_dir, const uint8_t sk[64],
 		 * window even for a verifier that wants created < end (ours
 		 * accepts created <= end).
 		 */
-		fmt_time(now + 1, until);
+		verify_format_time(now + 1, until);
 		if (store_key_retire(db, old.kid, until) != STORE_OK) {
 			snprintf(err, errlen, "cannot retire key %s", old.kid);
 			goto done;

@@ -17,15 +17,7 @@
 #include <time.h>
 
 #include "labeld.h"
-
-static void
-fmt_time(time_t t, char out[32])
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
+#include "verify.h"
 
 /*
  * The status of l at time now: revoked wins over everything, then expiry
@@ -36,7 +28,7 @@ lifecycle_state_of(const struct label *l, time_t now, struct label_state *s)
 {
 	char t[32];
 
-	fmt_time(now, t);
+	verify_format_time(now, t);
 	memset(s, 0, sizeof(*s));
 	snprintf(s->label_id, sizeof(s->label_id), "%s", l->id);
 	if (strcmp(l->status, "revoked") != 0 &&
@@ -150,7 +142,7 @@ lifecycle_change(struct db *db, const struct config *cfg,
 		    LABELD_MAX_TEXT);
 		return STORE_INVALID;
 	}
-	fmt_time(t, now);
+	verify_format_time(t, now);
 	if (!db_in_transaction(db)) {
 		if (db_begin(db) == -1) {
 			snprintf(err, errlen, "cannot begin a transaction");

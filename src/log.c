@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "labeld.h"
+#include "verify.h"
 
 static const char	*log_prog = "labeld";
 static int		 log_level = LOG_INFO;
@@ -72,13 +73,9 @@ log_vmsg(int level, const char *fmt, va_list ap)
 		fprintf(stderr, "<%d>%s: %s\n", log_levels[level].syslog,
 		    log_levels[level].name, line);
 	} else {
-		char		 ts[32];
-		struct timespec	 now;
-		struct tm	 tm;
+		char ts[VERIFY_TIME_BUFLEN];
 
-		clock_gettime(CLOCK_REALTIME, &now);
-		gmtime_r(&now.tv_sec, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		verify_format_time(time(NULL), ts);
 		fprintf(stderr, "%s %s[%d]: %s: %s\n", ts, log_prog,
 		    (int)getpid(), log_levels[level].name, line);
 	}

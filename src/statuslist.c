@@ -16,17 +16,9 @@
 #include <time.h>
 
 #include "labeld.h"
+#include "verify.h"
 #include "bitstring.h"
 #include "jcs.h"
-
-static void
-fmt_time(time_t t, char out[32])
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /* "revocation" or "suspension" for a list this issuer keeps, else NULL. */
 const char *
@@ -92,8 +84,8 @@ statuslist_build(struct db *db, const struct config *cfg, const char *list,
 		goto done;
 	}
 	snprintf(subj, sizeof(subj), "%s#list", url);
-	fmt_time(now, from);
-	fmt_time(now + LABELD_STATUSLIST_VALIDITY, until);
+	verify_format_time(now, from);
+	verify_format_time(now + LABELD_STATUSLIST_VALIDITY, until);
 	vc = json_pack("{s:[s], s:s, s:[s, s], s:s, s:s, s:s, "
 	    "s:{s:s, s:s, s:s, s:s}}",
 	    "@context", "https://www.w3.org/ns/credentials/v2",
@@ -114,20 +106,6 @@ done:
 	free(bits);
 	free(encoded);
 	return vc;
-}
-
-static int
-parse_utc(const char *s, time_t *t)
-{
-	struct tm	 tm;
-	const char	*end;
-
-	memset(&tm, 0, sizeof(tm));
-	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL ||
-	    *end != '\0')
-		return -1;
-	*t = timegm(&tm);
-	return 0;
 }
 
 /* What status_lists holds for one list. */
@@ -159,7 +137,7 @@ fresh(struct db *db, const struct cached *c, time_t now)
 	time_t			 t;
 
 	return c->credential != NULL && !c->stale &&
-	    parse_utc(c->generated_at, &t) == 0 &&
+	    verify_parse_time(c->generated_at, 0, &t) == 0 &&
 	    now - t < LABELD_STATUSLIST_MAX_AGE && t <= now &&
 	    store_key_active(db, &k) == STORE_OK && strcmp(k.kid, c->kid) == 0;
 }
@@ -187,7 +165,7 @@ regenerate(struct db *db, const struct config *cfg, const char *list,
 
 	if ((vc = statuslist_build(db, cfg, list, now, err, errlen)) == NULL)
 		return STORE_ERR;
-	fmt_time(now, from);
+	verify_format_time(now, from);
 	if ((rc = keys_sign(db, cfg, vc, from, kid, err, errlen)) !=
 	    STORE_OK) {
 		json_decref(vc);

@@ -21,6 +21,7 @@
 
 #include "labeld.h"
 #include "crypto.h"
+#include "verify.h"
 
 #define STORE_BUSY_MS		10000
 #define STORE_CACHE_SIZE	256
@@ -608,11 +609,7 @@ fail:
 void
 store_now(char out[32])
 {
-	time_t		 t = time(NULL);
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	verify_format_time(time(NULL), out);
 }
 
 /* Today's date in UTC (YYYY-MM-DD), the calendar of every contract date. */

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "labeld.h"
+#include "verify.h"
 
 struct walk {
 	const struct config	*cfg;
@@ -72,11 +73,9 @@ trust_bundle_build(struct db *db, const struct config *cfg, time_t now,
 	struct walk	 schemes = { cfg, json_array(), 0 };
 	json_t		*doc = NULL, *did = NULL;
 	char		 id[1024], rev[1024], sus[1024], issued[32];
-	struct tm	 tm;
 
 	*rc = STORE_ERR;
-	gmtime_r(&now, &tm);
-	strftime(issued, sizeof(issued), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	verify_format_time(now, issued);
 	snprintf(id, sizeof(id), "%s/v1/trust-bundle", cfg->public_url);
 	if (keys.arr == NULL || schemes.arr == NULL ||
 	    (did = keys_did_document(db, cfg)) == NULL ||
