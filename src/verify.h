@@ -116,6 +116,9 @@ json_t	*verify_credential(const struct verify_trust *, const json_t *cred,
 	    time_t at, int *verified);
 
 /*
+ * Time helpers of the whole project (the daemon uses them too): every
+ * time labeld writes is "YYYY-MM-DDThh:mm:ssZ".
+ *
  * Reads an RFC 3339 date-time ("2026-11-28T06:00:00Z", fraction and offset
  * allowed; the fraction is dropped) or, when date_ok, a date
  * "YYYY-MM-DD" (its start, 00:00:00Z).  0, or -1 when malformed.
