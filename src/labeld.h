@@ -105,6 +105,11 @@ int		 db_step_done(struct db *, sqlite3_stmt *);
 int		 db_get_one(struct db *, sqlite3_stmt *,
 		    void (*fill)(sqlite3_stmt *, void *), void *out,
 		    const char *where);
+int		 db_walk_done(struct db *, sqlite3_stmt *, int rc,
+		    const char *where);
+int		 db_get_text(struct db *, sqlite3_stmt *, char **buf, size_t *len,
+		    const char *where);
+int		 db_col_dup(sqlite3_stmt *, int i, char **buf, size_t *len);
 void		 db_col_copy(sqlite3_stmt *, int i, char *dst, size_t dstlen);
 const char	*db_col_text(sqlite3_stmt *, int i);
 void		 db_bind_opt(sqlite3_stmt *, int i, const char *s);

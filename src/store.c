@@ -304,6 +304,67 @@ db_exec_cached(struct db *db, const char *sql)
 	return db_step_done(db, st) == STORE_OK ? 0 : -1;
 }
 
+/*
+ * Copies text column i into a new NUL-terminated buffer (*buf, *len);
+ * *buf stays NULL for a NULL column.  -1 when out of memory.
+ */
+int
+db_col_dup(sqlite3_stmt *st, int i, char **buf, size_t *len)
+{
+	const unsigned char	*t = sqlite3_column_text(st, i);
+	int			 n = sqlite3_column_bytes(st, i);
+
+	*buf = NULL;
+	*len = 0;
+	if (t == NULL)
+		return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 : -1;
+	if ((*buf = malloc((size_t)n + 1)) == NULL)
+		return -1;
+	memcpy(*buf, t, (size_t)n);
+	(*buf)[n] = '\0';
+	*len = (size_t)n;
+	return 0;
+}
+
+/*
+ * Steps a lookup of one text column: *buf (malloc'd) and *len.
+ * STORE_OK, STORE_NOTFOUND (no row, or NULL) or STORE_ERR.
+ */
+int
+db_get_text(struct db *db, sqlite3_stmt *st, char **buf, size_t *len,
+    const char *where)
+{
+	int rc = sqlite3_step(st), oom = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if (rc == SQLITE_ROW)
+		oom = db_col_dup(st, 0, buf, len) == -1;
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW && !oom)
+		return *buf != NULL ? STORE_OK : STORE_NOTFOUND;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (!oom)
+		db_error(db, where);
+	return STORE_ERR;
+}
+
+/*
+ * Ends a walk of rows: rc is the last sqlite3_step() result (SQLITE_ROW
+ * when the callback stopped the walk early).  Resets st; STORE_OK or
+ * STORE_ERR (logged under where).
+ */
+int
+db_walk_done(struct db *db, sqlite3_stmt *st, int rc, const char *where)
+{
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return STORE_OK;
+	db_error(db, where);
+	return STORE_ERR;
+}
+
 /* 1 inside a transaction: callers that may be nested in one join it. */
 int
 db_in_transaction(struct db *db)

@@ -102,9 +102,5 @@ store_evidence_list(struct db *db, const char *submission_id, int64_t after,
 		if (cb(&e, arg) == -1)
 			break;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return STORE_OK;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_walk_done(db, st, rc, __func__);
 }

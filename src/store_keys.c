@@ -14,8 +14,10 @@
 	"coalesce(retired_at, ''), coalesce(compromised_at, ''), seq"
 
 static void
-key_from_row(sqlite3_stmt *st, struct signing_key *k)
+key_from_row(sqlite3_stmt *st, void *out)
 {
+	struct signing_key	*k = out;
+
 	memset(k, 0, sizeof(*k));
 	db_col_copy(st, 0, k->kid, sizeof(k->kid));
 	if (sqlite3_column_bytes(st, 1) == (int)sizeof(k->pk))
@@ -27,24 +29,6 @@ key_from_row(sqlite3_stmt *st, struct signing_key *k)
 	db_col_copy(st, 6, k->retired_at, sizeof(k->retired_at));
 	db_col_copy(st, 7, k->compromised_at, sizeof(k->compromised_at));
 	k->seq = sqlite3_column_int64(st, 8);
-}
-
-/* Steps a one-row lookup into k: STORE_OK, STORE_NOTFOUND or STORE_ERR. */
-static int
-one_key(struct db *db, sqlite3_stmt *st, struct signing_key *k,
-    const char *where)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		key_from_row(st, k);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	db_error(db, where);
-	return STORE_ERR;
 }
 
 /*
@@ -85,7 +69,7 @@ store_key_get(struct db *db, const char *kid, struct signing_key *k)
 	    "WHERE kid = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, kid, -1, SQLITE_STATIC);
-	return one_key(db, st, k, __func__);
+	return db_get_one(db, st, key_from_row, k, __func__);
 }
 
 /* The key that signs now; STORE_NOTFOUND when none is active. */
@@ -97,7 +81,7 @@ store_key_active(struct db *db, struct signing_key *k)
 	if ((st = db_prepare(db, "SELECT " KEY_COLS " FROM signing_keys "
 	    "WHERE status = 'active'")) == NULL)
 		return STORE_ERR;
-	return one_key(db, st, k, __func__);
+	return db_get_one(db, st, key_from_row, k, __func__);
 }
 
 int
@@ -137,11 +121,7 @@ store_key_list(struct db *db, int (*cb)(const struct signing_key *, void *),
 		if (cb(&k, arg) == -1)
 			break;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return STORE_OK;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_walk_done(db, st, rc, __func__);
 }
 
 /* Retires the active key kid at time at; STORE_NOTFOUND unless active. */

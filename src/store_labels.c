@@ -106,36 +106,6 @@ store_label_get(struct db *db, const char *id, struct label *l)
 	return db_get_one(db, st, label_from_row, l, __func__);
 }
 
-/* Copies text column 0 of a one-row lookup into a new buffer. */
-static int
-one_text(struct db *db, sqlite3_stmt *st, char **buf, size_t *len,
-    const char *where)
-{
-	int	 rc = sqlite3_step(st), n;
-
-	*buf = NULL;
-	*len = 0;
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		const unsigned char *t = sqlite3_column_text(st, 0);
-
-		n = sqlite3_column_bytes(st, 0);
-		if (t == NULL || (*buf = malloc((size_t)n + 1)) == NULL) {
-			sqlite3_reset(st);
-			return STORE_ERR;
-		}
-		memcpy(*buf, t, (size_t)n);
-		(*buf)[n] = '\0';
-		*len = (size_t)n;
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return *buf != NULL ? STORE_OK : STORE_NOTFOUND;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	db_error(db, where);
-	return STORE_ERR;
-}
-
 /* The issued bytes of label id in *buf (malloc'd, NUL-terminated). */
 int
 store_label_credential(struct db *db, const char *id, char **buf, size_t *len)
@@ -146,7 +116,7 @@ store_label_credential(struct db *db, const char *id, char **buf, size_t *len)
 	    "WHERE id = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	return one_text(db, st, buf, len, __func__);
+	return db_get_text(db, st, buf, len, __func__);
 }
 
 /* Sets the status columns; the triggers keep everything else as issued. */
@@ -224,11 +194,7 @@ store_label_set_bits(struct db *db, const char *purpose, const char *list,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (cb(sqlite3_column_int(st, 0), arg) == -1)
 			break;
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return STORE_OK;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_walk_done(db, st, rc, __func__);
 }
 
 int
@@ -283,11 +249,7 @@ store_label_event_list(struct db *db, const char *label_id,
 		if (cb(&e, arg) == -1)
 			break;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return STORE_OK;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_walk_done(db, st, rc, __func__);
 }
 
 /*
@@ -315,20 +277,12 @@ store_status_list_get(struct db *db, const char *id, int *stale,
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		const unsigned char *t = sqlite3_column_text(st, 0);
-		int n = sqlite3_column_bytes(st, 0);
-
 		*stale = sqlite3_column_int(st, 1);
 		db_col_copy(st, 2, generated_at, 32);
 		db_col_copy(st, 3, kid, LABELD_KID_BUFLEN);
-		if (t != NULL) {
-			if ((*credential = malloc((size_t)n + 1)) == NULL) {
-				sqlite3_reset(st);
-				return STORE_ERR;
-			}
-			memcpy(*credential, t, (size_t)n);
-			(*credential)[n] = '\0';
-			*len = (size_t)n;
+		if (db_col_dup(st, 0, credential, len) == -1) {
+			sqlite3_reset(st);
+			return STORE_ERR;
 		}
 	}
 	sqlite3_reset(st);

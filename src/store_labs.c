@@ -40,6 +40,21 @@ store_lab_approval_put(struct db *db, struct lab_approval *a)
 	return STORE_OK;
 }
 
+static void
+approval_from_row(sqlite3_stmt *st, void *out)
+{
+	struct lab_approval *a = out;
+
+	memset(a, 0, sizeof(*a));
+	db_col_copy(st, 0, a->lab_id, sizeof(a->lab_id));
+	a->tiers = (unsigned)sqlite3_column_int(st, 1);
+	db_col_copy(st, 2, a->valid_until, sizeof(a->valid_until));
+	db_col_copy(st, 3, a->scheme, sizeof(a->scheme));
+	db_col_copy(st, 4, a->approved_by, sizeof(a->approved_by));
+	db_col_copy(st, 5, a->approved_at, sizeof(a->approved_at));
+	a->seq = sqlite3_column_int64(st, 6);
+}
+
 /*
  * The approval in force for lab_org_id (its newest), expired or not: the
  * caller compares valid_until with the date that matters to it (see
@@ -49,32 +64,14 @@ int
 store_lab_approval_get(struct db *db, const char *lab_org_id,
     struct lab_approval *a)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	sqlite3_stmt *st;
 
 	if ((st = db_prepare(db, "SELECT lab_id, tiers, valid_until, scheme, "
 	    "approved_by, approved_at, seq FROM lab_approvals "
 	    "WHERE lab_id = ? ORDER BY seq DESC LIMIT 1")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, lab_org_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		memset(a, 0, sizeof(*a));
-		db_col_copy(st, 0, a->lab_id, sizeof(a->lab_id));
-		a->tiers = (unsigned)sqlite3_column_int(st, 1);
-		db_col_copy(st, 2, a->valid_until, sizeof(a->valid_until));
-		db_col_copy(st, 3, a->scheme, sizeof(a->scheme));
-		db_col_copy(st, 4, a->approved_by, sizeof(a->approved_by));
-		db_col_copy(st, 5, a->approved_at, sizeof(a->approved_at));
-		a->seq = sqlite3_column_int64(st, 6);
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_get_one(db, st, approval_from_row, a, __func__);
 }
 
 /*

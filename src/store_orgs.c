@@ -98,11 +98,7 @@ store_org_list(struct db *db, const char *kind, int64_t after, int limit,
 		if (cb(&o, arg) == -1)
 			break;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return STORE_OK;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_walk_done(db, st, rc, __func__);
 }
 
 int
@@ -158,11 +154,7 @@ store_token_list(struct db *db, const char *org_id,
 		if (cb(&t, arg) == -1)
 			break;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return STORE_OK;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_walk_done(db, st, rc, __func__);
 }
 
 int

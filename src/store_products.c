@@ -13,34 +13,21 @@
 
 #include "labeld.h"
 
-static void	product_from_row(sqlite3_stmt *, struct product *);
-static void	version_from_row(sqlite3_stmt *, struct product_version *);
-static void	vuln_from_row(sqlite3_stmt *, struct vuln *);
-static int	step_one(struct db *, sqlite3_stmt *, const char *where);
+static void	product_from_row(sqlite3_stmt *, void *);
+static void	version_from_row(sqlite3_stmt *, void *);
+static void	vuln_from_row(sqlite3_stmt *, void *);
 
 /* Steps a lookup expected to give at most one row; the row stays current. */
-static int
-step_one(struct db *db, sqlite3_stmt *st, const char *where)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	db_error(db, where);
-	return STORE_ERR;
-}
-
 /* ---- products ---- */
 
 #define PRODUCT_COLS "id, vendor_id, name, model, category, support_until, " \
 	"created_at, updated_at, seq"
 
 static void
-product_from_row(sqlite3_stmt *st, struct product *p)
+product_from_row(sqlite3_stmt *st, void *out)
 {
+	struct product	*p = out;
+
 	memset(p, 0, sizeof(*p));
 	db_col_copy(st, 0, p->id, sizeof(p->id));
 	db_col_copy(st, 1, p->vendor_id, sizeof(p->vendor_id));
@@ -93,17 +80,12 @@ int
 store_product_get(struct db *db, const char *id, struct product *p)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_prepare(db, "SELECT " PRODUCT_COLS " FROM products "
 	    "WHERE id = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if ((rc = step_one(db, st, __func__)) != STORE_OK)
-		return rc;
-	product_from_row(st, p);
-	sqlite3_reset(st);
-	return STORE_OK;
+	return db_get_one(db, st, product_from_row, p, __func__);
 }
 
 /*
@@ -176,11 +158,7 @@ store_product_list(struct db *db, const char *vendor_id, const char *category,
 		if (cb(&p, arg) == -1)
 			break;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return STORE_OK;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_walk_done(db, st, rc, __func__);
 }
 
 /* ---- firmware versions ---- */
@@ -189,8 +167,10 @@ store_product_list(struct db *db, const char *vendor_id, const char *category,
 	"created_at, seq"
 
 static void
-version_from_row(sqlite3_stmt *st, struct product_version *v)
+version_from_row(sqlite3_stmt *st, void *out)
 {
+	struct product_version	*v = out;
+
 	memset(v, 0, sizeof(*v));
 	db_col_copy(st, 0, v->product_id, sizeof(v->product_id));
 	db_col_copy(st, 1, v->version, sizeof(v->version));
@@ -235,18 +215,13 @@ store_product_version_get(struct db *db, const char *product_id,
     const char *version, struct product_version *v)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_prepare(db, "SELECT " VERSION_COLS " FROM product_versions "
 	    "WHERE product_id = ? AND version = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, product_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
-	if ((rc = step_one(db, st, __func__)) != STORE_OK)
-		return rc;
-	version_from_row(st, v);
-	sqlite3_reset(st);
-	return STORE_OK;
+	return db_get_one(db, st, version_from_row, v, __func__);
 }
 
 /*
@@ -258,9 +233,7 @@ int
 store_product_version_sbom(struct db *db, const char *product_id,
     const char *version, char **sbom, size_t *len)
 {
-	sqlite3_stmt	*st;
-	const void	*text;
-	int		 rc, n;
+	sqlite3_stmt *st;
 
 	*sbom = NULL;
 	*len = 0;
@@ -270,17 +243,7 @@ store_product_version_sbom(struct db *db, const char *product_id,
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, product_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
-	if ((rc = step_one(db, st, __func__)) != STORE_OK)
-		return rc;
-	text = sqlite3_column_text(st, 0);
-	n = sqlite3_column_bytes(st, 0);
-	if (text != NULL && (*sbom = malloc((size_t)n + 1)) != NULL) {
-		memcpy(*sbom, text, (size_t)n);
-		(*sbom)[n] = '\0';
-		*len = (size_t)n;
-	}
-	sqlite3_reset(st);
-	return *sbom != NULL ? STORE_OK : STORE_ERR;
+	return db_get_text(db, st, sbom, len, __func__);
 }
 
 /*
@@ -307,11 +270,7 @@ store_product_version_list(struct db *db, const char *product_id,
 		if (cb(&v, sqlite3_column_int64(st, 5), arg) == -1)
 			break;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return STORE_OK;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_walk_done(db, st, rc, __func__);
 }
 
 /* ---- vulnerabilities ---- */
@@ -320,8 +279,10 @@ store_product_version_list(struct db *db, const char *product_id,
 	"fixed_in_version, justification, created_at, updated_at, seq"
 
 static void
-vuln_from_row(sqlite3_stmt *st, struct vuln *v)
+vuln_from_row(sqlite3_stmt *st, void *out)
 {
+	struct vuln	*v = out;
+
 	memset(v, 0, sizeof(*v));
 	db_col_copy(st, 0, v->product_id, sizeof(v->product_id));
 	db_col_copy(st, 1, v->id, sizeof(v->id));
@@ -376,18 +337,13 @@ store_vuln_get(struct db *db, const char *product_id, const char *id,
     struct vuln *v)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_prepare(db, "SELECT " VULN_COLS " FROM vulnerabilities "
 	    "WHERE product_id = ? AND vuln_id = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, product_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	if ((rc = step_one(db, st, __func__)) != STORE_OK)
-		return rc;
-	vuln_from_row(st, v);
-	sqlite3_reset(st);
-	return STORE_OK;
+	return db_get_one(db, st, vuln_from_row, v, __func__);
 }
 
 /*
@@ -458,10 +414,6 @@ store_vuln_list(struct db *db, const char *product_id, const char *status,
 		if (cb(v, arg) == -1)
 			break;
 	}
-	sqlite3_reset(st);
 	free(v);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return STORE_OK;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_walk_done(db, st, rc, __func__);
 }

@@ -39,7 +39,7 @@ int
 store_scheme_doc(struct db *db, const char *id, int version, char **doc)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
+	size_t		 len;
 
 	*doc = NULL;
 	if ((st = db_prepare(db, "SELECT doc FROM scheme_versions "
@@ -47,17 +47,7 @@ store_scheme_doc(struct db *db, const char *id, int version, char **doc)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, version);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW &&
-	    (*doc = strdup((const char *)sqlite3_column_text(st, 0))) == NULL)
-		rc = SQLITE_NOMEM;
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_get_text(db, st, doc, &len, __func__);
 }
 
 /* The highest published version of id; STORE_NOTFOUND when none. */
@@ -113,9 +103,5 @@ store_scheme_list(struct db *db, const char *id,
 		if (cb(&row, arg) == -1)
 			break;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return STORE_OK;
-	db_error(db, __func__);
-	return STORE_ERR;
+	return db_walk_done(db, st, rc, __func__);
 }

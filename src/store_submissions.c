@@ -11,17 +11,6 @@
 
 #include "labeld.h"
 
-/* Ends a walk over rows: STORE_OK when it ran to the end or cb stopped. */
-static int
-walk_end(struct db *db, sqlite3_stmt *st, int rc, const char *where)
-{
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return STORE_OK;
-	db_error(db, where);
-	return STORE_ERR;
-}
-
 /* ---- submissions ---- */
 
 #define SUB_COLS "id, vendor_id, product_id, product_version, scheme, " \
@@ -184,7 +173,7 @@ store_submission_list(struct db *db, const struct submission_filter *f,
 		if (cb(&s, arg) == -1)
 			break;
 	}
-	return walk_end(db, st, rc, __func__);
+	return db_walk_done(db, st, rc, __func__);
 }
 
 /* ---- declarations ---- */
@@ -248,7 +237,7 @@ store_declaration_list(struct db *db, const char *submission_id,
 		if (cb(&d, arg) == -1)
 			break;
 	}
-	return walk_end(db, st, rc, __func__);
+	return db_walk_done(db, st, rc, __func__);
 }
 
 /* ---- lab reports ---- */
@@ -331,7 +320,7 @@ store_lab_report_list(struct db *db, const char *submission_id,
 		if (cb(&r, arg) == -1)
 			break;
 	}
-	return walk_end(db, st, rc, __func__);
+	return db_walk_done(db, st, rc, __func__);
 }
 
 /*
@@ -358,7 +347,7 @@ store_lab_result_list(struct db *db, const char *report_id,
 		if (cb(&r, arg) == -1)
 			break;
 	}
-	return walk_end(db, st, rc, __func__);
+	return db_walk_done(db, st, rc, __func__);
 }
 
 /*
@@ -391,7 +380,7 @@ store_lab_results_current(struct db *db, const char *submission_id,
 		if (cb(&r, sqlite3_column_int(st, 3), arg) == -1)
 			break;
 	}
-	return walk_end(db, st, rc, __func__);
+	return db_walk_done(db, st, rc, __func__);
 }
 
 /* ---- audit trail ---- */
@@ -463,7 +452,7 @@ store_sub_event_list(struct db *db, const char *submission_id, int64_t after,
 		if (cb(&e, arg) == -1)
 			break;
 	}
-	return walk_end(db, st, rc, __func__);
+	return db_walk_done(db, st, rc, __func__);
 }
 
 /* ---- label ids ---- */
