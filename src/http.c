@@ -47,7 +47,6 @@ req_new(struct labeld *ld, struct MHD_Connection *conn, const char *url,
 {
 	struct req	*r;
 	const char	*cl;
-	char		 allow[128];
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
@@ -60,7 +59,7 @@ req_new(struct labeld *ld, struct MHD_Connection *conn, const char *url,
 		r->url_too_long = 1;
 	else
 		r->route = router_match(method, url, r->params, r->pathbuf,
-		    sizeof(r->pathbuf), allow, sizeof(allow));
+		    sizeof(r->pathbuf), r->allow, sizeof(r->allow));
 	r->body_limit = router_body_limit(&ld->cfg, r->route);
 	/* A declared length over the limit is refused without reading it. */
 	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,

@@ -193,6 +193,7 @@ struct req {
 	char			 path[LABELD_MAX_URL];
 	const struct route	*route;
 	int			 url_too_long;
+	char			 allow[128];	/* other methods, for 405 */
 	const char		*params[LABELD_MAX_PARAMS];
 	char			 pathbuf[LABELD_MAX_URL];
 	struct principal	 who;

@@ -191,8 +191,6 @@ parse_json_body(struct req *r)
 void
 router_dispatch(struct req *r)
 {
-	char		 allow[128];
-	const char	*tmp[LABELD_MAX_PARAMS];
 	int		 rc;
 
 	if (r->url_too_long) {
@@ -201,13 +199,11 @@ router_dispatch(struct req *r)
 		return;
 	}
 	if (r->route == NULL) {
-		(void)router_match(r->method, r->path, tmp, r->pathbuf,
-		    sizeof(r->pathbuf), allow, sizeof(allow));
-		if (allow[0] != '\0') {
-			reply_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+		if (r->allow[0] != '\0') {
+			reply_header(r, MHD_HTTP_HEADER_ALLOW, r->allow);
 			reply_problem(r, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "method-not-allowed", "%s is not allowed on %s; "
-			    "allowed: %s", r->method, r->path, allow);
+			    "allowed: %s", r->method, r->path, r->allow);
 		} else
 			reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
 			    "no route for %s %s", r->method, r->path);
