@@ -66,6 +66,13 @@ story() {
 }
 
 # ------------------------------------------------------ the issued label
+# labelverify needs nothing of the daemon: libsodium, jansson and zlib only
+if ldd "$LABELVERIFY" | grep -Eq 'sqlite|microhttpd|qrencode|curl'; then
+	fail "labelverify links more than libsodium, jansson and zlib: $(ldd "$LABELVERIFY" | tr '\n' ' ')"
+else ok; fi
+ldd "$LABELVERIFY" | grep -q libsodium && ldd "$LABELVERIFY" | grep -q libjansson && ok ||
+    fail "labelverify links libsodium and jansson"
+
 story "SmartCam" 2028-06-30 4
 LABEL1=$LABEL
 cp "$WORK/body" "$WORK/label.json"

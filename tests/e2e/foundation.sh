@@ -96,13 +96,41 @@ grep -q '^labeld_http_requests_total{route="/v1/organizations",status="422"}' <<
 grep -q '^labeld_http_request_duration_seconds_bucket{le="+Inf"}' <<<"$BODY" && ok || fail "latency histogram"
 grep -q '^labeld_db_errors_total 0' <<<"$BODY" && ok || fail "db error counter"
 
-# --- graceful stop and restart keep everything ---
+# --- graceful stop: a request in flight finishes, then labeld exits ---
+# The body (about 6 KB) trickles at 2 KB/s, so SIGTERM lands mid-request.
+jq -n --arg pad "$(head -c 6000 /dev/zero | tr '\0' p)" \
+    '{name: "In Flight", kind: "vendor", country: "SG", note: $pad}' > "$WORK/slow.json"
+curl -s -m 30 --limit-rate 2k -o "$WORK/slow.out" -w '%{http_code}' -X POST \
+    -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+    --data-binary "@$WORK/slow.json" "$BASE/v1/organizations" > "$WORK/slow.code" &
+SLOW=$!
+sleep 1
 stop_labeld TERM
+wait "$SLOW" || true
+check_eq "$(cat "$WORK/slow.code")" 201 "the request in flight at SIGTERM finished"
+SLOW_ORG=$(jq -r .id "$WORK/slow.out")
 grep -q 'stopped' "$LOG" && ok || fail "graceful stop logged"
+# no new connection is accepted once stopping began
+curl -s -m 2 -o /dev/null "$BASE/healthz" && fail "still accepting after stop" || ok
 start_labeld
 call GET "/v1/organizations/$VENDOR_ORG" "$ADMIN"; expect 200 "org survives restart"
 call GET /v1/organizations "$VENDOR"; expect 403 "vendor token survives restart (and is still a vendor)"
 call GET /v1/organizations "$T2"; expect 401 "revoked token stays revoked"
+call GET "/v1/organizations/$SLOW_ORG" "$ADMIN"; expect 200 "the in-flight write is kept"
+
+# --- a schema newer than this labeld knows: refuse to run, say why ---
+if command -v sqlite3 >/dev/null 2>&1; then
+	stop_labeld TERM
+	cp -r "$DATA" "$WORK/future"
+	sqlite3 "$WORK/future/labeld.db" "INSERT INTO schema_migrations VALUES (9999, '9999_future.sql', 'x')"
+	rc=0; "$LABELD" --data-dir "$WORK/future" --listen 127.0.0.1:0 > "$WORK/future.log" 2>&1 || rc=$?
+	check_eq "$rc" 1 "labeld refuses a newer schema"
+	grep -q 'schema version 9999 is newer than this labeld knows' "$WORK/future.log" && ok ||
+	    fail "the refusal says why: $(cat "$WORK/future.log")"
+	start_labeld
+else
+	fail "sqlite3 (apt-get install sqlite3) is needed to build a future schema"
+fi
 
 # --- kill -9 in the middle of writes ---
 ACKED="$WORK/acked"
