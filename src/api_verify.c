@@ -16,6 +16,7 @@
 
 #include "labeld.h"
 #include "crypto.h"
+#include "rfc3339.h"
 #include "jcs.h"
 #include "verify.h"
 
@@ -156,7 +157,7 @@ verify_post(struct req *r)
 	const char		*at_s = req_query(r, "at");
 	json_t			*checks, *label;
 	time_t			 now = time(NULL), at = now;
-	char			 err[512], at_buf[VERIFY_TIME_BUFLEN];
+	char			 err[512], at_buf[RFC3339_BUFLEN];
 	unsigned		 status;
 	int			 verified = 0;
 
@@ -169,7 +170,7 @@ verify_post(struct req *r)
 			    "(a verifiable credential)");
 		cred = inner;
 	}
-	if (at_s != NULL && verify_parse_time(at_s, 1, &at) != 0)
+	if (at_s != NULL && rfc3339_to_time(at_s, 1, &at) != 0)
 		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-query",
 		    "at: expected an RFC 3339 time (2026-11-28T06:00:00Z) or "
 		    "a date (2026-11-28), got \"%s\"", at_s);
@@ -189,7 +190,7 @@ verify_post(struct req *r)
 		json_decref(checks);
 		return reply_db_error(r);
 	}
-	verify_format_time(at, at_buf);
+	rfc3339_format(at, at_buf);
 	return reply_json(r, MHD_HTTP_OK, json_pack("{s:b, s:s, s:o, s:o}",
 	    "verified", verified, "at", at_buf, "checks", checks, "label",
 	    label));

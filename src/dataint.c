@@ -8,6 +8,7 @@
 
 #include "crypto.h"
 #include "jcs.h"
+#include "rfc3339.h"
 
 __attribute__((format(printf, 3, 4)))
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -19,51 +20,6 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-}
-
-static int digits(const char *s, int n, int *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 0;
-}
-
-int dataint_check_datetime(const char *s)
-{
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, mo, d, h, mi, sec, oh, om;
-	const char *p;
-
-	if (s == NULL || strlen(s) < 20)
-		return -1;
-	if (digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
-	    digits(s + 8, 2, &d) || s[10] != 'T' || digits(s + 11, 2, &h) || s[13] != ':' ||
-	    digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &sec))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 60)
-		return -1;
-	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-		return -1;
-	p = s + 19;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return -1;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (p[0] == 'Z' && p[1] == '\0')
-		return 0;
-	if ((p[0] == '+' || p[0] == '-') && strlen(p) == 6 && !digits(p + 1, 2, &oh) &&
-	    p[3] == ':' && !digits(p + 4, 2, &om) && oh <= 23 && om <= 59)
-		return 0;
-	return -1;
 }
 
 /* SHA-256 of JCS(v) into out; 0 or -1 with err naming what. */
@@ -128,7 +84,7 @@ int dataint_sign(json_t *doc, const uint8_t sk[64], const char *verification_met
 		seterr(err, errlen, "verificationMethod is empty");
 		return -1;
 	}
-	if (dataint_check_datetime(created) != 0) {
+	if (rfc3339_check(created) != 0) {
 		seterr(err, errlen, "created \"%s\" is not an RFC 3339 date-time",
 		       created != NULL ? created : "(null)");
 		return -1;
@@ -252,7 +208,7 @@ int dataint_verify(const json_t *doc, const uint8_t pk[32], struct dataint_resul
 		seterr(err, errlen, "proof has no proofPurpose string");
 		return -1;
 	}
-	if (json_object_get(proof, "created") != NULL && dataint_check_datetime(created) != 0) {
+	if (json_object_get(proof, "created") != NULL && rfc3339_check(created) != 0) {
 		seterr(err, errlen, "proof created is not an RFC 3339 date-time");
 		return -1;
 	}

@@ -57,8 +57,4 @@ int dataint_verify(const json_t *doc, const uint8_t pk[32], struct dataint_resul
 int dataint_hash(const json_t *doc, const json_t *proof_config, uint8_t out[64],
                  char *err, size_t errlen);
 
-/* 0 if s is an RFC 3339 date-time (YYYY-MM-DDThh:mm:ss[.frac](Z|+hh:mm|-hh:mm),
-   'T'/'Z' upper case, fields in range), -1 otherwise. */
-int dataint_check_datetime(const char *s);
-
 #endif

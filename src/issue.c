@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "labeld.h"
-#include "verify.h"
+#include "rfc3339.h"
 #include "crypto.h"
 #include "jcs.h"
 #include "scheme.h"
@@ -46,7 +46,7 @@ issue_valid_until(const struct scheme *s, const char *support_until,
 		limit = support;
 	if (limit <= from)
 		return -1;
-	verify_format_time(limit, out);
+	rfc3339_format(limit, out);
 	return 0;
 }
 
@@ -417,7 +417,7 @@ issue_label(struct db *db, const struct config *cfg,
 	 * (verifiers would refuse the label).
 	 */
 	now = in->now ? in->now : time(NULL);
-	verify_format_time(now, from);
+	rfc3339_format(now, from);
 	if (issue_valid_until(in->scheme, in->product->support_until, now,
 	    until) == -1) {
 		snprintf(err, errlen, "product %s: support ends %s, before the "

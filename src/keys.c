@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "labeld.h"
-#include "verify.h"
+#include "rfc3339.h"
 #include "crypto.h"
 #include "dataint.h"
 
@@ -55,9 +55,9 @@ keys_parse_time(const char *s, char out[32])
 {
 	time_t t;
 
-	if (verify_parse_time(s, 0, &t) == -1)
+	if (rfc3339_to_time(s, 0, &t) == -1)
 		return -1;
-	verify_format_time(t, out);
+	rfc3339_format(t, out);
 	return out[0] != '\0' ? 0 : -1;
 }
 
@@ -141,7 +141,7 @@ keys_install(struct db *db, const char *data_dir, const uint8_t sk[64],
 		goto done;
 	}
 	now = time(NULL);
-	verify_format_time(now, k.created_at);
+	rfc3339_format(now, k.created_at);
 	switch (store_key_active(db, &old)) {
 	case STORE_OK:
 		if (!rotate) {
@@ -156,7 +156,7 @@ keys_install(struct db *db, const char *data_dir, const uint8_t sk[64],
 		 * window even for a verifier that wants created < end (ours
 		 * accepts created <= end).
 		 */
-		verify_format_time(now + 1, until);
+		rfc3339_format(now + 1, until);
 		if (store_key_retire(db, old.kid, until) != STORE_OK) {
 			snprintf(err, errlen, "cannot retire key %s", old.kid);
 			goto done;

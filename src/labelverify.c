@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "crypto.h"
+#include "rfc3339.h"
 #include "verify.h"
 
 /* Largest file read: credentials, bundles, status lists (bytes). */
@@ -243,7 +244,7 @@ main(int argc, char *argv[])
 				lists[nlists++] = optarg;
 			break;
 		case 'a':
-			if (verify_parse_time(optarg, 1, &at) != 0)
+			if (rfc3339_to_time(optarg, 1, &at) != 0)
 				die("--at %s: expected an RFC 3339 time "
 				    "(2026-11-28T06:00:00Z) or a date "
 				    "(2026-11-28)", optarg);

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "labeld.h"
-#include "verify.h"
+#include "rfc3339.h"
 
 /*
  * The status of l at time now: revoked wins over everything, then expiry
@@ -28,7 +28,7 @@ lifecycle_state_of(const struct label *l, time_t now, struct label_state *s)
 {
 	char t[32];
 
-	verify_format_time(now, t);
+	rfc3339_format(now, t);
 	memset(s, 0, sizeof(*s));
 	snprintf(s->label_id, sizeof(s->label_id), "%s", l->id);
 	if (strcmp(l->status, "revoked") != 0 &&
@@ -142,7 +142,7 @@ lifecycle_change(struct db *db, const struct config *cfg,
 		    LABELD_MAX_TEXT);
 		return STORE_INVALID;
 	}
-	verify_format_time(t, now);
+	rfc3339_format(t, now);
 	if (!db_in_transaction(db)) {
 		if (db_begin(db) == -1) {
 			snprintf(err, errlen, "cannot begin a transaction");

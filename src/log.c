@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "labeld.h"
-#include "verify.h"
+#include "rfc3339.h"
 
 static const char	*log_prog = "labeld";
 static int		 log_level = LOG_INFO;
@@ -73,9 +73,9 @@ log_vmsg(int level, const char *fmt, va_list ap)
 		fprintf(stderr, "<%d>%s: %s\n", log_levels[level].syslog,
 		    log_levels[level].name, line);
 	} else {
-		char ts[VERIFY_TIME_BUFLEN];
+		char ts[RFC3339_BUFLEN];
 
-		verify_format_time(time(NULL), ts);
+		rfc3339_format(time(NULL), ts);
 		fprintf(stderr, "%s %s[%d]: %s: %s\n", ts, log_prog,
 		    (int)getpid(), log_levels[level].name, line);
 	}

@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "labeld.h"
-#include "verify.h"
+#include "rfc3339.h"
 #include "bitstring.h"
 #include "jcs.h"
 
@@ -84,8 +84,8 @@ statuslist_build(struct db *db, const struct config *cfg, const char *list,
 		goto done;
 	}
 	snprintf(subj, sizeof(subj), "%s#list", url);
-	verify_format_time(now, from);
-	verify_format_time(now + LABELD_STATUSLIST_VALIDITY, until);
+	rfc3339_format(now, from);
+	rfc3339_format(now + LABELD_STATUSLIST_VALIDITY, until);
 	vc = json_pack("{s:[s], s:s, s:[s, s], s:s, s:s, s:s, "
 	    "s:{s:s, s:s, s:s, s:s}}",
 	    "@context", "https://www.w3.org/ns/credentials/v2",
@@ -137,7 +137,7 @@ fresh(struct db *db, const struct cached *c, time_t now)
 	time_t			 t;
 
 	return c->credential != NULL && !c->stale &&
-	    verify_parse_time(c->generated_at, 0, &t) == 0 &&
+	    rfc3339_to_time(c->generated_at, 0, &t) == 0 &&
 	    now - t < LABELD_STATUSLIST_MAX_AGE && t <= now &&
 	    store_key_active(db, &k) == STORE_OK && strcmp(k.kid, c->kid) == 0;
 }
@@ -165,7 +165,7 @@ regenerate(struct db *db, const struct config *cfg, const char *list,
 
 	if ((vc = statuslist_build(db, cfg, list, now, err, errlen)) == NULL)
 		return STORE_ERR;
-	verify_format_time(now, from);
+	rfc3339_format(now, from);
 	if ((rc = keys_sign(db, cfg, vc, from, kid, err, errlen)) !=
 	    STORE_OK) {
 		json_decref(vc);

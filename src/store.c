@@ -21,7 +21,7 @@
 
 #include "labeld.h"
 #include "crypto.h"
-#include "verify.h"
+#include "rfc3339.h"
 
 #define STORE_BUSY_MS		10000
 #define STORE_CACHE_SIZE	256
@@ -670,7 +670,7 @@ fail:
 void
 store_now(char out[32])
 {
-	verify_format_time(time(NULL), out);
+	rfc3339_format(time(NULL), out);
 }
 
 /* Today's date in UTC (YYYY-MM-DD), the calendar of every contract date. */

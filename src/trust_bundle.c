@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "labeld.h"
-#include "verify.h"
+#include "rfc3339.h"
 
 struct walk {
 	const struct config	*cfg;
@@ -75,7 +75,7 @@ trust_bundle_build(struct db *db, const struct config *cfg, time_t now,
 	char		 id[1024], rev[1024], sus[1024], issued[32];
 
 	*rc = STORE_ERR;
-	verify_format_time(now, issued);
+	rfc3339_format(now, issued);
 	snprintf(id, sizeof(id), "%s/v1/trust-bundle", cfg->public_url);
 	if (keys.arr == NULL || schemes.arr == NULL ||
 	    (did = keys_did_document(db, cfg)) == NULL ||

@@ -13,24 +13,18 @@
 #include "crypto.h"
 #include "dataint.h"
 #include "jcs.h"
+#include "rfc3339.h"
 
 /* Longest statusListIndex accepted (digits): lists hold at most
  * BITSTRING_MAX_BYTES * 8 = 2^27 entries, nine digits. */
 #define VERIFY_MAX_INDEX_DIGITS	9
-
-/* A point in time with the fraction kept, so that comparisons of
- * sub-second RFC 3339 stamps are exact. */
-struct vtime {
-	int64_t		 sec;
-	int32_t		 nsec;
-};
 
 struct vkey {
 	char		*vm_id;
 	char		*controller;
 	uint8_t		 pk[32];
 	int		 has_from, has_until, has_comp;
-	struct vtime	 from, until, comp;
+	struct rfc3339_time	 from, until, comp;
 	char		*from_s, *until_s, *comp_s;	/* as given */
 };
 
@@ -41,7 +35,7 @@ struct vlist {
 	uint8_t		*bits;
 	size_t		 nbytes;
 	int		 has_from, has_until;
-	struct vtime	 from, until;
+	struct rfc3339_time	 from, until;
 	char		*until_s;
 };
 
@@ -64,7 +58,7 @@ struct vrun {
 	const struct verify_trust *trust;
 	const json_t	*cred;
 	time_t		 at;
-	char		 at_s[VERIFY_TIME_BUFLEN];
+	char		 at_s[RFC3339_BUFLEN];
 	const char	*issuer;	/* issuer id, NULL when absent */
 	const json_t	*proof;		/* a proof object, NULL when none */
 	const char	*vm;		/* its verificationMethod */
@@ -117,108 +111,6 @@ detail_add(struct detail *d, const char *fmt, ...)
 	d->len += (size_t)n;
 	if (d->len >= sizeof(d->buf))
 		d->len = sizeof(d->buf) - 1;
-}
-
-/* ---- time ---- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (civil calendar
- * arithmetic with March-based years, so leap days fall at year end). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t	 era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int
-num(const char *s, int n)
-{
-	int v = 0;
-
-	while (n-- > 0)
-		v = v * 10 + (*s++ - '0');
-	return v;
-}
-
-/* Parses an RFC 3339 date-time (as dataint_check_datetime accepts it). */
-static int
-parse_rfc3339(const char *s, struct vtime *t)
-{
-	const char	*p;
-	int64_t		 sec;
-	int32_t		 ns = 0;
-	int		 digits = 0;
-
-	if (s == NULL || dataint_check_datetime(s) != 0)
-		return -1;
-	sec = days_from_civil(num(s, 4), num(s + 5, 2), num(s + 8, 2)) * 86400 +
-	    num(s + 11, 2) * 3600 + num(s + 14, 2) * 60 + num(s + 17, 2);
-	p = s + 19;
-	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			if (digits < 9) {
-				ns = ns * 10 + (*p - '0');
-				digits++;
-			}
-		for (; digits < 9; digits++)
-			ns *= 10;
-	}
-	if (*p == '+' || *p == '-') {
-		int off = num(p + 1, 2) * 3600 + num(p + 4, 2) * 60;
-
-		sec += *p == '+' ? -off : off;
-	}
-	t->sec = sec;
-	t->nsec = ns;
-	return 0;
-}
-
-static int
-vtime_cmp(const struct vtime *a, const struct vtime *b)
-{
-	if (a->sec != b->sec)
-		return a->sec < b->sec ? -1 : 1;
-	if (a->nsec != b->nsec)
-		return a->nsec < b->nsec ? -1 : 1;
-	return 0;
-}
-
-int
-verify_parse_time(const char *s, int date_ok, time_t *out)
-{
-	struct vtime	 t;
-	char		 buf[24];
-
-	if (s == NULL)
-		return -1;
-	if (date_ok && strlen(s) == 10) {
-		/* A date is its first instant: reuse the date-time checks. */
-		snprintf(buf, sizeof(buf), "%sT00:00:00Z", s);
-		s = buf;
-	}
-	if (parse_rfc3339(s, &t) != 0)
-		return -1;
-	if ((int64_t)(time_t)t.sec != t.sec)
-		return -1;
-	*out = (time_t)t.sec;
-	return 0;
-}
-
-void
-verify_format_time(time_t t, char out[VERIFY_TIME_BUFLEN])
-{
-	struct tm tm;
-
-	out[0] = '\0';
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, VERIFY_TIME_BUFLEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		out[0] = '\0';
 }
 
 /* ---- small JSON readers ---- */
@@ -289,13 +181,13 @@ find_key(const struct verify_trust *t, const char *vm)
 
 /* Reads an optional time: NULL → absent; else RFC 3339 or -1. */
 static int
-opt_time(const char *s, int *has, struct vtime *t, char **copy)
+opt_time(const char *s, int *has, struct rfc3339_time *t, char **copy)
 {
 	*has = 0;
 	*copy = NULL;
 	if (s == NULL)
 		return 0;
-	if (parse_rfc3339(s, t) != 0)
+	if (rfc3339_parse(s, t) != 0)
 		return -1;
 	if ((*copy = strdup(s)) == NULL)
 		return -1;
@@ -375,14 +267,14 @@ key_conflict(const struct verify_trust *t, const struct vkey *k, char *err,
 
 /* Keeps in *dst the stricter of two bounds: later when later != 0. */
 static void
-merge_bound(int *has, struct vtime *t, char **s, int ohas,
-    const struct vtime *ot, char **os, int later)
+merge_bound(int *has, struct rfc3339_time *t, char **s, int ohas,
+    const struct rfc3339_time *ot, char **os, int later)
 {
 	int take;
 
 	if (!ohas)
 		return;
-	take = !*has || (later ? vtime_cmp(ot, t) > 0 : vtime_cmp(ot, t) < 0);
+	take = !*has || (later ? rfc3339_cmp(ot, t) > 0 : rfc3339_cmp(ot, t) < 0);
 	if (!take)
 		return;
 	free(*s);
@@ -437,24 +329,24 @@ static int
 key_valid_at(const struct vkey *k, const char *created_s, char *why,
     size_t whylen)
 {
-	struct vtime created;
+	struct rfc3339_time created;
 
 	if (created_s == NULL) {
 		seterr(why, whylen, "the proof has no created time, so the "
 		    "key's validity when it signed cannot be known");
 		return -1;
 	}
-	if (parse_rfc3339(created_s, &created) != 0) {
+	if (rfc3339_parse(created_s, &created) != 0) {
 		seterr(why, whylen, "proof created \"%s\" is not an RFC 3339 "
 		    "date-time", created_s);
 		return -1;
 	}
-	if (k->has_from && vtime_cmp(&created, &k->from) < 0) {
+	if (k->has_from && rfc3339_cmp(&created, &k->from) < 0) {
 		seterr(why, whylen, "signed %s, before key %s became valid "
 		    "on %s", created_s, k->vm_id, k->from_s);
 		return -1;
 	}
-	if (k->has_comp && vtime_cmp(&created, &k->comp) >= 0) {
+	if (k->has_comp && rfc3339_cmp(&created, &k->comp) >= 0) {
 		seterr(why, whylen, "signed %s, after key %s was compromised "
 		    "on %s", created_s, k->vm_id, k->comp_s);
 		return -1;
@@ -462,7 +354,7 @@ key_valid_at(const struct vkey *k, const char *created_s, char *why,
 	/* Inclusive: created and the retirement are often stamped in the
 	 * same second, and a retired key never signs after its rotation.
 	 * A compromise is no such formality: that bound stays strict. */
-	if (k->has_until && vtime_cmp(&created, &k->until) > 0) {
+	if (k->has_until && rfc3339_cmp(&created, &k->until) > 0) {
 		seterr(why, whylen, "signed %s, after key %s was retired on %s",
 		    created_s, k->vm_id, k->until_s);
 		return -1;
@@ -884,8 +776,8 @@ verify_trust_add_status_list(struct verify_trust *t, const json_t *cred,
 		}
 	from = str_member(cred, "validFrom");
 	until = str_member(cred, "validUntil");
-	if ((from != NULL && parse_rfc3339(from, &l.from) != 0) ||
-	    (until != NULL && parse_rfc3339(until, &l.until) != 0)) {
+	if ((from != NULL && rfc3339_parse(from, &l.from) != 0) ||
+	    (until != NULL && rfc3339_parse(until, &l.until) != 0)) {
 		seterr(err, errlen, "status list %s: validFrom/validUntil are "
 		    "not RFC 3339 date-times", id);
 		return -1;
@@ -912,7 +804,7 @@ verify_trust_add_status_list(struct verify_trust *t, const json_t *cred,
 	if ((old = find_list(t, id)) != NULL) {
 		/* Keep the fresher of two copies of one list. */
 		if (old->has_from && (!l.has_from ||
-		    vtime_cmp(&l.from, &old->from) < 0)) {
+		    rfc3339_cmp(&l.from, &old->from) < 0)) {
 			vlist_clear(&l);
 			return 0;
 		}
@@ -1126,7 +1018,7 @@ check_validity(struct vrun *v)
 {
 	const json_t	*jf, *ju;
 	const char	*from, *until;
-	struct vtime	 f, u, at = { (int64_t)v->at, 0 };
+	struct rfc3339_time	 f, u, at = { (int64_t)v->at, 0 };
 
 	if (!json_is_object(v->cred)) {
 		add_check(v, "validity", 0, "not checked: not a credential");
@@ -1136,23 +1028,23 @@ check_validity(struct vrun *v)
 	ju = json_object_get(v->cred, "validUntil");
 	from = json_string_value(jf);
 	until = json_string_value(ju);
-	if ((jf != NULL && parse_rfc3339(from, &f) != 0) ||
-	    (ju != NULL && parse_rfc3339(until, &u) != 0)) {
+	if ((jf != NULL && rfc3339_parse(from, &f) != 0) ||
+	    (ju != NULL && rfc3339_parse(until, &u) != 0)) {
 		add_check(v, "validity", 0, "validFrom and validUntil must be "
 		    "RFC 3339 date-times with a time zone");
 		return;
 	}
-	if (jf != NULL && ju != NULL && vtime_cmp(&f, &u) > 0) {
+	if (jf != NULL && ju != NULL && rfc3339_cmp(&f, &u) > 0) {
 		add_check(v, "validity", 0, "validFrom %s is after validUntil "
 		    "%s", from, until);
 		return;
 	}
-	if (jf != NULL && vtime_cmp(&at, &f) < 0) {
+	if (jf != NULL && rfc3339_cmp(&at, &f) < 0) {
 		add_check(v, "validity", 0, "not yet valid: validFrom %s is "
 		    "after %s", from, v->at_s);
 		return;
 	}
-	if (ju != NULL && vtime_cmp(&at, &u) > 0) {
+	if (ju != NULL && rfc3339_cmp(&at, &u) > 0) {
 		add_check(v, "validity", 0, "expired: validUntil %s is before "
 		    "%s", until, v->at_s);
 		return;
@@ -1188,7 +1080,7 @@ status_entry(struct vrun *v, const json_t *e, const struct vlist *l,
 {
 	const char	*purpose = str_member(e, "statusPurpose");
 	const json_t	*size = json_object_get(e, "statusSize");
-	struct vtime	 at = { (int64_t)v->at, 0 };
+	struct rfc3339_time	 at = { (int64_t)v->at, 0 };
 	size_t		 index;
 	int		 bit;
 
@@ -1206,7 +1098,7 @@ status_entry(struct vrun *v, const json_t *e, const struct vlist *l,
 		    "credential's issuer", l->id, l->issuer);
 		return -1;
 	}
-	if (l->has_until && vtime_cmp(&at, &l->until) > 0) {
+	if (l->has_until && rfc3339_cmp(&at, &l->until) > 0) {
 		detail_add(bad, "status list %s expired on %s (checked at %s): "
 		    "fetch a fresh copy", l->id, l->until_s, v->at_s);
 		return -1;
@@ -1326,7 +1218,7 @@ verify_credential(const struct verify_trust *t, const json_t *cred,
 	v.cred = cred;
 	v.at = at;
 	v.all_ok = 1;
-	verify_format_time(at, v.at_s);
+	rfc3339_format(at, v.at_s);
 	if ((v.checks = json_array()) == NULL)
 		return NULL;
 	if (json_is_object(cred)) {

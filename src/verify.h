@@ -54,8 +54,6 @@
 #define VERIFY_MAX_ID		2048
 /* Longest detail text of one check (bytes, NUL included). */
 #define VERIFY_DETAIL_MAX	768
-/* Buffer that holds any verify_format_time() result. */
-#define VERIFY_TIME_BUFLEN	32
 
 #define VERIFY_VC2_CONTEXT	"https://www.w3.org/ns/credentials/v2"
 #define VERIFY_BUNDLE_TYPE	"LabeldTrustBundle"
@@ -114,18 +112,5 @@ size_t	 verify_trust_nlists(const struct verify_trust *);
  */
 json_t	*verify_credential(const struct verify_trust *, const json_t *cred,
 	    time_t at, int *verified);
-
-/*
- * Time helpers of the whole project (the daemon uses them too): every
- * time labeld writes is "YYYY-MM-DDThh:mm:ssZ".
- *
- * Reads an RFC 3339 date-time ("2026-11-28T06:00:00Z", fraction and offset
- * allowed; the fraction is dropped) or, when date_ok, a date
- * "YYYY-MM-DD" (its start, 00:00:00Z).  0, or -1 when malformed.
- */
-int	 verify_parse_time(const char *s, int date_ok, time_t *out);
-
-/* t as "YYYY-MM-DDThh:mm:ssZ" into out; "" for a time out of range. */
-void	 verify_format_time(time_t t, char out[VERIFY_TIME_BUFLEN]);
 
 #endif

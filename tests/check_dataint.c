@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "crypto.h"
+#include "rfc3339.h"
 #include "dataint.h"
 #include "jcs.h"
 
@@ -427,10 +428,10 @@ START_TEST(test_datetime)
 	size_t i;
 
 	for (i = 0; i < sizeof good / sizeof good[0]; i++)
-		ck_assert_msg(dataint_check_datetime(good[i]) == 0, "rejected %s", good[i]);
+		ck_assert_msg(rfc3339_check(good[i]) == 0, "rejected %s", good[i]);
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		ck_assert_msg(dataint_check_datetime(bad[i]) == -1, "accepted %s", bad[i]);
-	ck_assert_int_eq(dataint_check_datetime(NULL), -1);
+		ck_assert_msg(rfc3339_check(bad[i]) == -1, "accepted %s", bad[i]);
+	ck_assert_int_eq(rfc3339_check(NULL), -1);
 }
 END_TEST
 

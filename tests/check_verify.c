@@ -13,6 +13,7 @@
 
 #include "bitstring.h"
 #include "crypto.h"
+#include "rfc3339.h"
 #include "dataint.h"
 #include "jcs.h"
 #include "verify.h"
@@ -71,7 +72,7 @@ T(const char *s)
 {
 	time_t t;
 
-	ck_assert_msg(verify_parse_time(s, 1, &t) == 0, "bad time %s", s);
+	ck_assert_msg(rfc3339_to_time(s, 1, &t) == 0, "bad time %s", s);
 	return t;
 }
 
@@ -1037,23 +1038,23 @@ END_TEST
 START_TEST(test_time)
 {
 	time_t	t;
-	char	buf[VERIFY_TIME_BUFLEN];
+	char	buf[RFC3339_BUFLEN];
 
-	ck_assert_int_eq(verify_parse_time("2026-11-28", 1, &t), 0);
+	ck_assert_int_eq(rfc3339_to_time("2026-11-28", 1, &t), 0);
 	ck_assert_int_eq((long long)t, 1795824000LL);
-	ck_assert_int_eq(verify_parse_time("2026-11-28", 0, &t), -1);
-	ck_assert_int_eq(verify_parse_time("2026-11-28T08:00:00+08:00", 0,
+	ck_assert_int_eq(rfc3339_to_time("2026-11-28", 0, &t), -1);
+	ck_assert_int_eq(rfc3339_to_time("2026-11-28T08:00:00+08:00", 0,
 	    &t), 0);
 	ck_assert_int_eq((long long)t, 1795824000LL);
-	ck_assert_int_eq(verify_parse_time("1970-01-01T00:00:00.999Z", 0, &t),
+	ck_assert_int_eq(rfc3339_to_time("1970-01-01T00:00:00.999Z", 0, &t),
 	    0);
 	ck_assert_int_eq((long long)t, 0);
-	ck_assert_int_eq(verify_parse_time("2024-02-29T00:00:00Z", 0, &t), 0);
-	ck_assert_int_eq(verify_parse_time("2025-02-29T00:00:00Z", 0, &t), -1);
-	ck_assert_int_eq(verify_parse_time("2026-13-01", 1, &t), -1);
-	ck_assert_int_eq(verify_parse_time("tomorrow", 1, &t), -1);
-	ck_assert_int_eq(verify_parse_time("", 1, &t), -1);
-	verify_format_time(1795824000, buf);
+	ck_assert_int_eq(rfc3339_to_time("2024-02-29T00:00:00Z", 0, &t), 0);
+	ck_assert_int_eq(rfc3339_to_time("2025-02-29T00:00:00Z", 0, &t), -1);
+	ck_assert_int_eq(rfc3339_to_time("2026-13-01", 1, &t), -1);
+	ck_assert_int_eq(rfc3339_to_time("tomorrow", 1, &t), -1);
+	ck_assert_int_eq(rfc3339_to_time("", 1, &t), -1);
+	rfc3339_format(1795824000, buf);
 	ck_assert_str_eq(buf, "2026-11-28T00:00:00Z");
 }
 END_TEST
