@@ -1,8 +1,10 @@
 /*
  * http.c: libmicrohttpd set-up and the life of a request: the context is
- * made on the first callback (which returns at once, see below), the body
- * is gathered up to the route's limit, the router runs on the final
- * callback, and the completion callback logs, counts and frees.
+ * made on the first callback, where the router admits or refuses the
+ * request from its URL and headers (and returns at once, see below), the
+ * body of an admitted request is gathered up to the route's limit, the
+ * router runs on the final callback, and the completion callback logs,
+ * counts and frees.
  */
 #include "config.h"
 
@@ -69,6 +71,16 @@ req_new(struct labeld *ld, struct MHD_Connection *conn, const char *url,
 	return r;
 }
 
+/* 1 when the headers announce a body (a length above 0, or chunks). */
+static int
+req_has_body(struct req *r)
+{
+	const char *cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	return (cl != NULL && strtoull(cl, NULL, 10) > 0) ||
+	    req_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+}
+
 static int
 req_append(struct req *r, const char *data, size_t len)
 {
@@ -110,20 +122,19 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 
 	(void)version;
 	if (r == NULL) {
-		/*
-		 * Return on the first call without queueing: a response
-		 * queued here makes libmicrohttpd close the connection,
-		 * which costs keep-alive for every client.
-		 */
 		if ((r = req_new(ld, conn, url, method)) == NULL)
 			return MHD_NO;
 		atomic_fetch_add(&http_inflight, 1);
 		*con_cls = r;
 		/*
-		 * Except for a declared length over the limit: refused before
-		 * a byte of it is read (and before "100 Continue").
+		 * Return on the first call without queueing: a response
+		 * queued here makes libmicrohttpd close the connection,
+		 * which costs keep-alive for every client.  Except for a
+		 * refused request with a body: it is answered now, before
+		 * a byte of the body is read (and before "100 Continue"),
+		 * and the connection closes.
 		 */
-		if (r->body_too_large) {
+		if (router_admit(r) == -1 && req_has_body(r)) {
 			router_dispatch(r);
 			return r->queued ? MHD_YES : MHD_NO;
 		}

@@ -186,6 +186,16 @@ int	 bootstrap_data_dir(const struct config *, struct store **,
 
 /* http.c: the request context seen by handlers */
 struct route;
+/* What router_admit decided from the request line and headers. */
+enum admit {
+	ADMIT_OK = 0,
+	ADMIT_URL_TOO_LONG,	/* 414 */
+	ADMIT_NO_ROUTE,		/* 404, or 405 when allow[] is set */
+	ADMIT_DB_ERROR,		/* 500: the token could not be looked up */
+	ADMIT_UNAUTHORIZED,	/* 401 */
+	ADMIT_FORBIDDEN,	/* 403 */
+	ADMIT_TOO_LARGE,	/* 413: the declared length is over the limit */
+};
 struct req {
 	struct labeld		*ld;
 	struct MHD_Connection	*conn;
@@ -193,6 +203,7 @@ struct req {
 	char			 path[LABELD_MAX_URL];
 	const struct route	*route;
 	int			 url_too_long;
+	enum admit		 admit;
 	char			 allow[128];	/* other methods, for 405 */
 	const char		*params[LABELD_MAX_PARAMS];
 	char			 pathbuf[LABELD_MAX_URL];
@@ -251,6 +262,7 @@ const struct route *router_match(const char *method, const char *path,
 	    const char **params, char *pathbuf, size_t pathlen,
 	    char *allow, size_t allowlen);
 unsigned router_role_bit(const char *role);
+int	 router_admit(struct req *);
 void	 router_dispatch(struct req *);
 void	 router_walk(void (*cb)(const struct route *, void *), void *arg);
 size_t	 router_body_limit(const struct config *, const struct route *);

@@ -1,8 +1,10 @@
 /*
  * router.c: walks the route tables of the api_*.c files.  A route is
  * method + pattern + the roles allowed + body kind + handler; the router
- * alone answers 404, 405, 413, 401, 403, 415 and 400 so that no handler
- * runs without its preconditions.
+ * alone answers 414, 404, 405, 401, 403, 413, 415 and 400 so that no
+ * handler runs without its preconditions.  Everything but 415 and a
+ * malformed body (400) is decided from the request line and headers, before
+ * the body is read (router_admit).
  */
 #include "config.h"
 
@@ -185,20 +187,54 @@ parse_json_body(struct req *r)
 }
 
 /*
- * Runs the request to its answer.  Every path queues a response; a
- * handler that returns without one is a bug and gets a 500.
+ * Judges the request on its method, URL and headers alone: called on the
+ * first callback, before a byte of the body is read, so that a client
+ * without a valid token, with the wrong role or on no route cannot make
+ * labeld hold its body.  Resolves the token into r->who (holding a
+ * database connection only meanwhile) and records the verdict in
+ * r->admit.  Returns 0 when the request may go on, -1 when
+ * router_dispatch will refuse it; queues nothing.
  */
-void
-router_dispatch(struct req *r)
+int
+router_admit(struct req *r)
 {
-	int		 rc;
+	int rc;
 
-	if (r->url_too_long) {
+	assert(r->admit == ADMIT_OK);
+	if (r->url_too_long)
+		r->admit = ADMIT_URL_TOO_LONG;
+	else if (r->route == NULL)
+		r->admit = ADMIT_NO_ROUTE;
+	else if (r->route->roles != ROLE_PUBLIC) {
+		r->db = store_acquire(r->ld->store);
+		rc = auth_resolve(r->db, req_header(r,
+		    MHD_HTTP_HEADER_AUTHORIZATION), &r->who);
+		store_release(r->db);
+		r->db = NULL;
+		if (rc == STORE_ERR)
+			r->admit = ADMIT_DB_ERROR;
+		else if (rc != STORE_OK)
+			r->admit = ADMIT_UNAUTHORIZED;
+		else if ((router_role_bit(r->who.role) & r->route->roles) == 0)
+			r->admit = ADMIT_FORBIDDEN;
+		else
+			r->authed = 1;
+	}
+	if (r->admit == ADMIT_OK && r->body_too_large)
+		r->admit = ADMIT_TOO_LARGE;
+	return r->admit == ADMIT_OK ? 0 : -1;
+}
+
+/* Answers the verdict of router_admit. */
+static void
+refuse(struct req *r)
+{
+	switch (r->admit) {
+	case ADMIT_URL_TOO_LONG:
 		reply_problem(r, MHD_HTTP_URI_TOO_LONG, "uri-too-long",
 		    "the request URL exceeds %d bytes", LABELD_MAX_URL - 1);
-		return;
-	}
-	if (r->route == NULL) {
+		break;
+	case ADMIT_NO_ROUTE:
 		if (r->allow[0] != '\0') {
 			reply_header(r, MHD_HTTP_HEADER_ALLOW, r->allow);
 			reply_problem(r, MHD_HTTP_METHOD_NOT_ALLOWED,
@@ -207,45 +243,63 @@ router_dispatch(struct req *r)
 		} else
 			reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
 			    "no route for %s %s", r->method, r->path);
+		break;
+	case ADMIT_DB_ERROR:
+		reply_db_error(r);
+		break;
+	case ADMIT_UNAUTHORIZED:
+		reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    "Bearer realm=\"labeld\"");
+		reply_problem(r, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+		    "a valid bearer token is required (Authorization: "
+		    "Bearer ...); the token given is missing, unknown or "
+		    "revoked");
+		break;
+	case ADMIT_FORBIDDEN:
+		reply_problem(r, MHD_HTTP_FORBIDDEN, "forbidden",
+		    "role %s may not %s %s", r->who.role, r->method,
+		    r->route->pattern);
+		break;
+	case ADMIT_TOO_LARGE:
+		reply_problem(r, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",
+		    "the request body exceeds the limit of %zu bytes",
+		    r->body_limit);
+		break;
+	case ADMIT_OK:
+		/* unreachable: only refused requests come here */
+		reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+		    "the server failed to answer this request");
+		break;
+	}
+}
+
+/*
+ * Runs an admitted request to its answer, or answers the refusal
+ * router_admit recorded.  Every path queues a response; a handler that
+ * returns without one is a bug and gets a 500.
+ */
+void
+router_dispatch(struct req *r)
+{
+	if (r->admit != ADMIT_OK) {
+		refuse(r);
 		return;
 	}
 	if (r->body_too_large) {
+		/* Chunked, or longer than declared: found while reading. */
 		reply_problem(r, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",
 		    "the request body exceeds the limit of %zu bytes",
 		    r->body_limit);
 		return;
 	}
 	r->db = store_acquire(r->ld->store);
-	if (r->route->roles != ROLE_PUBLIC) {
-		rc = auth_resolve(r->db, req_header(r,
-		    MHD_HTTP_HEADER_AUTHORIZATION), &r->who);
-		if (rc == STORE_ERR) {
-			reply_db_error(r);
-			return;
-		}
-		if (rc != STORE_OK) {
-			reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-			    "Bearer realm=\"labeld\"");
-			reply_problem(r, MHD_HTTP_UNAUTHORIZED,
-			    "unauthorized", "a valid bearer token is required "
-			    "(Authorization: Bearer ...); the token given is "
-			    "missing, unknown or revoked");
-			return;
-		}
-		r->authed = 1;
-		if ((router_role_bit(r->who.role) & r->route->roles) == 0) {
-			reply_problem(r, MHD_HTTP_FORBIDDEN, "forbidden",
-			    "role %s may not %s %s", r->who.role, r->method,
-			    r->route->pattern);
-			return;
-		}
-	}
 	if ((r->route->flags & ROUTE_JSON) && parse_json_body(r) == -1)
-		return;
+		goto done;
 	(void)r->route->handler(r);
 	if (!r->queued)
 		reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
 		    "the server failed to answer this request");
+done:
 	store_release(r->db);
 	r->db = NULL;
 }
