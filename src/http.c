@@ -1,15 +1,16 @@
 /*
  * http.c: libmicrohttpd set-up and the life of a request: the context is
- * made on the first callback, where the router admits or refuses the
- * request from its URL and headers (and returns at once, see below), the
- * body of an admitted request is gathered up to the route's limit, the
- * router runs on the final callback, and the completion callback logs,
- * counts and frees.
+ * made when the request line arrives (on_uri), the router admits or
+ * refuses the request on the first callback from its URL and headers
+ * (which returns at once, see below), the body of an admitted request is
+ * gathered up to the route's limit, the router runs on the final callback,
+ * and the completion callback logs, counts and frees.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdatomic.h>
@@ -43,16 +44,64 @@ req_header(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
-static struct req *
-req_new(struct labeld *ld, struct MHD_Connection *conn, const char *url,
-    const char *method)
+static unsigned
+hexval(unsigned char c)
 {
-	struct req	*r;
-	const char	*cl;
+	return (unsigned)(isdigit(c) ? c - '0' : tolower(c) - 'a' + 10);
+}
 
+/*
+ * 1 when the raw (still percent-encoded) path of uri, up to its query,
+ * holds a control byte 0x00-0x1f or 0x7f, plainly or as %XX.  The decoded
+ * URL libmicrohttpd hands on is cut at a %00, so this is checked here.
+ */
+static int
+raw_path_has_ctl(const char *uri)
+{
+	const unsigned char	*p;
+	unsigned		 c;
+
+	for (p = (const unsigned char *)uri; *p != '\0' && *p != '?'; p++) {
+		c = *p;
+		if (c == '%' && isxdigit(p[1]) && isxdigit(p[2])) {
+			c = (unsigned)(hexval(p[1]) << 4 | hexval(p[2]));
+			p += 2;
+		}
+		if (c < 0x20 || c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * libmicrohttpd's URI log callback: called once per request with the raw
+ * request URI, before the headers are read.  Its result is the request
+ * context the access handler and the completion callback get; NULL when
+ * out of memory (the access handler then drops the connection).
+ */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct req *r;
+
+	(void)cls;
+	(void)conn;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	r->path_ctl = raw_path_has_ctl(uri);
+	atomic_fetch_add(&http_inflight, 1);
+	return r;
+}
+
+/* Sets up r for the decoded url on the first call of the access handler. */
+static void
+req_begin(struct req *r, struct labeld *ld, struct MHD_Connection *conn,
+    const char *url, const char *method)
+{
+	const char *cl;
+
+	r->begun = 1;
 	r->ld = ld;
 	r->conn = conn;
 	r->method = method;
@@ -68,7 +117,6 @@ req_new(struct labeld *ld, struct MHD_Connection *conn, const char *url,
 	    MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL && strtoull(cl, NULL, 10) > r->body_limit)
 		r->body_too_large = 1;
-	return r;
 }
 
 /* 1 when the headers announce a body (a length above 0, or chunks). */
@@ -121,11 +169,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	struct req	*r = *con_cls;
 
 	(void)version;
-	if (r == NULL) {
-		if ((r = req_new(ld, conn, url, method)) == NULL)
-			return MHD_NO;
-		atomic_fetch_add(&http_inflight, 1);
-		*con_cls = r;
+	if (r == NULL)
+		return MHD_NO;	/* on_uri ran out of memory */
+	if (!r->begun) {
+		req_begin(r, ld, conn, url, method);
 		/*
 		 * Return on the first call without queueing: a response
 		 * queued here makes libmicrohttpd close the connection,
@@ -162,6 +209,20 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	return r->queued ? MHD_YES : MHD_NO;
 }
 
+/* path for the log: control bytes as '?', so a line stays one line. */
+static const char *
+log_path(const char *path, char *buf, size_t len)
+{
+	size_t i;
+
+	assert(len > 0);
+	for (i = 0; path[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (unsigned char)path[i] < 0x20 || path[i] == 0x7f ?
+		    '?' : path[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
@@ -169,16 +230,20 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req	*r = *con_cls;
 	struct timespec	 end;
 	uint64_t	 us;
+	char		 path[LABELD_MAX_URL];
 
 	(void)cls;
 	(void)conn;
 	if (r == NULL)
 		return;
+	if (!r->begun)	/* libmicrohttpd refused the request itself */
+		goto done;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	us = (uint64_t)(end.tv_sec - r->start.tv_sec) * 1000000 +
 	    (uint64_t)((end.tv_nsec - r->start.tv_nsec) / 1000);
-	log_info("%s %s %u %zu %lluus%s", r->method, r->path, r->status,
-	    r->resp_bytes, (unsigned long long)us,
+	log_info("%s %s %u %zu %lluus%s", r->method,
+	    log_path(r->path, path, sizeof(path)), r->status, r->resp_bytes,
+	    (unsigned long long)us,
 	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	metrics_observe(r->route ? r->route->pattern : "unmatched", r->status,
 	    us);
@@ -186,6 +251,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	json_decref(r->json);
 	reply_free_headers(r);
 	free(r->body);
+done:
 	free(r);
 	*con_cls = NULL;
 	atomic_fetch_sub(&http_inflight, 1);
@@ -236,6 +302,7 @@ http_start(struct labeld *ld, char *err, size_t errlen)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LABELD_CONN_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)LABELD_CONN_LIMIT,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LABELD_CONN_MEMORY,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, ld,
 	    MHD_OPTION_END);
 	if (ld->mhd == NULL) {

@@ -190,6 +190,7 @@ struct route;
 enum admit {
 	ADMIT_OK = 0,
 	ADMIT_URL_TOO_LONG,	/* 414 */
+	ADMIT_BAD_PATH,		/* 400: a control byte in the path */
 	ADMIT_NO_ROUTE,		/* 404, or 405 when allow[] is set */
 	ADMIT_DB_ERROR,		/* 500: the token could not be looked up */
 	ADMIT_UNAUTHORIZED,	/* 401 */
@@ -202,7 +203,9 @@ struct req {
 	const char		*method;
 	char			 path[LABELD_MAX_URL];
 	const struct route	*route;
+	int			 begun;		/* set up by the first callback */
 	int			 url_too_long;
+	int			 path_ctl;	/* raw path decodes to a control byte */
 	enum admit		 admit;
 	char			 allow[128];	/* other methods, for 405 */
 	const char		*params[LABELD_MAX_PARAMS];

@@ -1,9 +1,9 @@
 /*
  * router.c: walks the route tables of the api_*.c files.  A route is
  * method + pattern + the roles allowed + body kind + handler; the router
- * alone answers 414, 404, 405, 401, 403, 413, 415 and 400 so that no
+ * alone answers 414, 400, 404, 405, 401, 403, 413 and 415 so that no
  * handler runs without its preconditions.  Everything but 415 and a
- * malformed body (400) is decided from the request line and headers, before
+ * malformed body is decided from the request line and headers, before
  * the body is read (router_admit).
  */
 #include "config.h"
@@ -203,6 +203,8 @@ router_admit(struct req *r)
 	assert(r->admit == ADMIT_OK);
 	if (r->url_too_long)
 		r->admit = ADMIT_URL_TOO_LONG;
+	else if (r->path_ctl)
+		r->admit = ADMIT_BAD_PATH;
 	else if (r->route == NULL)
 		r->admit = ADMIT_NO_ROUTE;
 	else if (r->route->roles != ROLE_PUBLIC) {
@@ -233,6 +235,11 @@ refuse(struct req *r)
 	case ADMIT_URL_TOO_LONG:
 		reply_problem(r, MHD_HTTP_URI_TOO_LONG, "uri-too-long",
 		    "the request URL exceeds %d bytes", LABELD_MAX_URL - 1);
+		break;
+	case ADMIT_BAD_PATH:
+		reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-path",
+		    "the request path holds a control character (a byte "
+		    "0x00-0x1f or 0x7f, also when percent-encoded)");
 		break;
 	case ADMIT_NO_ROUTE:
 		if (r->allow[0] != '\0') {

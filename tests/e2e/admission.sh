@@ -2,7 +2,8 @@
 # admission.sh: a request is judged on its URL and headers before any body
 # byte is read.  An upload without a valid token, with the wrong role or to
 # an unknown route is refused at once, so an anonymous client cannot make
-# labeld hold a large body.
+# labeld hold a large body; a path with a control byte (%00 and the like)
+# is refused with 400 instead of being routed as the part before it.
 . "$(dirname "$0")/lib.sh"
 
 start_labeld
@@ -74,6 +75,26 @@ check_eq "$(jq -r .size "$WORK/body")" $((20 * MIB)) "all of it"
 curl -s -o /dev/null -o /dev/null -w '%{num_connects}\n' "$BASE/v1/products" "$BASE/v1/products" \
     > "$WORK/conns"
 check_eq "$(paste -sd, "$WORK/conns")" "1,0" "two 401s on one kept-alive connection"
+
+# --- control bytes in the path ---
+LABEL=SG-CLS-2026-000001
+for c in %00 %01 %09 %0a %0D %1b %1f %7F; do
+	call GET "/v1/labels/$LABEL$c/status"
+	expect_problem 400 "GET /v1/labels/$LABEL$c/status" "control"
+	call POST "/v1/labels/$LABEL$c/revoke" "$REG" '{"reason":"x"}'
+	expect_problem 400 "POST /v1/labels/$LABEL$c/revoke" "control"
+done
+call GET "/v1/products/$P%00/versions" "$VENDOR"
+expect_problem 400 "%00 inside a path" "control"
+call GET "/v1%00/products" "$VENDOR"
+expect_problem 400 "%00 in a literal segment" "control"
+# Escapes of ordinary characters are still decoded and routed.
+call GET "/v1/produc%74s/$P" "$VENDOR"; expect 200 "%74 is a t"
+call GET "/v1/labels/$LABEL/status"; expect_problem 404 "the label itself is still looked up"
+# ... and the access log shows them as '?' (no terminal escapes in it).
+sleep 0.2
+if grep -q $'\x1b' "$LOG"; then fail "an escape byte reached the log"; else ok; fi
+grep -q "GET /v1/labels/$LABEL?/status 400" "$LOG" && ok || fail "the refusal is logged"
 
 call GET /healthz; expect 200 "healthy"
 stop_labeld
