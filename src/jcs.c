@@ -395,6 +395,14 @@ static void put_value(struct buf *b, const json_t *v, int depth)
 			fail(b, "number is NaN or infinite");
 			return;
 		}
+		/* Written without fraction or exponent, it reads back as an
+		   integer token, refused above: refuse it here too, so that
+		   every canonical form is one jcs accepts again. */
+		if (strpbrk(num, ".e") == NULL &&
+		    fabs(json_real_value(v)) > (double)JCS_MAX_SAFE_INTEGER) {
+			fail(b, "number %s is an integer beyond +-(2^53-1)", num);
+			return;
+		}
 		put(b, num, strlen(num));
 		break;
 	case JSON_TRUE:

@@ -21,8 +21,12 @@
 /* RFC 8785 canonical form of v (any JSON value, not only objects).
    Returns malloc'd NUL-terminated UTF-8 (*len, if len is non-NULL, excludes
    the NUL), or NULL with a reason in err: non-finite number, integer beyond
-   +-(2^53-1), invalid UTF-8 or an encoded surrogate in a string or key,
-   nesting beyond JCS_MAX_DEPTH, output beyond JCS_MAX_OUTPUT, out of memory. */
+   +-(2^53-1), also a real whose canonical form is one (2^53 <= |d| < 1e21,
+   such as 1e20 or 12345678901234567.1: that form would read back as such an
+   integer), invalid UTF-8 or an encoded surrogate in a string or key,
+   nesting beyond JCS_MAX_DEPTH, output beyond JCS_MAX_OUTPUT, out of memory.
+   So every output parses back (jansson) into a value whose canonical form
+   is the same bytes. */
 char *jcs_serialize(const json_t *v, size_t *len, char *err, size_t errlen);
 
 /* ECMAScript Number::toString(d) into out (JCS_NUMBER_BUFLEN bytes): the

@@ -17,7 +17,8 @@
  *              type includes VerifiableCredential, issuer, credentialSubject,
  *              well-formed credentialStatus entries, a single proof object
  *   canonical  the credential has an RFC 8785 form (no integer beyond
- *              2^53-1, no non-finite number, valid UTF-8, ...)
+ *              2^53-1, also not as a real such as 1e20, no non-finite
+ *              number, valid UTF-8, ...)
  *   issuer     proof.verificationMethod is a trusted key whose controller
  *              is the credential's issuer
  *   signature  the eddsa-jcs-2022 proof verifies with that key, with
