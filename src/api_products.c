@@ -21,6 +21,7 @@
 #include "crypto.h"
 #include "jcs.h"
 #include "scheme.h"
+#include "utf8.h"
 
 /* Faults reported from inside one SBOM before giving up on it. */
 #define API_SBOM_MAX_FAULTS	20
@@ -418,7 +419,7 @@ sbom_check(struct valid *v, const json_t *field, long *count)
 	json_error_t		 je;
 	json_t			*doc;
 	const json_t		*fmt, *spec, *comps;
-	size_t			 nerr = json_array_size(v->errors);
+	size_t			 nfault = v->faults;
 
 	if (json_is_string(field)) {
 		doc = json_loadb(json_string_value(field),
@@ -442,8 +443,9 @@ sbom_check(struct valid *v, const json_t *field, long *count)
 	}
 	if (strcmp(json_string_value(fmt), "CycloneDX") != 0) {
 		valid_fail(v, "sbom.bomFormat", "must be \"CycloneDX\", not "
-		    "\"%.64s\": only CycloneDX JSON SBOMs are accepted",
-		    json_string_value(fmt));
+		    "\"%.*s\": only CycloneDX JSON SBOMs are accepted",
+		    (int)utf8_prefix(json_string_value(fmt),
+		    json_string_length(fmt), 64), json_string_value(fmt));
 		goto fail;
 	}
 	spec = json_object_get(doc, "specVersion");
@@ -458,7 +460,7 @@ sbom_check(struct valid *v, const json_t *field, long *count)
 	if (w.count > LABELD_SBOM_MAX_COMPONENTS)
 		valid_fail(v, "sbom.components", "more than %d components",
 		    LABELD_SBOM_MAX_COMPONENTS);
-	if (json_array_size(v->errors) != nerr)
+	if (v->faults != nfault)
 		goto fail;
 	*count = w.count;
 	return doc;
@@ -709,7 +711,8 @@ vuln_list(struct req *r)
 	if (status != NULL && !known)
 		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-query",
 		    "status: expected open, fixed, not_affected or mitigated, "
-		    "got \"%.64s\"", status);
+		    "got \"%.*s\"", (int)utf8_prefix(status, strlen(status),
+		    64), status);
 	page_init(&pg, limit);
 	if (store_vuln_list(r->db, p.id, status, after, limit + 1,
 	    vuln_list_cb, &pg) != STORE_OK) {

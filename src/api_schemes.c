@@ -13,6 +13,7 @@
 
 #include "labeld.h"
 #include "scheme.h"
+#include "utf8.h"
 
 struct list_ctx {
 	json_t		*items;
@@ -120,7 +121,7 @@ scheme_get_version(struct req *r)
 static int
 scheme_publish(struct req *r)
 {
-	char	 err[512];
+	char	 err[512], detail[512];
 	json_t	*errors;
 
 	switch (catalog_publish(r->db, r->json, r->who.org_id, err,
@@ -134,9 +135,13 @@ scheme_publish(struct req *r)
 		return reply_problem(r, MHD_HTTP_CONFLICT, "conflict", "%s",
 		    err);
 	case STORE_INVALID:
-		/* The loader's message leads with the JSON path at fault. */
+		/*
+		 * The loader's message leads with the JSON path at fault;
+		 * it may quote the document, cut anywhere.
+		 */
+		utf8_clean(err, detail, sizeof(detail));
 		errors = json_pack("[{s:s, s:s}]", "field", "body", "detail",
-		    err);
+		    detail);
 		reply_invalid(r, errors);
 		json_decref(errors);
 		return -1;

@@ -288,6 +288,7 @@ void	 reply_free_headers(struct req *);
 /* valid.c: request field validation that collects every fault */
 struct valid {
 	json_t		*errors;	/* [{field, detail}] */
+	size_t		 faults;	/* valid_fail calls, listed or not */
 	char		 prefix[128];	/* "items[3]." inside arrays */
 };
 void	 valid_init(struct valid *);

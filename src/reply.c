@@ -134,32 +134,6 @@ reply_raw(struct req *r, unsigned status, const char *ctype, const void *buf,
 	return 0;
 }
 
-/*
- * Copies s into out (outlen > 0) as valid UTF-8: a detail may quote a query
- * or a header the client sent, and JSON strings must be UTF-8, so each byte
- * of an invalid sequence becomes '?'.
- */
-static void
-utf8_clean(const char *s, char *out, size_t outlen)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 n = strlen(s), i = 0, o = 0;
-	uint32_t		 cp;
-
-	while (i < n && o + 1 < outlen) {
-		size_t start = i;
-
-		if (utf8_next(p, n, &i, &cp) == -1 || o + (i - start) >= outlen) {
-			out[o++] = '?';
-			i = start + 1;
-			continue;
-		}
-		memcpy(out + o, p + start, i - start);
-		o += i - start;
-	}
-	out[o] = '\0';
-}
-
 static int
 problem(struct req *r, unsigned status, const char *type, json_t *errors,
     json_t *extra, const char *fmt, va_list ap)
@@ -169,6 +143,7 @@ problem(struct req *r, unsigned status, const char *type, json_t *errors,
 	const char	*title;
 	json_t		*p;
 
+	/* A detail may quote a query or a header the client sent. */
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	utf8_clean(raw, detail, sizeof(detail));
 	utf8_clean(r->path, instance, sizeof(instance));

@@ -1,6 +1,8 @@
 /*
  * utf8.c: strict UTF-8 decoding (RFC 3629).
  */
+#include <string.h>
+
 #include "utf8.h"
 
 int
@@ -45,4 +47,40 @@ utf8_valid(const char *s, size_t n)
 		if (utf8_next((const unsigned char *)s, n, &i, &cp) != 0)
 			return 0;
 	return 1;
+}
+
+size_t
+utf8_prefix(const char *s, size_t n, size_t max)
+{
+	size_t k;
+
+	if (n <= max)
+		return n;
+	/* s[k] starts a character unless it is a continuation byte. */
+	for (k = max; k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80; k--)
+		;
+	return k;
+}
+
+void
+utf8_clean(const char *s, char *out, size_t outlen)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n = strlen(s), i = 0, o = 0;
+	uint32_t		 cp;
+
+	while (i < n && o + 1 < outlen) {
+		size_t start = i;
+
+		if (utf8_next(p, n, &i, &cp) == -1) {
+			out[o++] = '?';
+			i = start + 1;
+			continue;
+		}
+		if (o + (i - start) >= outlen)
+			break;
+		memcpy(out + o, p + start, i - start);
+		o += i - start;
+	}
+	out[o] = '\0';
 }

@@ -18,4 +18,18 @@ int	utf8_next(const unsigned char *s, size_t n, size_t *i, uint32_t *cp);
 /* 1 when the n bytes of s are well-formed UTF-8, else 0. */
 int	utf8_valid(const char *s, size_t n);
 
+/*
+ * Length of the longest prefix of the n bytes of s that is at most max
+ * bytes long and does not end inside a UTF-8 sequence: where to cut a
+ * string for "%.*s" without leaving half a character.
+ */
+size_t	utf8_prefix(const char *s, size_t n, size_t max);
+
+/*
+ * Copies the string s into out (outlen > 0, always NUL-terminated) as
+ * well-formed UTF-8: each byte of an invalid or cut sequence becomes '?',
+ * and a copy that does not fit is cut between characters.
+ */
+void	utf8_clean(const char *s, char *out, size_t outlen);
+
 #endif /* LABELD_UTF8_H */

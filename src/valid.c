@@ -9,25 +9,37 @@
 #include <string.h>
 #include <time.h>
 
+#include <microhttpd.h>
+
 #include "labeld.h"
+#include "utf8.h"
 
 void
 valid_init(struct valid *v)
 {
 	v->errors = json_array();
+	v->faults = 0;
 	v->prefix[0] = '\0';
 }
 
+/*
+ * Records that field is invalid, and why.  The fault counts even when its
+ * description cannot be built (out of memory): valid_check still refuses
+ * the request.  A detail quoting the client is cut between characters.
+ */
 void
 valid_fail(struct valid *v, const char *field, const char *fmt, ...)
 {
-	char	 detail[512], name[256];
+	char	 raw[512], detail[512], name[256];
 	va_list	 ap;
 
+	v->faults++;
 	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
-	snprintf(name, sizeof(name), "%s%s", v->prefix, field);
+	utf8_clean(raw, detail, sizeof(detail));
+	snprintf(raw, sizeof(raw), "%s%s", v->prefix, field);
+	utf8_clean(raw, name, sizeof(name));
 	if (v->errors != NULL)
 		json_array_append_new(v->errors, json_pack("{s:s, s:s}",
 		    "field", name, "detail", detail));
@@ -211,18 +223,24 @@ valid_is_sha256(const char *s)
 }
 
 /*
- * Ends a validation: with faults, answers 422 naming every one and
- * returns -1; without, returns 0.  Either way v is released.
+ * Ends a validation: with faults, answers 422 naming every one that could
+ * be described and returns -1; without, returns 0.  A fault that could not
+ * be described still fails the request (closed: never a success).  Either
+ * way v is released.
  */
 int
 valid_check(struct req *r, struct valid *v)
 {
 	int rc = 0;
 
-	if (v->errors == NULL)
-		return reply_oom(r);
-	if (json_array_size(v->errors) > 0)
+	if (v->faults > 0 && json_array_size(v->errors) == 0)
+		rc = reply_problem(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
+		    "validation", "the request is invalid: %zu fault(s) "
+		    "could not be described", v->faults);
+	else if (v->faults > 0)
 		rc = reply_invalid(r, v->errors);
+	else if (v->errors == NULL)
+		rc = reply_oom(r);
 	json_decref(v->errors);
 	v->errors = NULL;
 	return rc;

@@ -159,6 +159,15 @@ expect_problem 422 "broken components" "sbom.components\[0\]"
 check_eq "$(jget '[.errors[].field] | sort | join(",")')" "sbom.components[0],sbom.components[1],sbom.specVersion" "each SBOM fault named"
 call POST "/v1/products/$P1/versions" "$ACME" '{"version":"../2.0"}'; expect_problem 422 "bad version string" version
 call POST "/v1/products/$P1/versions" "$ACME" '{"sbom":{}}'; expect_problem 422 "version missing" version
+# A bomFormat quoted in the error is cut between characters, and the error
+# is never dropped: 422, nothing stored (it was 201 when the cut fell
+# inside a character).
+E40=$(printf '\xc3\xa9%.0s' $(seq 1 40)); EURO=$(printf '\xe2\x82\xac%.0s' $(seq 1 40))
+for f in "$E40" "a$E40" "$EURO" "ab$(printf '\xf0\x9f\x98\x80%.0s' $(seq 1 20))"; do
+	call POST "/v1/products/$P1/versions" "$ACME" "{\"version\":\"2.0\",\"sbom\":{\"bomFormat\":\"$f\",\"specVersion\":\"1.5\"}}"
+	expect_problem 422 "bomFormat ${f:0:3}... of ${#f} characters" "sbom.bomFormat"
+	case $(jget '.errors[0].detail') in *"not \"${f:0:3}"*) ok ;; *) fail "the bomFormat is quoted" ;; esac
+done
 # oversize upload: refused before it is read, nothing stored
 BIG=$(head -c $((UPLOAD_LIMIT + 100)) /dev/zero | tr '\0' a)
 call POST "/v1/products/$P1/versions" "$ACME" "{\"version\":\"9.9\",\"sbom\":{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"x\":\"$BIG\"}}"
