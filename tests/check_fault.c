@@ -1,7 +1,8 @@
 /*
- * check_fault: an approval (workflow_approve: re-assessment, label id,
- * decision, audit event, signed label and status entries, one
- * transaction) under injected faults, SQLite's faultsim way: for each
+ * check_fault: an approval at Level 3 (workflow_approve: re-assessment of
+ * the declarations and the assigned lab's verdicts, label id, decision,
+ * audit event, signed label with its lab report digests and status
+ * entries, one transaction) under injected faults, SQLite's faultsim way: for each
  * kind, SQLITE_FULL, SQLITE_BUSY and a failed allocation (SQLITE_NOMEM),
  * make the 1st, 2nd, ... n-th SQLite call of the approval fail (every
  * prepare and step through store.c, BEGIN and COMMIT included) until an
@@ -31,15 +32,17 @@
 #include "crypto.h"
 #include "scheme.h"
 
-#define FAULT_MAX_RUNS	400	/* per kind; an approval makes about 60 calls */
+#define FAULT_MAX_RUNS	400	/* per kind; an approval makes about 110 calls */
 
 static char			 tmpdir[64];
 static char			 template_db[128], run_db[128];
 static char			 sub_id[40];
 static struct config		 cfg;
-static struct principal		 vendor, regulator;
+static struct principal		 vendor, regulator, lab;
 
-/* ---- the template: a submitted Level 1 submission ---- */
+#define TIER	3	/* self declarations and a lab's verdicts */
+
+/* ---- the template: a submitted Level 3 submission ---- */
 
 static void
 add_org(struct db *db, struct principal *p, const char *name,
@@ -66,9 +69,11 @@ submitted(struct db *db, const struct scheme *sc)
 	struct submission	 s;
 	struct evidence		 e;
 	struct declaration	 d[LABELD_MAX_ITEMS];
+	struct lab_result	 res[LABELD_MAX_ITEMS];
+	struct lab_report	 rep;
 	json_t			*gaps = NULL;
 	char			 hex[65];
-	size_t			 n = 0;
+	size_t			 n = 0, nres = 0;
 	int			 achieved;
 
 	memset(&p, 0, sizeof(p));
@@ -89,7 +94,7 @@ submitted(struct db *db, const struct scheme *sc)
 	snprintf(s.product_version, sizeof(s.product_version), "1.0");
 	snprintf(s.scheme, sizeof(s.scheme), "sg-cls-iot");
 	s.scheme_version = scheme_version(sc);
-	s.target_tier = 1;
+	s.target_tier = TIER;
 	ck_assert_int_eq(workflow_open(db, &vendor, &s), STORE_OK);
 
 	memset(hex, 'b', 64);
@@ -104,8 +109,16 @@ submitted(struct db *db, const struct scheme *sc)
 		const struct scheme_requirement *r = scheme_requirement_at(sc,
 		    i);
 
-		if (r->tier > 1 || r->mode != SCHEME_SELF_DECLARATION)
+		if (r->tier > TIER)
 			continue;
+		if (r->mode == SCHEME_THIRD_PARTY) {
+			ck_assert_int_eq(r->tier, TIER);
+			res[nres].requirement = r->id;
+			res[nres].verdict = "pass";
+			res[nres].notes = "";
+			nres++;
+			continue;
+		}
 		d[n].requirement = r->id;
 		d[n].status = "conformant";
 		d[n].justification = "";
@@ -113,6 +126,14 @@ submitted(struct db *db, const struct scheme *sc)
 		n++;
 	}
 	ck_assert_int_eq(workflow_declare(db, &vendor, &s, 0, d, n), STORE_OK);
+	ck_assert_int_gt(nres, 0);
+	ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0, lab.org_id),
+	    STORE_OK);
+	memset(&rep, 0, sizeof(rep));
+	rep.tier = TIER;
+	memset(rep.report_sha256, 'c', 64);
+	ck_assert_int_eq(workflow_file_report(db, &lab, &s, 0, &rep, res,
+	    nres), STORE_OK);
 	ck_assert_int_eq(workflow_submit(db, &vendor, &s, 0, &gaps,
 	    &achieved), STORE_OK);
 	json_decref(gaps);
@@ -149,6 +170,7 @@ setup(void)
 	    STORE_OK, "%s", err);
 	add_org(db, &vendor, "Acme", "vendor", "vendor");
 	add_org(db, &regulator, "Authority", "authority", "regulator");
+	add_org(db, &lab, "Good Lab", "lab", "lab");
 	submitted(db, sc);
 	store_release(db);
 	store_close(st);	/* the last connection: the WAL is folded in */
@@ -280,7 +302,7 @@ count_rows(struct db *db, const char *sql)
 	return n;
 }
 
-/* The submission was approved at Level 1 with its label and event. */
+/* The submission was approved at Level 3 with its label and event. */
 static void
 assert_approved(struct db *db, const struct submission *s)
 {
@@ -288,7 +310,7 @@ assert_approved(struct db *db, const struct submission *s)
 
 	ck_assert_int_eq(store_submission_get(db, sub_id, &stored), STORE_OK);
 	ck_assert_str_eq(stored.state, "approved");
-	ck_assert_int_eq(stored.approved_tier, 1);
+	ck_assert_int_eq(stored.approved_tier, TIER);
 	ck_assert_str_eq(stored.label_id, s->label_id);
 	/* The only label of this database: the sequence starts at 1. */
 	ck_assert_int_eq(strncmp(s->label_id, "SG-CLS-", 7), 0);
@@ -307,7 +329,7 @@ approve(struct db *db, struct submission *s)
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->id, sizeof(s->id), "%s", sub_id);
-	return workflow_approve(db, &cfg, &regulator, s, 0, 1, "met",
+	return workflow_approve(db, &cfg, &regulator, s, 0, TIER, "met",
 	    &achieved);
 }
 
