@@ -74,9 +74,9 @@ static atomic_int		 fault_countdown;	/* 0: disarmed */
 static int			 fault_rc;
 static int			 fault_fired;
 static char			 fault_site[160];
-static atomic_int		 fault_nomem;	/* refuse SQLite's allocations */
+static atomic_int		 fault_nomem;	/* refuse allocations */
 static _Thread_local int	 fault_held;	/* inside a rollback */
-static sqlite3_mem_methods	 fault_mem;	/* SQLite's own allocator */
+static sqlite3_mem_methods	 fault_mem;	/* SQLite's allocator */
 
 static void *
 fault_malloc(int n)

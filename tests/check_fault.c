@@ -2,19 +2,19 @@
  * check_fault: an approval at Level 3 (workflow_approve: re-assessment of
  * the declarations and the assigned lab's verdicts, label id, decision,
  * audit event, signed label with its lab report digests and status
- * entries, one transaction) under injected faults, SQLite's faultsim way: for each
- * kind, SQLITE_FULL, SQLITE_BUSY and a failed allocation (SQLITE_NOMEM),
- * make the 1st, 2nd, ... n-th SQLite call of the approval fail (every
- * prepare and step through store.c, BEGIN and COMMIT included) until an
- * approval runs to its end without reaching the fault.  Each run starts
- * from a copy of the same database, with an empty statement cache, and
- * must either
+ * entries, one transaction) under injected faults, SQLite's faultsim
+ * way: for each kind, SQLITE_FULL, SQLITE_BUSY and a failed allocation
+ * (SQLITE_NOMEM), make the 1st, 2nd, ... n-th SQLite call of the approval
+ * fail (every prepare and step through store.c, BEGIN and COMMIT
+ * included) until an approval runs to its end without reaching the fault.
+ * Each run starts from a copy of the same database, with an empty
+ * statement cache, and must either
  *  - fail with an answer the API gives as a server error (STORE_ERR, or
  *    WF_INVALID when the re-assessment could not read the answers: both
- *    500), leave no transaction open and the database
- *    byte-for-byte as it was (every row of every table, the audit trail,
- *    the label sequence), and then succeed when retried without a fault,
- *    with the label number the failed attempt did not keep; or
+ *    500), leave no transaction open and the database byte-for-byte as it
+ *    was (every row of every table, the audit trail, the label sequence),
+ *    and then succeed when retried without a fault, with the label number
+ *    the failed attempt did not keep; or
  *  - succeed completely (a failed allocation SQLite recovers from):
  *    approved, one label, one "approved" event.
  * The countdown is bounded: each kind stops at the first run whose fault
@@ -32,7 +32,8 @@
 #include "crypto.h"
 #include "scheme.h"
 
-#define FAULT_MAX_RUNS	400	/* per kind; an approval makes about 110 calls */
+/* Runs per kind at most; an approval makes about 110 SQLite calls. */
+#define FAULT_MAX_RUNS	400
 
 static char			 tmpdir[64];
 static char			 template_db[128], run_db[128];

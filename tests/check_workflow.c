@@ -503,7 +503,7 @@ act(struct submission *s, const struct principal *who, enum wf_action a)
 	}
 }
 
-/* A fresh submission for Level 1, every Level 1 declaration made, in state to. */
+/* A fresh submission for Level 1, all Level 1 declared, in state to. */
 static void
 reach(struct submission *s, enum wf_state to)
 {
@@ -608,7 +608,10 @@ report(struct submission *s)
 	return workflow_file_report(db, &lab, s, 0, &rep, &res, 1);
 }
 
-/* A draft is the vendor's to edit and submit; the regulator cannot act on it. */
+/*
+ * A draft is the vendor's to edit and submit; the regulator cannot act
+ * on it.
+ */
 START_TEST(draft_is_the_vendors)
 {
 	struct submission s;
@@ -660,7 +663,10 @@ START_TEST(submitted_waits_for_the_regulator)
 }
 END_TEST
 
-/* The regulator decides with or without a review first; each decision says who and why. */
+/*
+ * The regulator decides with or without a review first; each decision
+ * says who and why.
+ */
 START_TEST(regulator_decides)
 {
 	static const enum wf_state	 from[] = { WF_SUBMITTED,
@@ -694,7 +700,10 @@ START_TEST(regulator_decides)
 }
 END_TEST
 
-/* Changes requested hand the submission back to the vendor, who edits and re-submits. */
+/*
+ * Changes requested hand the submission back to the vendor, who edits
+ * and re-submits.
+ */
 START_TEST(changes_go_back_to_the_vendor)
 {
 	struct submission s;
@@ -712,7 +721,10 @@ START_TEST(changes_go_back_to_the_vendor)
 }
 END_TEST
 
-/* A decided submission is closed to everyone: no action, edit, upload, lab or report. */
+/*
+ * A decided submission is closed to everyone: no action, edit, upload or
+ * lab assignment.
+ */
 START_TEST(decisions_are_final)
 {
 	static const enum wf_state	 decided[] = { WF_APPROVED,
