@@ -21,6 +21,10 @@
 #define SEAL_PW "argon2id13-xsalsa20poly1305"
 #define KEYFILE_MAX_LINES 12
 
+/* Argon2id limits of new sealed key files: MODERATE but in tests. */
+static unsigned long long seal_ops = crypto_pwhash_OPSLIMIT_MODERATE;
+static size_t seal_mem = crypto_pwhash_MEMLIMIT_MODERATE;
+
 static const char b58_alphabet[] =
 	"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
@@ -533,8 +537,8 @@ int lc_keyfile_write(const char *path, const uint8_t sk[64], const char *passphr
 	uint8_t box[crypto_secretbox_MACBYTES + LC_SEED_LEN];
 	char hex[2 * sizeof box + 1], salthex[2 * sizeof salt + 1], noncehex[2 * sizeof nonce + 1];
 	char text[LC_FILE_MAX];
-	unsigned long long ops = crypto_pwhash_OPSLIMIT_MODERATE;
-	size_t mem = crypto_pwhash_MEMLIMIT_MODERATE;
+	unsigned long long ops = seal_ops;
+	size_t mem = seal_mem;
 	int n, rc = -1;
 
 	/* sk = seed || pk: refuse a pair that does not belong together. */
@@ -574,6 +578,13 @@ done:
 	sodium_memzero(hex, sizeof hex);
 	sodium_memzero(text, sizeof text);
 	return rc;
+}
+
+void
+lc_keyfile_test_limits(void)
+{
+	seal_ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+	seal_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 }
 
 int lc_keyfile_read(const char *path, const char *passphrase, uint8_t sk[64],

@@ -141,6 +141,14 @@ int lc_ed25519_verify(const uint8_t pk[32], const void *msg, size_t len, const u
 int lc_keyfile_write(const char *path, const uint8_t sk[64], const char *passphrase,
                      char *err, size_t errlen);
 
+/*
+ * For tests only: lc_keyfile_write seals with the Argon2id INTERACTIVE
+ * limits (64 MiB) from now on instead of MODERATE (256 MiB), which ran
+ * past the test timeout under a parallel `make check`.  Readers accept
+ * both.  Call before any thread writes a key file.
+ */
+void lc_keyfile_test_limits(void);
+
 /* Reads a key file into sk.  A sealed file needs the right passphrase: NULL
    or a wrong one gives -1 and a message.  A plain file ignores passphrase.
    sk is zeroed on failure. */

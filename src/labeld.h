@@ -101,6 +101,7 @@ int		 store_migrate(sqlite3 *, const char *dir, char *err,
 		    size_t errlen);
 int		 store_schema_version(sqlite3 *, int *version);
 sqlite3_stmt	*db_prepare(struct db *, const char *sql);
+int		 db_step(struct db *, sqlite3_stmt *);
 int		 db_step_done(struct db *, sqlite3_stmt *);
 int		 db_get_one(struct db *, sqlite3_stmt *,
 		    void (*fill)(sqlite3_stmt *, void *), void *out,
@@ -123,6 +124,9 @@ int		 store_integrity_check(struct db *, char *out, size_t outlen);
 int		 store_backup(struct db *, const char *dest, char *err,
 		    size_t errlen);
 void		 store_now(char out[32]);
+int		 store_fault_init(void);
+void		 store_fault_set(int n, int rc);
+int		 store_fault_fired(const char **site);
 void		 store_today(char out[11]);
 void		 store_new_id(const char *prefix, char *out, size_t outlen);
 int		 store_ping(struct db *);

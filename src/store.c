@@ -2,8 +2,9 @@
  * store.c: the SQLite database: a small pool of connections (one per
  * server thread, so a request never waits for another's connection),
  * pragmas, per-connection statement caches, migrations and transactions.
- * Every query in labeld goes through db_prepare(): prepared statements with
- * bound parameters only.
+ * Every query in labeld goes through db_prepare() and db_step(): prepared
+ * statements with bound parameters only, and one place where a test can
+ * make the Nth SQLite call fail (store_fault_set).
  */
 #include "config.h"
 
@@ -57,6 +58,126 @@ db_error(struct db *db, const char *where)
 {
 	atomic_fetch_add(&store_error_count, 1);
 	log_error("%s: sqlite: %s", where, sqlite3_errmsg(db->conn));
+}
+
+/* ---- fault injection ---- */
+
+/*
+ * SQLite's faultsim countdown (test_malloc.c) for labeld's own calls:
+ * after store_fault_set(n, rc) the n-th SQLite call made through the
+ * wrappers below (a prepare, a step: BEGIN and COMMIT are steps too)
+ * fails with rc, once.  Compiled in always: it costs one atomic load per
+ * call, nothing but a test can arm it (no option, no environment), and the
+ * suite and the sanitizer build then test the very code labeld runs.
+ */
+static atomic_int		 fault_countdown;	/* 0: disarmed */
+static int			 fault_rc;
+static int			 fault_fired;
+static char			 fault_site[160];
+static atomic_int		 fault_nomem;	/* refuse allocations */
+static _Thread_local int	 fault_held;	/* inside a rollback */
+static sqlite3_mem_methods	 fault_mem;	/* SQLite's allocator */
+
+static void *
+fault_malloc(int n)
+{
+	if (atomic_load_explicit(&fault_nomem, memory_order_relaxed)) {
+		fault_fired++;
+		return NULL;
+	}
+	return fault_mem.xMalloc(n);
+}
+
+static void *
+fault_realloc(void *p, int n)
+{
+	if (atomic_load_explicit(&fault_nomem, memory_order_relaxed)) {
+		fault_fired++;
+		return NULL;
+	}
+	return fault_mem.xRealloc(p, n);
+}
+
+/*
+ * Wraps SQLite's allocator so that SQLITE_NOMEM faults are real failed
+ * allocations.  Call before anything opens a database (SQLite takes an
+ * allocator only before it initialises); 0, or -1 when too late.
+ */
+int
+store_fault_init(void)
+{
+	sqlite3_mem_methods m;
+
+	if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &fault_mem) != SQLITE_OK)
+		return -1;
+	m = fault_mem;
+	m.xMalloc = fault_malloc;
+	m.xRealloc = fault_realloc;
+	return sqlite3_config(SQLITE_CONFIG_MALLOC, &m) == SQLITE_OK ? 0 : -1;
+}
+
+/*
+ * Arms the countdown: the n-th SQLite call from now fails with rc, one of
+ * SQLITE_FULL (and the transaction is rolled back, as SQLite does when a
+ * statement without a statement journal fills the disk), SQLITE_BUSY, or
+ * SQLITE_NOMEM (the call is made with every allocation refused: needs
+ * store_fault_init; a call that allocates nothing then succeeds).  n 0
+ * disarms.  Not thread-safe: for single-threaded tests.
+ */
+void
+store_fault_set(int n, int rc)
+{
+	assert(n >= 0);
+	assert(n == 0 || rc == SQLITE_FULL || rc == SQLITE_BUSY ||
+	    rc == SQLITE_NOMEM);
+	fault_rc = rc;
+	fault_fired = 0;
+	fault_site[0] = '\0';
+	atomic_store(&fault_countdown, n);
+}
+
+/*
+ * Faults injected since store_fault_set (failed allocations for
+ * SQLITE_NOMEM); *site, when not NULL, names the call that failed
+ * ("prepare: SQL" or "step: SQL").
+ */
+int
+store_fault_fired(const char **site)
+{
+	if (site != NULL)
+		*site = fault_site;
+	return fault_fired;
+}
+
+/*
+ * Counts a call about to be made (what, on sql): SQLITE_OK to make it, or
+ * the result code it fails with instead.  A fault of SQLITE_NOMEM lets
+ * the call run with allocations refused until fault_end().
+ */
+static int
+fault_begin(struct db *db, const char *what, const char *sql)
+{
+	if (atomic_load_explicit(&fault_countdown, memory_order_relaxed) == 0 ||
+	    fault_held || atomic_fetch_sub(&fault_countdown, 1) != 1)
+		return SQLITE_OK;
+	snprintf(fault_site, sizeof(fault_site), "%s: %s", what,
+	    sql != NULL ? sql : "");
+	if (fault_rc == SQLITE_NOMEM) {
+		atomic_store(&fault_nomem, 1);
+		return SQLITE_OK;
+	}
+	fault_fired++;
+	log_error("fault injected: %s fails with %s", fault_site,
+	    sqlite3_errstr(fault_rc));
+	if (fault_rc == SQLITE_FULL && !sqlite3_get_autocommit(db->conn))
+		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+	return fault_rc;
+}
+
+static void
+fault_end(void)
+{
+	atomic_store_explicit(&fault_nomem, 0, memory_order_relaxed);
 }
 
 static int
@@ -202,7 +323,8 @@ sqlite3_stmt *
 db_prepare(struct db *db, const char *sql)
 {
 	struct stmt_cache	*c;
-	sqlite3_stmt		*st;
+	sqlite3_stmt		*st = NULL;
+	int			 rc;
 
 	if (db->cache == NULL &&
 	    (db->cache = calloc(1, sizeof(*db->cache))) == NULL)
@@ -219,8 +341,12 @@ db_prepare(struct db *db, const char *sql)
 		log_error("statement cache full");
 		return NULL;
 	}
-	if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &st, NULL) != SQLITE_OK) {
+	if ((rc = fault_begin(db, "prepare", sql)) == SQLITE_OK) {
+		rc = sqlite3_prepare_v3(db->conn, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		fault_end();
+	}
+	if (rc != SQLITE_OK) {
 		db_error(db, "prepare");
 		return NULL;
 	}
@@ -230,11 +356,27 @@ db_prepare(struct db *db, const char *sql)
 	return st;
 }
 
+/*
+ * sqlite3_step(st) through the fault countdown: every step of labeld goes
+ * through here.  Returns what sqlite3_step returns (or the injected fault).
+ */
+int
+db_step(struct db *db, sqlite3_stmt *st)
+{
+	int rc;
+
+	if ((rc = fault_begin(db, "step", sqlite3_sql(st))) != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	fault_end();
+	return rc;
+}
+
 /* Steps a statement expected to finish without rows. */
 int
 db_step_done(struct db *db, sqlite3_stmt *st)
 {
-	int rc = sqlite3_step(st);
+	int rc = db_step(db, st);
 
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
@@ -281,7 +423,7 @@ int
 db_get_one(struct db *db, sqlite3_stmt *st,
     void (*fill)(sqlite3_stmt *, void *), void *out, const char *where)
 {
-	int rc = sqlite3_step(st);
+	int rc = db_step(db, st);
 
 	if (rc == SQLITE_ROW)
 		fill(st, out);
@@ -334,7 +476,7 @@ int
 db_get_text(struct db *db, sqlite3_stmt *st, char **buf, size_t *len,
     const char *where)
 {
-	int rc = sqlite3_step(st), oom = 0;
+	int rc = db_step(db, st), oom = 0;
 
 	*buf = NULL;
 	*len = 0;
@@ -385,11 +527,15 @@ db_commit(struct db *db)
 	return db_exec_cached(db, "COMMIT");
 }
 
+/* Never fails by injection: it is what a failure leads to. */
 void
 db_rollback(struct db *db)
 {
-	if (!sqlite3_get_autocommit(db->conn))
+	if (!sqlite3_get_autocommit(db->conn)) {
+		fault_held++;
 		(void)db_exec_cached(db, "ROLLBACK");
+		fault_held--;
+	}
 }
 
 int
@@ -401,7 +547,7 @@ store_ping(struct db *db)
 
 	if (st == NULL)
 		return -1;
-	rc = sqlite3_step(st);
+	rc = db_step(db, st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW) {
 		db_error(db, "ping");
@@ -583,7 +729,7 @@ store_integrity_check(struct db *db, char *out, size_t outlen)
 	if (st == NULL)
 		return -1;
 	out[0] = '\0';
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		const char *line = (const char *)sqlite3_column_text(st, 0);
 		int n;
 

@@ -97,7 +97,7 @@ store_evidence_list(struct db *db, const char *submission_id, int64_t after,
 	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, after);
 	sqlite3_bind_int(st, 3, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		evidence_from_row(st, &e);
 		if (cb(&e, arg) == -1)
 			break;

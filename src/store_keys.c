@@ -93,7 +93,7 @@ store_key_count(struct db *db, int64_t *n)
 	*n = 0;
 	if ((st = db_prepare(db, "SELECT count(*) FROM signing_keys")) == NULL)
 		return STORE_ERR;
-	rc = sqlite3_step(st);
+	rc = db_step(db, st);
 	if (rc == SQLITE_ROW)
 		*n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -116,7 +116,7 @@ store_key_list(struct db *db, int (*cb)(const struct signing_key *, void *),
 	if ((st = db_prepare(db, "SELECT " KEY_COLS " FROM signing_keys "
 	    "ORDER BY seq")) == NULL)
 		return STORE_ERR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		key_from_row(st, &k);
 		if (cb(&k, arg) == -1)
 			break;

@@ -165,7 +165,7 @@ store_label_index_used(struct db *db, const char *purpose, const char *list,
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, index);
-	rc = sqlite3_step(st);
+	rc = db_step(db, st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		db_error(db, __func__);
@@ -191,7 +191,7 @@ store_label_set_bits(struct db *db, const char *purpose, const char *list,
 	if (st == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(db, st)) == SQLITE_ROW)
 		if (cb(sqlite3_column_int(st, 0), arg) == -1)
 			break;
 	return db_walk_done(db, st, rc, __func__);
@@ -237,7 +237,7 @@ store_label_event_list(struct db *db, const char *label_id,
 	    "WHERE label_id = ? ORDER BY seq")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, label_id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		e.label_id = col_str(st, 0);
 		e.at = col_str(st, 1);
 		e.action = col_str(st, 2);
@@ -275,7 +275,7 @@ store_status_list_get(struct db *db, const char *id, int *stale,
 	    "WHERE id = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	rc = db_step(db, st);
 	if (rc == SQLITE_ROW) {
 		*stale = sqlite3_column_int(st, 1);
 		db_col_copy(st, 2, generated_at, 32);

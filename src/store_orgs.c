@@ -93,7 +93,7 @@ store_org_list(struct db *db, const char *kind, int64_t after, int limit,
 	if (kind != NULL)
 		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		org_from_row(st, &o);
 		if (cb(&o, arg) == -1)
 			break;
@@ -149,7 +149,7 @@ store_token_list(struct db *db, const char *org_id,
 		return STORE_ERR;
 	if (org_id != NULL)
 		sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		token_from_row(st, &t);
 		if (cb(&t, arg) == -1)
 			break;
@@ -201,7 +201,7 @@ store_principal_by_hash(struct db *db, const uint8_t hash[32],
 	    "WHERE t.hash = ? AND t.revoked_at IS NULL")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	rc = db_step(db, st);
 	/*
 	 * The index found the row; compare again in constant time so the
 	 * answer never depends on how many leading bytes matched.

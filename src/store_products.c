@@ -153,7 +153,7 @@ store_product_list(struct db *db, const char *vendor_id, const char *category,
 	if (category != NULL)
 		sqlite3_bind_text(st, 3, category, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		product_from_row(st, &p);
 		if (cb(&p, arg) == -1)
 			break;
@@ -265,7 +265,7 @@ store_product_version_list(struct db *db, const char *product_id,
 	sqlite3_bind_text(st, 1, product_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, after);
 	sqlite3_bind_int(st, 3, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		version_from_row(st, &v);
 		if (cb(&v, sqlite3_column_int64(st, 5), arg) == -1)
 			break;
@@ -409,7 +409,7 @@ store_vuln_list(struct db *db, const char *product_id, const char *status,
 	if (status != NULL)
 		sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		vuln_from_row(st, v);
 		if (cb(v, arg) == -1)
 			break;

@@ -62,7 +62,7 @@ store_scheme_latest(struct db *db, const char *id, int *version)
 	    "WHERE scheme_id = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	rc = db_step(db, st);
 	if (rc == SQLITE_ROW)
 		*version = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
@@ -89,7 +89,7 @@ store_scheme_list(struct db *db, const char *id,
 		return STORE_ERR;
 	if (id != NULL)
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		memset(&row, 0, sizeof(row));
 		snprintf(row.id, sizeof(row.id), "%s",
 		    (const char *)sqlite3_column_text(st, 0));

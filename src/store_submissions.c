@@ -168,7 +168,7 @@ store_submission_list(struct db *db, const struct submission_filter *f,
 	if (f->tier > 0)
 		sqlite3_bind_int(st, 7, f->tier);
 	sqlite3_bind_int(st, 8, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		sub_from_row(st, &s);
 		if (cb(&s, arg) == -1)
 			break;
@@ -227,7 +227,7 @@ store_declaration_list(struct db *db, const char *submission_id,
 	    "WHERE submission_id = ? ORDER BY requirement")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		d.requirement = db_col_text(st, 0);
 		d.status = db_col_text(st, 1);
 		d.justification = db_col_text(st, 2);
@@ -315,7 +315,7 @@ store_lab_report_list(struct db *db, const char *submission_id,
 	    "WHERE submission_id = ? ORDER BY seq")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		report_from_row(st, &r);
 		if (cb(&r, arg) == -1)
 			break;
@@ -340,7 +340,7 @@ store_lab_result_list(struct db *db, const char *report_id,
 	    "FROM lab_results WHERE report_id = ? ORDER BY position")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, report_id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		r.requirement = db_col_text(st, 0);
 		r.verdict = db_col_text(st, 1);
 		r.notes = db_col_text(st, 2);
@@ -373,7 +373,7 @@ store_lab_results_current(struct db *db, const char *submission_id,
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, lab_id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		r.requirement = db_col_text(st, 0);
 		r.verdict = db_col_text(st, 1);
 		r.notes = db_col_text(st, 2);
@@ -437,7 +437,7 @@ store_sub_event_list(struct db *db, const char *submission_id, int64_t after,
 	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, after);
 	sqlite3_bind_int(st, 3, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		e.seq = sqlite3_column_int64(st, 0);
 		e.submission_id = db_col_text(st, 1);
 		e.at = db_col_text(st, 2);
@@ -473,10 +473,10 @@ store_label_seq_next(struct db *db, const char *prefix, int64_t *seq)
 	    "RETURNING last")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	rc = db_step(db, st);
 	if (rc == SQLITE_ROW) {
 		*seq = sqlite3_column_int64(st, 0);
-		rc = sqlite3_step(st);
+		rc = db_step(db, st);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "crypto.h"
 
 #define VEC_PK_MB "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
@@ -458,6 +460,12 @@ START_TEST(test_keyfile_sealed)
 	lc_hex(sk, 32, hex);
 	ck_assert_ptr_null(strstr(text, hex)); /* the seed is not in clear */
 	ck_assert_ptr_nonnull(strstr(text, "seal: argon2id13-xsalsa20poly1305\n"));
+	/* labeld seals with the MODERATE limits */
+	snprintf(hex, sizeof hex, "\nopslimit: %llu\n",
+	         (unsigned long long)crypto_pwhash_OPSLIMIT_MODERATE);
+	ck_assert_ptr_nonnull(strstr(text, hex));
+	snprintf(hex, sizeof hex, "\nmemlimit: %zu\n", (size_t)crypto_pwhash_MEMLIMIT_MODERATE);
+	ck_assert_ptr_nonnull(strstr(text, hex));
 
 	ck_assert_msg(lc_keyfile_read(p, "correct horse", back, err, sizeof err) == 0, "%s", err);
 	ck_assert_mem_eq(back, sk, 64);
@@ -479,6 +487,26 @@ START_TEST(test_keyfile_sealed)
 	write_text(tmppath("damaged.key"), text, 0600);
 	ck_assert_int_eq(lc_keyfile_read(tmppath("damaged.key"), "correct horse", back, err,
 	                                 sizeof err), -1);
+}
+END_TEST
+
+/* The tests' knob: INTERACTIVE limits, recorded in the file, read back. */
+START_TEST(test_keyfile_test_limits)
+{
+	uint8_t pk[32], sk[64], back[64];
+	char err[256] = "", p[400], want[64], *text;
+
+	snprintf(p, sizeof p, "%s", tmppath("interactive.key"));
+	lc_ed25519_keypair(pk, sk);
+	lc_keyfile_test_limits();
+	ck_assert_msg(lc_keyfile_write(p, sk, "correct horse", err, sizeof err) == 0, "%s", err);
+	text = file_text(p);
+	snprintf(want, sizeof want, "\nopslimit: %llu\nmemlimit: %zu\n",
+	         (unsigned long long)crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	         (size_t)crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	ck_assert_ptr_nonnull(strstr(text, want));
+	ck_assert_msg(lc_keyfile_read(p, "correct horse", back, err, sizeof err) == 0, "%s", err);
+	ck_assert_mem_eq(back, sk, 64);
 }
 END_TEST
 
@@ -533,6 +561,7 @@ int main(void)
 	tcase_add_test(files, test_keyfile_malformed);
 	tcase_add_test(files, test_keyfile_sealed);
 	tcase_add_test(files, test_secretfile);
+	tcase_add_test(files, test_keyfile_test_limits); /* last: it changes the limits */
 	suite_add_tcase(s, files);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,7 +1,7 @@
 /* check_dataint - Data Integrity eddsa-jcs-2022.
- * Vector: $LABELD_SHARED/testdata/eddsa-jcs-2022/ (W3C vc-di-eddsa
- * TestVectors, see shared/testdata/SOURCES.md).  Self-contained cases run
- * always; without the vector the program then exits 77 (skip). */
+ * Vector: $LABELD_VECTORS/eddsa-jcs-2022/ (tests/data/vectors, from the W3C
+ * vc-di-eddsa TestVectors, see SOURCES.md there); a missing vector file
+ * fails the test that reads it. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,46 +439,28 @@ int main(void)
 {
 	Suite *s = suite_create("dataint");
 	TCase *tc = tcase_create("core");
-	const char *shared = getenv("LABELD_SHARED");
+	const char *vec = getenv("LABELD_VECTORS");
 	static char dir[1024];
-	char probe[1100];
-	int have = 0, failed;
 	SRunner *sr;
-	FILE *f;
+	int failed;
 
 	if (lc_init() != 0)
 		return 1;
-	if (shared != NULL && shared[0] != '\0') {
-		snprintf(dir, sizeof dir, "%s/testdata/eddsa-jcs-2022", shared);
-		vecdir = dir;
-		snprintf(probe, sizeof probe, "%s/signedJCS.json", dir);
-		f = fopen(probe, "r");
-		if (f != NULL) {
-			have = 1;
-			fclose(f);
-		}
-	}
+	if (vec == NULL || vec[0] == '\0')
+		vec = LABELD_SRCDIR "/tests/data/vectors";
+	snprintf(dir, sizeof dir, "%s/eddsa-jcs-2022", vec);
+	vecdir = dir;
 	tcase_add_test(tc, test_sign_roundtrip);
 	tcase_add_test(tc, test_datetime);
-	if (have) {
-		tcase_add_test(tc, test_vector_intermediates);
-		tcase_add_test(tc, test_vector_sign);
-		tcase_add_test(tc, test_vector_verify);
-		tcase_add_test(tc, test_vector_tamper);
-		tcase_add_test(tc, test_vector_structural);
-	}
+	tcase_add_test(tc, test_vector_intermediates);
+	tcase_add_test(tc, test_vector_sign);
+	tcase_add_test(tc, test_vector_verify);
+	tcase_add_test(tc, test_vector_tamper);
+	tcase_add_test(tc, test_vector_structural);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	if (failed != 0)
-		return 1;
-	if (!have) {
-		fprintf(stderr, "check_dataint: SKIP: eddsa-jcs-2022 test vector not found under "
-		        "$LABELD_SHARED/testdata/eddsa-jcs-2022 (LABELD_SHARED=%s); the "
-		        "self-contained cases passed\n", shared ? shared : "unset");
-		return 77;
-	}
-	return 0;
+	return failed != 0 ? 1 : 0;
 }

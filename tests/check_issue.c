@@ -891,76 +891,6 @@ START_TEST(rotation_while_signing)
 }
 END_TEST
 
-static void
-write_artifact(const char *dir, const char *name, const char *text,
-    size_t len)
-{
-	char	 path[1024];
-	FILE	*f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	ck_assert_ptr_nonnull(f = fopen(path, "w"));
-	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
-	fclose(f);
-}
-
-/*
- * For tests/interop/labels-verify.sh: a label issued now (so that a
- * verifier's clock finds it valid), its status lists with its suspension
- * bit set, the DID document and the trust bundle.
- */
-START_TEST(artifacts_for_interop)
-{
-	const char		*dir = getenv("LABELD_ARTIFACTS_DIR");
-	struct issue_input	 in;
-	struct label_state	 s;
-	json_t			*met = met_json(), *did, *tb;
-	char			*bytes, *t, err[256];
-	size_t			 len;
-	int			 rc;
-
-	if (dir == NULL) {
-		json_decref(met);
-		return;
-	}
-	fixed_input(&in, "SG-CLS-2026-000900", met);
-	in.now = 0;
-	ck_assert_int_eq(issue_label(db, &cfg, &in, &bytes, &len, err,
-	    sizeof(err)), STORE_OK);
-	write_artifact(dir, "label.json", bytes, len);
-	free(bytes);
-	fixed_input(&in, "SG-CLS-2026-000901", met);
-	in.now = 0;
-	ck_assert_int_eq(issue_label(db, &cfg, &in, &bytes, &len, err,
-	    sizeof(err)), STORE_OK);
-	write_artifact(dir, "label-suspended.json", bytes, len);
-	free(bytes);
-	ck_assert_int_eq(lifecycle_change(db, &cfg, &regulator,
-	    "SG-CLS-2026-000901", LABEL_SUSPEND, "interop", &s, err,
-	    sizeof(err)), STORE_OK);
-	ck_assert_int_eq(statuslist_get(db, &cfg, LABELD_STATUSLIST_REVOCATION,
-	    &bytes, &len, err, sizeof(err)), STORE_OK);
-	write_artifact(dir, "revocation-1.json", bytes, len);
-	free(bytes);
-	ck_assert_int_eq(statuslist_get(db, &cfg, LABELD_STATUSLIST_SUSPENSION,
-	    &bytes, &len, err, sizeof(err)), STORE_OK);
-	write_artifact(dir, "suspension-1.json", bytes, len);
-	free(bytes);
-	ck_assert_ptr_nonnull(did = keys_did_document(db, &cfg));
-	ck_assert_ptr_nonnull(t = json_dumps(did, JSON_COMPACT));
-	write_artifact(dir, "did.json", t, strlen(t));
-	free(t);
-	json_decref(did);
-	ck_assert_ptr_nonnull(tb = trust_bundle_build(db, &cfg, time(NULL),
-	    &rc, err, sizeof(err)));
-	ck_assert_ptr_nonnull(t = json_dumps(tb, JSON_COMPACT));
-	write_artifact(dir, "trust-bundle.json", t, strlen(t));
-	free(t);
-	json_decref(tb);
-	json_decref(met);
-}
-END_TEST
-
 static Suite *
 suite(void)
 {
@@ -983,7 +913,6 @@ suite(void)
 	tcase_add_test(tc, from_a_submission);
 	tcase_add_test(tc, trust_bundle_verifies);
 	tcase_add_test(tc, rotation_while_signing);
-	tcase_add_test(tc, artifacts_for_interop);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,7 +4,8 @@
  * in the DID document, retired), sealed keys (no passphrase, a wrong one,
  * a file others may read: refused), compromise (time normalised, only
  * moves earlier, never in the future), reload after a rotation by
- * another process, first-start key, and the table's triggers.
+ * another process, first-start key, and the table's triggers.  Keys are
+ * sealed with the Argon2id INTERACTIVE limits (lc_keyfile_test_limits).
  */
 #include "config.h"
 
@@ -444,6 +445,9 @@ main(void)
 	int	 failed;
 
 	log_init("check_keys", LOG_ERROR);
+	/* Sealed keys with the INTERACTIVE limits: check_crypto covers the
+	   MODERATE ones labeld writes. */
+	lc_keyfile_test_limits();
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

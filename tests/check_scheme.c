@@ -3,8 +3,8 @@
  *
  * - every shipped scheme loads, and its file name matches its id and version;
  * - sg-cls-iot covers every ETSI EN 303 645 provision with the standard's
- *   obligation and conditions (the table below; when $LABELD_SHARED is set it
- *   is checked against reference/etsi-en-303-645-provisions.tsv too);
+ *   obligation and conditions (the table below, itself checked against
+ *   $LABELD_VECTORS/etsi-en-303-645-provisions.tsv, see SOURCES.md there);
  * - every malformed fixture in tests/data/schemes is rejected with the JSON
  *   path of its fault, and no fixture goes untested;
  * - the loader and schemas/scheme.schema.json agree on required members.
@@ -109,7 +109,7 @@ START_TEST(test_shipped_all_load)
 END_TEST
 
 /* ETSI EN 303 645 V2.1.1 provisions with their status, as in
- * $LABELD_SHARED/reference/etsi-en-303-645-provisions.tsv. */
+ * tests/data/vectors/etsi-en-303-645-provisions.tsv. */
 static const struct { const char *id, *status; } etsi[] = {
 	{ "5.1-1", "M C(1)" }, { "5.1-2", "M C(2)" }, { "5.1-3", "M" }, { "5.1-4", "M C(8)" },
 	{ "5.1-5", "M C(5)" }, { "5.2-1", "M" }, { "5.2-2", "R" }, { "5.2-3", "R" },
@@ -222,21 +222,16 @@ END_TEST
 
 START_TEST(test_etsi_table_matches_reference)
 {
-	const char *shared = getenv("LABELD_SHARED");
+	const char *vec = getenv("LABELD_VECTORS");
 	char path[4096], line[512];
 	FILE *f;
 	size_t rows = 0;
 
-	if (shared == NULL) {
-		fprintf(stderr, "LABELD_SHARED unset: ETSI table not cross-checked\n");
-		return;
-	}
-	snprintf(path, sizeof path, "%s/reference/etsi-en-303-645-provisions.tsv", shared);
+	if (vec == NULL || vec[0] == '\0')
+		vec = LABELD_SRCDIR "/tests/data/vectors";
+	snprintf(path, sizeof path, "%s/etsi-en-303-645-provisions.tsv", vec);
 	f = fopen(path, "r");
-	if (f == NULL) {
-		fprintf(stderr, "%s absent: ETSI table not cross-checked\n", path);
-		return;
-	}
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
 	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));   /* header */
 	while (fgets(line, sizeof line, f) != NULL && rows < 1000) {
 		char *id = strtok(line, "\t"), *status = strtok(NULL, "\t");

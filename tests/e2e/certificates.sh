@@ -5,7 +5,8 @@
 # trust bundle and status lists a partner fetched), POST /v1/verify, and
 # the independent Node verifier (Digital Bazaar libraries).  Then
 # tampering, another authority's key, expiry, suspension and
-# reinstatement, key rotation, revocation and key compromise.
+# reinstatement, key rotation, revocation and key compromise.  Without
+# Node only the Node verifier is left out (verify_lib.sh says so).
 . "$(dirname "$0")/lib.sh"
 LABELVERIFY="$top_builddir/labelverify"
 SIGN_FIXTURE="$top_builddir/tests/sign_fixture"
@@ -13,10 +14,6 @@ SIGN_FIXTURE="$top_builddir/tests/sign_fixture"
 start_labeld
 . "$(dirname "$0")/verify_lib.sh"
 verify_prepare
-if [ "$INTEROP_OK" != 1 ]; then
-	echo "*** SKIP: the independent Node verifier is unavailable: $INTEROP_WHY ***"
-	exit 77
-fi
 
 make_org "Acme Devices" vendor vendor; ACME=$TOKEN
 make_org "Good Lab" lab lab; LAB_ORG=$ORG_ID; LAB=$TOKEN
@@ -128,8 +125,10 @@ jq -r '.credentials[0].checks[] | select(.check == "validity") | .detail' <<<"$L
 verify_api "$L" "at=2028-07-01T12:00:00Z"
 check_eq "$API_VERIFIED" false "POST /v1/verify: expired"
 jget '.checks[] | select(.check == "validity") | .detail' | grep -q '2028-06-30' && ok || fail "API validity detail names the date"
-verify_node "$L" --at 2028-07-01T12:00:00Z --expect invalid
-check_eq "$NODE_RC" 0 "Node verifier: expired"
+if [ "$INTEROP_OK" = 1 ]; then
+	verify_node "$L" --at 2028-07-01T12:00:00Z --expect invalid
+	check_eq "$NODE_RC" 0 "Node verifier: expired"
+fi
 
 # ---------------------------------------------- suspension, reinstatement
 call POST "/v1/labels/$LABEL1/suspend" "$REG" '{"reason":"default password reported"}'; expect 200 "suspend"

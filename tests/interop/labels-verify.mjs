@@ -3,7 +3,7 @@
 //
 //   node labels-verify.mjs DIR
 //
-// DIR holds what tests/check_issue writes with LABELD_ARTIFACTS_DIR set:
+// DIR holds what tests/issue_artifacts writes:
 // label.json (active), label-suspended.json, revocation-1.json,
 // suspension-1.json, did.json.  Checks, each printed as "ok ..." or
 // "FAIL ...":
