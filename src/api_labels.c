@@ -64,7 +64,7 @@ label_status(struct req *r)
 {
 	struct label_state s;
 
-	switch (lifecycle_status(r->db, r->params[0], time(NULL), &s)) {
+	switch (lifecycle_status(r->db, r->params[0], clock_now(), &s)) {
 	case STORE_OK:
 		return reply_json(r, MHD_HTTP_OK, state_json(&s));
 	case STORE_NOTFOUND:
@@ -176,7 +176,7 @@ trust_bundle(struct req *r)
 	 */
 	if (db_begin(r->db) == -1)
 		return reply_db_error(r);
-	doc = trust_bundle_build(r->db, &r->ld->cfg, time(NULL), &rc, err,
+	doc = trust_bundle_build(r->db, &r->ld->cfg, clock_now(), &rc, err,
 	    sizeof(err));
 	db_rollback(r->db);
 	if (doc == NULL)

@@ -140,7 +140,7 @@ keys_install(struct db *db, const char *data_dir, const uint8_t sk[64],
 		snprintf(err, errlen, "cannot begin a transaction");
 		goto done;
 	}
-	now = time(NULL);
+	now = clock_now();
 	rfc3339_format(now, k.created_at);
 	switch (store_key_active(db, &old)) {
 	case STORE_OK:

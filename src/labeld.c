@@ -67,7 +67,9 @@ main(int argc, char **argv)
 		} else if (ch == 'h')
 			usage(stdout, 0);
 		else if (ch == 'V') {
-			printf("labeld %s\n", PACKAGE_VERSION);
+			printf("labeld %s%s\n", PACKAGE_VERSION,
+			    clock_test_enabled() ? " (test clock: honours "
+			    LABELD_TEST_CLOCK_ENV ")" : "");
 			return 0;
 		}
 	}
@@ -109,10 +111,16 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (check_only) {
-		printf("configuration OK\n");
+		printf("configuration OK%s\n", clock_test_enabled() ?
+		    " (test clock compiled in: " LABELD_TEST_CLOCK_ENV
+		    " is honoured)" : "");
 		return 0;
 	}
 	log_set_level(ld.cfg.log_level);
+	if (clock_init(err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return 1;
+	}
 	if (lc_init() == -1) {
 		log_error("libsodium failed to initialise");
 		return 1;

@@ -19,6 +19,8 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "clock.h"
+
 /* Limits; labeld(8) and labeld.conf(5) state these defaults. */
 #define LABELD_MAX_BODY_DEFAULT		(1024 * 1024)
 #define LABELD_MAX_UPLOAD_DEFAULT	(32 * 1024 * 1024)
@@ -36,6 +38,16 @@
 #define LABELD_MAX_TEXT			4000	/* reasons, justifications, notes */
 #define LABELD_PAGE_DEFAULT		50
 #define LABELD_PAGE_MAX			500
+
+/* Durations (seconds); labeld.conf(5) states them. */
+#define LABELD_STATUSLIST_VALIDITY_DEFAULT	(7 * 86400)
+#define LABELD_STATUSLIST_VALIDITY_MIN		(10 * 60)
+#define LABELD_STATUSLIST_VALIDITY_MAX		(366 * 86400)
+#define LABELD_TRUST_BUNDLE_VALIDITY_DEFAULT	(365 * 86400)
+#define LABELD_TRUST_BUNDLE_VALIDITY_MIN	(31 * 86400)
+#define LABELD_TRUST_BUNDLE_VALIDITY_MAX	(3650 * 86400)
+#define LABELD_TRUST_BUNDLE_RENEW		(30 * 86400)	/* before expires */
+#define LABELD_SCHEDULER_PERIOD			60	/* seconds between rounds */
 
 #define LABELD_DB_FILE			"labeld.db"
 #define LABELD_TOKEN_KEY_FILE		"token.key"
@@ -71,6 +83,8 @@ struct config {
 	int		 public_url_set;	/* else derived from listen */
 	int		 issuer_did_set;	/* else derived from public_url */
 	char		 key_passphrase_file[PATH_MAX];	/* "": none */
+	int64_t		 status_list_validity;	/* seconds */
+	int64_t		 trust_bundle_validity;	/* seconds */
 };
 void	 config_defaults(struct config *);
 int	 config_set(struct config *, const char *key, const char *value,
@@ -79,6 +93,8 @@ int	 config_load_file(struct config *, const char *path, int missing_ok,
 	    char *err, size_t errlen);
 int	 config_finish(struct config *, char *err, size_t errlen);
 int	 config_parse_size(const char *s, size_t min, size_t max, size_t *out);
+int	 config_parse_duration(const char *s, int64_t min, int64_t max,
+	    int64_t *out);
 int	 config_parse_listen(const char *s, char *host, size_t hostlen,
 	    uint16_t *port);
 void	 config_find_share_dir(struct config *);
@@ -635,8 +651,6 @@ int	 workflow_approve(struct db *, const struct config *,
 #define LABELD_MAX_FIRMWARE_VERSIONS	256	/* versions one label covers */
 #define LABELD_MAX_LAB_REPORTS		64	/* lab report digests per label */
 #define LABELD_STATUSLIST_BITS		131072	/* entries per status list */
-#define LABELD_STATUSLIST_MAX_AGE	86400	/* seconds before a fetch re-signs */
-#define LABELD_STATUSLIST_VALIDITY	(365 * 86400)	/* validUntil - validFrom */
 #define LABELD_STATUSLIST_REVOCATION	"revocation-1"
 #define LABELD_STATUSLIST_SUSPENSION	"suspension-1"
 #define LABELD_VC_MEDIA_TYPE		"application/vc"

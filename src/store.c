@@ -670,7 +670,7 @@ fail:
 void
 store_now(char out[32])
 {
-	rfc3339_format(time(NULL), out);
+	rfc3339_format(clock_now(), out);
 }
 
 /* Today's date in UTC (YYYY-MM-DD), the calendar of every contract date. */

@@ -87,7 +87,7 @@ for LIST in revocation suspension; do
 	check_eq "$(jget .credentialSubject.type)" BitstringStatusList "$LIST subject type (a plain string)"
 	check_eq "$(jget .credentialSubject.statusPurpose)" "$LIST" "$LIST purpose"
 	check_eq "$(jget .credentialSubject.id)" "$BASE/v1/status-lists/$LIST-1#list" "$LIST subject id"
-	check_eq "$(jget '(.validUntil | fromdate) - (.validFrom | fromdate)')" 31536000 "$LIST list valid a year"
+	check_eq "$(jget '(.validUntil | fromdate) - (.validFrom | fromdate)')" 604800 "$LIST list valid 7 days (status_list_validity)"
 	SIZE=$(decoded_size "$(jget .credentialSubject.encodedList)")
 	check_eq "$([ "$SIZE" -ge 16384 ] && echo big)" big "$LIST list decodes to >= 16 KB ($SIZE)"
 	check_eq "$(verifies "$WORK/did1.json" < "$WORK/$LIST-1.json")" "ok $KID1" "$LIST list proof verifies"
