@@ -73,14 +73,47 @@ print_key(const struct signing_key *k, void *arg)
 	return 0;
 }
 
+/* The signing keys, then the committed next key: its digest only. */
+static int
+list_keys(struct db *db)
+{
+	struct next_key nk;
+
+	printf("KID\tSTATUS\tCREATED\tRETIRED\tCOMPROMISED\tPUBLIC KEY\n");
+	if (store_key_list(db, print_key, NULL) != STORE_OK)
+		return 1;
+	switch (store_next_key_committed(db, &nk)) {
+	case STORE_OK:
+		printf("next %s committed %s (%s), sha256 of its public key: "
+		    "%s\n", nk.kid, nk.created_at, nk.sealed ? "sealed" :
+		    "unsealed", nk.digest);
+		return 0;
+	case STORE_NOTFOUND:
+		printf("next: none committed (labeld commits one at its next "
+		    "start; key rotate cannot keep partners' pins)\n");
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+static void
+print_next(const struct config *cfg, const struct next_key *nk)
+{
+	printf("next key %s committed (%s, %s/%s): partners see only its "
+	    "digest %s\n", nk->kid, nk->sealed ? "sealed" : "unsealed",
+	    cfg->data_dir, nk->file, nk->digest);
+}
+
 /* generate (rotate = 0) or rotate (rotate = 1). */
 static int
 make_key(struct db *db, const struct config *cfg, const char *pfile,
     int rotate)
 {
 	struct signing_key	 added, old;
-	char			 pass[LABELD_MAX_PASSPHRASE + 1], err[512];
-	int			 rc;
+	struct next_key		 nk;
+	char			 pass[LABELD_MAX_PASSPHRASE + 1], err[1024];
+	int			 rc, cont = 1;
 
 	pass[0] = '\0';
 	if (pfile != NULL && keys_read_passphrase_file(pfile, pass,
@@ -88,18 +121,26 @@ make_key(struct db *db, const struct config *cfg, const char *pfile,
 		fprintf(stderr, "labelctl: %s\n", err);
 		return 1;
 	}
-	rc = rotate ? keys_rotate(db, cfg->data_dir, pass, &added, &old, err,
-	    sizeof(err)) : keys_generate(db, cfg->data_dir, pass, &added, err,
-	    sizeof(err));
+	rc = rotate ? keys_rotate(db, cfg->data_dir, pass, &added, &old, &nk,
+	    &cont, err, sizeof(err)) : keys_generate(db, cfg->data_dir, pass,
+	    &added, &nk, err, sizeof(err));
 	lc_wipe(pass, sizeof(pass));
 	if (rc != STORE_OK) {
 		fprintf(stderr, "labelctl: %s\n", err);
 		return 1;
 	}
-	printf("key %s is active (%s, %s/%s)\n", added.kid,
-	    added.sealed ? "sealed" : "unsealed", cfg->data_dir, added.file);
+	printf("key %s is active (%s, %s/%s)%s\n", added.kid,
+	    added.sealed ? "sealed" : "unsealed", cfg->data_dir, added.file,
+	    rotate && cont ? ": the committed next key, promoted" : "");
 	if (rotate && old.kid[0] != '\0')
 		printf("key %s retired at %s\n", old.kid, old.retired_at);
+	print_next(cfg, &nk);
+	if (!cont)
+		fprintf(stderr, "labelctl: WARNING: no next key was committed "
+		    "(a data dir from before pre-rotation): no published trust "
+		    "bundle committed to key %s, so continuity is broken and "
+		    "partners must re-pin this authority's trust bundle out of "
+		    "band\n", added.kid);
 	return 0;
 }
 
@@ -157,7 +198,7 @@ labelctl_key(const struct config *cfg, int argc, char **argv)
 	else if (strcmp(sub, "rotate") == 0)
 		rc = make_key(db, cfg, pfile, 1);
 	else if (strcmp(sub, "list") == 0)
-		rc = store_key_list(db, print_key, NULL) == STORE_OK ? 0 : 1;
+		rc = list_keys(db);
 	else if (strcmp(sub, "export") == 0 && nargs == 0)
 		rc = print_json(keys_did_document(db, cfg));
 	else if (strcmp(sub, "export") == 0) {
@@ -187,7 +228,8 @@ labelctl_key(const struct config *cfg, int argc, char **argv)
 			    k.compromised_at);
 			if (was_active)
 				printf("no key is active now: run labelctl key "
-				    "generate\n");
+				    "rotate (it promotes the committed next "
+				    "key)\n");
 			rc = 0;
 		}
 	}

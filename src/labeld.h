@@ -682,6 +682,35 @@ int	 store_key_list(struct db *,
 int	 store_key_retire(struct db *, const char *kid, const char *at);
 int	 store_key_compromise(struct db *, const char *kid, const char *since,
 	    const char *at);
+/* The committed next key: public half, digest and file only. */
+struct next_key {
+	char		 kid[LABELD_KID_BUFLEN];
+	uint8_t		 pk[32];
+	char		 digest[65];		/* hex SHA-256 of pk */
+	char		 file[64];		/* relative to the data dir */
+	int		 sealed;
+	char		 created_at[32];
+	char		 promoted_at[32];	/* "" while committed */
+	int64_t		 seq;
+};
+int	 store_next_key_insert(struct db *, struct next_key *);
+int	 store_next_key_committed(struct db *, struct next_key *);
+int	 store_next_key_promote(struct db *, const char *kid, const char *at);
+
+/* store_trust.c: trust bundle versions, the exact bytes issued */
+struct trust_bundle_row {
+	int64_t		 version;
+	char		 content_sha256[65];
+	char		 kid[LABELD_KID_BUFLEN];	/* the signer */
+	char		 issued_at[32];
+	char		 expires_at[32];
+};
+int	 store_trust_bundle_latest(struct db *, struct trust_bundle_row *,
+	    char **bundle, size_t *len);
+int	 store_trust_bundle_get(struct db *, int64_t version,
+	    struct trust_bundle_row *, char **bundle, size_t *len);
+int	 store_trust_bundle_insert(struct db *, const struct trust_bundle_row *,
+	    const char *bundle, size_t len);
 
 /* keys.c: Ed25519 signing keys; the private halves never leave this file */
 void	 keys_kid(const uint8_t pk[32], char kid[LABELD_KID_BUFLEN]);
@@ -689,11 +718,12 @@ int	 keys_install(struct db *, const char *data_dir, const uint8_t sk[64],
 	    const char *passphrase, int rotate, struct signing_key *added,
 	    struct signing_key *retired, char *err, size_t errlen);
 int	 keys_generate(struct db *, const char *data_dir,
-	    const char *passphrase, struct signing_key *added, char *err,
-	    size_t errlen);
+	    const char *passphrase, struct signing_key *added,
+	    struct next_key *next, char *err, size_t errlen);
 int	 keys_rotate(struct db *, const char *data_dir, const char *passphrase,
-	    struct signing_key *added, struct signing_key *retired, char *err,
-	    size_t errlen);
+	    struct signing_key *added, struct signing_key *retired,
+	    struct next_key *next, int *continuity, char *err, size_t errlen);
+void	 keys_digest(const uint8_t pk[32], char hex[65]);
 int	 keys_compromise(struct db *, const char *kid, const char *since,
 	    struct signing_key *out, char *err, size_t errlen);
 int	 keys_ensure(struct store *, const struct config *, char *err,

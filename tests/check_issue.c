@@ -709,7 +709,7 @@ START_TEST(lists_follow_the_key)
 	ck_assert_str_eq(kid, key.kid);
 	list_signer(LABELD_STATUSLIST_REVOCATION, kid);
 	ck_assert_str_eq(kid, key.kid);
-	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, err,
+	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, NULL, NULL, err,
 	    sizeof(err)), STORE_OK);
 	list_signer(LABELD_STATUSLIST_REVOCATION, kid);
 	ck_assert_str_eq(kid, b.kid);
@@ -718,7 +718,7 @@ START_TEST(lists_follow_the_key)
 	    NULL, err, sizeof(err)), STORE_OK);
 	ck_assert_int_eq(statuslist_get(db, &cfg, LABELD_STATUSLIST_REVOCATION,
 	    &cred, &len, err, sizeof(err)), KEYS_NOKEY);
-	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &c, err, sizeof(err)),
+	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &c, NULL, err, sizeof(err)),
 	    STORE_OK);
 	list_signer(LABELD_STATUSLIST_REVOCATION, kid);
 	ck_assert_str_eq(kid, c.kid);
@@ -777,7 +777,7 @@ START_TEST(trust_bundle_verifies)
 	char			 err[256];
 	int			 rc;
 
-	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, err,
+	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, NULL, NULL, err,
 	    sizeof(err)), STORE_OK);
 	tb = trust_bundle_build(db, &cfg, T0, &rc, err, sizeof(err));
 	ck_assert_msg(tb != NULL, "%s", err);
@@ -870,7 +870,7 @@ START_TEST(rotation_while_signing)
 	/* Both took their time and wait; the rotation is seconds later. */
 	while (time(NULL) < start + 2)
 		usleep(100000);
-	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, err,
+	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, NULL, NULL, err,
 	    sizeof(err)), STORE_OK);
 	ck_assert_int_eq(db_commit(db), 0);
 	for (int i = 0; i < 2; i++) {
