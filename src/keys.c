@@ -354,12 +354,12 @@ done:
 }
 
 /*
- * The committed next key's file is here and holds that key (checked when
- * unsealed; a sealed one opens only with labeld's passphrase).  0, or -1
- * with a message naming the path to put back.
+ * The committed next key nk can be promoted: its file is here and holds
+ * that key (checked when unsealed; a sealed one opens only with labeld's
+ * passphrase).  0, or -1 with a message naming the path to put back.
  */
-static int
-next_file_ok(const char *data_dir, const struct next_key *nk, char *err,
+int
+keys_rotate_ready(const char *data_dir, const struct next_key *nk, char *err,
     size_t errlen)
 {
 	char		 path[PATH_MAX], why[256];
@@ -435,7 +435,7 @@ keys_rotate(struct db *db, const char *data_dir, const char *passphrase,
 	}
 	now = clock_now();
 	if (committed) {
-		if (next_file_ok(data_dir, &cur_next, err, errlen) == -1) {
+		if (keys_rotate_ready(data_dir, &cur_next, err, errlen) == -1) {
 			rc = STORE_INVALID;
 			goto done;
 		}

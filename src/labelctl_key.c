@@ -105,11 +105,39 @@ print_next(const struct config *cfg, const struct next_key *nk)
 	    cfg->data_dir, nk->file, nk->digest);
 }
 
+/*
+ * The current trust bundle version (made when due), for rotate: before the
+ * promotion, so that a version committing to the promoted key exists, and
+ * after it, so that partners can fetch the new version at once.  Signing
+ * may be impossible here (a sealed key without its passphrase): labeld
+ * then issues the version at its next fetch.  The version, or 0.
+ */
+static int64_t
+current_bundle(struct db *db, const struct config *cfg, const char *when)
+{
+	struct trust_bundle_row	 row;
+	char			*buf, err[512];
+	size_t			 len;
+
+	if (trust_bundle_current(db, cfg, 0, &buf, &len, &row, NULL, err,
+	    sizeof(err)) != STORE_OK) {
+		fprintf(stderr, "labelctl: warning: cannot issue the trust "
+		    "bundle %s the rotation (%s); labeld issues it at its next "
+		    "fetch\n", when, err);
+		return 0;
+	}
+	free(buf);
+	return row.version;
+}
+
 /* generate (rotate = 0) or rotate (rotate = 1). */
 static int
-make_key(struct db *db, const struct config *cfg, const char *pfile,
+make_key(struct db *db, const struct config *cfg_in, const char *pfile,
     int rotate)
 {
+	struct config		 bcfg = *cfg_in;
+	const struct config	*cfg = &bcfg;
+	int64_t			 version;
 	struct signing_key	 added, old;
 	struct next_key		 nk;
 	char			 pass[LABELD_MAX_PASSPHRASE + 1], err[1024];
@@ -121,6 +149,17 @@ make_key(struct db *db, const struct config *cfg, const char *pfile,
 		fprintf(stderr, "labelctl: %s\n", err);
 		return 1;
 	}
+	/* Bundles as the daemon issues them (its public URL, not ours). */
+	snprintf(err, sizeof(err), "cannot read the trust bundles");
+	if (rotate && (trust_bundle_identity(db, &bcfg) == -1 ||
+	    (store_next_key_committed(db, &nk) == STORE_OK &&
+	    keys_rotate_ready(cfg->data_dir, &nk, err, sizeof(err)) == -1))) {
+		lc_wipe(pass, sizeof(pass));
+		fprintf(stderr, "labelctl: %s\n", err);
+		return 1;
+	}
+	if (rotate)
+		current_bundle(db, cfg, "before");
 	rc = rotate ? keys_rotate(db, cfg->data_dir, pass, &added, &old, &nk,
 	    &cont, err, sizeof(err)) : keys_generate(db, cfg->data_dir, pass,
 	    &added, &nk, err, sizeof(err));
@@ -141,6 +180,10 @@ make_key(struct db *db, const struct config *cfg, const char *pfile,
 		    "bundle committed to key %s, so continuity is broken and "
 		    "partners must re-pin this authority's trust bundle out of "
 		    "band\n", added.kid);
+	if (rotate && (version = current_bundle(db, cfg, "after")) > 0)
+		printf("partners must fetch trust bundle version %lld: "
+		    "%s/v1/trust-bundle/versions/%lld\n", (long long)version,
+		    cfg->public_url, (long long)version);
 	return 0;
 }
 

@@ -47,6 +47,7 @@
 #define LABELD_TRUST_BUNDLE_VALIDITY_MIN	(31 * 86400)
 #define LABELD_TRUST_BUNDLE_VALIDITY_MAX	(3650 * 86400)
 #define LABELD_TRUST_BUNDLE_RENEW		(30 * 86400)	/* before expires */
+#define LABELD_TRUST_BUNDLE_MAX_VERSION	1000000000LL	/* URL parsing bound */
 #define LABELD_SCHEDULER_PERIOD			60	/* seconds between rounds */
 
 #define LABELD_DB_FILE			"labeld.db"
@@ -724,6 +725,8 @@ int	 keys_rotate(struct db *, const char *data_dir, const char *passphrase,
 	    struct signing_key *added, struct signing_key *retired,
 	    struct next_key *next, int *continuity, char *err, size_t errlen);
 void	 keys_digest(const uint8_t pk[32], char hex[65]);
+int	 keys_rotate_ready(const char *data_dir, const struct next_key *,
+	    char *err, size_t errlen);
 int	 keys_compromise(struct db *, const char *kid, const char *since,
 	    struct signing_key *out, char *err, size_t errlen);
 int	 keys_ensure(struct store *, const struct config *, char *err,
@@ -858,9 +861,11 @@ int	 lifecycle_change(struct db *, const struct config *,
 	    const char *reason, struct label_state *out, char *err,
 	    size_t errlen);
 
-/* trust_bundle.c: the signed document a partner pins */
-json_t	*trust_bundle_build(struct db *, const struct config *, time_t now,
-	    int *rc, char *err, size_t errlen);
+/* trust_bundle.c: the signed, versioned document a partner pins */
+int	 trust_bundle_current(struct db *, const struct config *, time_t now,
+	    char **bundle, size_t *len, struct trust_bundle_row *row,
+	    int *made, char *err, size_t errlen);
+int	 trust_bundle_identity(struct db *, struct config *);
 
 /* labelctl_key.c: `labelctl key ...` (in labelctl only) */
 int	 labelctl_key(const struct config *, int argc, char **argv);

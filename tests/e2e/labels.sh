@@ -57,7 +57,7 @@ cp "$WORK/body" "$WORK/tb1.json"
 check_eq "$(jget .type)" LabeldTrustBundle "bundle type"
 check_eq "$(jget .id)" "$BASE/v1/trust-bundle" "bundle id"
 check_eq "$(jget .issuer.id)/$(jget .issuer.country)/$(jget .issuer.url)" "$DID/SG/$BASE" "bundle issuer"
-check_eq "$(jq -c . "$WORK/did1.json")" "$(jq -c .didDocument <<<"$BODY")" "bundle embeds the DID document"
+check_eq "$(jq -cS . "$WORK/did1.json")" "$(jq -cS .didDocument <<<"$BODY")" "bundle embeds the DID document"
 check_eq "$(jget '.keys[0].id')/$(jget '.keys[0].status')/$(jget '.keys[0].validUntil')/$(jget '.keys[0].compromisedAt')" \
     "$DID#$KID1/active/null/null" "bundle key record"
 check_eq "$(jget '.statusLists | join(" ")')" \
