@@ -144,6 +144,13 @@ main(int argc, char **argv)
 		store_close(ld.store);
 		return 1;
 	}
+	/* After http_start: the public URL is known (port 0 resolved). */
+	if (scheduler_start(ld.store, &ld.cfg, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		http_stop(&ld);
+		store_close(ld.store);
+		return 1;
+	}
 	/* Tests started on port 0 read the kernel's choice from this line. */
 	log_info("listening on %s port %u (public URL %s, data dir %s, "
 	    "%u threads)", ld.cfg.listen_host, ld.cfg.listen_port,
@@ -152,6 +159,7 @@ main(int argc, char **argv)
 	if (sigwait(&set, &sig) != 0)
 		sig = SIGTERM;
 	log_info("signal %d: stopping", sig);
+	scheduler_stop();
 	http_stop(&ld);
 	store_close(ld.store);
 	log_info("stopped");

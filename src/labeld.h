@@ -843,6 +843,9 @@ json_t	*statuslist_build(struct db *, const struct config *,
 	    const char *list, time_t now, char *err, size_t errlen);
 int	 statuslist_get(struct db *, const struct config *, const char *list,
 	    char **credential, size_t *len, char *err, size_t errlen);
+int	 statuslist_refresh(struct db *, const struct config *,
+	    const char *list, int *resigned, char valid_until[32], char *err,
+	    size_t errlen);
 
 /* lifecycle.c: label status (suspend, revoke, reinstate; expiry at read) */
 enum label_action { LABEL_SUSPEND, LABEL_REVOKE, LABEL_REINSTATE };
@@ -866,6 +869,12 @@ int	 trust_bundle_current(struct db *, const struct config *, time_t now,
 	    char **bundle, size_t *len, struct trust_bundle_row *row,
 	    int *made, char *err, size_t errlen);
 int	 trust_bundle_identity(struct db *, struct config *);
+
+/* scheduler.c: the thread that keeps signed documents from lapsing */
+int	 scheduler_start(struct store *, const struct config *, char *err,
+	    size_t errlen);
+void	 scheduler_stop(void);
+void	 scheduler_round(struct store *, const struct config *);
 
 /* labelctl_key.c: `labelctl key ...` (in labelctl only) */
 int	 labelctl_key(const struct config *, int argc, char **argv);

@@ -193,19 +193,20 @@ regenerate(struct db *db, const struct config *cfg, const char *list,
 
 /*
  * The signed credential of list (canonical bytes, *credential malloc'd):
- * the cached one when fresh, else signed anew and cached.  When it cannot
- * be signed (no usable key), an unchanged cached copy whose key is not
- * compromised is still served.
+ * the cached one when fresh, else signed anew and cached (*resigned 1).
+ * When it cannot be signed (no usable key), an unchanged cached copy
+ * whose key is not compromised is still served.
  * STORE_OK, STORE_NOTFOUND (no such list), KEYS_NOKEY or STORE_ERR.
  */
-int
-statuslist_get(struct db *db, const struct config *cfg, const char *list,
-    char **credential, size_t *len, char *err, size_t errlen)
+static int
+get_list(struct db *db, const struct config *cfg, const char *list,
+    char **credential, size_t *len, int *resigned, char *err, size_t errlen)
 {
 	struct cached	 c;
 	time_t		 now = clock_now();
 	int		 rc, own = 0;
 
+	*resigned = 0;
 	*credential = NULL;
 	*len = 0;
 	memset(&c, 0, sizeof(c));
@@ -249,8 +250,10 @@ statuslist_get(struct db *db, const struct config *cfg, const char *list,
 		snprintf(err, errlen, "cannot commit status list %s", list);
 		rc = STORE_ERR;
 	}
-	if (rc == STORE_OK)
+	if (rc == STORE_OK) {
+		*resigned = 1;
 		goto serve;
+	}
 fallback:
 	if (own)
 		db_rollback(db);
@@ -264,5 +267,49 @@ fallback:
 serve:
 	*credential = c.credential;
 	*len = c.len;
+	return STORE_OK;
+}
+
+/* The signed credential of list for a fetch; see get_list. */
+int
+statuslist_get(struct db *db, const struct config *cfg, const char *list,
+    char **credential, size_t *len, char *err, size_t errlen)
+{
+	int resigned;
+
+	return get_list(db, cfg, list, credential, len, &resigned, err,
+	    errlen);
+}
+
+/*
+ * Signs list again when a fetch now would (half its validity passed, a
+ * status changed, its key rotated out), without a fetch: the scheduler
+ * calls it so that no list lapses while nobody fetches.  *resigned 1 when
+ * it was signed; on success valid_until (may be NULL) receives the
+ * served copy's validUntil.  Results as statuslist_get.
+ */
+int
+statuslist_refresh(struct db *db, const struct config *cfg, const char *list,
+    int *resigned, char valid_until[32], char *err, size_t errlen)
+{
+	char	*cred;
+	size_t	 len;
+	json_t	*vc;
+	int	 rc;
+
+	if (valid_until != NULL)
+		valid_until[0] = '\0';
+	if ((rc = get_list(db, cfg, list, &cred, &len, resigned, err,
+	    errlen)) != STORE_OK)
+		return rc;
+	if (valid_until != NULL &&
+	    (vc = json_loadb(cred, len, 0, NULL)) != NULL) {
+		const char *u = json_string_value(json_object_get(vc,
+		    "validUntil"));
+
+		snprintf(valid_until, 32, "%s", u != NULL ? u : "");
+		json_decref(vc);
+	}
+	free(cred);
 	return STORE_OK;
 }
