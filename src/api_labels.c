@@ -166,19 +166,24 @@ did_document(struct req *r)
 static int
 trust_bundle(struct req *r)
 {
-	char	*buf, err[512];
-	size_t	 len;
-	int	 rc;
+	struct trust_bundle_row	 row;
+	char			*buf, err[512];
+	size_t			 len;
+	int			 rc, made;
 
 	/*
 	 * One snapshot under the write lock, the time read after it: a
 	 * rotation can then neither fall between the keys listed and the
 	 * key that signs, nor make the bundle older than its signing key.
 	 */
-	rc = trust_bundle_current(r->db, &r->ld->cfg, 0, &buf, &len, NULL,
-	    NULL, err, sizeof(err));
+	rc = trust_bundle_current(r->db, &r->ld->cfg, 0, &buf, &len, &row,
+	    &made, err, sizeof(err));
 	if (rc != STORE_OK)
 		return rc == KEYS_NOKEY ? no_key(r, err) : reply_db_error(r);
+	if (made)
+		log_info("trust bundle version %lld issued at a fetch (signed "
+		    "by %s, expires %s)", (long long)row.version, row.kid,
+		    row.expires_at);
 	rc = reply_raw(r, MHD_HTTP_OK, "application/json", buf, len);
 	free(buf);
 	return rc;

@@ -73,8 +73,8 @@ scheduler_round(struct store *s, const struct config *cfg)
 		free(buf);
 		if (made)
 			log_info("scheduler: trust bundle version %lld issued "
-			    "(expires %s)", (long long)row.version,
-			    row.expires_at);
+			    "(signed by %s, expires %s)", (long long)row.version,
+			    row.kid, row.expires_at);
 	}
 	if (faults == 0)
 		sched.last_fault[0] = '\0';

@@ -301,7 +301,7 @@ issue_version(struct db *db, const struct config *cfg, json_t *content,
  * the caller's transaction or one of its own).  now 0 means the clock,
  * read after the lock.  *bundle (malloc'd) receives the exact bytes, row
  * (may be NULL) the version's row, *made (may be NULL) 1 when a new
- * version was issued.  STORE_OK, KEYS_NOKEY (nothing can sign a needed
+ * version was issued (the caller logs it).  STORE_OK, KEYS_NOKEY (nothing can sign a needed
  * new version) or STORE_ERR, with a message in err.
  */
 int
@@ -367,8 +367,6 @@ trust_bundle_current(struct db *db, const struct config *cfg, time_t now,
 	own = 0;
 	if (made != NULL)
 		*made = 1;
-	log_info("trust bundle version %lld issued (signed by %s, expires %s)",
-	    (long long)r.version, r.kid, r.expires_at);
 done:
 	if (own)
 		db_rollback(db);
