@@ -122,12 +122,34 @@ current_bundle(struct db *db, const struct config *cfg, const char *when)
 	if (trust_bundle_current(db, cfg, 0, &buf, &len, &row, NULL, err,
 	    sizeof(err)) != STORE_OK) {
 		fprintf(stderr, "labelctl: warning: cannot issue the trust "
-		    "bundle %s the rotation (%s); labeld issues it at its next "
-		    "fetch\n", when, err);
+		    "bundle %s (%s); labeld issues it at its next fetch\n",
+		    when, err);
 		return 0;
 	}
 	free(buf);
 	return row.version;
+}
+
+/*
+ * Issues the version that tells partners of a change made here (with the
+ * daemon's identity) and says what they must fetch.
+ */
+static void
+publish_bundle(struct db *db, const struct config *cfg_in, const char *what)
+{
+	struct config	 bcfg = *cfg_in;
+	int64_t		 version;
+
+	if (trust_bundle_identity(db, &bcfg) == -1) {
+		fprintf(stderr, "labelctl: warning: cannot read the trust "
+		    "bundles; labeld issues the new version at its next "
+		    "fetch\n");
+		return;
+	}
+	if ((version = current_bundle(db, &bcfg, what)) > 0)
+		printf("partners must fetch trust bundle version %lld: "
+		    "%s/v1/trust-bundle/versions/%lld\n", (long long)version,
+		    bcfg.public_url, (long long)version);
 }
 
 /* generate (rotate = 0) or rotate (rotate = 1). */
@@ -159,7 +181,7 @@ make_key(struct db *db, const struct config *cfg_in, const char *pfile,
 		return 1;
 	}
 	if (rotate)
-		current_bundle(db, cfg, "before");
+		current_bundle(db, cfg, "before the rotation");
 	rc = rotate ? keys_rotate(db, cfg->data_dir, pass, &added, &old, &nk,
 	    &cont, err, sizeof(err)) : keys_generate(db, cfg->data_dir, pass,
 	    &added, &nk, err, sizeof(err));
@@ -180,7 +202,8 @@ make_key(struct db *db, const struct config *cfg_in, const char *pfile,
 		    "bundle committed to key %s, so continuity is broken and "
 		    "partners must re-pin this authority's trust bundle out of "
 		    "band\n", added.kid);
-	if (rotate && (version = current_bundle(db, cfg, "after")) > 0)
+	if (rotate && (version = current_bundle(db, cfg,
+	    "after the rotation")) > 0)
 		printf("partners must fetch trust bundle version %lld: "
 		    "%s/v1/trust-bundle/versions/%lld\n", (long long)version,
 		    cfg->public_url, (long long)version);
@@ -273,6 +296,9 @@ labelctl_key(const struct config *cfg, int argc, char **argv)
 				printf("no key is active now: run labelctl key "
 				    "rotate (it promotes the committed next "
 				    "key)\n");
+			else
+				publish_bundle(db, cfg, "after the compromise "
+				    "mark");
 			rc = 0;
 		}
 	}

@@ -110,6 +110,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "labeld: %s\n", err);
 		return 1;
 	}
+	if (clock_init(err, sizeof(err)) == -1) {
+		fprintf(stderr, "labeld: %s\n", err);
+		return 1;
+	}
 	if (check_only) {
 		printf("configuration OK%s\n", clock_test_enabled() ?
 		    " (test clock compiled in: " LABELD_TEST_CLOCK_ENV
@@ -117,10 +121,6 @@ main(int argc, char **argv)
 		return 0;
 	}
 	log_set_level(ld.cfg.log_level);
-	if (clock_init(err, sizeof(err)) == -1) {
-		log_error("%s", err);
-		return 1;
-	}
 	if (lc_init() == -1) {
 		log_error("libsodium failed to initialise");
 		return 1;

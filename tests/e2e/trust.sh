@@ -197,6 +197,13 @@ ctl key rotate > "$WORK/rotate2.out" 2> "$WORK/rotate2.err" && ok || fail "rotat
 check_eq "$(grep -c continuity "$WORK/rotate2.err")" 0 "no continuity warning after the upgrade"
 call GET /v1/trust-bundle
 check_eq "$(jget .version)/$(jget .proof.verificationMethod | sed 's/.*#//')" "2/key-${UD:0:8}" "the upgraded dir rotates by continuity"
+# the documented procedure after a compromise: rotate (above), then mark
+SINCE=$(later -3600)
+ctl key compromise "$OLDKID" --since "$SINCE" > "$WORK/comp.out" 2>&1 && ok || fail "key compromise: $(cat "$WORK/comp.out")"
+check_eq "$(grep -c "^partners must fetch trust bundle version 3: $BASE/v1/trust-bundle/versions/3\$" "$WORK/comp.out")" 1 "compromise issues version 3 and says so"
+call GET /v1/trust-bundle/versions/3; expect 200 "version 3 after the compromise mark"
+check_eq "$(jget .proof.verificationMethod | sed 's/.*#//')" "key-${UD:0:8}" "signed by the active key"
+check_eq "$(jget '.keys[0].status')/$(jget '.keys[0].compromisedAt')" "compromised/$SINCE" "the bundle shows the compromise"
 stop_labeld
 
 finish
