@@ -148,29 +148,32 @@ content_digest(const json_t *content, char hex[65], char *err, size_t errlen)
 	return 0;
 }
 
+/* 1 when the keys of bundle b list the key id id. */
+static int
+lists_key(const json_t *b, const json_t *id)
+{
+	const json_t	*keys = json_object_get(b, "keys");
+	size_t		 i;
+
+	for (i = 0; i < json_array_size(keys); i++)
+		if (json_equal(json_object_get(json_array_get(keys, i), "id"),
+		    id))
+			return 1;
+	return 0;
+}
+
 /* 1 when the key ids listed under "keys" of a and b are the same set. */
 static int
 same_key_ids(const json_t *a, const json_t *b)
 {
-	const json_t	*ka = json_object_get(a, "keys"),
-			*kb = json_object_get(b, "keys");
-	size_t		 i, j;
+	const json_t	*ka = json_object_get(a, "keys");
+	size_t		 i;
 
-	if (json_array_size(ka) != json_array_size(kb))
+	if (json_array_size(ka) != json_array_size(json_object_get(b, "keys")))
 		return 0;
-	for (i = 0; i < json_array_size(ka); i++) {
-		const char *id = json_string_value(json_object_get(
-		    json_array_get(ka, i), "id"));
-		int found = 0;
-
-		for (j = 0; id != NULL && j < json_array_size(kb); j++)
-			if (json_equal(json_object_get(json_array_get(kb, j),
-			    "id"), json_object_get(json_array_get(ka, i),
-			    "id")))
-				found = 1;
-		if (!found)
+	for (i = 0; i < json_array_size(ka); i++)
+		if (!lists_key(b, json_object_get(json_array_get(ka, i), "id")))
 			return 0;
-	}
 	return 1;
 }
 

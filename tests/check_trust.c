@@ -302,6 +302,34 @@ START_TEST(no_key_no_new_version)
 }
 END_TEST
 
+START_TEST(broken_continuity_still_published)
+{
+	struct signing_key	 a, b;
+	struct fetch		 f1, f2;
+	uint8_t			 pk[32], sk[64];
+	char			 err[256];
+	int			 cont = -1;
+	time_t			 t = time(NULL);
+
+	/* a data dir from before pre-rotation: no committed next key */
+	lc_ed25519_keypair(pk, sk);
+	ck_assert_int_eq(keys_install(db, tmpdir, sk, NULL, 0, &a, NULL, err,
+	    sizeof(err)), STORE_OK);
+	f1 = fetch_at(t);
+	ck_assert(json_is_null(json_object_get(f1.doc, "nextKeyDigest")));
+	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, NULL, &cont,
+	    err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(cont, 0);
+	/* breaks the signer rule, published anyway (with a warning) */
+	f2 = fetch_at(t + 60);
+	ck_assert_int_eq(f2.made, 1);
+	ck_assert_int_eq(f2.row.version, 2);
+	ck_assert_str_eq(signer(f2.doc), b.kid);
+	fetch_free(&f1);
+	fetch_free(&f2);
+}
+END_TEST
+
 static int
 exec_fails(const char *sql)
 {
@@ -342,6 +370,7 @@ suite(void)
 	tcase_add_test(tc, compromise_signed_by_active_key);
 	tcase_add_test(tc, renewed_before_expiry);
 	tcase_add_test(tc, no_key_no_new_version);
+	tcase_add_test(tc, broken_continuity_still_published);
 	tcase_add_test(tc, versions_are_append_only);
 	suite_add_tcase(s, tc);
 	return s;
