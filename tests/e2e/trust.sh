@@ -88,6 +88,15 @@ for L in revocation suspension; do
 done
 
 # ------------------------------------------- rotation while labeld runs
+# the next key kept off the machine: rotate names the file and changes nothing
+NEXTFILE="$DATA/keys/key-${D1:0:8}.key"
+check_eq "$(stat -c %a "$NEXTFILE")" 600 "the next key's file is 0600"
+mv "$NEXTFILE" "$WORK/offline.key"
+RC=0; ctl key rotate > "$WORK/rotate0.out" 2>&1 || RC=$?
+check_eq "$RC" 1 "rotate without the next key's file fails"
+check_eq "$(grep -c "put its file back at $NEXTFILE" "$WORK/rotate0.out")" 1 "and says which file to put back"
+check_eq "$(sql 'SELECT count(*) FROM signing_keys')/$(sql 'SELECT max(version) FROM trust_bundles')" 1/1 "nothing changed"
+mv "$WORK/offline.key" "$NEXTFILE"
 ctl key rotate > "$WORK/rotate.out" 2> "$WORK/rotate.err" && ok || fail "labelctl key rotate: $(cat "$WORK/rotate.err")"
 KID2=$(sed -n 's/^key \(key-[0-9a-f]*\) is active.*promoted$/\1/p' "$WORK/rotate.out")
 check_eq "$KID2" "key-${D1:0:8}" "rotate promotes the committed key"
