@@ -131,6 +131,7 @@ void		 db_col_copy(sqlite3_stmt *, int i, char *dst, size_t dstlen);
 const char	*db_col_text(sqlite3_stmt *, int i);
 void		 db_bind_opt(sqlite3_stmt *, int i, const char *s);
 int		 db_begin(struct db *);
+int		 db_begin_read(struct db *);
 int		 db_in_transaction(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);

@@ -379,6 +379,13 @@ db_begin(struct db *db)
 	return db_exec_cached(db, "BEGIN IMMEDIATE");
 }
 
+/* A read snapshot without the write lock (ended by db_rollback). */
+int
+db_begin_read(struct db *db)
+{
+	return db_exec_cached(db, "BEGIN DEFERRED");
+}
+
 int
 db_commit(struct db *db)
 {

@@ -297,6 +297,46 @@ issue_version(struct db *db, const struct config *cfg, json_t *content,
 	return STORE_OK;
 }
 
+/* What the current bundle is compared with. */
+struct look {
+	json_t			*content;	/* as of now, unsigned */
+	char			 digest[65];	/* of content */
+	int			 have;		/* a version exists */
+	struct trust_bundle_row	 latest;
+	char			*bytes;		/* latest's, malloc'd */
+	size_t			 len;
+};
+
+static void
+look_free(struct look *l)
+{
+	json_decref(l->content);
+	free(l->bytes);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Fills l from db (in the caller's snapshot); STORE_OK or STORE_ERR. */
+static int
+look(struct db *db, const struct config *cfg, struct look *l, char *err,
+    size_t errlen)
+{
+	memset(l, 0, sizeof(*l));
+	if ((l->content = build_content(db, cfg, err, errlen)) == NULL ||
+	    content_digest(l->content, l->digest, err, errlen) == -1)
+		return STORE_ERR;
+	switch (store_trust_bundle_latest(db, &l->latest, &l->bytes,
+	    &l->len)) {
+	case STORE_OK:
+		l->have = 1;
+		return STORE_OK;
+	case STORE_NOTFOUND:
+		return STORE_OK;
+	default:
+		snprintf(err, errlen, "cannot read the trust bundles");
+		return STORE_ERR;
+	}
+}
+
 /*
  * The current trust bundle: the latest stored version when its content
  * is unchanged and it is not within LABELD_TRUST_BUNDLE_RENEW of its
@@ -304,24 +344,37 @@ issue_version(struct db *db, const struct config *cfg, json_t *content,
  * the caller's transaction or one of its own).  now 0 means the clock,
  * read after the lock.  *bundle (malloc'd) receives the exact bytes, row
  * (may be NULL) the version's row, *made (may be NULL) 1 when a new
- * version was issued (the caller logs it).  STORE_OK, KEYS_NOKEY (nothing can sign a needed
- * new version) or STORE_ERR, with a message in err.
+ * version was issued (the caller logs it).  STORE_OK, KEYS_NOKEY (nothing
+ * can sign a needed new version) or STORE_ERR, with a message in err.
  */
 int
 trust_bundle_current(struct db *db, const struct config *cfg, time_t now,
     char **bundle, size_t *len, struct trust_bundle_row *row, int *made,
     char *err, size_t errlen)
 {
-	struct trust_bundle_row	 latest, r;
-	json_t			*content = NULL;
-	char			*latest_bytes = NULL, digest[65];
-	size_t			 latest_len;
-	int			 rc = STORE_ERR, own = 0, have;
+	struct trust_bundle_row	 r;
+	struct look		 l;
+	int			 rc = STORE_ERR, own = 0;
 
 	*bundle = NULL;
 	*len = 0;
 	if (made != NULL)
 		*made = 0;
+	memset(&l, 0, sizeof(l));
+	/*
+	 * Most fetches change nothing: they are answered from a read
+	 * snapshot, so that anyone fetching the public bundle never holds
+	 * the write lock.  Only a due version takes it (and looks again).
+	 */
+	if (!db_in_transaction(db) && db_begin_read(db) == 0) {
+		rc = look(db, cfg, &l, err, errlen);
+		db_rollback(db);
+		if (rc == STORE_OK && l.have && still_current(&l.latest,
+		    l.digest, now != 0 ? now : clock_now()))
+			goto serve;
+		look_free(&l);
+		rc = STORE_ERR;
+	}
 	if (!db_in_transaction(db)) {
 		if (db_begin(db) == -1) {
 			snprintf(err, errlen, "cannot begin a transaction");
@@ -332,31 +385,12 @@ trust_bundle_current(struct db *db, const struct config *cfg, time_t now,
 	/* The time after the lock: never older than a key rotated meanwhile. */
 	if (now == 0)
 		now = clock_now();
-	if ((content = build_content(db, cfg, err, errlen)) == NULL ||
-	    content_digest(content, digest, err, errlen) == -1)
+	if ((rc = look(db, cfg, &l, err, errlen)) != STORE_OK)
 		goto done;
-	switch (store_trust_bundle_latest(db, &latest, &latest_bytes,
-	    &latest_len)) {
-	case STORE_OK:
-		have = 1;
-		break;
-	case STORE_NOTFOUND:
-		have = 0;
-		break;
-	default:
-		snprintf(err, errlen, "cannot read the trust bundles");
-		goto done;
-	}
-	if (have && still_current(&latest, digest, now)) {
-		*bundle = latest_bytes;
-		*len = latest_len;
-		latest_bytes = NULL;
-		r = latest;
-		rc = STORE_OK;
-		goto done;
-	}
-	if ((rc = issue_version(db, cfg, content, digest, have ? &latest :
-	    NULL, latest_bytes, now, bundle, len, &r, err, errlen)) !=
+	if (l.have && still_current(&l.latest, l.digest, now))
+		goto serve;
+	if ((rc = issue_version(db, cfg, l.content, l.digest, l.have ?
+	    &l.latest : NULL, l.bytes, now, bundle, len, &r, err, errlen)) !=
 	    STORE_OK)
 		goto done;
 	if (own && db_commit(db) == -1) {
@@ -370,13 +404,19 @@ trust_bundle_current(struct db *db, const struct config *cfg, time_t now,
 	own = 0;
 	if (made != NULL)
 		*made = 1;
+	goto done;
+serve:
+	*bundle = l.bytes;
+	*len = l.len;
+	l.bytes = NULL;
+	r = l.latest;
+	rc = STORE_OK;
 done:
 	if (own)
 		db_rollback(db);
 	if (rc == STORE_OK && row != NULL)
 		*row = r;
-	json_decref(content);
-	free(latest_bytes);
+	look_free(&l);
 	return rc;
 }
 
