@@ -2,7 +2,12 @@
 # quickstart.sh: set up a Debian 12 machine for labeld and build it, then
 #   run   start labeld on ./var at 127.0.0.1:8080 (foreground;
 #         QUICKSTART_DATA_DIR overrides ./var)
-#   test  run every test (make check, warnings as errors)
+#   test  run every test (make check, warnings as errors), built with
+#         --enable-test-clock (tests move time with LABELD_TEST_CLOCK_OFFSET)
+# run never uses a test-clock build: it reconfigures when the existing
+# build has one, as test does when the existing build lacks it
+# (QUICKSTART_KEEP_BUILD=1: use the existing build as it is; the e2e test
+# of run sets it so that it never reconfigures the tree under make check).
 # Installs the Debian packages it needs with apt-get when they are missing.
 set -eu
 
@@ -37,10 +42,25 @@ need_packages() {
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
 }
 
+# has_test_clock: the existing build was configured with --enable-test-clock.
+has_test_clock() {
+	[ -f config.h ] && grep -q '^#define LABELD_TEST_CLOCK 1' config.h
+}
+
+# build yes|no: configure (again when the test clock setting differs from
+# the existing build's) and make.
 build() {
+	want=$1
 	[ -x configure ] || autoreconf -fi
-	if [ ! -f Makefile ] || [ "${1:-}" = reconfigure ]; then
-		./configure --enable-werror ${CONFIGURE_FLAGS:-}
+	flags=
+	[ "$want" = yes ] && flags=--enable-test-clock
+	have=no
+	has_test_clock && have=yes
+	if [ ! -f Makefile ] || { [ "$have" != "$want" ] &&
+	    [ "${QUICKSTART_KEEP_BUILD:-0}" != 1 ]; }; then
+		[ -f Makefile ] && echo "quickstart: reconfiguring (test clock: $want)"
+		# shellcheck disable=SC2086
+		./configure --enable-werror $flags ${CONFIGURE_FLAGS:-}
 	fi
 	make -j"$(nproc)"
 }
@@ -49,7 +69,7 @@ case "${1:-}" in
 run)
 	# shellcheck disable=SC2086
 	need_packages $PACKAGES
-	build
+	build no
 	data=${QUICKSTART_DATA_DIR:-./var}
 	mkdir -p "$data"
 	exec ./labeld --data-dir "$data" --listen 127.0.0.1:8080 --share-dir .
@@ -57,8 +77,9 @@ run)
 test)
 	# shellcheck disable=SC2086
 	need_packages $PACKAGES $TEST_PACKAGES
-	build
-	make -j"$(nproc)" check
+	build yes
+	# the tests that move time fail (not skip) without the test clock
+	LABELD_REQUIRE_TEST_CLOCK=1 make -j"$(nproc)" check
 	;;
 *)
 	echo "usage: contrib/quickstart.sh run|test" >&2

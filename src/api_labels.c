@@ -64,7 +64,7 @@ label_status(struct req *r)
 {
 	struct label_state s;
 
-	switch (lifecycle_status(r->db, r->params[0], time(NULL), &s)) {
+	switch (lifecycle_status(r->db, r->params[0], clock_now(), &s)) {
 	case STORE_OK:
 		return reply_json(r, MHD_HTTP_OK, state_json(&s));
 	case STORE_NOTFOUND:
@@ -162,26 +162,70 @@ did_document(struct req *r)
 	return rc;
 }
 
+/* The latest trust bundle version, made first when one is due. */
 static int
 trust_bundle(struct req *r)
 {
-	json_t	*doc;
-	char	 err[512];
-	int	 rc;
+	struct trust_bundle_row	 row;
+	char			*buf, err[512];
+	size_t			 len;
+	int			 rc, made;
 
 	/*
-	 * One snapshot, the time read after the lock: a rotation can then
-	 * neither fall between the keys listed and the key that signs, nor
-	 * make the bundle older than its signing key.
+	 * One snapshot under the write lock, the time read after it: a
+	 * rotation can then neither fall between the keys listed and the
+	 * key that signs, nor make the bundle older than its signing key.
 	 */
-	if (db_begin(r->db) == -1)
-		return reply_db_error(r);
-	doc = trust_bundle_build(r->db, &r->ld->cfg, time(NULL), &rc, err,
-	    sizeof(err));
-	db_rollback(r->db);
-	if (doc == NULL)
+	rc = trust_bundle_current(r->db, &r->ld->cfg, 0, &buf, &len, &row,
+	    &made, err, sizeof(err));
+	if (rc != STORE_OK)
 		return rc == KEYS_NOKEY ? no_key(r, err) : reply_db_error(r);
-	return reply_json(r, MHD_HTTP_OK, doc);
+	if (made)
+		log_info("trust bundle version %lld issued at a fetch (signed "
+		    "by %s, expires %s)", (long long)row.version, row.kid,
+		    row.expires_at);
+	rc = reply_raw(r, MHD_HTTP_OK, "application/json", buf, len);
+	free(buf);
+	return rc;
+}
+
+/* A stored version exactly as issued. */
+static int
+trust_bundle_version(struct req *r)
+{
+	struct trust_bundle_row	 row;
+	const char		*v = r->params[0];
+	char			*buf;
+	size_t			 len;
+	int64_t			 n = 0;
+	int			 rc;
+
+	if (*v == '\0')
+		goto bad;
+	for (const char *p = v; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || n > LABELD_TRUST_BUNDLE_MAX_VERSION)
+			goto bad;
+		n = n * 10 + (*p - '0');
+	}
+	if (n < 1 || n > LABELD_TRUST_BUNDLE_MAX_VERSION)
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "no trust bundle version %s; versions start at 1", v);
+	switch (store_trust_bundle_get(r->db, n, &row, &buf, &len)) {
+	case STORE_OK:
+		break;
+	case STORE_NOTFOUND:
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "no trust bundle version %lld (GET /v1/trust-bundle "
+		    "answers the latest)", (long long)n);
+	default:
+		return reply_db_error(r);
+	}
+	rc = reply_raw(r, MHD_HTTP_OK, "application/json", buf, len);
+	free(buf);
+	return rc;
+bad:
+	return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-request",
+	    "trust bundle versions are positive integers, not \"%s\"", v);
 }
 
 const struct route api_labels_routes[] = {
@@ -197,5 +241,7 @@ const struct route api_labels_routes[] = {
 	{ "GET", "/v1/status-lists/{list}", ROLE_PUBLIC, 0, status_list_get },
 	{ "GET", "/.well-known/did.json", ROLE_PUBLIC, 0, did_document },
 	{ "GET", "/v1/trust-bundle", ROLE_PUBLIC, 0, trust_bundle },
+	{ "GET", "/v1/trust-bundle/versions/{version}", ROLE_PUBLIC, 0,
+	    trust_bundle_version },
 	{ NULL, NULL, 0, 0, NULL }
 };

@@ -30,6 +30,84 @@ config_defaults(struct config *c)
 	c->max_body = LABELD_MAX_BODY_DEFAULT;
 	c->max_upload = LABELD_MAX_UPLOAD_DEFAULT;
 	c->log_level = LOG_INFO;
+	c->status_list_validity = LABELD_STATUSLIST_VALIDITY_DEFAULT;
+	c->trust_bundle_validity = LABELD_TRUST_BUNDLE_VALIDITY_DEFAULT;
+}
+
+/*
+ * Parses a DURATION: an integer followed by s, m, h or d (seconds,
+ * minutes, hours, days), e.g. 7d, into seconds in *out.  -1 when
+ * malformed or outside [min, max] seconds.  Every duration setting and
+ * LABELD_TEST_CLOCK_OFFSET go through here.
+ */
+int
+config_parse_duration(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char			*end;
+	unsigned long long	 v, mult;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case 's':
+		mult = 1;
+		break;
+	case 'm':
+		mult = 60;
+		break;
+	case 'h':
+		mult = 3600;
+		break;
+	case 'd':
+		mult = 86400;
+		break;
+	default:
+		return -1;
+	}
+	if (end[1] != '\0' || max < 0 || v > (unsigned long long)max / mult)
+		return -1;
+	v *= mult;
+	if ((int64_t)v < min || (int64_t)v > max)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+/* The largest unit that divides secs exactly: "7d", "90m", "45s". */
+static void
+format_duration(int64_t secs, char *out, size_t outlen)
+{
+	static const struct { int64_t mult; char unit; } units[] = {
+		{ 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' }
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]) - 1; i++)
+		if (secs % units[i].mult == 0)
+			break;
+	snprintf(out, outlen, "%lld%c", (long long)(secs / units[i].mult),
+	    units[i].unit);
+}
+
+/* One duration setting: its value in [min, max] or a precise message. */
+static int
+set_duration(const char *key, const char *value, int64_t min, int64_t max,
+    int64_t *out, char *err, size_t errlen)
+{
+	char lo[32], hi[32];
+
+	if (config_parse_duration(value, min, max, out) == 0)
+		return 0;
+	format_duration(min, lo, sizeof(lo));
+	format_duration(max, hi, sizeof(hi));
+	snprintf(err, errlen, "%s: expected a duration from %s to %s (an "
+	    "integer followed by s, m, h or d, such as 7d), got \"%s\"", key,
+	    lo, hi, value);
+	return -1;
 }
 
 /*
@@ -219,6 +297,16 @@ config_set(struct config *c, const char *key, const char *value, char *err,
 		if (copy_value(c->key_passphrase_file,
 		    sizeof(c->key_passphrase_file), value) == -1)
 			goto bad;
+	} else if (strcmp(k, "status_list_validity") == 0) {
+		if (set_duration(k, value, LABELD_STATUSLIST_VALIDITY_MIN,
+		    LABELD_STATUSLIST_VALIDITY_MAX, &c->status_list_validity,
+		    err, errlen) == -1)
+			return -1;
+	} else if (strcmp(k, "trust_bundle_validity") == 0) {
+		if (set_duration(k, value, LABELD_TRUST_BUNDLE_VALIDITY_MIN,
+		    LABELD_TRUST_BUNDLE_VALIDITY_MAX, &c->trust_bundle_validity,
+		    err, errlen) == -1)
+			return -1;
 	} else if (strcmp(k, "log_level") == 0) {
 		if (log_level_parse(value, &c->log_level) == -1) {
 			snprintf(err, errlen, "log_level: expected error, warn, "

@@ -416,7 +416,7 @@ issue_label(struct db *db, const struct config *cfg,
 	 * waited signs, and must not sign with a time before it existed
 	 * (verifiers would refuse the label).
 	 */
-	now = in->now ? in->now : time(NULL);
+	now = in->now ? in->now : clock_now();
 	rfc3339_format(now, from);
 	if (issue_valid_until(in->scheme, in->product->support_until, now,
 	    until) == -1) {

@@ -105,50 +105,59 @@ begin_own(struct db *db, int *own)
 	return 0;
 }
 
-/*
- * Writes sk to DATA/keys/<kid>.key (sealed when passphrase is non-empty)
- * and records it as the active key.  With rotate, the active key (if any)
- * is retired; without, an active key is a STORE_CONFLICT.  added and
- * retired (may be NULL; retired->kid "" when none) receive the rows.
- * Returns STORE_OK, STORE_CONFLICT or STORE_ERR, with a message in err.
- */
-int
-keys_install(struct db *db, const char *data_dir, const uint8_t sk[64],
-    const char *passphrase, int rotate, struct signing_key *added,
-    struct signing_key *retired, char *err, size_t errlen)
+/* Lowercase hex SHA-256 of the raw public key: a trust bundle's
+ * nextKeyDigest. */
+void
+keys_digest(const uint8_t pk[32], char hex[65])
 {
-	struct signing_key	 k, old;
-	char			 path[PATH_MAX], until[32];
-	time_t			 now;
-	int			 rc = STORE_ERR, own = 0, written = 0;
+	uint8_t h[32];
 
-	memset(&k, 0, sizeof(k));
-	memset(&old, 0, sizeof(old));
-	lc_ed25519_sk_to_pk(sk, k.pk);
-	keys_kid(k.pk, k.kid);
-	snprintf(k.file, sizeof(k.file), "%s/%s.key", LABELD_KEYS_DIR, k.kid);
-	k.sealed = passphrase != NULL && *passphrase != '\0';
-	snprintf(k.status, sizeof(k.status), "active");
+	lc_sha256(pk, 32, h);
+	lc_hex(h, sizeof(h), hex);
+}
+
+/*
+ * Writes sk to DATA/keys/<kid>.key (sealed when passphrase is non-empty);
+ * kid, pk, file and sealed of the key into k, the absolute path into path.
+ */
+static int
+write_key_file(const char *data_dir, const uint8_t sk[64],
+    const char *passphrase, struct signing_key *k, char *path,
+    size_t pathlen, char *err, size_t errlen)
+{
+	memset(k, 0, sizeof(*k));
+	lc_ed25519_sk_to_pk(sk, k->pk);
+	keys_kid(k->pk, k->kid);
+	snprintf(k->file, sizeof(k->file), "%s/%s.key", LABELD_KEYS_DIR,
+	    k->kid);
+	k->sealed = passphrase != NULL && *passphrase != '\0';
 	if (ensure_keys_dir(data_dir, err, errlen) == -1 ||
-	    key_path(data_dir, k.file, path, sizeof(path), err, errlen) == -1)
-		return STORE_ERR;
-	/* The file first: a key row must never name a file that is absent. */
-	if (lc_keyfile_write(path, sk, passphrase, err, errlen) == -1)
-		return STORE_ERR;
-	written = 1;
-	if (begin_own(db, &own) == -1) {
-		snprintf(err, errlen, "cannot begin a transaction");
-		goto done;
-	}
-	now = time(NULL);
-	rfc3339_format(now, k.created_at);
-	switch (store_key_active(db, &old)) {
+	    key_path(data_dir, k->file, path, pathlen, err, errlen) == -1)
+		return -1;
+	return lc_keyfile_write(path, sk, passphrase, err, errlen);
+}
+
+/*
+ * Inside the caller's transaction: records k (kid, pk, file, sealed set)
+ * as the active key created now.  With rotate, the active key (if any) is
+ * retired, with one second of overlap; without, an active key is a
+ * STORE_CONFLICT.  old receives the retired key (kid "" when none).
+ */
+static int
+activate(struct db *db, struct signing_key *k, time_t now, int rotate,
+    struct signing_key *old, char *err, size_t errlen)
+{
+	char until[32];
+
+	snprintf(k->status, sizeof(k->status), "active");
+	rfc3339_format(now, k->created_at);
+	memset(old, 0, sizeof(*old));
+	switch (store_key_active(db, old)) {
 	case STORE_OK:
 		if (!rotate) {
 			snprintf(err, errlen, "key %s is active; use key rotate "
-			    "to replace it", old.kid);
-			rc = STORE_CONFLICT;
-			goto done;
+			    "to replace it", old->kid);
+			return STORE_CONFLICT;
 		}
 		/*
 		 * One second of overlap: a label signed in this very second
@@ -157,33 +166,108 @@ keys_install(struct db *db, const char *data_dir, const uint8_t sk[64],
 		 * accepts created <= end).
 		 */
 		rfc3339_format(now + 1, until);
-		if (store_key_retire(db, old.kid, until) != STORE_OK) {
-			snprintf(err, errlen, "cannot retire key %s", old.kid);
-			goto done;
+		if (store_key_retire(db, old->kid, until) != STORE_OK) {
+			snprintf(err, errlen, "cannot retire key %s", old->kid);
+			return STORE_ERR;
 		}
-		snprintf(old.status, sizeof(old.status), "retired");
-		snprintf(old.retired_at, sizeof(old.retired_at), "%s", until);
+		snprintf(old->status, sizeof(old->status), "retired");
+		snprintf(old->retired_at, sizeof(old->retired_at), "%s", until);
 		break;
 	case STORE_NOTFOUND:
-		memset(&old, 0, sizeof(old));
+		memset(old, 0, sizeof(*old));
 		break;
 	default:
 		snprintf(err, errlen, "cannot read the signing keys");
-		goto done;
+		return STORE_ERR;
 	}
-	switch (store_key_insert(db, &k)) {
+	switch (store_key_insert(db, k)) {
 	case STORE_OK:
-		break;
+		return STORE_OK;
 	case STORE_CONFLICT:
-		snprintf(err, errlen, "key %s exists already", k.kid);
-		rc = STORE_CONFLICT;
-		goto done;
+		snprintf(err, errlen, "key %s exists already", k->kid);
+		return STORE_CONFLICT;
 	default:
-		snprintf(err, errlen, "cannot record key %s", k.kid);
+		snprintf(err, errlen, "cannot record key %s", k->kid);
+		return STORE_ERR;
+	}
+}
+
+/*
+ * Inside the caller's transaction: a fresh random key written to
+ * DATA/keys/<kid>.key (sealed when passphrase is non-empty) and committed
+ * as the next key; only its digest is ever published until promoted.
+ * path receives the file written (the caller unlinks it when its
+ * transaction fails; "" when none was written).
+ */
+static int
+commit_next(struct db *db, const char *data_dir, const char *passphrase,
+    time_t now, struct next_key *nk, char *path, size_t pathlen, char *err,
+    size_t errlen)
+{
+	struct signing_key	 k;
+	uint8_t			 pk[LC_PK_LEN], sk[LC_SK_LEN];
+	int			 rc;
+
+	path[0] = '\0';
+	lc_ed25519_keypair(pk, sk);
+	rc = write_key_file(data_dir, sk, passphrase, &k, path, pathlen, err,
+	    errlen);
+	lc_wipe(sk, sizeof(sk));
+	if (rc == -1) {
+		path[0] = '\0';
+		return STORE_ERR;
+	}
+	memset(nk, 0, sizeof(*nk));
+	snprintf(nk->kid, sizeof(nk->kid), "%s", k.kid);
+	memcpy(nk->pk, k.pk, sizeof(nk->pk));
+	keys_digest(k.pk, nk->digest);
+	snprintf(nk->file, sizeof(nk->file), "%s", k.file);
+	nk->sealed = k.sealed;
+	rfc3339_format(now, nk->created_at);
+	switch (store_next_key_insert(db, nk)) {
+	case STORE_OK:
+		return STORE_OK;
+	case STORE_CONFLICT:
+		snprintf(err, errlen, "a next key is committed already");
+		return STORE_CONFLICT;
+	default:
+		snprintf(err, errlen, "cannot record next key %s", nk->kid);
+		return STORE_ERR;
+	}
+}
+
+/*
+ * Writes sk to DATA/keys/<kid>.key (sealed when passphrase is non-empty)
+ * and records it as the active key.  With rotate, the active key (if any)
+ * is retired; without, an active key is a STORE_CONFLICT.  added and
+ * retired (may be NULL; retired->kid "" when none) receive the rows.
+ * No next key is committed (keys_generate and keys_rotate do that).
+ * Returns STORE_OK, STORE_CONFLICT or STORE_ERR, with a message in err.
+ */
+int
+keys_install(struct db *db, const char *data_dir, const uint8_t sk[64],
+    const char *passphrase, int rotate, struct signing_key *added,
+    struct signing_key *retired, char *err, size_t errlen)
+{
+	struct signing_key	 k, old;
+	char			 path[PATH_MAX];
+	int			 rc = STORE_ERR, own = 0, written = 0;
+
+	/* The file first: a key row must never name a file that is absent. */
+	if (write_key_file(data_dir, sk, passphrase, &k, path, sizeof(path),
+	    err, errlen) == -1)
+		return STORE_ERR;
+	written = 1;
+	if (begin_own(db, &own) == -1) {
+		snprintf(err, errlen, "cannot begin a transaction");
 		goto done;
 	}
+	if ((rc = activate(db, &k, clock_now(), rotate, &old, err,
+	    errlen)) != STORE_OK)
+		goto done;
 	if (own && db_commit(db) == -1) {
 		snprintf(err, errlen, "cannot commit key %s", k.kid);
+		rc = STORE_ERR;
 		goto done;
 	}
 	own = 0;
@@ -192,7 +276,6 @@ keys_install(struct db *db, const char *data_dir, const uint8_t sk[64],
 		*added = k;
 	if (retired != NULL)
 		*retired = old;
-	rc = STORE_OK;
 done:
 	if (own)
 		db_rollback(db);
@@ -201,34 +284,210 @@ done:
 	return rc;
 }
 
-/* A new random key, made active when no key is; see keys_install. */
+/*
+ * A new random active key when none is active (STORE_CONFLICT else), and
+ * a committed next key when none is committed, both sealed when
+ * passphrase is non-empty, in one transaction.  next (may be NULL)
+ * receives the committed next key.  STORE_OK, STORE_CONFLICT, STORE_ERR.
+ */
 int
 keys_generate(struct db *db, const char *data_dir, const char *passphrase,
-    struct signing_key *added, char *err, size_t errlen)
+    struct signing_key *added, struct next_key *next, char *err,
+    size_t errlen)
 {
-	uint8_t	 pk[LC_PK_LEN], sk[LC_SK_LEN];
-	int	 rc;
+	struct signing_key	 k, old;
+	struct next_key		 nk;
+	uint8_t			 pk[LC_PK_LEN], sk[LC_SK_LEN];
+	char			 path[PATH_MAX], npath[PATH_MAX];
+	time_t			 now;
+	int			 rc = STORE_ERR, own = 0, r;
 
+	path[0] = npath[0] = '\0';
 	lc_ed25519_keypair(pk, sk);
-	rc = keys_install(db, data_dir, sk, passphrase, 0, added, NULL, err,
-	    errlen);
+	r = write_key_file(data_dir, sk, passphrase, &k, path, sizeof(path),
+	    err, errlen);
 	lc_wipe(sk, sizeof(sk));
+	if (r == -1) {
+		path[0] = '\0';
+		goto done;
+	}
+	if (begin_own(db, &own) == -1) {
+		snprintf(err, errlen, "cannot begin a transaction");
+		goto done;
+	}
+	now = clock_now();
+	if ((rc = activate(db, &k, now, 0, &old, err, errlen)) != STORE_OK)
+		goto done;
+	switch (store_next_key_committed(db, &nk)) {
+	case STORE_OK:
+		break;
+	case STORE_NOTFOUND:
+		if ((rc = commit_next(db, data_dir, passphrase, now, &nk, npath,
+		    sizeof(npath), err, errlen)) != STORE_OK)
+			goto done;
+		break;
+	default:
+		snprintf(err, errlen, "cannot read the next key");
+		rc = STORE_ERR;
+		goto done;
+	}
+	if (own && db_commit(db) == -1) {
+		snprintf(err, errlen, "cannot commit key %s", k.kid);
+		rc = STORE_ERR;
+		goto done;
+	}
+	own = 0;
+	path[0] = npath[0] = '\0';
+	if (added != NULL)
+		*added = k;
+	if (next != NULL)
+		*next = nk;
+	rc = STORE_OK;
+done:
+	if (own)
+		db_rollback(db);
+	if (path[0] != '\0')
+		unlink(path);
+	if (npath[0] != '\0')
+		unlink(npath);
 	return rc;
 }
 
-/* A new random key replaces the active one, which is retired. */
+/*
+ * The committed next key nk can be promoted: its file is here and holds
+ * that key (checked when unsealed; a sealed one opens only with labeld's
+ * passphrase).  0, or -1 with a message naming the path to put back.
+ */
 int
-keys_rotate(struct db *db, const char *data_dir, const char *passphrase,
-    struct signing_key *added, struct signing_key *retired, char *err,
+keys_rotate_ready(const char *data_dir, const struct next_key *nk, char *err,
     size_t errlen)
 {
-	uint8_t	 pk[LC_PK_LEN], sk[LC_SK_LEN];
-	int	 rc;
+	char		 path[PATH_MAX], why[256];
+	uint8_t		 sk[LC_SK_LEN], pk[LC_PK_LEN];
+	struct stat	 st;
+	int		 rc;
 
-	lc_ed25519_keypair(pk, sk);
-	rc = keys_install(db, data_dir, sk, passphrase, 1, added, retired, err,
-	    errlen);
+	if (key_path(data_dir, nk->file, path, sizeof(path), err, errlen) ==
+	    -1)
+		return -1;
+	if (stat(path, &st) == -1) {
+		snprintf(err, errlen, "the committed next key %s is not on "
+		    "this machine: put its file back at %s (mode 0600) and run "
+		    "labelctl key rotate again; nothing was changed", nk->kid,
+		    path);
+		return -1;
+	}
+	if (nk->sealed)
+		return 0;
+	rc = lc_keyfile_read(path, NULL, sk, why, sizeof(why));
+	if (rc == 0)
+		lc_ed25519_sk_to_pk(sk, pk);
 	lc_wipe(sk, sizeof(sk));
+	if (rc == -1 || !lc_equal(pk, nk->pk, sizeof(pk))) {
+		snprintf(err, errlen, "the committed next key %s: %s holds %s; "
+		    "put the right file back and run labelctl key rotate "
+		    "again; nothing was changed", nk->kid, path,
+		    rc == -1 ? why : "another key");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Rotation with pre-rotation, in one transaction: the committed next key
+ * becomes the active one (the active key, if any, is retired with its
+ * second of overlap) and a fresh next key is committed (sealed when
+ * passphrase is non-empty).  Without a committed next key (a data dir
+ * from before pre-rotation), a fresh random key becomes active instead
+ * and *continuity is 0: partners cannot follow by the bundle alone.
+ * added, retired, next and continuity may be NULL.  When the committed
+ * key's file is missing (kept off the machine) nothing changes and
+ * STORE_INVALID says which file to put back.  STORE_OK, STORE_INVALID,
+ * STORE_CONFLICT or STORE_ERR, with a message in err.
+ */
+int
+keys_rotate(struct db *db, const char *data_dir, const char *passphrase,
+    struct signing_key *added, struct signing_key *retired,
+    struct next_key *next, int *continuity, char *err, size_t errlen)
+{
+	struct signing_key	 k, old;
+	struct next_key		 cur_next, nk;
+	uint8_t			 pk[LC_PK_LEN], sk[LC_SK_LEN];
+	char			 path[PATH_MAX], npath[PATH_MAX], now_s[32];
+	time_t			 now;
+	int			 rc = STORE_ERR, own = 0, r, committed;
+
+	path[0] = npath[0] = '\0';
+	if (begin_own(db, &own) == -1) {
+		snprintf(err, errlen, "cannot begin a transaction");
+		return STORE_ERR;
+	}
+	switch (store_next_key_committed(db, &cur_next)) {
+	case STORE_OK:
+		committed = 1;
+		break;
+	case STORE_NOTFOUND:
+		committed = 0;
+		break;
+	default:
+		snprintf(err, errlen, "cannot read the next key");
+		goto done;
+	}
+	now = clock_now();
+	if (committed) {
+		if (keys_rotate_ready(data_dir, &cur_next, err, errlen) == -1) {
+			rc = STORE_INVALID;
+			goto done;
+		}
+		memset(&k, 0, sizeof(k));
+		snprintf(k.kid, sizeof(k.kid), "%s", cur_next.kid);
+		memcpy(k.pk, cur_next.pk, sizeof(k.pk));
+		snprintf(k.file, sizeof(k.file), "%s", cur_next.file);
+		k.sealed = cur_next.sealed;
+		rfc3339_format(now, now_s);
+		if (store_next_key_promote(db, cur_next.kid, now_s) !=
+		    STORE_OK) {
+			snprintf(err, errlen, "cannot promote next key %s",
+			    cur_next.kid);
+			goto done;
+		}
+	} else {
+		lc_ed25519_keypair(pk, sk);
+		r = write_key_file(data_dir, sk, passphrase, &k, path,
+		    sizeof(path), err, errlen);
+		lc_wipe(sk, sizeof(sk));
+		if (r == -1) {
+			path[0] = '\0';
+			goto done;
+		}
+	}
+	if ((rc = activate(db, &k, now, 1, &old, err, errlen)) != STORE_OK ||
+	    (rc = commit_next(db, data_dir, passphrase, now, &nk, npath,
+	    sizeof(npath), err, errlen)) != STORE_OK)
+		goto done;
+	if (own && db_commit(db) == -1) {
+		snprintf(err, errlen, "cannot commit the rotation");
+		rc = STORE_ERR;
+		goto done;
+	}
+	own = 0;
+	path[0] = npath[0] = '\0';
+	if (added != NULL)
+		*added = k;
+	if (retired != NULL)
+		*retired = old;
+	if (next != NULL)
+		*next = nk;
+	if (continuity != NULL)
+		*continuity = committed;
+	rc = STORE_OK;
+done:
+	if (own)
+		db_rollback(db);
+	if (path[0] != '\0')
+		unlink(path);
+	if (npath[0] != '\0')
+		unlink(npath);
 	return rc;
 }
 
@@ -474,10 +733,60 @@ keys_forget(void)
 }
 
 /*
+ * Commits a next key in its own transaction when none is committed (a
+ * data dir from before pre-rotation): sealed with labeld's passphrase
+ * when the active key is sealed and one is configured, else unsealed.
+ */
+static int
+ensure_next(struct db *db, const struct config *cfg,
+    const struct signing_key *active, char *err, size_t errlen)
+{
+	struct next_key	 nk;
+	char		 pass[LABELD_MAX_PASSPHRASE + 1], why[256];
+	char		 path[PATH_MAX];
+	int		 rc = -1;
+
+	pass[0] = '\0';
+	path[0] = '\0';
+	switch (store_next_key_committed(db, &nk)) {
+	case STORE_OK:
+		return 0;
+	case STORE_NOTFOUND:
+		break;
+	default:
+		snprintf(err, errlen, "cannot read the next key");
+		return -1;
+	}
+	if (active != NULL && active->sealed && daemon_passphrase(cfg, pass,
+	    sizeof(pass), why, sizeof(why)) == -1)
+		pass[0] = '\0';
+	if (db_begin(db) == -1) {
+		snprintf(err, errlen, "cannot begin a transaction");
+		goto done;
+	}
+	if (commit_next(db, cfg->data_dir, pass, clock_now(), &nk, path,
+	    sizeof(path), err, errlen) != STORE_OK || db_commit(db) == -1) {
+		db_rollback(db);
+		if (path[0] != '\0')
+			unlink(path);
+		goto done;
+	}
+	log_info("committed to next signing key %s (%s; published as its "
+	    "digest %s only, labelctl key rotate promotes it)", nk.kid,
+	    nk.sealed ? "sealed" : "unsealed", nk.digest);
+	rc = 0;
+done:
+	lc_wipe(pass, sizeof(pass));
+	return rc;
+}
+
+/*
  * First start: when the signing_keys table is empty, makes an unsealed
- * development key in DATA/keys and logs its key id (only).  A table whose
- * keys are all retired or compromised is left alone: an operator decides
- * what signs next.
+ * development key and its committed next key in DATA/keys and logs their
+ * key ids (only).  A data dir without a committed next key (made before
+ * pre-rotation) gets one: the next trust bundle version publishes its
+ * digest.  A table whose keys are all retired or compromised gets no new
+ * active key: an operator decides what signs next.
  */
 int
 keys_ensure(struct store *s, const struct config *cfg, char *err,
@@ -485,22 +794,25 @@ keys_ensure(struct store *s, const struct config *cfg, char *err,
 {
 	struct db		*db = store_acquire(s);
 	struct signing_key	 k;
+	struct next_key		 nk;
 	int64_t			 n;
-	int			 rc = -1;
+	int			 rc = -1, have;
 
 	if (store_key_count(db, &n) != STORE_OK) {
 		snprintf(err, errlen, "cannot read the signing keys");
 		goto done;
 	}
 	if (n == 0) {
-		if (keys_generate(db, cfg->data_dir, NULL, &k, err,
+		if (keys_generate(db, cfg->data_dir, NULL, &k, &nk, err,
 		    errlen) != STORE_OK)
 			goto done;
-		log_info("first start: created signing key %s (unsealed; "
-		    "labelctl key rotate --passphrase-file replaces it)", k.kid);
+		log_info("first start: created signing key %s and committed "
+		    "next key %s (unsealed; labelctl key rotate "
+		    "--passphrase-file seals the next one)", k.kid, nk.kid);
 	}
 	switch (store_key_active(db, &k)) {
 	case STORE_OK:
+		have = 1;
 		if (k.sealed && cfg->key_passphrase_file[0] == '\0' &&
 		    getenv(LABELD_KEY_PASSPHRASE_ENV) == NULL)
 			log_warn("signing key %s is sealed and no passphrase "
@@ -509,13 +821,16 @@ keys_ensure(struct store *s, const struct config *cfg, char *err,
 			    "signed", k.kid);
 		break;
 	case STORE_NOTFOUND:
+		have = 0;
 		log_warn("no active signing key: nothing can be signed until "
-		    "labelctl key generate");
+		    "labelctl key rotate (or key generate)");
 		break;
 	default:
 		snprintf(err, errlen, "cannot read the signing keys");
 		goto done;
 	}
+	if (ensure_next(db, cfg, have ? &k : NULL, err, errlen) == -1)
+		goto done;
 	rc = 0;
 done:
 	store_release(db);

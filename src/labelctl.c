@@ -357,6 +357,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "labelctl: %s\n", err);
 		return 2;
 	}
+	if (clock_init(err, sizeof(err)) == -1) {
+		fprintf(stderr, "labelctl: %s\n", err);
+		return 2;
+	}
 	if (lc_init() == -1) {
 		fprintf(stderr, "labelctl: libsodium failed to initialise\n");
 		return 1;

@@ -67,7 +67,9 @@ main(int argc, char **argv)
 		} else if (ch == 'h')
 			usage(stdout, 0);
 		else if (ch == 'V') {
-			printf("labeld %s\n", PACKAGE_VERSION);
+			printf("labeld %s%s\n", PACKAGE_VERSION,
+			    clock_test_enabled() ? " (test clock: honours "
+			    LABELD_TEST_CLOCK_ENV ")" : "");
 			return 0;
 		}
 	}
@@ -108,8 +110,14 @@ main(int argc, char **argv)
 		fprintf(stderr, "labeld: %s\n", err);
 		return 1;
 	}
+	if (clock_init(err, sizeof(err)) == -1) {
+		fprintf(stderr, "labeld: %s\n", err);
+		return 1;
+	}
 	if (check_only) {
-		printf("configuration OK\n");
+		printf("configuration OK%s\n", clock_test_enabled() ?
+		    " (test clock compiled in: " LABELD_TEST_CLOCK_ENV
+		    " is honoured)" : "");
 		return 0;
 	}
 	log_set_level(ld.cfg.log_level);
@@ -136,6 +144,13 @@ main(int argc, char **argv)
 		store_close(ld.store);
 		return 1;
 	}
+	/* After http_start: the public URL is known (port 0 resolved). */
+	if (scheduler_start(ld.store, &ld.cfg, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		http_stop(&ld);
+		store_close(ld.store);
+		return 1;
+	}
 	/* Tests started on port 0 read the kernel's choice from this line. */
 	log_info("listening on %s port %u (public URL %s, data dir %s, "
 	    "%u threads)", ld.cfg.listen_host, ld.cfg.listen_port,
@@ -144,6 +159,7 @@ main(int argc, char **argv)
 	if (sigwait(&set, &sig) != 0)
 		sig = SIGTERM;
 	log_info("signal %d: stopping", sig);
+	scheduler_stop();
 	http_stop(&ld);
 	store_close(ld.store);
 	log_info("stopped");

@@ -19,6 +19,8 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "clock.h"
+
 /* Limits; labeld(8) and labeld.conf(5) state these defaults. */
 #define LABELD_MAX_BODY_DEFAULT		(1024 * 1024)
 #define LABELD_MAX_UPLOAD_DEFAULT	(32 * 1024 * 1024)
@@ -36,6 +38,17 @@
 #define LABELD_MAX_TEXT			4000	/* reasons, justifications, notes */
 #define LABELD_PAGE_DEFAULT		50
 #define LABELD_PAGE_MAX			500
+
+/* Durations (seconds); labeld.conf(5) states them. */
+#define LABELD_STATUSLIST_VALIDITY_DEFAULT	(7 * 86400)
+#define LABELD_STATUSLIST_VALIDITY_MIN		(10 * 60)
+#define LABELD_STATUSLIST_VALIDITY_MAX		(366 * 86400)
+#define LABELD_TRUST_BUNDLE_VALIDITY_DEFAULT	(365 * 86400)
+#define LABELD_TRUST_BUNDLE_VALIDITY_MIN	(31 * 86400)
+#define LABELD_TRUST_BUNDLE_VALIDITY_MAX	(3650 * 86400)
+#define LABELD_TRUST_BUNDLE_RENEW		(30 * 86400)	/* before expires */
+#define LABELD_TRUST_BUNDLE_MAX_VERSION	1000000000LL	/* URL parsing bound */
+#define LABELD_SCHEDULER_PERIOD			60	/* seconds between rounds */
 
 #define LABELD_DB_FILE			"labeld.db"
 #define LABELD_TOKEN_KEY_FILE		"token.key"
@@ -71,6 +84,8 @@ struct config {
 	int		 public_url_set;	/* else derived from listen */
 	int		 issuer_did_set;	/* else derived from public_url */
 	char		 key_passphrase_file[PATH_MAX];	/* "": none */
+	int64_t		 status_list_validity;	/* seconds */
+	int64_t		 trust_bundle_validity;	/* seconds */
 };
 void	 config_defaults(struct config *);
 int	 config_set(struct config *, const char *key, const char *value,
@@ -79,6 +94,8 @@ int	 config_load_file(struct config *, const char *path, int missing_ok,
 	    char *err, size_t errlen);
 int	 config_finish(struct config *, char *err, size_t errlen);
 int	 config_parse_size(const char *s, size_t min, size_t max, size_t *out);
+int	 config_parse_duration(const char *s, int64_t min, int64_t max,
+	    int64_t *out);
 int	 config_parse_listen(const char *s, char *host, size_t hostlen,
 	    uint16_t *port);
 void	 config_find_share_dir(struct config *);
@@ -115,6 +132,7 @@ void		 db_col_copy(sqlite3_stmt *, int i, char *dst, size_t dstlen);
 const char	*db_col_text(sqlite3_stmt *, int i);
 void		 db_bind_opt(sqlite3_stmt *, int i, const char *s);
 int		 db_begin(struct db *);
+int		 db_begin_read(struct db *);
 int		 db_in_transaction(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
@@ -655,8 +673,6 @@ int	 workflow_approve(struct db *, const struct config *,
 #define LABELD_MAX_FIRMWARE_VERSIONS	256	/* versions one label covers */
 #define LABELD_MAX_LAB_REPORTS		64	/* lab report digests per label */
 #define LABELD_STATUSLIST_BITS		131072	/* entries per status list */
-#define LABELD_STATUSLIST_MAX_AGE	86400	/* seconds before a fetch re-signs */
-#define LABELD_STATUSLIST_VALIDITY	(365 * 86400)	/* validUntil - validFrom */
 #define LABELD_STATUSLIST_REVOCATION	"revocation-1"
 #define LABELD_STATUSLIST_SUSPENSION	"suspension-1"
 #define LABELD_VC_MEDIA_TYPE		"application/vc"
@@ -688,6 +704,35 @@ int	 store_key_list(struct db *,
 int	 store_key_retire(struct db *, const char *kid, const char *at);
 int	 store_key_compromise(struct db *, const char *kid, const char *since,
 	    const char *at);
+/* The committed next key: public half, digest and file only. */
+struct next_key {
+	char		 kid[LABELD_KID_BUFLEN];
+	uint8_t		 pk[32];
+	char		 digest[65];		/* hex SHA-256 of pk */
+	char		 file[64];		/* relative to the data dir */
+	int		 sealed;
+	char		 created_at[32];
+	char		 promoted_at[32];	/* "" while committed */
+	int64_t		 seq;
+};
+int	 store_next_key_insert(struct db *, struct next_key *);
+int	 store_next_key_committed(struct db *, struct next_key *);
+int	 store_next_key_promote(struct db *, const char *kid, const char *at);
+
+/* store_trust.c: trust bundle versions, the exact bytes issued */
+struct trust_bundle_row {
+	int64_t		 version;
+	char		 content_sha256[65];
+	char		 kid[LABELD_KID_BUFLEN];	/* the signer */
+	char		 issued_at[32];
+	char		 expires_at[32];
+};
+int	 store_trust_bundle_latest(struct db *, struct trust_bundle_row *,
+	    char **bundle, size_t *len);
+int	 store_trust_bundle_get(struct db *, int64_t version,
+	    struct trust_bundle_row *, char **bundle, size_t *len);
+int	 store_trust_bundle_insert(struct db *, const struct trust_bundle_row *,
+	    const char *bundle, size_t len);
 
 /* keys.c: Ed25519 signing keys; the private halves never leave this file */
 void	 keys_kid(const uint8_t pk[32], char kid[LABELD_KID_BUFLEN]);
@@ -695,11 +740,14 @@ int	 keys_install(struct db *, const char *data_dir, const uint8_t sk[64],
 	    const char *passphrase, int rotate, struct signing_key *added,
 	    struct signing_key *retired, char *err, size_t errlen);
 int	 keys_generate(struct db *, const char *data_dir,
-	    const char *passphrase, struct signing_key *added, char *err,
-	    size_t errlen);
+	    const char *passphrase, struct signing_key *added,
+	    struct next_key *next, char *err, size_t errlen);
 int	 keys_rotate(struct db *, const char *data_dir, const char *passphrase,
-	    struct signing_key *added, struct signing_key *retired, char *err,
-	    size_t errlen);
+	    struct signing_key *added, struct signing_key *retired,
+	    struct next_key *next, int *continuity, char *err, size_t errlen);
+void	 keys_digest(const uint8_t pk[32], char hex[65]);
+int	 keys_rotate_ready(const char *data_dir, const struct next_key *,
+	    char *err, size_t errlen);
 int	 keys_compromise(struct db *, const char *kid, const char *since,
 	    struct signing_key *out, char *err, size_t errlen);
 int	 keys_ensure(struct store *, const struct config *, char *err,
@@ -816,6 +864,9 @@ json_t	*statuslist_build(struct db *, const struct config *,
 	    const char *list, time_t now, char *err, size_t errlen);
 int	 statuslist_get(struct db *, const struct config *, const char *list,
 	    char **credential, size_t *len, char *err, size_t errlen);
+int	 statuslist_refresh(struct db *, const struct config *,
+	    const char *list, int *resigned, char valid_until[32], char *err,
+	    size_t errlen);
 
 /* lifecycle.c: label status (suspend, revoke, reinstate; expiry at read) */
 enum label_action { LABEL_SUSPEND, LABEL_REVOKE, LABEL_REINSTATE };
@@ -834,9 +885,17 @@ int	 lifecycle_change(struct db *, const struct config *,
 	    const char *reason, struct label_state *out, char *err,
 	    size_t errlen);
 
-/* trust_bundle.c: the signed document a partner pins */
-json_t	*trust_bundle_build(struct db *, const struct config *, time_t now,
-	    int *rc, char *err, size_t errlen);
+/* trust_bundle.c: the signed, versioned document a partner pins */
+int	 trust_bundle_current(struct db *, const struct config *, time_t now,
+	    char **bundle, size_t *len, struct trust_bundle_row *row,
+	    int *made, char *err, size_t errlen);
+int	 trust_bundle_identity(struct db *, struct config *);
+
+/* scheduler.c: the thread that keeps signed documents from lapsing */
+int	 scheduler_start(struct store *, const struct config *, char *err,
+	    size_t errlen);
+void	 scheduler_stop(void);
+void	 scheduler_round(struct store *, const struct config *);
 
 /* labelctl_key.c: `labelctl key ...` (in labelctl only) */
 int	 labelctl_key(const struct config *, int argc, char **argv);

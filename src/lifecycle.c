@@ -131,7 +131,7 @@ lifecycle_change(struct db *db, const struct config *cfg,
 	struct label		 l;
 	struct label_event	 ev;
 	char			 now[32];
-	time_t			 t = time(NULL);
+	time_t			 t = clock_now();
 	int			 rc, own = 0, sus_changed, rev_changed;
 
 	assert(a == LABEL_SUSPEND || a == LABEL_REVOKE ||

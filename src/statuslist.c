@@ -4,8 +4,10 @@
  * entries.  The bits come from the labels table (a bit is set while its
  * label is revoked, or suspended); the signed credential is cached in
  * status_lists and signed again when a status changed (the row is marked
- * stale in that change's transaction) or when it is older than
- * LABELD_STATUSLIST_MAX_AGE at a fetch.
+ * stale in that change's transaction), when it is older than half its
+ * validity (status_list_validity, default 7 days: validUntil is short so
+ * that a verifier can refuse an old copy) or when its key is no longer
+ * the active one; at a fetch, and by the scheduler while nobody fetches.
  */
 #include "config.h"
 
@@ -85,7 +87,7 @@ statuslist_build(struct db *db, const struct config *cfg, const char *list,
 	}
 	snprintf(subj, sizeof(subj), "%s#list", url);
 	rfc3339_format(now, from);
-	rfc3339_format(now + LABELD_STATUSLIST_VALIDITY, until);
+	rfc3339_format(now + (time_t)cfg->status_list_validity, until);
 	vc = json_pack("{s:[s], s:s, s:[s, s], s:s, s:s, s:s, "
 	    "s:{s:s, s:s, s:s, s:s}}",
 	    "@context", "https://www.w3.org/ns/credentials/v2",
@@ -127,18 +129,20 @@ load(struct db *db, const char *list, struct cached *c)
 
 /*
  * The cached copy needs no new signature: signed since the last change,
- * less than LABELD_STATUSLIST_MAX_AGE ago, by the key active now (a list
- * signed by a key since rotated out or compromised is signed again).
+ * less than half its validity (status_list_validity) ago, so that a
+ * verifier never holds a copy about to lapse, by the key active now (a
+ * list signed by a key since rotated out or compromised is signed again).
  */
 static int
-fresh(struct db *db, const struct cached *c, time_t now)
+fresh(struct db *db, const struct config *cfg, const struct cached *c,
+    time_t now)
 {
 	struct signing_key	 k;
 	time_t			 t;
 
 	return c->credential != NULL && !c->stale &&
 	    rfc3339_to_time(c->generated_at, 0, &t) == 0 &&
-	    now - t < LABELD_STATUSLIST_MAX_AGE && t <= now &&
+	    now - t < cfg->status_list_validity / 2 && t <= now &&
 	    store_key_active(db, &k) == STORE_OK && strcmp(k.kid, c->kid) == 0;
 }
 
@@ -189,19 +193,20 @@ regenerate(struct db *db, const struct config *cfg, const char *list,
 
 /*
  * The signed credential of list (canonical bytes, *credential malloc'd):
- * the cached one when fresh, else signed anew and cached.  When it cannot
- * be signed (no usable key), an unchanged cached copy whose key is not
- * compromised is still served.
+ * the cached one when fresh, else signed anew and cached (*resigned 1).
+ * When it cannot be signed (no usable key), an unchanged cached copy
+ * whose key is not compromised is still served.
  * STORE_OK, STORE_NOTFOUND (no such list), KEYS_NOKEY or STORE_ERR.
  */
-int
-statuslist_get(struct db *db, const struct config *cfg, const char *list,
-    char **credential, size_t *len, char *err, size_t errlen)
+static int
+get_list(struct db *db, const struct config *cfg, const char *list,
+    char **credential, size_t *len, int *resigned, char *err, size_t errlen)
 {
 	struct cached	 c;
-	time_t		 now = time(NULL);
+	time_t		 now = clock_now();
 	int		 rc, own = 0;
 
+	*resigned = 0;
 	*credential = NULL;
 	*len = 0;
 	memset(&c, 0, sizeof(c));
@@ -213,7 +218,7 @@ statuslist_get(struct db *db, const struct config *cfg, const char *list,
 		snprintf(err, errlen, "cannot read status list %s", list);
 		return STORE_ERR;
 	}
-	if (fresh(db, &c, now))
+	if (fresh(db, cfg, &c, now))
 		goto serve;
 	if (!db_in_transaction(db)) {
 		if (db_begin(db) == -1) {
@@ -228,14 +233,14 @@ statuslist_get(struct db *db, const struct config *cfg, const char *list,
 	 * rotated while this request waited signs, and must not sign with
 	 * a time before it existed (verifiers would refuse the list).
 	 */
-	now = time(NULL);
+	now = clock_now();
 	/* Another request may have signed it while this one waited. */
 	if (load(db, list, &c) == STORE_ERR) {
 		snprintf(err, errlen, "cannot read status list %s", list);
 		rc = STORE_ERR;
 		goto fallback;
 	}
-	if (fresh(db, &c, now)) {
+	if (fresh(db, cfg, &c, now)) {
 		if (own)
 			db_rollback(db);
 		goto serve;
@@ -245,8 +250,10 @@ statuslist_get(struct db *db, const struct config *cfg, const char *list,
 		snprintf(err, errlen, "cannot commit status list %s", list);
 		rc = STORE_ERR;
 	}
-	if (rc == STORE_OK)
+	if (rc == STORE_OK) {
+		*resigned = 1;
 		goto serve;
+	}
 fallback:
 	if (own)
 		db_rollback(db);
@@ -260,5 +267,49 @@ fallback:
 serve:
 	*credential = c.credential;
 	*len = c.len;
+	return STORE_OK;
+}
+
+/* The signed credential of list for a fetch; see get_list. */
+int
+statuslist_get(struct db *db, const struct config *cfg, const char *list,
+    char **credential, size_t *len, char *err, size_t errlen)
+{
+	int resigned;
+
+	return get_list(db, cfg, list, credential, len, &resigned, err,
+	    errlen);
+}
+
+/*
+ * Signs list again when a fetch now would (half its validity passed, a
+ * status changed, its key rotated out), without a fetch: the scheduler
+ * calls it so that no list lapses while nobody fetches.  *resigned 1 when
+ * it was signed; on success valid_until (may be NULL) receives the
+ * served copy's validUntil.  Results as statuslist_get.
+ */
+int
+statuslist_refresh(struct db *db, const struct config *cfg, const char *list,
+    int *resigned, char valid_until[32], char *err, size_t errlen)
+{
+	char	*cred;
+	size_t	 len;
+	json_t	*vc;
+	int	 rc;
+
+	if (valid_until != NULL)
+		valid_until[0] = '\0';
+	if ((rc = get_list(db, cfg, list, &cred, &len, resigned, err,
+	    errlen)) != STORE_OK)
+		return rc;
+	if (valid_until != NULL &&
+	    (vc = json_loadb(cred, len, 0, NULL)) != NULL) {
+		const char *u = json_string_value(json_object_get(vc,
+		    "validUntil"));
+
+		snprintf(valid_until, 32, "%s", u != NULL ? u : "");
+		json_decref(vc);
+	}
+	free(cred);
 	return STORE_OK;
 }

@@ -521,6 +521,13 @@ db_begin(struct db *db)
 	return db_exec_cached(db, "BEGIN IMMEDIATE");
 }
 
+/* A read snapshot without the write lock (ended by db_rollback). */
+int
+db_begin_read(struct db *db)
+{
+	return db_exec_cached(db, "BEGIN DEFERRED");
+}
+
 int
 db_commit(struct db *db)
 {
@@ -816,7 +823,7 @@ fail:
 void
 store_now(char out[32])
 {
-	rfc3339_format(time(NULL), out);
+	rfc3339_format(clock_now(), out);
 }
 
 /* Today's date in UTC (YYYY-MM-DD), the calendar of every contract date. */

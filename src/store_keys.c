@@ -167,3 +167,81 @@ store_key_compromise(struct db *db, const char *kid, const char *since,
 		return rc;
 	return sqlite3_changes(db->conn) == 1 ? STORE_OK : STORE_NOTFOUND;
 }
+
+/* ---- next_keys: the committed next signing key (pre-rotation) ---- */
+
+#define NEXT_COLS "kid, public_key, digest, file, sealed, created_at, " \
+	"coalesce(promoted_at, ''), seq"
+
+static void
+next_from_row(sqlite3_stmt *st, void *out)
+{
+	struct next_key	*k = out;
+
+	memset(k, 0, sizeof(*k));
+	db_col_copy(st, 0, k->kid, sizeof(k->kid));
+	if (sqlite3_column_bytes(st, 1) == (int)sizeof(k->pk))
+		memcpy(k->pk, sqlite3_column_blob(st, 1), sizeof(k->pk));
+	db_col_copy(st, 2, k->digest, sizeof(k->digest));
+	db_col_copy(st, 3, k->file, sizeof(k->file));
+	k->sealed = sqlite3_column_int(st, 4);
+	db_col_copy(st, 5, k->created_at, sizeof(k->created_at));
+	db_col_copy(st, 6, k->promoted_at, sizeof(k->promoted_at));
+	k->seq = sqlite3_column_int64(st, 7);
+}
+
+/*
+ * Records k (kid, pk, digest, file, sealed, created_at set by the caller)
+ * as the committed next key.  STORE_CONFLICT when one is committed
+ * already or the kid or public key exists.
+ */
+int
+store_next_key_insert(struct db *db, struct next_key *k)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "INSERT INTO next_keys (kid, public_key, "
+	    "digest, file, sealed, created_at) VALUES (?, ?, ?, ?, ?, ?)")) ==
+	    NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, k->kid, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, k->pk, sizeof(k->pk), SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, k->digest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, k->file, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, k->sealed ? 1 : 0);
+	sqlite3_bind_text(st, 6, k->created_at, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st)) != STORE_OK)
+		return rc;
+	k->seq = sqlite3_last_insert_rowid(db->conn);
+	return STORE_OK;
+}
+
+/* The committed (not yet promoted) next key; STORE_NOTFOUND when none. */
+int
+store_next_key_committed(struct db *db, struct next_key *k)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_prepare(db, "SELECT " NEXT_COLS " FROM next_keys "
+	    "WHERE promoted_at IS NULL")) == NULL)
+		return STORE_ERR;
+	return db_get_one(db, st, next_from_row, k, __func__);
+}
+
+/* Marks the committed next key kid promoted at `at`; else NOTFOUND. */
+int
+store_next_key_promote(struct db *db, const char *kid, const char *at)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "UPDATE next_keys SET promoted_at = ? "
+	    "WHERE kid = ? AND promoted_at IS NULL")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(db->conn) == 1 ? STORE_OK : STORE_NOTFOUND;
+}

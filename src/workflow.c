@@ -875,7 +875,7 @@ workflow_approve(struct db *db, const struct config *cfg,
 	    tier > sub->target_tier)
 		rc = WF_ABOVE;
 	else if ((s = pinned_scheme(db, sub)) == NULL ||
-	    workflow_label_id(db, s, time(NULL), sub->label_id,
+	    workflow_label_id(db, s, clock_now(), sub->label_id,
 	    sizeof(sub->label_id)) != STORE_OK)
 		rc = STORE_ERR;
 	if (rc != STORE_OK) {

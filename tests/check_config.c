@@ -40,6 +40,87 @@ START_TEST(defaults)
 }
 END_TEST
 
+START_TEST(durations)
+{
+	struct config	 c;
+	int64_t		 v;
+	char		 err[256];
+
+	ck_assert_int_eq(config_parse_duration("45s", 1, 86400, &v), 0);
+	ck_assert_int_eq(v, 45);
+	ck_assert_int_eq(config_parse_duration("90m", 1, 86400, &v), 0);
+	ck_assert_int_eq(v, 5400);
+	ck_assert_int_eq(config_parse_duration("2h", 1, 86400, &v), 0);
+	ck_assert_int_eq(v, 7200);
+	ck_assert_int_eq(config_parse_duration("1d", 1, 86400, &v), 0);
+	ck_assert_int_eq(v, 86400);
+	ck_assert_int_eq(config_parse_duration("2d", 1, 86400, &v), -1);
+	ck_assert_int_eq(config_parse_duration("0s", 1, 86400, &v), -1);
+	ck_assert_int_eq(config_parse_duration("7", 1, 86400, &v), -1);
+	ck_assert_int_eq(config_parse_duration("7D", 1, 86400, &v), -1);
+	ck_assert_int_eq(config_parse_duration("7dd", 1, 86400, &v), -1);
+	ck_assert_int_eq(config_parse_duration("-7d", 1, 86400, &v), -1);
+	ck_assert_int_eq(config_parse_duration(" 7d", 1, 86400, &v), -1);
+	ck_assert_int_eq(config_parse_duration("", 1, 86400, &v), -1);
+	ck_assert_int_eq(config_parse_duration("99999999999999999999d", 1,
+	    86400, &v), -1);
+	ck_assert_int_eq(config_parse_duration("9999999999999999d", 1,
+	    INT64_MAX, &v), -1);
+
+	config_defaults(&c);
+	ck_assert_int_eq(c.status_list_validity, 7 * 86400);
+	ck_assert_int_eq(c.trust_bundle_validity, 365 * 86400);
+	ck_assert_int_eq(config_set(&c, "status_list_validity", "36h", err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(c.status_list_validity, 36 * 3600);
+	ck_assert_int_eq(config_set(&c, "trust-bundle-validity", "90d", err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(c.trust_bundle_validity, 90 * 86400);
+	ck_assert_int_eq(config_set(&c, "status_list_validity", "7 days", err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "status_list_validity: expected a duration "
+	    "from 10m to 366d (an integer followed by s, m, h or d, such as "
+	    "7d), got \"7 days\"");
+	ck_assert_int_eq(config_set(&c, "trust_bundle_validity", "30d", err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "from 31d to 3650d"));
+	ck_assert_int_eq(c.status_list_validity, 36 * 3600);
+}
+END_TEST
+
+/* Each test runs in its own process (CK_FORK): the offset is read once. */
+START_TEST(test_clock_offset)
+{
+	char	 err[256];
+	time_t	 before = time(NULL), now;
+
+	setenv(LABELD_TEST_CLOCK_ENV, "-2h", 1);
+	ck_assert_int_eq(clock_init(err, sizeof(err)), 0);
+	now = clock_now();
+	if (clock_test_enabled()) {
+		ck_assert_int_eq(clock_offset(), -7200);
+		ck_assert(now >= before - 7200 && now <= time(NULL) - 7200);
+	} else {
+		ck_assert_int_eq(clock_offset(), 0);
+		ck_assert(now >= before && now <= time(NULL));
+	}
+}
+END_TEST
+
+START_TEST(test_clock_bad_offset)
+{
+	char err[256] = "";
+
+	setenv(LABELD_TEST_CLOCK_ENV, "40 days", 1);
+	if (clock_test_enabled()) {
+		ck_assert_int_eq(clock_init(err, sizeof(err)), -1);
+		ck_assert_ptr_nonnull(strstr(err, "got \"40 days\""));
+	} else
+		ck_assert_int_eq(clock_init(err, sizeof(err)), 0);
+	ck_assert_int_eq(clock_offset(), 0);
+}
+END_TEST
+
 START_TEST(sizes)
 {
 	size_t v;
@@ -178,6 +259,9 @@ main(void)
 
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, sizes);
+	tcase_add_test(tc, durations);
+	tcase_add_test(tc, test_clock_offset);
+	tcase_add_test(tc, test_clock_bad_offset);
 	tcase_add_test(tc, listen);
 	tcase_add_test(tc, set_and_errors);
 	tcase_add_test(tc, file);

@@ -146,7 +146,7 @@ START_TEST(generate_writes_private_file)
 	FILE			*f;
 	char			*mb;
 
-	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &k, err, sizeof(err)),
+	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &k, NULL, err, sizeof(err)),
 	    STORE_OK);
 	ck_assert_str_eq(k.status, "active");
 	ck_assert_int_eq(k.sealed, 0);
@@ -164,10 +164,10 @@ START_TEST(generate_writes_private_file)
 	free(mb);
 	free(text);
 	/* One active key: a second generate is refused and leaves no file. */
-	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &k2, err,
+	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &k2, NULL, err,
 	    sizeof(err)), STORE_CONFLICT);
 	ck_assert_ptr_nonnull(strstr(err, "key rotate"));
-	ck_assert_int_eq(file_count(), 1);
+	ck_assert_int_eq(file_count(), 2);	/* the active and the next key */
 	ck_assert(sign_verifies(&k));
 }
 END_TEST
@@ -178,9 +178,9 @@ START_TEST(rotate_keeps_old_key_in_did_document)
 	char			 err[256];
 	json_t			*doc, *vms;
 
-	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &a, err, sizeof(err)),
+	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &a, NULL, err, sizeof(err)),
 	    STORE_OK);
-	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, &old, err,
+	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, &old, NULL, NULL, err,
 	    sizeof(err)), STORE_OK);
 	ck_assert_str_eq(old.kid, a.kid);
 	ck_assert_str_eq(old.status, "retired");
@@ -227,7 +227,7 @@ START_TEST(sealed_key_needs_passphrase)
 	char			 err[256], pfile[512], buf[64];
 	json_t			*doc;
 
-	ck_assert_int_eq(keys_generate(db, tmpdir, PASS, &a, err, sizeof(err)),
+	ck_assert_int_eq(keys_generate(db, tmpdir, PASS, &a, NULL, err, sizeof(err)),
 	    STORE_OK);
 	ck_assert_int_eq(a.sealed, 1);
 	ck_assert_int_eq(mode_of(a.file), 0600);
@@ -265,7 +265,7 @@ START_TEST(sealed_key_needs_passphrase)
 	ck_assert_int_eq(keys_read_passphrase_file(pfile, buf, sizeof(buf),
 	    err, sizeof(err)), 0);
 	ck_assert_str_eq(buf, PASS);
-	ck_assert_int_eq(keys_rotate(db, tmpdir, buf, &b, NULL, err,
+	ck_assert_int_eq(keys_rotate(db, tmpdir, buf, &b, NULL, NULL, NULL, err,
 	    sizeof(err)), STORE_OK);
 	ck_assert(sign_verifies(&b));
 }
@@ -302,9 +302,9 @@ START_TEST(compromise_rules)
 	struct signing_key	 a, b, k;
 	char			 err[256];
 
-	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &a, err, sizeof(err)),
+	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &a, NULL, err, sizeof(err)),
 	    STORE_OK);
-	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, err,
+	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, NULL, NULL, err,
 	    sizeof(err)), STORE_OK);
 	/* offsets are normalised to UTC, fractions dropped */
 	ck_assert_int_eq(keys_compromise(db, a.kid,
@@ -331,7 +331,7 @@ START_TEST(compromise_rules)
 	    &k, err, sizeof(err)), STORE_OK);
 	ck_assert_int_eq(store_key_active(db, &k), STORE_NOTFOUND);
 	ck_assert(!sign_verifies(&b));
-	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &a, err, sizeof(err)),
+	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &a, NULL, err, sizeof(err)),
 	    STORE_OK);
 	ck_assert(sign_verifies(&a));
 }
@@ -345,14 +345,14 @@ START_TEST(sign_follows_rotation)
 	struct store		*other;
 	struct db		*odb;
 
-	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &a, err, sizeof(err)),
+	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &a, NULL, err, sizeof(err)),
 	    STORE_OK);
 	ck_assert(sign_verifies(&a));
 	snprintf(path, sizeof(path), "%s/t.db", tmpdir);
 	ck_assert_ptr_nonnull(other = store_open(path, NULL, 1, e2,
 	    sizeof(e2)));
 	odb = store_acquire(other);
-	ck_assert_int_eq(keys_rotate(odb, tmpdir, NULL, &b, NULL, err,
+	ck_assert_int_eq(keys_rotate(odb, tmpdir, NULL, &b, NULL, NULL, NULL, err,
 	    sizeof(err)), STORE_OK);
 	store_release(odb);
 	store_close(other);
@@ -372,6 +372,7 @@ START_TEST(first_start_makes_one_key)
 	db = store_acquire(st);
 	ck_assert_int_eq(store_key_count(db, &n), STORE_OK);
 	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(file_count(), 2);	/* and its committed next key */
 	ck_assert_int_eq(store_key_active(db, &k), STORE_OK);
 	ck_assert_int_eq(k.sealed, 0);
 	ck_assert_int_eq(mode_of(k.file), 0600);
@@ -383,6 +384,200 @@ START_TEST(first_start_makes_one_key)
 	db = store_acquire(st);
 	ck_assert_int_eq(store_key_count(db, &n), STORE_OK);
 	ck_assert_int_eq(n, 1);
+}
+END_TEST
+
+static int	exec_fails(const char *);
+
+/* The committed next key, which must exist. */
+static struct next_key
+committed(void)
+{
+	struct next_key nk;
+
+	ck_assert_int_eq(store_next_key_committed(db, &nk), STORE_OK);
+	return nk;
+}
+
+START_TEST(generate_commits_next_key)
+{
+	struct signing_key	 a, got;
+	struct next_key		 n, c;
+	char			 err[256], hex[65];
+	uint8_t			 h[32];
+	json_t			*doc;
+
+	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &a, &n, err,
+	    sizeof(err)), STORE_OK);
+	c = committed();
+	ck_assert_str_eq(c.kid, n.kid);
+	ck_assert_str_ne(n.kid, a.kid);
+	ck_assert_str_eq(c.promoted_at, "");
+	/* nextKeyDigest: lowercase hex SHA-256 of the raw public key */
+	lc_sha256(n.pk, 32, h);
+	lc_hex(h, sizeof(h), hex);
+	ck_assert_str_eq(c.digest, hex);
+	keys_digest(n.pk, hex);
+	ck_assert_str_eq(c.digest, hex);
+	ck_assert_int_eq(mode_of(n.file), 0600);
+	ck_assert_int_eq(n.sealed, 0);
+	ck_assert_int_eq(file_count(), 2);
+	/* Not published: neither a signing key nor in the DID document. */
+	ck_assert_int_eq(store_key_get(db, n.kid, &got), STORE_NOTFOUND);
+	ck_assert_ptr_nonnull(doc = keys_did_document(db, &cfg));
+	ck_assert_uint_eq(json_array_size(json_object_get(doc,
+	    "verificationMethod")), 1);
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(rotate_promotes_committed_key)
+{
+	struct signing_key	 a, b, old, got;
+	struct next_key		 n1, n2, c;
+	char			 err[256];
+	int			 cont = -1;
+
+	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &a, &n1, err,
+	    sizeof(err)), STORE_OK);
+	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, &old, &n2, &cont,
+	    err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(cont, 1);
+	ck_assert_str_eq(b.kid, n1.kid);
+	ck_assert(memcmp(b.pk, n1.pk, 32) == 0);
+	ck_assert_str_eq(b.file, n1.file);
+	ck_assert_str_eq(old.kid, a.kid);
+	ck_assert_int_eq(store_key_active(db, &got), STORE_OK);
+	ck_assert_str_eq(got.kid, n1.kid);
+	/* a fresh key is committed in its place */
+	c = committed();
+	ck_assert_str_eq(c.kid, n2.kid);
+	ck_assert_str_ne(n2.kid, n1.kid);
+	ck_assert_str_ne(n2.kid, a.kid);
+	ck_assert_int_eq(file_count(), 3);
+	/* the promoted key signs, from the file committed at generate */
+	ck_assert(sign_verifies(&b));
+	ck_assert(exec_fails("UPDATE next_keys SET promoted_at = NULL"));
+	ck_assert(exec_fails("DELETE FROM next_keys"));
+	ck_assert(exec_fails("UPDATE next_keys SET digest = upper(digest)"));
+}
+END_TEST
+
+START_TEST(sealed_next_key)
+{
+	struct signing_key	 a, b;
+	struct next_key		 n1, n2;
+	char			 err[256], path[512], *text = NULL;
+	size_t			 cap = 0;
+	FILE			*f;
+
+	ck_assert_int_eq(keys_generate(db, tmpdir, PASS, &a, &n1, err,
+	    sizeof(err)), STORE_OK);
+	ck_assert_int_eq(n1.sealed, 1);
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, n1.file);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert_int_gt(getdelim(&text, &cap, '\0', f), 0);
+	fclose(f);
+	ck_assert_ptr_null(strstr(text, "seal: none"));
+	free(text);
+	ck_assert_int_eq(keys_rotate(db, tmpdir, PASS, &b, NULL, &n2, NULL,
+	    err, sizeof(err)), STORE_OK);
+	ck_assert_str_eq(b.kid, n1.kid);
+	ck_assert_int_eq(b.sealed, 1);
+	ck_assert_int_eq(n2.sealed, 1);
+	ck_assert(!sign_verifies(&b));
+	setenv(LABELD_KEY_PASSPHRASE_ENV, PASS, 1);
+	ck_assert(sign_verifies(&b));
+}
+END_TEST
+
+START_TEST(missing_next_key_file_fails_cleanly)
+{
+	struct signing_key	 a, b, got;
+	struct next_key		 n1, c;
+	char			 err[512], path[512], away[512];
+
+	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &a, &n1, err,
+	    sizeof(err)), STORE_OK);
+	/* kept off the machine until the rotation */
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, n1.file);
+	snprintf(away, sizeof(away), "%s/offline.key", tmpdir);
+	ck_assert_int_eq(rename(path, away), 0);
+	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, NULL, NULL,
+	    err, sizeof(err)), STORE_INVALID);
+	ck_assert_msg(strstr(err, path) != NULL, "%s", err);
+	ck_assert_ptr_nonnull(strstr(err, "put its file back"));
+	/* nothing changed: same active key, same commitment, no new file */
+	ck_assert_int_eq(store_key_active(db, &got), STORE_OK);
+	ck_assert_str_eq(got.kid, a.kid);
+	c = committed();
+	ck_assert_str_eq(c.kid, n1.kid);
+	ck_assert_str_eq(c.promoted_at, "");
+	ck_assert_int_eq(file_count(), 1);
+	/* a file holding another key is refused as well */
+	snprintf(away, sizeof(away), "%s/%s", tmpdir, a.file);
+	ck_assert_int_eq(link(away, path), 0);
+	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, NULL, NULL,
+	    err, sizeof(err)), STORE_INVALID);
+	ck_assert_ptr_nonnull(strstr(err, "another key"));
+	ck_assert_int_eq(store_key_active(db, &got), STORE_OK);
+	ck_assert_str_eq(got.kid, a.kid);
+	/* put back: the rotation goes through */
+	ck_assert_int_eq(unlink(path), 0);
+	snprintf(away, sizeof(away), "%s/offline.key", tmpdir);
+	ck_assert_int_eq(rename(away, path), 0);
+	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, NULL, NULL,
+	    err, sizeof(err)), STORE_OK);
+	ck_assert_str_eq(b.kid, n1.kid);
+	ck_assert(sign_verifies(&b));
+}
+END_TEST
+
+START_TEST(rotate_without_commitment)
+{
+	struct signing_key	 a, b;
+	struct next_key		 n;
+	uint8_t			 pk[32], sk[64];
+	char			 err[256];
+	int			 cont = -1;
+
+	/* a data dir from before pre-rotation: an active key only */
+	lc_ed25519_keypair(pk, sk);
+	ck_assert_int_eq(keys_install(db, tmpdir, sk, NULL, 0, &a, NULL, err,
+	    sizeof(err)), STORE_OK);
+	ck_assert_int_eq(store_next_key_committed(db, &n), STORE_NOTFOUND);
+	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, &n, &cont,
+	    err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(cont, 0);
+	ck_assert_str_ne(b.kid, a.kid);
+	ck_assert_str_ne(n.kid, b.kid);
+	ck_assert_str_eq(committed().kid, n.kid);
+	ck_assert(sign_verifies(&b));
+}
+END_TEST
+
+START_TEST(upgrade_commits_next_key)
+{
+	struct signing_key	 a;
+	struct next_key		 n;
+	uint8_t			 pk[32], sk[64];
+	char			 err[256];
+
+	lc_ed25519_keypair(pk, sk);
+	ck_assert_int_eq(keys_install(db, tmpdir, sk, NULL, 0, &a, NULL, err,
+	    sizeof(err)), STORE_OK);
+	ck_assert_int_eq(store_next_key_committed(db, &n), STORE_NOTFOUND);
+	store_release(db);
+	ck_assert_int_eq(keys_ensure(st, &cfg, err, sizeof(err)), 0);
+	db = store_acquire(st);
+	n = committed();
+	ck_assert_str_ne(n.kid, a.kid);
+	ck_assert_int_eq(mode_of(n.file), 0600);
+	store_release(db);
+	ck_assert_int_eq(keys_ensure(st, &cfg, err, sizeof(err)), 0);
+	db = store_acquire(st);
+	ck_assert_str_eq(committed().kid, n.kid);
+	ck_assert_int_eq(file_count(), 2);
 }
 END_TEST
 
@@ -401,9 +596,9 @@ START_TEST(table_guards)
 	struct signing_key	 a, b;
 	char			 err[256];
 
-	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &a, err, sizeof(err)),
+	ck_assert_int_eq(keys_generate(db, tmpdir, NULL, &a, NULL, err, sizeof(err)),
 	    STORE_OK);
-	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, err,
+	ck_assert_int_eq(keys_rotate(db, tmpdir, NULL, &b, NULL, NULL, NULL, err,
 	    sizeof(err)), STORE_OK);
 	ck_assert(exec_fails("DELETE FROM signing_keys"));
 	ck_assert(exec_fails("UPDATE signing_keys SET public_key = "
@@ -434,6 +629,12 @@ suite(void)
 	tcase_add_test(tc, sign_follows_rotation);
 	tcase_add_test(tc, first_start_makes_one_key);
 	tcase_add_test(tc, table_guards);
+	tcase_add_test(tc, generate_commits_next_key);
+	tcase_add_test(tc, rotate_promotes_committed_key);
+	tcase_add_test(tc, sealed_next_key);
+	tcase_add_test(tc, missing_next_key_file_fails_cleanly);
+	tcase_add_test(tc, rotate_without_commitment);
+	tcase_add_test(tc, upgrade_commits_next_key);
 	suite_add_tcase(s, tc);
 	return s;
 }

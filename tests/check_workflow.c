@@ -146,7 +146,7 @@ db_setup(void)
 	ck_assert_int_eq(config_finish(&cfg, err, sizeof(err)), 0);
 	{
 		struct signing_key k;
-		ck_assert_msg(keys_generate(db, tmpdir, NULL, &k, err,
+		ck_assert_msg(keys_generate(db, tmpdir, NULL, &k, NULL, err,
 		    sizeof(err)) == 0, "%s", err);
 	}
 

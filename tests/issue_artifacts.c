@@ -132,6 +132,8 @@ main(int argc, char **argv)
 	struct label_state	 ls;
 	const struct scheme	*sc;
 	json_t			*met, *tb;
+	char			*tbuf;
+	size_t			 tlen;
 	int			 rc;
 
 	if (argc != 2) {
@@ -218,9 +220,12 @@ main(int argc, char **argv)
 	    "suspension-1.json");
 	write_json(dir, "did.json", keys_did_document(db, &cfg));
 	err[0] = '\0';
-	if ((tb = trust_bundle_build(db, &cfg, time(NULL), &rc, err,
-	    sizeof(err))) == NULL)
+	if (trust_bundle_current(db, &cfg, time(NULL), &tbuf, &tlen, NULL,
+	    NULL, err, sizeof(err)) != STORE_OK)
 		die("trust bundle: %s", err);
+	if ((tb = json_loadb(tbuf, tlen, 0, NULL)) == NULL)
+		die("trust bundle: not JSON");
+	free(tbuf);
 	write_json(dir, "trust-bundle.json", tb);
 
 	keys_forget();

@@ -30,9 +30,9 @@ DID="did:web:127.0.0.1%3A$PORT"
 # ------------------------------------------------------------ first key
 check_eq "$(stat -c %a "$DATA/keys")" 700 "keys dir mode"
 KEYFILES=$(ls "$DATA/keys")
-check_eq "$(wc -l <<<"$KEYFILES")" 1 "one key made on first start"
-KID1=${KEYFILES%.key}
-check_eq "$(stat -c %a "$DATA/keys/$KEYFILES")" 600 "key file mode"
+check_eq "$(wc -l <<<"$KEYFILES")" 2 "the active and the committed next key made on first start"
+KID1=$(sed -n 's/.*created signing key \(key-[0-9a-f]*\) .*/\1/p' "$LOG")
+check_eq "$(stat -c %a "$DATA/keys/$KID1.key")" 600 "key file mode"
 check_eq "$(grep -c "created signing key $KID1" "$LOG")" 1 "the log names the key id"
 
 # ----------------------------------------------------------- DID document
@@ -57,7 +57,7 @@ cp "$WORK/body" "$WORK/tb1.json"
 check_eq "$(jget .type)" LabeldTrustBundle "bundle type"
 check_eq "$(jget .id)" "$BASE/v1/trust-bundle" "bundle id"
 check_eq "$(jget .issuer.id)/$(jget .issuer.country)/$(jget .issuer.url)" "$DID/SG/$BASE" "bundle issuer"
-check_eq "$(jq -c . "$WORK/did1.json")" "$(jq -c .didDocument <<<"$BODY")" "bundle embeds the DID document"
+check_eq "$(jq -cS . "$WORK/did1.json")" "$(jq -cS .didDocument <<<"$BODY")" "bundle embeds the DID document"
 check_eq "$(jget '.keys[0].id')/$(jget '.keys[0].status')/$(jget '.keys[0].validUntil')/$(jget '.keys[0].compromisedAt')" \
     "$DID#$KID1/active/null/null" "bundle key record"
 check_eq "$(jget '.statusLists | join(" ")')" \
@@ -87,7 +87,7 @@ for LIST in revocation suspension; do
 	check_eq "$(jget .credentialSubject.type)" BitstringStatusList "$LIST subject type (a plain string)"
 	check_eq "$(jget .credentialSubject.statusPurpose)" "$LIST" "$LIST purpose"
 	check_eq "$(jget .credentialSubject.id)" "$BASE/v1/status-lists/$LIST-1#list" "$LIST subject id"
-	check_eq "$(jget '(.validUntil | fromdate) - (.validFrom | fromdate)')" 31536000 "$LIST list valid a year"
+	check_eq "$(jget '(.validUntil | fromdate) - (.validFrom | fromdate)')" 604800 "$LIST list valid 7 days (status_list_validity)"
 	SIZE=$(decoded_size "$(jget .credentialSubject.encodedList)")
 	check_eq "$([ "$SIZE" -ge 16384 ] && echo big)" big "$LIST list decodes to >= 16 KB ($SIZE)"
 	check_eq "$(verifies "$WORK/did1.json" < "$WORK/$LIST-1.json")" "ok $KID1" "$LIST list proof verifies"
@@ -210,11 +210,14 @@ check_eq "$(jget '.keys[0].status')/$(jget '.keys[0].validUntil | type')" "retir
 check_eq "$(jget '.keys[1].status')/$(jget '.keys[1].validUntil')" "active/null" "new key active"
 check_eq "$(verifies "$WORK/did2.json" < "$WORK/tb2.json")" "ok $KID2" "the bundle is signed by the new key at once"
 check_eq "$(verifies "$WORK/did2.json" < "$WORK/revocation-1.json")" "ok $KID1" "an old list still verifies with the old key"
-check_eq "$(ctl key list | cut -f1,2 | tr '\t\n' ': ')" "$KID1:retired $KID2:active " "labelctl key list"
+check_eq "$(ctl key list | sed 1d | grep -v '^next ' | cut -f1,2 | tr '\t\n' ': ')" "$KID1:retired $KID2:active " "labelctl key list"
+check_eq "$(ctl key list | head -n 1 | cut -f1,2)" "KID	STATUS" "labelctl key list: a header"
+NEXT_LINE=$(ctl key list | grep '^next ')
+check_eq "$(grep -c "sha256 of its public key: $(sed -n 's/.*digest \([0-9a-f]*\)$/\1/p' <<<"$ROT")\$" <<<"$NEXT_LINE")" 1 "labelctl key list: the next key's digest on a line of its own"
 check_eq "$(ctl key export "$KID2" | jq -r .publicKeyMultibase)" "$(jq -r '.verificationMethod[1].publicKeyMultibase' "$WORK/did2.json")" "labelctl key export KID"
 check_eq "$(ctl key export | jq -r '.verificationMethod | length')" 2 "labelctl key export: DID document"
 ctl key generate > /dev/null || true
-check_eq "$(ls "$DATA/keys" | wc -l)" 2 "key generate refuses while a key is active"
+check_eq "$(ls "$DATA/keys" | wc -l)" 3 "key generate refuses while a key is active"
 RC=0; "$LABELCTL" --data-dir "$DATA" key compromise >/dev/null 2>&1 || RC=$?
 check_eq "$RC" 2 "compromise without KID: usage"
 
@@ -226,6 +229,10 @@ check_eq "$(jget '[.didDocument.verificationMethod[].id] | length')" 2 "a compro
 
 # ------------------------------------------------------------ sealed key
 printf 'correct horse battery staple\n' > "$WORK/pass"; chmod 600 "$WORK/pass"
+# the first rotation seals the next key, the second promotes it
+ctl key rotate --passphrase-file "$WORK/pass" > "$WORK/rot3a"
+KID2B=$(sed -n 's/^key \(key-[0-9a-f]*\) is active (unsealed.*/\1/p' "$WORK/rot3a")
+check_eq "$(grep -c '^next key key-[0-9a-f]* committed (sealed' "$WORK/rot3a")" 1 "rotate --passphrase-file seals the next key"
 ctl key rotate --passphrase-file "$WORK/pass" > "$WORK/rot3"
 KID3=$(sed -n 's/^key \(key-[0-9a-f]*\) is active (sealed.*/\1/p' "$WORK/rot3")
 check_eq "$(grep -c '^seal: argon2id13' "$DATA/keys/$KID3.key")" 1 "the new key file is sealed"
@@ -250,7 +257,7 @@ check_eq "$(stat -c %a "$DATA/keys/$KID1.key")/$(stat -c %a "$DATA/keys/$KID2.ke
 # The unsealed keys' secrets in every encoding a leak could take.
 secrets() {
 	local f seed
-	for f in "$DATA/keys/$KID1.key" "$DATA/keys/$KID2.key"; do
+	for f in "$DATA/keys/$KID1.key" "$DATA/keys/$KID2.key" "$DATA/keys/$KID2B.key"; do
 		seed=$(sed -n 's/^seed: //p' "$f")
 		echo "$seed"
 		tr a-f A-F <<<"$seed"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # quickstart.sh: the README's first command leaves labeld answering
-# GET /healthz with 200 on 127.0.0.1:8080.
+# GET /healthz with 200 on 127.0.0.1:8080.  It keeps the build under test
+# (QUICKSTART_KEEP_BUILD: run would otherwise reconfigure a test-clock
+# build, under the other tests' feet).
 set -u
 : "${top_builddir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_srcdir:=$top_builddir}"
@@ -14,7 +16,7 @@ if curl -s -m 2 -o /dev/null http://127.0.0.1:8080/ 2>/dev/null; then
 fi
 data=$(mktemp -d "${TMPDIR:-/tmp}/labeld-quickstart.XXXXXX")
 log="$data.log"
-QUICKSTART_DATA_DIR="$data" env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "$top_srcdir/contrib/quickstart.sh" run >"$log" 2>&1 &
+QUICKSTART_KEEP_BUILD=1 QUICKSTART_DATA_DIR="$data" env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "$top_srcdir/contrib/quickstart.sh" run >"$log" 2>&1 &
 pid=$!
 status=000
 for i in $(seq 1 300); do
