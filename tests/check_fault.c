@@ -167,8 +167,8 @@ setup(void)
 	config_defaults(&cfg);
 	snprintf(cfg.data_dir, sizeof(cfg.data_dir), "%s", tmpdir);
 	ck_assert_int_eq(config_finish(&cfg, err, sizeof(err)), 0);
-	ck_assert_msg(keys_generate(db, tmpdir, NULL, &k, err, sizeof(err)) ==
-	    STORE_OK, "%s", err);
+	ck_assert_msg(keys_generate(db, tmpdir, NULL, &k, NULL, err,
+	    sizeof(err)) == STORE_OK, "%s", err);
 	add_org(db, &vendor, "Acme", "vendor", "vendor");
 	add_org(db, &regulator, "Authority", "authority", "regulator");
 	add_org(db, &lab, "Good Lab", "lab", "lab");
