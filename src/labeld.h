@@ -41,6 +41,27 @@
 #define LABELD_TOKEN_KEY_FILE		"token.key"
 #define LABELD_ADMIN_TOKEN_FILE		"admin.token"
 
+/*
+ * Result codes: the one list every layer returns from (store_*, workflow_*,
+ * keys_*, lifecycle_*, issue_*).  0 is success, each failure a negative
+ * value of its own; the api_*.c handlers map them to HTTP answers.
+ */
+enum result {
+	STORE_OK		=   0,
+	STORE_ERR		=  -1,	/* database, memory or I/O failure */
+	STORE_NOTFOUND		=  -2,	/* a lookup found nothing */
+	STORE_CONFLICT		=  -3,	/* unique clash, or a stale revision */
+	STORE_INVALID		=  -4,	/* the data offered was rejected; see err */
+	WF_BADSTATE		= -10,	/* not allowed in the submission's state */
+	WF_UNMET		= -11,	/* submit: the target tier is not met */
+	WF_ABOVE		= -12,	/* approve: tier above the achieved one */
+	WF_INVALID		= -13,	/* stored answers the engine refuses */
+	/* no active signing key, or it cannot be loaded (sealed without the
+	 * right passphrase, file missing); HTTP 503 */
+	KEYS_NOKEY		= -20,
+	LIFECYCLE_BADSTATE	= -30,	/* not allowed from the label's status */
+};
+
 /* log.c */
 enum log_level { LOG_ERROR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG };
 void	 log_init(const char *progname, int level);
@@ -163,13 +184,6 @@ int	 store_token_get(struct db *, const char *id, struct token *);
 int	 store_principal_by_hash(struct db *, const uint8_t hash[32],
 	    struct principal *);
 int	 store_first_authority(struct db *, struct org *);
-
-/* Return values of store lookups that may find nothing. */
-#define STORE_OK	 0
-#define STORE_ERR	-1
-#define STORE_NOTFOUND	-2
-#define STORE_CONFLICT	-3
-#define STORE_INVALID	-4	/* the data offered was rejected; see err */
 
 /* auth.c: bearer tokens */
 int	 auth_load_key(const char *data_dir, char *err, size_t errlen);
@@ -563,12 +577,6 @@ enum wf_action {
 	WF_SUBMIT, WF_REVIEW, WF_REQUEST_CHANGES, WF_APPROVE, WF_REJECT,
 	WF_NACTIONS
 };
-/* Results of workflow_* beyond STORE_OK, STORE_ERR, STORE_NOTFOUND and
- * STORE_CONFLICT (the If-Match revision is stale). */
-#define WF_BADSTATE	-10	/* not allowed in the submission's state */
-#define WF_UNMET	-11	/* submit: the target tier is not met */
-#define WF_ABOVE	-12	/* approve: tier above the achieved one */
-#define WF_INVALID	-13	/* stored answers the engine refuses */
 #define WF_LABEL_ID_MAX	40
 struct assess_result;
 const char *workflow_state_name(enum wf_state);
@@ -640,12 +648,6 @@ int	 workflow_approve(struct db *, const struct config *,
 #define LABELD_STATUSLIST_REVOCATION	"revocation-1"
 #define LABELD_STATUSLIST_SUSPENSION	"suspension-1"
 #define LABELD_VC_MEDIA_TYPE		"application/vc"
-
-/* Results beyond STORE_*: no active signing key, or it cannot be loaded
- * (sealed without the right passphrase, file missing); HTTP 503. */
-#define KEYS_NOKEY	-20
-/* lifecycle_change: not allowed from the label's status; HTTP 409. */
-#define LIFECYCLE_BADSTATE	-30
 
 /* store_keys.c: the signing_keys table (public halves and metadata only) */
 struct signing_key {
