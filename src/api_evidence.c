@@ -20,8 +20,6 @@
 #include "crypto.h"
 #include "utf8.h"
 
-#define ROLES_VIEW	(ROLE_VENDOR | ROLE_LAB | ROLE_REGULATOR)
-
 /* ---- evidence ---- */
 
 static json_t *

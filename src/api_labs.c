@@ -151,7 +151,7 @@ approval_get(struct req *r)
 	struct lab_approval	 a;
 	struct org		 o;
 
-	if (strcmp(r->who.role, "lab") == 0 &&
+	if (r->who.role == ROLE_LAB &&
 	    strcmp(r->who.org_id, r->params[0]) != 0)
 		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
 		    "no organisation %s", r->params[0]);

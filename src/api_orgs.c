@@ -14,8 +14,6 @@
 #include "crypto.h"
 
 static const char *const org_kinds[] = { "authority", "vendor", "lab", NULL };
-static const char *const roles[] = { "admin", "regulator", "vendor", "lab",
-	NULL };
 
 static json_t *
 org_json(const struct org *o)
@@ -118,13 +116,17 @@ token_create(struct req *r)
 	struct valid	 v;
 	struct org	 o;
 	struct token	 t;
-	const char	*role, *label;
-	char		 secret[LC_TOKEN_BUFLEN];
+	const char	*name, *label;
+	char		 secret[LC_TOKEN_BUFLEN], list[64];
+	enum role	 role = ROLE_PUBLIC;
 	json_t		*body;
 	int		 rc;
 
 	valid_init(&v);
-	role = valid_enum(&v, r->json, "role", 1, roles);
+	name = valid_string(&v, r->json, "role", 1, 64);
+	if (name != NULL && (role = role_byname(name)) == ROLE_PUBLIC)
+		valid_fail(&v, "role", "must be one of %s, not \"%s\"",
+		    role_list(ROLE_ANY_AUTH, ", ", list, sizeof(list)), name);
 	label = valid_string(&v, r->json, "label", 0, LABELD_MAX_NAME);
 	if (valid_check(r, &v) == -1)
 		return -1;
@@ -137,10 +139,10 @@ token_create(struct req *r)
 	default:
 		return reply_db_error(r);
 	}
-	if (!auth_role_fits_kind(role, o.kind)) {
+	if (!role_fits_kind(role, o.kind)) {
 		valid_init(&v);
 		valid_fail(&v, "role", "an organisation of kind %s cannot "
-		    "hold role %s", o.kind, role);
+		    "hold role %s", o.kind, name);
 		return valid_check(r, &v);
 	}
 	rc = auth_issue_token(r->db, o.id, role, label, &t, secret,

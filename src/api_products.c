@@ -192,7 +192,7 @@ load_product(struct req *r, struct product *p)
 {
 	switch (store_product_get(r->db, r->params[0], p)) {
 	case STORE_OK:
-		if (strcmp(r->who.role, "vendor") != 0 ||
+		if (r->who.role != ROLE_VENDOR ||
 		    strcmp(p->vendor_id, r->who.org_id) == 0)
 			return 0;
 		/* FALLTHROUGH */
@@ -297,7 +297,7 @@ product_list(struct req *r)
 		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-query",
 		    "category: at most %d bytes", LABELD_MAX_CATEGORY);
 	page_init(&pg, limit);
-	if (strcmp(r->who.role, "vendor") == 0) {
+	if (r->who.role == ROLE_VENDOR) {
 		if (vendor != NULL && strcmp(vendor, r->who.org_id) != 0)
 			return page_reply(r, &pg);
 		vendor = r->who.org_id;

@@ -28,8 +28,6 @@
 #define SUB_ETAG_MAX		32
 #define SUB_MAX_ID		39	/* ids are prefix_ + 16 characters */
 
-#define ROLES_VIEW	(ROLE_VENDOR | ROLE_LAB | ROLE_REGULATOR)
-
 static const char *const decl_statuses[] = { "conformant", "not_applicable",
 	"non_conformant", NULL };
 static const char *const verdicts[] = { "pass", "fail", "not_applicable",
@@ -248,11 +246,11 @@ reply_sub(struct req *r, unsigned status, const struct submission *s)
 static int
 may_see(const struct principal *who, const struct submission *s)
 {
-	if (strcmp(who->role, "regulator") == 0)
+	if (who->role == ROLE_REGULATOR)
 		return 1;
-	if (strcmp(who->role, "vendor") == 0)
+	if (who->role == ROLE_VENDOR)
 		return strcmp(s->vendor_id, who->org_id) == 0;
-	if (strcmp(who->role, "lab") == 0)
+	if (who->role == ROLE_LAB)
 		return s->lab_id[0] != '\0' &&
 		    strcmp(s->lab_id, who->org_id) == 0;
 	return 0;
@@ -499,9 +497,9 @@ sub_list(struct req *r)
 			    "got \"%s\"", LABELD_SCHEME_MAX_TIERS, tier);
 		f.tier = tier[0] - '0';
 	}
-	if (strcmp(r->who.role, "vendor") == 0)
+	if (r->who.role == ROLE_VENDOR)
 		f.vendor_id = r->who.org_id;
-	else if (strcmp(r->who.role, "lab") == 0)
+	else if (r->who.role == ROLE_LAB)
 		f.lab_id = r->who.org_id;
 	page_init(&pg, limit);
 	if (store_submission_list(r->db, &f, after, limit + 1, list_cb, &pg) !=
@@ -746,9 +744,9 @@ sub_assign_lab(struct req *r)
 
 	if (submissions_load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
 		return -1;
-	if (!workflow_may_assign_lab(submissions_state(&s), router_role_bit(r->who.role)))
-		return submissions_reply_bad_state(r, &s, "assigning a lab", strcmp(
-		    r->who.role, "vendor") == 0 ? "draft or changes_requested "
+	if (!workflow_may_assign_lab(submissions_state(&s), r->who.role))
+		return submissions_reply_bad_state(r, &s, "assigning a lab",
+		    r->who.role == ROLE_VENDOR ? "draft or changes_requested "
 		    "(for the vendor)" : "not yet decided");
 	if ((sc = sub_scheme(r, &s)) == NULL)
 		return -1;

@@ -104,13 +104,14 @@ cmd_token(int argc, char **argv)
 		{ "label", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*org = NULL, *role = NULL, *label = "labelctl";
+	const char	*org = NULL, *rname = NULL, *label = "labelctl";
 	const char	*sub;
 	struct store	*s;
 	struct db	*db;
 	struct org	 o;
 	struct token	 t;
-	char		 secret[LC_TOKEN_BUFLEN], err[512];
+	char		 secret[LC_TOKEN_BUFLEN], err[512], list[64];
+	enum role	 role;
 	int		 ch, rc = 1;
 
 	if (argc < 2)
@@ -128,7 +129,7 @@ cmd_token(int argc, char **argv)
 		if (ch == 'o')
 			org = optarg;
 		else if (ch == 'r')
-			role = optarg;
+			rname = optarg;
 		else if (ch == 'l')
 			label = optarg;
 		else
@@ -141,9 +142,10 @@ cmd_token(int argc, char **argv)
 	s = open_store(1);
 	db = store_acquire(s);
 	if (strcmp(sub, "create") == 0 && optind == argc) {
-		if (role == NULL || router_role_bit(role) == 0) {
+		if ((role = role_byname(rname)) == ROLE_PUBLIC) {
 			fprintf(stderr, "labelctl: token create needs --role "
-			    "admin|regulator|vendor|lab\n");
+			    "%s\n", role_list(ROLE_ANY_AUTH, "|", list,
+			    sizeof(list)));
 			goto done;
 		}
 		rc = org ? store_org_get(db, org, &o) :
@@ -155,9 +157,9 @@ cmd_token(int argc, char **argv)
 			goto done;
 		}
 		rc = 1;
-		if (!auth_role_fits_kind(role, o.kind)) {
+		if (!role_fits_kind(role, o.kind)) {
 			fprintf(stderr, "labelctl: an organisation of kind %s "
-			    "cannot hold role %s\n", o.kind, role);
+			    "cannot hold role %s\n", o.kind, rname);
 			goto done;
 		}
 		if (auth_issue_token(db, o.id, role, label, &t, secret,

@@ -75,6 +75,23 @@ void	 log_vmsg(int level, const char *fmt, va_list ap);
 #define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)
 
+/* role.c: the roles a token carries, one bit each (route tables OR them) */
+enum role {
+	ROLE_PUBLIC	= 0,		/* no token; also "no such role" */
+	ROLE_ADMIN	= 1 << 0,
+	ROLE_REGULATOR	= 1 << 1,
+	ROLE_VENDOR	= 1 << 2,
+	ROLE_LAB	= 1 << 3,
+};
+#define ROLE_ANY_AUTH	(ROLE_ADMIN | ROLE_REGULATOR | ROLE_VENDOR | ROLE_LAB)
+/* Who may see a submission and what hangs off it. */
+#define ROLES_VIEW	(ROLE_VENDOR | ROLE_LAB | ROLE_REGULATOR)
+enum role	 role_byname(const char *name);
+const char	*role_name(enum role);
+char		*role_list(unsigned mask, const char *sep, char *out,
+		    size_t outlen);
+int		 role_fits_kind(enum role, const char *kind);
+
 /* config.c */
 struct config {
 	char		 data_dir[PATH_MAX];
@@ -169,7 +186,7 @@ struct principal {
 	char		 token_id[40];
 	char		 org_id[40];
 	char		 org_kind[16];
-	char		 role[16];
+	enum role	 role;
 };
 int	 store_org_insert(struct db *, struct org *);
 int	 store_org_get(struct db *, const char *id, struct org *);
@@ -190,8 +207,7 @@ int	 auth_load_key(const char *data_dir, char *err, size_t errlen);
 void	 auth_hash(const char *token, uint8_t out[32]);
 int	 auth_resolve(struct db *, const char *authorization,
 	    struct principal *);
-int	 auth_role_fits_kind(const char *role, const char *kind);
-int	 auth_issue_token(struct db *, const char *org_id, const char *role,
+int	 auth_issue_token(struct db *, const char *org_id, enum role,
 	    const char *label, struct token *, char *secret, size_t secretlen);
 
 /* bootstrap.c: what a first start on an empty data dir does */
@@ -242,14 +258,6 @@ const char *req_query(struct req *, const char *key);
 const char *req_header(struct req *, const char *name);
 
 /* router.c */
-enum role_bits {
-	ROLE_PUBLIC	= 0,
-	ROLE_ADMIN	= 1 << 0,
-	ROLE_REGULATOR	= 1 << 1,
-	ROLE_VENDOR	= 1 << 2,
-	ROLE_LAB	= 1 << 3,
-};
-#define ROLE_ANY_AUTH	(ROLE_ADMIN | ROLE_REGULATOR | ROLE_VENDOR | ROLE_LAB)
 enum route_flags {
 	ROUTE_JSON	= 1 << 0,	/* body must be a JSON object */
 	ROUTE_UPLOAD	= 1 << 1,	/* raw body up to max_upload */
@@ -264,7 +272,6 @@ struct route {
 const struct route *router_match(const char *method, const char *path,
 	    const char **params, char *pathbuf, size_t pathlen,
 	    char *allow, size_t allowlen);
-unsigned router_role_bit(const char *role);
 void	 router_dispatch(struct req *);
 void	 router_walk(void (*cb)(const struct route *, void *), void *arg);
 size_t	 router_body_limit(const struct config *, const struct route *);
@@ -595,7 +602,7 @@ int	 workflow_is_final(enum wf_state);
 int	 workflow_may_declare(enum wf_state);
 int	 workflow_may_report(enum wf_state);
 int	 workflow_may_upload(enum wf_state);
-int	 workflow_may_assign_lab(enum wf_state, unsigned role_bit);
+int	 workflow_may_assign_lab(enum wf_state, enum role);
 int	 workflow_check_approval(int tier, int achieved, char *err,
 	    size_t errlen);
 int	 workflow_label_prefix(const char *country, const char *scheme_id,

@@ -118,20 +118,6 @@ router_walk(void (*cb)(const struct route *, void *), void *arg)
 			cb(rt, arg);
 }
 
-unsigned
-router_role_bit(const char *role)
-{
-	if (strcmp(role, "admin") == 0)
-		return ROLE_ADMIN;
-	if (strcmp(role, "regulator") == 0)
-		return ROLE_REGULATOR;
-	if (strcmp(role, "vendor") == 0)
-		return ROLE_VENDOR;
-	if (strcmp(role, "lab") == 0)
-		return ROLE_LAB;
-	return 0;
-}
-
 size_t
 router_body_limit(const struct config *cfg, const struct route *rt)
 {
@@ -233,9 +219,9 @@ router_dispatch(struct req *r)
 			return;
 		}
 		r->authed = 1;
-		if ((router_role_bit(r->who.role) & r->route->roles) == 0) {
+		if ((r->who.role & r->route->roles) == 0) {
 			reply_problem(r, MHD_HTTP_FORBIDDEN, "forbidden",
-			    "role %s may not %s %s", r->who.role, r->method,
+			    "role %s may not %s %s", role_name(r->who.role), r->method,
 			    r->route->pattern);
 			return;
 		}

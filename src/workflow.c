@@ -179,13 +179,13 @@ workflow_may_upload(enum wf_state s)
  * move a submission under review away from a lab that found faults.
  */
 int
-workflow_may_assign_lab(enum wf_state s, unsigned role_bit)
+workflow_may_assign_lab(enum wf_state s, enum role role)
 {
 	if ((unsigned)s >= WF_NSTATES || workflow_is_final(s))
 		return 0;
-	if (role_bit == ROLE_REGULATOR)
+	if (role == ROLE_REGULATOR)
 		return 1;
-	if (role_bit == ROLE_VENDOR)
+	if (role == ROLE_VENDOR)
 		return workflow_may_declare(s);
 	return 0;
 }
@@ -470,7 +470,7 @@ event(struct db *db, const struct principal *who, const struct submission *sub,
 	e.submission_id = sub->id;
 	e.at = now;
 	e.org_id = who->org_id;
-	e.role = who->role;
+	e.role = role_name(who->role);
 	e.token_id = who->token_id;
 	e.action = action;
 	e.from_state = from;
@@ -651,7 +651,7 @@ workflow_assign_lab(struct db *db, const struct principal *who,
 	if ((rc = begin_change(db, sub, if_revision)) != STORE_OK ||
 	    (rc = cur_state(sub, &st)) != STORE_OK)
 		return end_change(db, rc);
-	if (!workflow_may_assign_lab(st, router_role_bit(who->role)))
+	if (!workflow_may_assign_lab(st, who->role))
 		return end_change(db, WF_BADSTATE);
 	if (strcmp(sub->lab_id, lab_id) == 0)
 		return end_change(db, STORE_OK);
@@ -753,7 +753,7 @@ workflow_submit(struct db *db, const struct principal *who,
 	if ((rc = begin_change(db, sub, if_revision)) != STORE_OK ||
 	    (rc = cur_state(sub, &st)) != STORE_OK)
 		return end_change(db, rc);
-	if ((router_role_bit(who->role) & action_roles[WF_SUBMIT]) == 0 ||
+	if ((who->role & action_roles[WF_SUBMIT]) == 0 ||
 	    workflow_next(st, WF_SUBMIT, &next) == -1)
 		return end_change(db, WF_BADSTATE);
 	if ((rc = assess_now(db, sub, &res)) != STORE_OK)
@@ -789,7 +789,7 @@ transition(struct db *db, const struct principal *who, struct submission *sub,
 	if ((rc = begin_change(db, sub, if_revision)) != STORE_OK ||
 	    (rc = cur_state(sub, &st)) != STORE_OK)
 		return end_change(db, rc);
-	if ((router_role_bit(who->role) & action_roles[action]) == 0 ||
+	if ((who->role & action_roles[action]) == 0 ||
 	    workflow_next(st, action, &next) == -1)
 		return end_change(db, WF_BADSTATE);
 	memcpy(from, sub->state, sizeof(from));
@@ -865,7 +865,7 @@ workflow_approve(struct db *db, const struct config *cfg,
 	if ((rc = begin_change(db, sub, if_revision)) != STORE_OK ||
 	    (rc = cur_state(sub, &st)) != STORE_OK)
 		return end_change(db, rc);
-	if ((router_role_bit(who->role) & action_roles[WF_APPROVE]) == 0 ||
+	if ((who->role & action_roles[WF_APPROVE]) == 0 ||
 	    workflow_next(st, WF_APPROVE, &next) == -1)
 		return end_change(db, WF_BADSTATE);
 	if ((rc = assess_now(db, sub, &res)) != STORE_OK)

@@ -229,7 +229,7 @@ db_setup(void)
 	snprintf(o.country, sizeof(o.country), "SG");
 	ck_assert_int_eq(store_org_insert(db, &o), STORE_OK);
 	snprintf(vendor.org_id, sizeof(vendor.org_id), "%s", o.id);
-	snprintf(vendor.role, sizeof(vendor.role), "vendor");
+	vendor.role = ROLE_VENDOR;
 	snprintf(vendor.token_id, sizeof(vendor.token_id), "tok_vendor");
 
 	memset(&regulator, 0, sizeof(regulator));
@@ -237,7 +237,7 @@ db_setup(void)
 	snprintf(o.kind, sizeof(o.kind), "authority");
 	ck_assert_int_eq(store_org_insert(db, &o), STORE_OK);
 	snprintf(regulator.org_id, sizeof(regulator.org_id), "%s", o.id);
-	snprintf(regulator.role, sizeof(regulator.role), "regulator");
+	regulator.role = ROLE_REGULATOR;
 	snprintf(regulator.token_id, sizeof(regulator.token_id), "tok_reg");
 }
 
