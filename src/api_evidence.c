@@ -137,7 +137,7 @@ evidence_upload(struct req *r)
 
 	if (submissions_load_visible(r, &s) == -1)
 		return -1;
-	if (!workflow_may_upload(submissions_state(&s)))
+	if (!workflow_may_upload(workflow_state_of(&s)))
 		return submissions_reply_bad_state(r, &s, "uploading evidence",
 		    "not yet decided");
 	memset(&e, 0, sizeof(e));

@@ -350,6 +350,17 @@ submissions_reply_bad_state(struct req *r, const struct submission *s,
 	    "%s", what, allowed, s->id, s->state);
 }
 
+/* 422 naming the field and reason of a workflow refusal. */
+static int
+reply_refused(struct req *r, const struct wf_why *why)
+{
+	struct valid v;
+
+	valid_init(&v);
+	valid_fail(&v, why->field, "%s", why->text);
+	return valid_check(r, &v);
+}
+
 static int
 reply_stale(struct req *r, const struct submission *s)
 {
@@ -357,16 +368,6 @@ reply_stale(struct req *r, const struct submission *s)
 	return reply_problem(r, MHD_HTTP_PRECONDITION_FAILED, "stale",
 	    "submission %s changed meanwhile (now at ETag \"r%lld\"); GET it "
 	    "again and retry", s->id, (long long)s->revision);
-}
-
-/* The workflow state of s (WF_NSTATES if the row holds an unknown one). */
-enum wf_state
-submissions_state(const struct submission *s)
-{
-	enum wf_state st = WF_NSTATES;
-
-	(void)workflow_state_parse(s->state, &st);
-	return st;
 }
 
 /* ---- POST /v1/submissions ---- */
@@ -682,7 +683,7 @@ sub_declare(struct req *r)
 
 	if (submissions_load_visible(r, &s) == -1 || if_match(r, &s, 1, &rev) == -1)
 		return -1;
-	if (!workflow_may_declare(submissions_state(&s)))
+	if (!workflow_may_declare(workflow_state_of(&s)))
 		return submissions_reply_bad_state(r, &s, "changing declarations",
 		    "draft or changes_requested");
 	if ((sc = sub_scheme(r, &s)) == NULL)
@@ -710,19 +711,6 @@ sub_declare(struct req *r)
 	}
 }
 
-static int
-approval_fits(const struct lab_approval *a, const struct submission *s,
-    const struct scheme *sc, const char *day)
-{
-	if (scheme_tier_is_third_party(sc, s->target_tier) == 1)
-		return store_lab_approval_covers(a, s->scheme, s->target_tier,
-		    day);
-	for (int t = 1; t <= scheme_ntiers(sc); t++)
-		if (store_lab_approval_covers(a, s->scheme, t, day))
-			return 1;
-	return 0;
-}
-
 /*
  * Both the regulator and the vendor may assign the lab: the vendor
  * chooses and pays its lab in practice, the regulator can step in.  The
@@ -734,52 +722,27 @@ sub_assign_lab(struct req *r)
 {
 	struct submission	 s;
 	struct valid		 v;
-	struct org		 o;
-	struct lab_approval	 a;
-	const struct scheme	*sc;
+	struct wf_why		 why;
 	const char		*lab;
-	char			 day[11];
 	int64_t			 rev;
-	int			 rc;
 
 	if (submissions_load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
 		return -1;
-	if (!workflow_may_assign_lab(submissions_state(&s), r->who.role))
+	if (!workflow_may_assign_lab(workflow_state_of(&s), r->who.role))
 		return submissions_reply_bad_state(r, &s, "assigning a lab",
 		    r->who.role == ROLE_VENDOR ? "draft or changes_requested "
 		    "(for the vendor)" : "not yet decided");
-	if ((sc = sub_scheme(r, &s)) == NULL)
+	if (sub_scheme(r, &s) == NULL)
 		return -1;
 	valid_init(&v);
 	lab = valid_string(&v, r->json, "lab_id", 1, SUB_MAX_ID);
-	store_today(day);
-	if (lab != NULL) {
-		rc = store_org_get(r->db, lab, &o);
-		if (rc == STORE_ERR) {
-			json_decref(v.errors);
-			return reply_db_error(r);
-		}
-		if (rc == STORE_NOTFOUND || strcmp(o.kind, "lab") != 0)
-			valid_fail(&v, "lab_id", "no lab organisation %s", lab);
-		else if ((rc = store_lab_approval_get(r->db, lab, &a)) ==
-		    STORE_ERR) {
-			json_decref(v.errors);
-			return reply_db_error(r);
-		} else if (rc == STORE_NOTFOUND)
-			valid_fail(&v, "lab_id", "lab %s holds no approval "
-			    "(PUT /v1/organizations/%s/approval)", lab, lab);
-		else if (!approval_fits(&a, &s, sc, day))
-			valid_fail(&v, "lab_id", "lab %s is not approved for "
-			    "tier %d of scheme %s today (approval: tiers "
-			    "mask 0x%x, scheme \"%s\", valid until %s)", lab,
-			    s.target_tier, s.scheme, a.tiers, a.scheme,
-			    a.valid_until);
-	}
 	if (valid_check(r, &v) == -1)
 		return -1;
-	switch (workflow_assign_lab(r->db, &r->who, &s, rev, lab)) {
+	switch (workflow_assign_lab(r->db, &r->who, &s, rev, lab, &why)) {
 	case STORE_OK:
 		return reply_sub(r, MHD_HTTP_OK, &s);
+	case WF_LAB_REFUSED:
+		return reply_refused(r, &why);
 	case STORE_CONFLICT:
 		return reply_stale(r, &s);
 	case WF_BADSTATE:
@@ -797,11 +760,13 @@ struct report_items {
 	size_t			 n;
 };
 
-/* Validates tier, results and report_sha256 against scheme and approval. */
+/*
+ * Validates tier, results and report_sha256 against the scheme (the lab's
+ * approval is the workflow's rule: workflow_file_report).
+ */
 static int
 report_validate(struct req *r, const struct submission *s,
-    const struct scheme *sc, const struct lab_approval *a,
-    struct lab_report *rep, struct report_items *it)
+    const struct scheme *sc, struct lab_report *rep, struct report_items *it)
 {
 	struct valid	 v;
 	const json_t	*results;
@@ -818,11 +783,6 @@ report_validate(struct req *r, const struct submission *s,
 		valid_fail(&v, "tier", "tier %lld of scheme %s is "
 		    "self-declared; lab reports are for its third_party "
 		    "tiers", (long long)tier, s->scheme);
-		have_tier = 0;
-	} else if (have_tier && (a->tiers & (1u << tier)) == 0) {
-		valid_fail(&v, "tier", "your lab is not approved for tier "
-		    "%lld (approved tiers mask 0x%x)", (long long)tier,
-		    a->tiers);
 		have_tier = 0;
 	}
 	digest = valid_string(&v, r->json, "report_sha256", 1, 64);
@@ -872,14 +832,6 @@ report_validate(struct req *r, const struct submission *s,
 			    "%d, beyond this tier %lld report", req, rt,
 			    (long long)tier);
 			req = NULL;
-		} else if (req != NULL && have_tier &&
-		    (a->tiers & (1u << rt)) == 0) {
-			/* A higher tier's report must not carry a verdict on
-			 * a lower tier the lab is not approved for. */
-			valid_fail(&v, "requirement", "\"%s\" belongs to tier "
-			    "%d: your lab is not approved for tier %d "
-			    "(approved tiers mask 0x%x)", req, rt, rt, a->tiers);
-			req = NULL;
 		}
 		for (size_t j = 0; req != NULL && j < i; j++)
 			if (it->res[j].requirement != NULL &&
@@ -906,49 +858,39 @@ static int
 sub_lab_report(struct req *r)
 {
 	struct submission	 s;
-	struct lab_approval	 a;
 	struct lab_report	 rep;
 	struct report_items	 it;
+	struct wf_why		 why;
 	const struct scheme	*sc;
 	json_t			*results;
-	char			 day[11];
 	int64_t			 rev;
 	int			 rc;
 
 	/* An unassigned lab cannot see the submission: 404 as for anyone. */
 	if (submissions_load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
 		return -1;
-	if (!workflow_may_report(submissions_state(&s)))
+	if (!workflow_may_report(workflow_state_of(&s)))
 		return submissions_reply_bad_state(r, &s, "filing a lab report",
 		    "not yet decided");
 	if ((sc = sub_scheme(r, &s)) == NULL)
 		return -1;
-	rc = store_lab_approval_get(r->db, r->who.org_id, &a);
-	if (rc == STORE_ERR)
-		return reply_db_error(r);
-	store_today(day);
-	if (rc == STORE_NOTFOUND)
-		return reply_problem(r, MHD_HTTP_FORBIDDEN, "lab-not-approved",
-		    "your lab holds no approval: only an approved lab files "
-		    "lab reports");
-	if (strcmp(day, a.valid_until) > 0)
-		return reply_problem(r, MHD_HTTP_FORBIDDEN, "lab-not-approved",
-		    "your lab's approval expired on %s", a.valid_until);
-	if (a.scheme[0] != '\0' && strcmp(a.scheme, s.scheme) != 0)
-		return reply_problem(r, MHD_HTTP_FORBIDDEN, "lab-not-approved",
-		    "your lab is approved for scheme %s, not %s", a.scheme,
-		    s.scheme);
 	memset(&rep, 0, sizeof(rep));
 	memset(&it, 0, sizeof(it));
-	if (report_validate(r, &s, sc, &a, &rep, &it) == -1) {
+	if (report_validate(r, &s, sc, &rep, &it) == -1) {
 		free(it.res);
 		return -1;
 	}
-	rc = workflow_file_report(r->db, &r->who, &s, rev, &rep, it.res, it.n);
+	rc = workflow_file_report(r->db, &r->who, &s, rev, &rep, it.res, it.n,
+	    &why);
 	free(it.res);
 	switch (rc) {
 	case STORE_OK:
 		break;
+	case WF_LAB_UNAPPROVED:
+		return reply_problem(r, MHD_HTTP_FORBIDDEN, "lab-not-approved",
+		    "%s", why.text);
+	case WF_LAB_REFUSED:
+		return reply_refused(r, &why);
 	case STORE_CONFLICT:
 		return reply_stale(r, &s);
 	case WF_BADSTATE:
@@ -1064,10 +1006,9 @@ sub_decision(struct req *r)
 	enum wf_action		 action = WF_NACTIONS;
 	const char		*dec, *reason;
 	json_int_t		 tier = 0;
+	struct wf_why		 why;
 	int64_t			 rev;
-	struct product		 p;
 	int			 achieved;
-	char			 err[256], day[11];
 	json_t			*o;
 
 	if (submissions_load_visible(r, &s) == -1 || if_match(r, &s, 0, &rev) == -1)
@@ -1086,7 +1027,7 @@ sub_decision(struct req *r)
 	if (valid_check(r, &v) == -1)
 		return -1;
 	switch (workflow_decide(r->db, &r->ld->cfg, &r->who, &s, rev, action,
-	    (int)tier, reason, &achieved)) {
+	    (int)tier, reason, &achieved, &why)) {
 	case STORE_OK:
 		break;
 	case KEYS_NOKEY:
@@ -1094,29 +1035,17 @@ sub_decision(struct req *r)
 		    "no-signing-key", "no label can be signed now (no active "
 		    "signing key, or it cannot be unsealed); nothing was "
 		    "decided");
+	case WF_ABOVE_TARGET:
+		return reply_problem_extra(r, MHD_HTTP_CONFLICT,
+		    "tier-above-target", json_pack("{s:i, s:i}", "tier",
+		    (int)tier, "target_tier", s.target_tier), "%s", why.text);
 	case WF_ABOVE:
-		if (workflow_check_approval((int)tier, achieved, err,
-		    sizeof(err)) == 0)
-			return reply_problem_extra(r, MHD_HTTP_CONFLICT,
-			    "tier-above-target", json_pack("{s:i, s:i}", "tier",
-			    (int)tier, "target_tier", s.target_tier), "tier %d "
-			    "is above the target tier %d the vendor applied for "
-			    "(its SBOM and lab were checked up to that tier): "
-			    "approve at tier %d or lower", (int)tier,
-			    s.target_tier, s.target_tier);
-		return reply_problem_extra(r, MHD_HTTP_CONFLICT, "tier-not-achieved",
-		    json_pack("{s:i, s:i}", "tier", (int)tier,
-		    "achieved_tier", achieved), "%s", err);
-	case STORE_INVALID:
-		/* The issuer refuses a label that could not be valid now. */
-		store_today(day);
-		if (store_product_get(r->db, s.product_id, &p) == STORE_OK &&
-		    strcmp(p.support_until, day) < 0)
-			return reply_problem(r, MHD_HTTP_CONFLICT,
-			    "support-ended", "no label can be issued: the "
-			    "support period of product %s ended on %s; nothing "
-			    "was decided", p.id, p.support_until);
-		return reply_db_error(r);
+		return reply_problem_extra(r, MHD_HTTP_CONFLICT,
+		    "tier-not-achieved", json_pack("{s:i, s:i}", "tier",
+		    (int)tier, "achieved_tier", achieved), "%s", why.text);
+	case WF_SUPPORT_ENDED:
+		return reply_problem(r, MHD_HTTP_CONFLICT, "support-ended",
+		    "%s", why.text);
 	case WF_BADSTATE:
 		return submissions_reply_bad_state(r, &s, "a decision",
 		    "submitted or under_review");

@@ -32,15 +32,12 @@ int
 issue_valid_until(const struct scheme *s, const char *support_until,
     time_t from, char out[32])
 {
-	struct tm	 tm;
 	time_t		 limit, support;
 
-	if (support_until == NULL || !valid_is_date(support_until))
+	if (rfc3339_date_check(support_until) == -1 ||
+	    rfc3339_to_time(support_until, 1, &support) == -1)
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	if (strptime(support_until, "%Y-%m-%d", &tm) == NULL)
-		return -1;
-	support = timegm(&tm) + 86399;
+	support += 86399;
 	limit = from + (time_t)scheme_max_validity_days(s) * 86400;
 	if (support < limit)
 		limit = support;
@@ -111,13 +108,13 @@ check_input(const struct issue_input *in, char *err, size_t errlen)
 	}
 	for (size_t i = 0; i < in->nlab_reports; i++)
 		if (in->lab_reports[i].sha256 == NULL ||
-		    !valid_is_sha256(in->lab_reports[i].sha256)) {
+		    !evidence_digest_ok(in->lab_reports[i].sha256)) {
 			snprintf(err, errlen, "lab report %zu: not a SHA-256 "
 			    "hex digest", i);
 			return -1;
 		}
 	if (in->sbom_sha256 != NULL && in->sbom_sha256[0] != '\0' &&
-	    (!valid_is_sha256(in->sbom_sha256) || in->sbom_components < 0)) {
+	    (!evidence_digest_ok(in->sbom_sha256) || in->sbom_components < 0)) {
 		snprintf(err, errlen, "SBOM: not a SHA-256 hex digest");
 		return -1;
 	}

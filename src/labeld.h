@@ -56,6 +56,10 @@ enum result {
 	WF_UNMET		= -11,	/* submit: the target tier is not met */
 	WF_ABOVE		= -12,	/* approve: tier above the achieved one */
 	WF_INVALID		= -13,	/* stored answers the engine refuses */
+	WF_ABOVE_TARGET		= -14,	/* approve: tier above the target tier */
+	WF_SUPPORT_ENDED	= -15,	/* approve: the product's support ended */
+	WF_LAB_UNAPPROVED	= -16,	/* report: the lab's approval is not in force */
+	WF_LAB_REFUSED		= -17,	/* the lab's approval does not cover this */
 	/* no active signing key, or it cannot be loaded (sealed without the
 	 * right passphrase, file missing); HTTP 503 */
 	KEYS_NOKEY		= -20,
@@ -437,9 +441,6 @@ int	 store_lab_approval_put(struct db *, struct lab_approval *);
 /* The lab's newest approval, expired or not; STORE_NOTFOUND if never. */
 int	 store_lab_approval_get(struct db *, const char *lab_org_id,
 	    struct lab_approval *);
-/* 1 when a covers tier of scheme on today (YYYY-MM-DD), else 0. */
-int	 store_lab_approval_covers(const struct lab_approval *,
-	    const char *scheme, int tier, const char *today);
 
 /* store_evidence.c: metadata of uploaded evidence files */
 struct evidence {
@@ -476,6 +477,7 @@ int	 evidence_put(const char *data_dir, const void *buf, size_t len,
 	    char sha256_hex[65], char *err, size_t errlen);
 int	 evidence_open(const char *data_dir, const char *sha256_hex, int *fd,
 	    size_t *size);
+int	 evidence_digest_ok(const char *sha256_hex);
 
 /* ---- section: submissions (api_submissions.c, workflow.c, store_submissions.c) ---- */
 #define LABELD_MAX_DECL_EVIDENCE	64	/* evidence digests per declaration */
@@ -585,6 +587,11 @@ enum wf_action {
 	WF_NACTIONS
 };
 #define WF_LABEL_ID_MAX	40
+/* Why a workflow_* change was refused: the input at fault and a sentence. */
+struct wf_why {
+	char		 field[48];	/* "lab_id", "results[2].requirement"; "" */
+	char		 text[512];
+};
 struct assess_result;
 const char *workflow_state_name(enum wf_state);
 int	 workflow_state_parse(const char *, enum wf_state *);
@@ -592,12 +599,7 @@ const char *workflow_action_name(enum wf_action);
 int	 workflow_action_parse(const char *, enum wf_action *);
 int	 workflow_next(enum wf_state, enum wf_action, enum wf_state *next);
 unsigned workflow_action_roles(enum wf_action);
-/* api_submissions.c: shared with api_evidence.c */
-int	 submissions_load_visible(struct req *, struct submission *);
-int	 submissions_reply_bad_state(struct req *, const struct submission *,
-	    const char *what, const char *allowed);
-enum wf_state submissions_state(const struct submission *);
-
+enum wf_state workflow_state_of(const struct submission *);
 int	 workflow_is_final(enum wf_state);
 int	 workflow_may_declare(enum wf_state);
 int	 workflow_may_report(enum wf_state);
@@ -621,10 +623,11 @@ int	 workflow_declare(struct db *, const struct principal *,
 int	 workflow_add_evidence(struct db *, const struct principal *,
 	    const struct submission *, struct evidence *);
 int	 workflow_assign_lab(struct db *, const struct principal *,
-	    struct submission *, int64_t if_revision, const char *lab_id);
+	    struct submission *, int64_t if_revision, const char *lab_id,
+	    struct wf_why *);
 int	 workflow_file_report(struct db *, const struct principal *,
 	    struct submission *, int64_t if_revision, struct lab_report *,
-	    const struct lab_result *, size_t n);
+	    const struct lab_result *, size_t n, struct wf_why *);
 int	 workflow_submit(struct db *, const struct principal *,
 	    struct submission *, int64_t if_revision, json_t **gaps,
 	    int *achieved);
@@ -633,11 +636,16 @@ int	 workflow_review(struct db *, const struct principal *,
 int	 workflow_decide(struct db *, const struct config *,
 	    const struct principal *,
 	    struct submission *, int64_t if_revision, enum wf_action,
-	    int tier, const char *reason, int *achieved);
+	    int tier, const char *reason, int *achieved, struct wf_why *);
 int	 workflow_approve(struct db *, const struct config *,
 	    const struct principal *,
 	    struct submission *, int64_t if_revision, int tier,
-	    const char *reason, int *achieved);
+	    const char *reason, int *achieved, struct wf_why *);
+
+/* api_submissions.c: what api_evidence.c shares of the submission answers */
+int	 submissions_load_visible(struct req *, struct submission *);
+int	 submissions_reply_bad_state(struct req *, const struct submission *,
+	    const char *what, const char *allowed);
 
 /* ---- section: labels (keys.c, issue.c, statuslist.c, store_keys.c, store_labels.c, api_labels.c) ---- */
 /* Also lifecycle.c (suspend, revoke, reinstate), trust_bundle.c and

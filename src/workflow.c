@@ -22,6 +22,8 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,11 @@
 
 #define WF_LABEL_CODE_MAX	8	/* letters of a scheme's short code */
 #define WF_LABEL_SEQ_DIGITS	6
+
+static const struct scheme *pinned_scheme(struct db *,
+	    const struct submission *);
+static int	 refuse(struct wf_why *, int rc, const char *field,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static const char *const state_names[WF_NSTATES] = {
 	[WF_DRAFT] = "draft",
@@ -140,6 +147,16 @@ unsigned
 workflow_action_roles(enum wf_action a)
 {
 	return (unsigned)a < WF_NACTIONS ? action_roles[a] : 0;
+}
+
+/* The workflow state of s (WF_NSTATES if the row holds an unknown one). */
+enum wf_state
+workflow_state_of(const struct submission *s)
+{
+	enum wf_state st = WF_NSTATES;
+
+	(void)workflow_state_parse(s->state, &st);
+	return st;
 }
 
 int
@@ -449,6 +466,21 @@ done:
 
 /* ---- changes: one transaction each ---- */
 
+/* Fills why (may be NULL) with field and the sentence; returns rc. */
+static int
+refuse(struct wf_why *why, int rc, const char *field, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (why == NULL)
+		return rc;
+	snprintf(why->field, sizeof(why->field), "%s", field);
+	va_start(ap, fmt);
+	vsnprintf(why->text, sizeof(why->text), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 /* Appends the audit event of a change to sub; detail (stolen) may be NULL. */
 static int
 event(struct db *db, const struct principal *who, const struct submission *sub,
@@ -636,13 +668,89 @@ workflow_add_evidence(struct db *db, const struct principal *who,
 }
 
 /*
- * Assigns lab_id (an approved lab: the caller checked) to the submission.
- * Assigning the lab already assigned changes nothing.  WF_BADSTATE when
- * who's role may not assign in this state (workflow_may_assign_lab).
+ * 1 when approval a lets its lab report on tier of scheme on day today
+ * (YYYY-MM-DD; valid_until is the last day included), 0 otherwise.
+ */
+static int
+approval_covers(const struct lab_approval *a, const char *scheme, int tier,
+    const char *today)
+{
+	if (tier < 1 || tier >= (int)(sizeof(a->tiers) * CHAR_BIT) ||
+	    (a->tiers & (1u << tier)) == 0)
+		return 0;
+	if (a->scheme[0] != '\0' && strcmp(a->scheme, scheme) != 0)
+		return 0;
+	/* Fixed-width dates compare as strings. */
+	return strcmp(today, a->valid_until) <= 0;
+}
+
+/*
+ * 1 when a lets its lab assess sub today: its target tier when a lab
+ * assesses that tier, else any tier of the scheme a lab assesses.
+ */
+static int
+approval_fits(const struct lab_approval *a, const struct submission *sub,
+    const struct scheme *s, const char *today)
+{
+	if (scheme_tier_is_third_party(s, sub->target_tier) == 1)
+		return approval_covers(a, sub->scheme, sub->target_tier, today);
+	for (int t = 1; t <= scheme_ntiers(s); t++)
+		if (approval_covers(a, sub->scheme, t, today))
+			return 1;
+	return 0;
+}
+
+/*
+ * The assignment rule, inside the change's transaction: lab_id names an
+ * organisation of kind lab whose approval in force fits sub today.
+ * STORE_OK, STORE_ERR, or WF_LAB_REFUSED with why (field lab_id).
+ */
+static int
+lab_may_assess(struct db *db, const struct submission *sub,
+    const char *lab_id, struct wf_why *why)
+{
+	const struct scheme	*s;
+	struct lab_approval	 a;
+	struct org		 o;
+	char			 day[11];
+	int			 rc;
+
+	if ((s = pinned_scheme(db, sub)) == NULL)
+		return STORE_ERR;
+	store_today(day);
+	rc = store_org_get(db, lab_id, &o);
+	if (rc == STORE_ERR)
+		return STORE_ERR;
+	if (rc == STORE_NOTFOUND || strcmp(o.kind, "lab") != 0)
+		return refuse(why, WF_LAB_REFUSED, "lab_id", "no lab "
+		    "organisation %s", lab_id);
+	rc = store_lab_approval_get(db, lab_id, &a);
+	if (rc == STORE_ERR)
+		return STORE_ERR;
+	if (rc == STORE_NOTFOUND)
+		return refuse(why, WF_LAB_REFUSED, "lab_id", "lab %s holds no "
+		    "approval (PUT /v1/organizations/%s/approval)", lab_id,
+		    lab_id);
+	if (!approval_fits(&a, sub, s, day))
+		return refuse(why, WF_LAB_REFUSED, "lab_id", "lab %s is not "
+		    "approved for tier %d of scheme %s today (approval: tiers "
+		    "mask 0x%x, scheme \"%s\", valid until %s)", lab_id,
+		    sub->target_tier, sub->scheme, a.tiers, a.scheme,
+		    a.valid_until);
+	return STORE_OK;
+}
+
+/*
+ * Assigns lab_id to the submission.  Assigning the lab already assigned
+ * changes nothing.  WF_BADSTATE when who's role may not assign in this
+ * state (workflow_may_assign_lab); WF_LAB_REFUSED with why when lab_id is
+ * no lab whose approval fits the submission today (checked here, inside
+ * the transaction, so an approval cannot change before the commit).
  */
 int
 workflow_assign_lab(struct db *db, const struct principal *who,
-    struct submission *sub, int64_t if_revision, const char *lab_id)
+    struct submission *sub, int64_t if_revision, const char *lab_id,
+    struct wf_why *why)
 {
 	enum wf_state	 st;
 	char		 prev[sizeof(sub->lab_id)];
@@ -653,6 +761,8 @@ workflow_assign_lab(struct db *db, const struct principal *who,
 		return end_change(db, rc);
 	if (!workflow_may_assign_lab(st, who->role))
 		return end_change(db, WF_BADSTATE);
+	if ((rc = lab_may_assess(db, sub, lab_id, why)) != STORE_OK)
+		return end_change(db, rc);
 	if (strcmp(sub->lab_id, lab_id) == 0)
 		return end_change(db, STORE_OK);
 	memcpy(prev, sub->lab_id, sizeof(prev));
@@ -665,14 +775,70 @@ workflow_assign_lab(struct db *db, const struct principal *who,
 }
 
 /*
- * Files report rep (tier and digest set, results validated by the
- * caller) for who's lab, which must be the lab assigned now
- * (STORE_NOTFOUND otherwise).  Fills rep's id and dates.
+ * The reporting rule, inside the change's transaction: the lab of who
+ * holds an approval in force today for sub's scheme (WF_LAB_UNAPPROVED
+ * otherwise) that covers the report's tier and the tier of every
+ * requirement it gives a verdict on (WF_LAB_REFUSED, why names the
+ * field).
+ */
+static int
+lab_may_report(struct db *db, const struct principal *who,
+    const struct submission *sub, const struct lab_report *rep,
+    const struct lab_result *res, size_t n, struct wf_why *why)
+{
+	const struct scheme	*s;
+	struct lab_approval	 a;
+	char			 day[11], field[48];
+	int			 rc, rt;
+
+	if ((s = pinned_scheme(db, sub)) == NULL)
+		return STORE_ERR;
+	rc = store_lab_approval_get(db, who->org_id, &a);
+	if (rc == STORE_ERR)
+		return STORE_ERR;
+	store_today(day);
+	if (rc == STORE_NOTFOUND)
+		return refuse(why, WF_LAB_UNAPPROVED, "", "your lab holds no "
+		    "approval: only an approved lab files lab reports");
+	if (strcmp(day, a.valid_until) > 0)
+		return refuse(why, WF_LAB_UNAPPROVED, "", "your lab's "
+		    "approval expired on %s", a.valid_until);
+	if (a.scheme[0] != '\0' && strcmp(a.scheme, sub->scheme) != 0)
+		return refuse(why, WF_LAB_UNAPPROVED, "", "your lab is "
+		    "approved for scheme %s, not %s", a.scheme, sub->scheme);
+	if (rep->tier < 1 || rep->tier > LABELD_SCHEME_MAX_TIERS ||
+	    (a.tiers & (1u << rep->tier)) == 0)
+		return refuse(why, WF_LAB_REFUSED, "tier", "your lab is not "
+		    "approved for tier %d (approved tiers mask 0x%x)",
+		    rep->tier, a.tiers);
+	for (size_t i = 0; i < n; i++) {
+		rt = scheme_requirement_tier(s, res[i].requirement);
+		/* A higher tier's report must not carry a verdict on a
+		 * lower tier the lab is not approved for. */
+		if (rt < 1 || rt > LABELD_SCHEME_MAX_TIERS ||
+		    (a.tiers & (1u << rt)) == 0) {
+			snprintf(field, sizeof(field),
+			    "results[%zu].requirement", i);
+			return refuse(why, WF_LAB_REFUSED, field, "\"%s\" "
+			    "belongs to tier %d: your lab is not approved "
+			    "for tier %d (approved tiers mask 0x%x)",
+			    res[i].requirement, rt, rt, a.tiers);
+		}
+	}
+	return STORE_OK;
+}
+
+/*
+ * Files report rep (tier and digest set, results checked against the
+ * scheme by the caller) for who's lab, which must be the lab assigned now
+ * (STORE_NOTFOUND otherwise) and approved for it (lab_may_report:
+ * WF_LAB_UNAPPROVED or WF_LAB_REFUSED with why).  Fills rep's id and
+ * dates.
  */
 int
 workflow_file_report(struct db *db, const struct principal *who,
     struct submission *sub, int64_t if_revision, struct lab_report *rep,
-    const struct lab_result *res, size_t n)
+    const struct lab_result *res, size_t n, struct wf_why *why)
 {
 	enum wf_state	 st;
 	json_t		*verdicts;
@@ -685,6 +851,8 @@ workflow_file_report(struct db *db, const struct principal *who,
 		return end_change(db, STORE_NOTFOUND);
 	if (!workflow_may_report(st))
 		return end_change(db, WF_BADSTATE);
+	if ((rc = lab_may_report(db, who, sub, rep, res, n, why)) != STORE_OK)
+		return end_change(db, rc);
 	snprintf(rep->submission_id, sizeof(rep->submission_id), "%s",
 	    sub->id);
 	snprintf(rep->lab_id, sizeof(rep->lab_id), "%s", who->org_id);
@@ -825,14 +993,14 @@ int
 workflow_decide(struct db *db, const struct config *cfg,
     const struct principal *who,
     struct submission *sub, int64_t if_revision, enum wf_action action,
-    int tier, const char *reason, int *achieved)
+    int tier, const char *reason, int *achieved, struct wf_why *why)
 {
 	*achieved = 0;
 	assert(reason != NULL);
 	switch (action) {
 	case WF_APPROVE:
 		return workflow_approve(db, cfg, who, sub, if_revision, tier,
-		    reason, achieved);
+		    reason, achieved, why);
 	case WF_REQUEST_CHANGES:
 	case WF_REJECT:
 		return transition(db, who, sub, if_revision, action, reason);
@@ -842,10 +1010,32 @@ workflow_decide(struct db *db, const struct config *cfg,
 }
 
 /*
+ * The product of sub still supported today: STORE_OK, STORE_ERR, or
+ * WF_SUPPORT_ENDED with why (no label could outlast the support period).
+ */
+static int
+product_supported(struct db *db, const struct submission *sub,
+    struct wf_why *why)
+{
+	struct product	 p;
+	char		 day[11];
+
+	if (store_product_get(db, sub->product_id, &p) != STORE_OK)
+		return STORE_ERR;
+	store_today(day);
+	if (strcmp(p.support_until, day) < 0)
+		return refuse(why, WF_SUPPORT_ENDED, "", "no label can be "
+		    "issued: the support period of product %s ended on %s; "
+		    "nothing was decided", p.id, p.support_until);
+	return STORE_OK;
+}
+
+/*
  * Approves the submission at tier, all in one transaction: re-assess,
- * check the tier against the achieved and the target one (WF_ABOVE
- * otherwise, with *achieved), allocate the label id, record the
- * decision and its event.
+ * check the tier against the achieved one (WF_ABOVE, with *achieved) and
+ * the target one (WF_ABOVE_TARGET), the product's support (WF_SUPPORT_ENDED),
+ * allocate the label id, record the decision and its event; why says
+ * what was refused.
  * This is where the certificate issuer is called, inside the same
  * transaction, so a label exists exactly when its approval does.
  */
@@ -853,10 +1043,10 @@ int
 workflow_approve(struct db *db, const struct config *cfg,
     const struct principal *who,
     struct submission *sub, int64_t if_revision, int tier,
-    const char *reason, int *achieved)
+    const char *reason, int *achieved, struct wf_why *why)
 {
 	struct assess_result	*res = NULL;
-	const struct scheme	*s;
+	const struct scheme	*s = NULL;
 	enum wf_state		 st, next;
 	char			 from[sizeof(sub->state)], err[256];
 	int			 rc;
@@ -871,12 +1061,18 @@ workflow_approve(struct db *db, const struct config *cfg,
 	if ((rc = assess_now(db, sub, &res)) != STORE_OK)
 		return end_change(db, rc);
 	*achieved = assess_achieved_tier(res);
-	if (workflow_check_approval(tier, *achieved, err, sizeof(err)) == -1 ||
-	    tier > sub->target_tier)
-		rc = WF_ABOVE;
-	else if ((s = pinned_scheme(db, sub)) == NULL ||
+	if (workflow_check_approval(tier, *achieved, err, sizeof(err)) == -1)
+		rc = refuse(why, WF_ABOVE, "tier", "%s", err);
+	else if (tier > sub->target_tier)
+		rc = refuse(why, WF_ABOVE_TARGET, "tier", "tier %d is above "
+		    "the target tier %d the vendor applied for (its SBOM and "
+		    "lab were checked up to that tier): approve at tier %d or "
+		    "lower", tier, sub->target_tier, sub->target_tier);
+	else
+		rc = product_supported(db, sub, why);
+	if (rc == STORE_OK && ((s = pinned_scheme(db, sub)) == NULL ||
 	    workflow_label_id(db, s, time(NULL), sub->label_id,
-	    sizeof(sub->label_id)) != STORE_OK)
+	    sizeof(sub->label_id)) != STORE_OK))
 		rc = STORE_ERR;
 	if (rc != STORE_OK) {
 		assess_free(res);

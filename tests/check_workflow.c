@@ -424,7 +424,7 @@ START_TEST(domain_story)
 	open_submission(&s, 2);
 	/* Regulator actions on a draft, a vendor acting as regulator. */
 	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, 0, WF_REJECT, 0,
-	    "no", &achieved), WF_BADSTATE);
+	    "no", &achieved, NULL), WF_BADSTATE);
 	ck_assert_int_eq(workflow_review(db, &regulator, &s, 0), WF_BADSTATE);
 
 	declare_up_to(&s, 2, "ETSI-5.2-1");
@@ -451,16 +451,16 @@ START_TEST(domain_story)
 	ck_assert_str_eq(s.state, "under_review");
 
 	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, 0, WF_APPROVE, 3,
-	    "too high", &achieved), WF_ABOVE);
+	    "too high", &achieved, NULL), WF_ABOVE);
 	ck_assert_int_eq(achieved, 2);
 	ck_assert_str_eq(s.state, "under_review");
 	ck_assert_str_eq(s.label_id, "");
 	ck_assert_int_eq(count("SELECT count(*) FROM labels WHERE "
 	    "submission_id = ?", s.id), 0);
 	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, s.revision - 1,
-	    WF_APPROVE, 2, "stale", &achieved), STORE_CONFLICT);
+	    WF_APPROVE, 2, "stale", &achieved, NULL), STORE_CONFLICT);
 	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, s.revision,
-	    WF_APPROVE, 2, "met", &achieved), STORE_OK);
+	    WF_APPROVE, 2, "met", &achieved, NULL), STORE_OK);
 	ck_assert_str_eq(s.state, "approved");
 	ck_assert_int_eq(s.approved_tier, 2);
 	ck_assert_int_eq(strncmp(s.label_id, "SG-CLS-", 7), 0);
@@ -473,7 +473,7 @@ START_TEST(domain_story)
 		    "submission_id = ?", s.id), 1);
 	}
 	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, 0, WF_REJECT, 0,
-	    "again", &achieved), WF_BADSTATE);
+	    "again", &achieved, NULL), WF_BADSTATE);
 	ck_assert_int_eq(count("SELECT count(*) FROM submission_events WHERE "
 	    "submission_id = ? AND action IN ('submitted', 'review_started', "
 	    "'approved')", s.id), 3);
@@ -497,13 +497,13 @@ START_TEST(approval_capped_at_target)
 	    &achieved), STORE_OK);
 	ck_assert_int_eq(achieved, 2);
 	ck_assert_int_eq(workflow_approve(db, &cfg, &regulator, &s, 0, 2,
-	    "above the target", &achieved), WF_ABOVE);
+	    "above the target", &achieved, NULL), WF_ABOVE_TARGET);
 	ck_assert_int_eq(achieved, 2);
 	ck_assert_str_eq(s.state, "submitted");
 	ck_assert_int_eq(count("SELECT count(*) FROM labels WHERE "
 	    "submission_id = ?", s.id), 0);
 	ck_assert_int_eq(workflow_approve(db, &cfg, &regulator, &s, 0, 1,
-	    "target met", &achieved), STORE_OK);
+	    "target met", &achieved, NULL), STORE_OK);
 	ck_assert_int_eq(s.approved_tier, 1);
 }
 END_TEST
