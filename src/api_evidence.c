@@ -198,12 +198,8 @@ evidence_list(struct req *r)
 	if (submissions_load_visible(r, &s) == -1 || page_parse(r, &after, &limit) == -1)
 		return -1;
 	page_init(&pg, limit);
-	if (store_evidence_list(r->db, s.id, after, limit + 1,
-	    evidence_list_cb, &pg) != STORE_OK) {
-		page_free(&pg);
-		return reply_db_error(r);
-	}
-	return page_reply(r, &pg);
+	return page_finish(r, &pg, store_evidence_list(r->db, s.id, after,
+	    limit + 1, evidence_list_cb, &pg));
 }
 
 /* Reads the whole file at fd (size bytes) into a new buffer. */

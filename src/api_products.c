@@ -302,12 +302,8 @@ product_list(struct req *r)
 			return page_reply(r, &pg);
 		vendor = r->who.org_id;
 	}
-	if (store_product_list(r->db, vendor, category, after, limit + 1,
-	    product_list_cb, &pg) != STORE_OK) {
-		page_free(&pg);
-		return reply_db_error(r);
-	}
-	return page_reply(r, &pg);
+	return page_finish(r, &pg, store_product_list(r->db, vendor, category,
+	    after, limit + 1, product_list_cb, &pg));
 }
 
 static int
@@ -539,12 +535,8 @@ version_list(struct req *r)
 	if (load_product(r, &p) == -1 || page_parse(r, &after, &limit) == -1)
 		return -1;
 	page_init(&pg, limit);
-	if (store_product_version_list(r->db, p.id, after, limit + 1,
-	    version_list_cb, &pg) != STORE_OK) {
-		page_free(&pg);
-		return reply_db_error(r);
-	}
-	return page_reply(r, &pg);
+	return page_finish(r, &pg, store_product_version_list(r->db, p.id,
+	    after, limit + 1, version_list_cb, &pg));
 }
 
 static int
@@ -711,12 +703,8 @@ vuln_list(struct req *r)
 		    "status: expected open, fixed, not_affected or mitigated, "
 		    "got \"%.64s\"", status);
 	page_init(&pg, limit);
-	if (store_vuln_list(r->db, p.id, status, after, limit + 1,
-	    vuln_list_cb, &pg) != STORE_OK) {
-		page_free(&pg);
-		return reply_db_error(r);
-	}
-	return page_reply(r, &pg);
+	return page_finish(r, &pg, store_vuln_list(r->db, p.id, status, after,
+	    limit + 1, vuln_list_cb, &pg));
 }
 
 /* Loads record params[1] of product p, or answers 404/500 and returns -1. */

@@ -78,23 +78,6 @@ sub_json(const struct submission *s)
 	return o;
 }
 
-static json_t *
-digests_json(const char *list)
-{
-	json_t		*a = json_array();
-	const char	*p = list;
-
-	while (a != NULL && *p != '\0') {
-		size_t n = strcspn(p, " ");
-
-		if (n > 0)
-			json_array_append_new(a, json_stringn(p, n));
-		p += n;
-		p += strspn(p, " ");
-	}
-	return a;
-}
-
 /* Rows gathered into an array; failed once one could not be built. */
 struct collect {
 	json_t	*items;
@@ -117,7 +100,7 @@ decl_cb(const struct declaration *d, void *arg)
 	return collect_add(arg, json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}",
 	    "requirement", d->requirement, "status", d->status,
 	    "justification", d->justification, "evidence",
-	    digests_json(d->evidence), "updated_at", d->updated_at,
+	    workflow_digests_json(d->evidence), "updated_at", d->updated_at,
 	    "updated_by", d->updated_by));
 }
 
@@ -503,12 +486,8 @@ sub_list(struct req *r)
 	else if (r->who.role == ROLE_LAB)
 		f.lab_id = r->who.org_id;
 	page_init(&pg, limit);
-	if (store_submission_list(r->db, &f, after, limit + 1, list_cb, &pg) !=
-	    STORE_OK) {
-		page_free(&pg);
-		return reply_db_error(r);
-	}
-	return page_reply(r, &pg);
+	return page_finish(r, &pg, store_submission_list(r->db, &f, after,
+	    limit + 1, list_cb, &pg));
 }
 
 /* ---- GET /v1/submissions/{id} ---- */
@@ -1102,12 +1081,8 @@ sub_events(struct req *r)
 	if (submissions_load_visible(r, &s) == -1 || page_parse(r, &after, &limit) == -1)
 		return -1;
 	page_init(&pg, limit);
-	if (store_sub_event_list(r->db, s.id, after, limit + 1, event_cb,
-	    &pg) != STORE_OK) {
-		page_free(&pg);
-		return reply_db_error(r);
-	}
-	return page_reply(r, &pg);
+	return page_finish(r, &pg, store_sub_event_list(r->db, s.id, after,
+	    limit + 1, event_cb, &pg));
 }
 
 const struct route api_submissions_routes[] = {

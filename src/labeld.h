@@ -332,6 +332,7 @@ int	 page_parse(struct req *, int64_t *after, int *limit);
 void	 page_init(struct page *, int limit);
 int	 page_add(struct page *, json_t *item, int64_t seq);
 int	 page_reply(struct req *, struct page *);
+int	 page_finish(struct req *, struct page *, int rc);
 void	 page_free(struct page *);
 
 /* catalog.c: scheme versions (published ones never change) */
@@ -600,6 +601,7 @@ int	 workflow_action_parse(const char *, enum wf_action *);
 int	 workflow_next(enum wf_state, enum wf_action, enum wf_state *next);
 unsigned workflow_action_roles(enum wf_action);
 enum wf_state workflow_state_of(const struct submission *);
+json_t	*workflow_digests_json(const char *list);
 int	 workflow_is_final(enum wf_state);
 int	 workflow_may_declare(enum wf_state);
 int	 workflow_may_report(enum wf_state);
@@ -835,8 +837,12 @@ int	 lifecycle_change(struct db *, const struct config *,
 json_t	*trust_bundle_build(struct db *, const struct config *, time_t now,
 	    int *rc, char *err, size_t errlen);
 
-/* labelctl_key.c: `labelctl key ...` (in labelctl only) */
+/* labelctl.c, labelctl_key.c: the operator tool (in labelctl only) */
+struct store *labelctl_open_store(const struct config *, int migrate);
 int	 labelctl_key(const struct config *, int argc, char **argv);
+
+/* api_orgs.c: shared with api_labs.c */
+int	 api_orgs_load(struct req *, struct org *);
 
 /* route tables, one per api_*.c */
 extern const struct route api_ops_routes[];

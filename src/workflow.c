@@ -339,9 +339,13 @@ count_digests(const char *list)
 	return n;
 }
 
-/* The space-separated digests of list as a new JSON array; NULL on OOM. */
-static json_t *
-digests_json(const char *list)
+/*
+ * The digests of a stored evidence list (space-separated, as struct
+ * declaration holds them; NULL is none) as a new JSON array of strings.
+ * NULL when memory runs out: never a shortened list.
+ */
+json_t *
+workflow_digests_json(const char *list)
 {
 	json_t		*a = json_array();
 	const char	*p = list != NULL ? list : "";
@@ -621,7 +625,7 @@ workflow_declare(struct db *db, const struct principal *who,
 		    json_array_append_new(decls, json_pack("{s:s, s:s, s:s, "
 		    "s:o}", "requirement", d.requirement, "status", d.status,
 		    "justification", d.justification ? d.justification : "",
-		    "evidence", digests_json(d.evidence))) == -1))
+		    "evidence", workflow_digests_json(d.evidence))) == -1))
 			rc = STORE_ERR;
 	}
 	if (rc == STORE_OK)

@@ -310,6 +310,28 @@ exec_fails_with(const char *sql, const char *needle)
 	return ok;
 }
 
+/* A stored evidence list renders whole or not at all, never shortened. */
+START_TEST(digest_lists)
+{
+	json_t *a;
+
+	a = workflow_digests_json(NULL);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(json_array_size(a), 0);
+	json_decref(a);
+	a = workflow_digests_json("");
+	ck_assert_uint_eq(json_array_size(a), 0);
+	json_decref(a);
+	a = workflow_digests_json("  ab  cd ");
+	ck_assert_uint_eq(json_array_size(a), 2);
+	ck_assert_str_eq(json_string_value(json_array_get(a, 0)), "ab");
+	ck_assert_str_eq(json_string_value(json_array_get(a, 1)), "cd");
+	json_decref(a);
+	/* A digest that is no string (bad UTF-8) fails the whole list. */
+	ck_assert_ptr_null(workflow_digests_json("ab \xff cd"));
+}
+END_TEST
+
 START_TEST(audit_trail_is_append_only)
 {
 	struct submission	 s;
@@ -549,6 +571,7 @@ main(void)
 	tcase_add_test(pure, names_round_trip);
 	tcase_add_test(pure, approval_rule);
 	tcase_add_test(pure, label_ids);
+	tcase_add_test(pure, digest_lists);
 	suite_add_tcase(s, pure);
 	tcase_add_checked_fixture(store, db_setup, db_teardown);
 	tcase_add_test(store, audit_trail_is_append_only);
