@@ -644,10 +644,49 @@ int	 workflow_approve(struct db *, const struct config *,
 	    struct submission *, int64_t if_revision, int tier,
 	    const char *reason, int *achieved, struct wf_why *);
 
-/* api_submissions.c: what api_evidence.c shares of the submission answers */
+/* api_submissions_access.c: visibility, ETags, shared answers (HTTP) */
+#define SUBMISSIONS_ETAG_MAX	32
+void	 submissions_etag(const struct submission *,
+	    char out[SUBMISSIONS_ETAG_MAX]);
+int	 submissions_set_etag(struct req *, const struct submission *);
 int	 submissions_load_visible(struct req *, struct submission *);
+const struct scheme *submissions_scheme(struct req *,
+	    const struct submission *);
+int	 submissions_if_match(struct req *, const struct submission *,
+	    int required, int64_t *rev);
 int	 submissions_reply_bad_state(struct req *, const struct submission *,
 	    const char *what, const char *allowed);
+int	 submissions_reply_refused(struct req *, const struct wf_why *);
+int	 submissions_reply_stale(struct req *, const struct submission *);
+int	 submissions_reply_change(struct req *, const struct submission *,
+	    int rc, const char *what, const char *allowed);
+
+/* api_submissions_view.c: submissions as answered (HTTP) */
+json_t	*submissions_json(const struct submission *);
+json_t	*submissions_full_json(struct db *, const struct submission *);
+int	 submissions_reply(struct req *, unsigned status,
+	    const struct submission *);
+json_t	*submissions_report_results(struct db *, const char *report_id);
+json_t	*submissions_report_json(const struct lab_report *, json_t *results);
+json_t	*submissions_event_json(const struct sub_event *);
+
+/* api_submissions_check.c: request bodies of submission changes (HTTP) */
+struct sub_decl_items {
+	struct declaration	*d;
+	char			**evidence;	/* joined digests per item */
+	size_t			 n;
+};
+struct sub_report_items {
+	struct lab_result	*res;
+	size_t			 n;
+};
+void	 submissions_decl_free(struct sub_decl_items *);
+int	 submissions_check_declarations(struct req *,
+	    const struct submission *, const struct scheme *,
+	    struct sub_decl_items *);
+int	 submissions_check_report(struct req *, const struct submission *,
+	    const struct scheme *, struct lab_report *,
+	    struct sub_report_items *);
 
 /* ---- section: labels (keys.c, issue.c, statuslist.c, store_keys.c, store_labels.c, api_labels.c) ---- */
 /* Also lifecycle.c (suspend, revoke, reinstate), trust_bundle.c and
