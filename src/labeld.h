@@ -480,7 +480,7 @@ int	 evidence_open(const char *data_dir, const char *sha256_hex, int *fd,
 	    size_t *size);
 int	 evidence_digest_ok(const char *sha256_hex);
 
-/* ---- section: submissions (api_submissions.c, workflow.c, store_submissions.c) ---- */
+/* ---- section: submissions (api_submissions*.c, workflow*.c, store_submissions.c) ---- */
 #define LABELD_MAX_DECL_EVIDENCE	64	/* evidence digests per declaration */
 #define LABELD_MAX_ITEMS		1024	/* declarations or lab results per request */
 
@@ -587,7 +587,6 @@ enum wf_action {
 	WF_SUBMIT, WF_REVIEW, WF_REQUEST_CHANGES, WF_APPROVE, WF_REJECT,
 	WF_NACTIONS
 };
-#define WF_LABEL_ID_MAX	40
 /* Why a workflow_* change was refused: the input at fault and a sentence. */
 struct wf_why {
 	char		 field[48];	/* "lab_id", "results[2].requirement"; "" */
@@ -600,6 +599,7 @@ const char *workflow_action_name(enum wf_action);
 int	 workflow_action_parse(const char *, enum wf_action *);
 int	 workflow_next(enum wf_state, enum wf_action, enum wf_state *next);
 unsigned workflow_action_roles(enum wf_action);
+const char *workflow_action_event(enum wf_action);
 enum wf_state workflow_state_of(const struct submission *);
 json_t	*workflow_digests_json(const char *list);
 int	 workflow_is_final(enum wf_state);
@@ -609,14 +609,20 @@ int	 workflow_may_upload(enum wf_state);
 int	 workflow_may_assign_lab(enum wf_state, enum role);
 int	 workflow_check_approval(int tier, int achieved, char *err,
 	    size_t errlen);
-int	 workflow_label_prefix(const char *country, const char *scheme_id,
-	    int year, char *out, size_t outlen);
-int	 workflow_label_format(const char *prefix, int64_t seq, char *out,
-	    size_t outlen);
-int	 workflow_label_id(struct db *, const struct scheme *, time_t when,
-	    char *out, size_t outlen);
+/* workflow_assess.c: the engine on the stored answers */
 struct assess_result *workflow_assess(struct db *, const struct submission *,
 	    const struct scheme *, char *err, size_t errlen);
+/* workflow_lab.c: the lab rules (inside a change's transaction) */
+int	 workflow_lab_may_assess(struct db *, const struct submission *,
+	    const char *lab_id, struct wf_why *);
+int	 workflow_lab_may_report(struct db *, const struct principal *,
+	    const struct submission *, const struct lab_report *,
+	    const struct lab_result *, size_t n, struct wf_why *);
+/* workflow_change.c: the changes, one transaction each */
+int	 workflow_refuse(struct wf_why *, int rc, const char *field,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+const struct scheme *workflow_pinned_scheme(struct db *,
+	    const struct submission *);
 int	 workflow_open(struct db *, const struct principal *,
 	    struct submission *);
 int	 workflow_declare(struct db *, const struct principal *,
@@ -815,7 +821,7 @@ struct issue_lab_report {
 };
 /* Everything borrowed for the duration of the call. */
 struct issue_input {
-	const char		*label_id;	/* workflow_label_id() */
+	const char		*label_id;	/* issue_label_id() */
 	const char		*submission_id;	/* NULL: none */
 	const struct scheme	*scheme;	/* the pinned version */
 	int			 tier;
@@ -832,6 +838,12 @@ struct issue_input {
 	const char		*token_id;	/* for the history, NULL none */
 	time_t			 now;		/* 0: the clock */
 };
+int	 issue_label_prefix(const char *country, const char *scheme_id,
+	    int year, char *out, size_t outlen);
+int	 issue_label_format(const char *prefix, int64_t seq, char *out,
+	    size_t outlen);
+int	 issue_label_id(struct db *, const struct scheme *, time_t when,
+	    char *out, size_t outlen);
 int	 issue_valid_until(const struct scheme *, const char *support_until,
 	    time_t from, char out[32]);
 json_t	*issue_build(const struct config *, const struct issue_input *,

@@ -145,41 +145,41 @@ END_TEST
 
 START_TEST(label_ids)
 {
-	char p[32], id[WF_LABEL_ID_MAX];
+	char p[32], id[LABELD_LABEL_ID_MAX + 1];
 
-	ck_assert_int_eq(workflow_label_prefix("SG", "sg-cls-iot", 2026, p,
+	ck_assert_int_eq(issue_label_prefix("SG", "sg-cls-iot", 2026, p,
 	    sizeof(p)), 0);
 	ck_assert_str_eq(p, "SG-CLS-2026");
-	ck_assert_int_eq(workflow_label_prefix("us", "us-ctm-iot", 2027, p,
+	ck_assert_int_eq(issue_label_prefix("us", "us-ctm-iot", 2027, p,
 	    sizeof(p)), 0);
 	ck_assert_str_eq(p, "US-CTM-2027");
 	/* The country is dropped only when the id starts with it. */
-	ck_assert_int_eq(workflow_label_prefix("SG", "cls", 2026, p,
+	ck_assert_int_eq(issue_label_prefix("SG", "cls", 2026, p,
 	    sizeof(p)), 0);
 	ck_assert_str_eq(p, "SG-CLS-2026");
-	ck_assert_int_eq(workflow_label_prefix("DE", "iot-x", 2026, p,
+	ck_assert_int_eq(issue_label_prefix("DE", "iot-x", 2026, p,
 	    sizeof(p)), 0);
 	ck_assert_str_eq(p, "DE-IOT-2026");
-	ck_assert_int_eq(workflow_label_prefix("S", "sg-cls", 2026, p,
+	ck_assert_int_eq(issue_label_prefix("S", "sg-cls", 2026, p,
 	    sizeof(p)), -1);
-	ck_assert_int_eq(workflow_label_prefix("SG", "sg-", 2026, p,
+	ck_assert_int_eq(issue_label_prefix("SG", "sg-", 2026, p,
 	    sizeof(p)), -1);
-	ck_assert_int_eq(workflow_label_prefix("SG", "sg-toolongcode", 2026,
+	ck_assert_int_eq(issue_label_prefix("SG", "sg-toolongcode", 2026,
 	    p, sizeof(p)), -1);
-	ck_assert_int_eq(workflow_label_prefix("SG", "sg-c_s", 2026, p,
+	ck_assert_int_eq(issue_label_prefix("SG", "sg-c_s", 2026, p,
 	    sizeof(p)), -1);
-	ck_assert_int_eq(workflow_label_prefix("SG", "sg-cls", 2026, p, 8),
+	ck_assert_int_eq(issue_label_prefix("SG", "sg-cls", 2026, p, 8),
 	    -1);
 
-	ck_assert_int_eq(workflow_label_format("SG-CLS-2026", 123, id,
+	ck_assert_int_eq(issue_label_format("SG-CLS-2026", 123, id,
 	    sizeof(id)), 0);
 	ck_assert_str_eq(id, "SG-CLS-2026-000123");
-	ck_assert_int_eq(workflow_label_format("SG-CLS-2026", 1234567, id,
+	ck_assert_int_eq(issue_label_format("SG-CLS-2026", 1234567, id,
 	    sizeof(id)), 0);
 	ck_assert_str_eq(id, "SG-CLS-2026-1234567");
-	ck_assert_int_eq(workflow_label_format("SG-CLS-2026", 0, id,
+	ck_assert_int_eq(issue_label_format("SG-CLS-2026", 0, id,
 	    sizeof(id)), -1);
-	ck_assert_int_eq(workflow_label_format("SG-CLS-2026", 1, id, 12), -1);
+	ck_assert_int_eq(issue_label_format("SG-CLS-2026", 1, id, 12), -1);
 }
 END_TEST
 
@@ -532,24 +532,24 @@ END_TEST
 
 START_TEST(label_sequence)
 {
-	char	 a[WF_LABEL_ID_MAX], b[WF_LABEL_ID_MAX], c[WF_LABEL_ID_MAX];
+	char	 a[LABELD_LABEL_ID_MAX + 1], b[LABELD_LABEL_ID_MAX + 1], c[LABELD_LABEL_ID_MAX + 1];
 	time_t	 t = 1790000000;	/* 2026 */
 
 	ck_assert_int_eq(db_begin(db), 0);
-	ck_assert_int_eq(workflow_label_id(db, sc, t, a, sizeof(a)), STORE_OK);
+	ck_assert_int_eq(issue_label_id(db, sc, t, a, sizeof(a)), STORE_OK);
 	ck_assert_int_eq(db_commit(db), 0);
 	ck_assert_str_eq(a, "SG-CLS-2026-000001");
 	/* A rolled-back approval gives its number back. */
 	ck_assert_int_eq(db_begin(db), 0);
-	ck_assert_int_eq(workflow_label_id(db, sc, t, b, sizeof(b)), STORE_OK);
+	ck_assert_int_eq(issue_label_id(db, sc, t, b, sizeof(b)), STORE_OK);
 	db_rollback(db);
 	ck_assert_int_eq(db_begin(db), 0);
-	ck_assert_int_eq(workflow_label_id(db, sc, t, c, sizeof(c)), STORE_OK);
+	ck_assert_int_eq(issue_label_id(db, sc, t, c, sizeof(c)), STORE_OK);
 	ck_assert_int_eq(db_commit(db), 0);
 	ck_assert_str_eq(b, c);
 	ck_assert_str_eq(c, "SG-CLS-2026-000002");
 	/* A new year starts its own sequence. */
-	ck_assert_int_eq(workflow_label_id(db, sc, t + 366 * 86400, a,
+	ck_assert_int_eq(issue_label_id(db, sc, t + 366 * 86400, a,
 	    sizeof(a)), STORE_OK);
 	ck_assert_str_eq(a, "SG-CLS-2027-000001");
 }
