@@ -892,6 +892,18 @@ json_t	*trust_bundle_build(struct db *, const struct config *, time_t now,
 struct store *labelctl_open_store(const struct config *, int migrate);
 int	 labelctl_key(const struct config *, int argc, char **argv);
 
+/* api_products.c: shared with api_vulns.c */
+int	 api_products_load(struct req *, struct product *);
+int	 api_products_is_version(const char *);
+
+/* fields.c: merge-patch rules and optional strings for the handlers */
+const char *fields_opt(const char *s);
+int	 fields_blank(const char *s);
+int	 fields_any(const json_t *obj, const char *const *fields);
+void	 fields_readonly(struct valid *, const json_t *obj,
+	    const char *const *fields);
+void	 fields_no_null(struct valid *, const json_t *obj, const char *field);
+
 /* api_orgs.c: shared with api_labs.c */
 int	 api_orgs_load(struct req *, struct org *);
 
@@ -902,6 +914,7 @@ extern const struct route api_schemes_routes[];
 extern const struct route api_submissions_routes[];
 extern const struct route api_evidence_routes[];
 extern const struct route api_products_routes[];
+extern const struct route api_vulns_routes[];
 extern const struct route api_labs_routes[];
 extern const struct route api_labels_routes[];
 extern const struct route api_verify_routes[];

@@ -20,6 +20,7 @@ static const struct route *const route_tables[] = {
 	api_orgs_routes,
 	api_schemes_routes,
 	api_products_routes,
+	api_vulns_routes,
 	api_labs_routes,
 	api_submissions_routes,
 	api_evidence_routes,

@@ -8,7 +8,7 @@
 #   http     http.c router.c: the request loop, the route walk, auth
 #   api      api_*.c: one file per resource (the router reaches their
 #            handlers through the route tables, data, not calls)
-#   toolkit  reply.c valid.c page.c metrics.c, and the accessors that
+#   toolkit  reply.c valid.c fields.c page.c metrics.c, and the accessors that
 #            http.c and router.c offer below them: req_query, req_header,
 #            http_active (the in-flight gauge metrics.c reports) and
 #            router_walk (the route list /openapi.json shows): what a
@@ -38,7 +38,7 @@ rank() {
 	labeld.c|labelctl.c|labelctl_key.c|labelverify.c)	echo 60 ;;
 	http.c|router.c)					echo 50 ;;
 	api_*.c)						echo 40 ;;
-	reply.c|valid.c|page.c|metrics.c)			echo 35 ;;
+	reply.c|valid.c|page.c|metrics.c|fields.c)		echo 35 ;;
 	workflow*.c|assess.c|issue.c|lifecycle.c|catalog.c|evidence.c|\
 	keys.c|statuslist.c|trust_bundle.c|verify.c|scheme.c|auth.c|\
 	bootstrap.c)						echo 20 ;;
