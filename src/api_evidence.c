@@ -275,14 +275,6 @@ evidence_get(struct req *r)
 	return rc;
 }
 
-/* ---- PUT /v1/submissions/{id}/lab ---- */
-
-/*
- * Whether approval a lets the lab work on s: the target tier when that
- * is third_party, else any of the scheme's tiers (a lab may review a
- * self-declared submission).
- */
-
 const struct route api_evidence_routes[] = {
 	{ "POST", "/v1/submissions/{id}/evidence", ROLE_VENDOR | ROLE_LAB,
 	    ROUTE_UPLOAD, evidence_upload },

@@ -361,7 +361,7 @@ int	 store_scheme_latest(struct db *, const char *id, int *version);
 int	 store_scheme_list(struct db *, const char *id,
 	    int (*cb)(const struct scheme_row *, void *), void *arg);
 
-/* ---- section: products (api_products.c, store_products.c) ---- */
+/* ---- section: products (api_products.c, api_vulns.c, store_products.c) ---- */
 /* Limits of product, version, vulnerability and evidence fields (bytes). */
 #define LABELD_MAX_CATEGORY		64
 #define LABELD_MAX_VERSION		64	/* firmware version strings */

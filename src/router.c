@@ -222,8 +222,8 @@ router_dispatch(struct req *r)
 		r->authed = 1;
 		if ((r->who.role & r->route->roles) == 0) {
 			reply_problem(r, MHD_HTTP_FORBIDDEN, "forbidden",
-			    "role %s may not %s %s", role_name(r->who.role), r->method,
-			    r->route->pattern);
+			    "role %s may not %s %s", role_name(r->who.role),
+			    r->method, r->route->pattern);
 			return;
 		}
 	}
