@@ -159,6 +159,7 @@ submissions_reply_refused(struct req *r, const struct wf_why *why)
 	return valid_check(r, &v);
 }
 
+/* 412: s changed since the caller's If-Match; the answer carries its ETag. */
 int
 submissions_reply_stale(struct req *r, const struct submission *s)
 {

@@ -14,6 +14,7 @@
 
 #include "labeld.h"
 #include "scheme.h"
+/* The submission row itself, as listings show it; NULL on failure. */
 json_t *
 submissions_json(const struct submission *s)
 {
@@ -93,6 +94,7 @@ submissions_report_results(struct db *db, const char *report_id)
 	return c.items;
 }
 
+/* One lab report with its verdicts (results stolen); NULL on failure. */
 json_t *
 submissions_report_json(const struct lab_report *p, json_t *results)
 {

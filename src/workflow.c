@@ -79,6 +79,7 @@ static const char *const action_events[WF_NACTIONS] = {
 	[WF_REJECT] = "rejected",
 };
 
+/* The name of state s; NULL when s is no state. */
 const char *
 workflow_state_name(enum wf_state s)
 {
@@ -97,12 +98,14 @@ workflow_state_parse(const char *name, enum wf_state *out)
 	return -1;
 }
 
+/* The name of action a; NULL when a is no action. */
 const char *
 workflow_action_name(enum wf_action a)
 {
 	return (unsigned)a < WF_NACTIONS ? action_names[a] : NULL;
 }
 
+/* 0 with *out set when name is an action, -1 otherwise. */
 int
 workflow_action_parse(const char *name, enum wf_action *out)
 {
@@ -152,6 +155,7 @@ workflow_state_of(const struct submission *s)
 	return st;
 }
 
+/* 1 for the decided states (approved, rejected): nothing changes them. */
 int
 workflow_is_final(enum wf_state s)
 {
