@@ -20,8 +20,6 @@
 #include "crypto.h"
 #include "utf8.h"
 
-#define ROLES_VIEW	(ROLE_VENDOR | ROLE_LAB | ROLE_REGULATOR)
-
 /* ---- evidence ---- */
 
 static json_t *
@@ -139,7 +137,7 @@ evidence_upload(struct req *r)
 
 	if (submissions_load_visible(r, &s) == -1)
 		return -1;
-	if (!workflow_may_upload(submissions_state(&s)))
+	if (!workflow_may_upload(workflow_state_of(&s)))
 		return submissions_reply_bad_state(r, &s, "uploading evidence",
 		    "not yet decided");
 	memset(&e, 0, sizeof(e));
@@ -200,12 +198,8 @@ evidence_list(struct req *r)
 	if (submissions_load_visible(r, &s) == -1 || page_parse(r, &after, &limit) == -1)
 		return -1;
 	page_init(&pg, limit);
-	if (store_evidence_list(r->db, s.id, after, limit + 1,
-	    evidence_list_cb, &pg) != STORE_OK) {
-		page_free(&pg);
-		return reply_db_error(r);
-	}
-	return page_reply(r, &pg);
+	return page_finish(r, &pg, store_evidence_list(r->db, s.id, after,
+	    limit + 1, evidence_list_cb, &pg));
 }
 
 /* Reads the whole file at fd (size bytes) into a new buffer. */
@@ -280,14 +274,6 @@ evidence_get(struct req *r)
 	free(buf);
 	return rc;
 }
-
-/* ---- PUT /v1/submissions/{id}/lab ---- */
-
-/*
- * Whether approval a lets the lab work on s: the target tier when that
- * is third_party, else any of the scheme's tiers (a lab may review a
- * self-declared submission).
- */
 
 const struct route api_evidence_routes[] = {
 	{ "POST", "/v1/submissions/{id}/evidence", ROLE_VENDOR | ROLE_LAB,

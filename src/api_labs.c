@@ -94,21 +94,6 @@ approval_fields_check(struct req *r, struct valid *v, struct lab_approval *a)
 	}
 }
 
-/* Loads organisation params[0] or answers 404/500 and returns -1. */
-static int
-load_org(struct req *r, struct org *o)
-{
-	switch (store_org_get(r->db, r->params[0], o)) {
-	case STORE_OK:
-		return 0;
-	case STORE_NOTFOUND:
-		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-		    "no organisation %s", r->params[0]);
-	default:
-		return reply_db_error(r);
-	}
-}
-
 static int
 approval_put(struct req *r)
 {
@@ -123,7 +108,7 @@ approval_put(struct req *r)
 		return -1;
 	if (db_begin(r->db) == -1)
 		return reply_db_error(r);
-	if (load_org(r, &o) == -1)
+	if (api_orgs_load(r, &o) == -1)
 		goto fail;
 	if (strcmp(o.kind, "lab") != 0) {
 		reply_problem(r, MHD_HTTP_UNPROCESSABLE_CONTENT, "not-a-lab",
@@ -151,11 +136,11 @@ approval_get(struct req *r)
 	struct lab_approval	 a;
 	struct org		 o;
 
-	if (strcmp(r->who.role, "lab") == 0 &&
+	if (r->who.role == ROLE_LAB &&
 	    strcmp(r->who.org_id, r->params[0]) != 0)
 		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
 		    "no organisation %s", r->params[0]);
-	if (load_org(r, &o) == -1)
+	if (api_orgs_load(r, &o) == -1)
 		return -1;
 	switch (store_lab_approval_get(r->db, o.id, &a)) {
 	case STORE_OK:

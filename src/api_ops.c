@@ -49,14 +49,10 @@ add_operation(const struct route *rt, void *arg)
 		method[i] = (char)(rt->method[i] | 0x20);
 	method[i] = '\0';
 	roles = json_array();
-	if (rt->roles & ROLE_ADMIN)
-		json_array_append_new(roles, json_string("admin"));
-	if (rt->roles & ROLE_REGULATOR)
-		json_array_append_new(roles, json_string("regulator"));
-	if (rt->roles & ROLE_VENDOR)
-		json_array_append_new(roles, json_string("vendor"));
-	if (rt->roles & ROLE_LAB)
-		json_array_append_new(roles, json_string("lab"));
+	for (unsigned bit = 1; bit & ROLE_ANY_AUTH; bit <<= 1)
+		if (rt->roles & bit)
+			json_array_append_new(roles,
+			    json_string(role_name((enum role)bit)));
 	op = json_pack("{s:o}", "x-labeld-roles", roles);
 	if (rt->roles != ROLE_PUBLIC)
 		json_object_set_new(op, "security",

@@ -14,8 +14,6 @@
 #include "crypto.h"
 
 static const char *const org_kinds[] = { "authority", "vendor", "lab", NULL };
-static const char *const roles[] = { "admin", "regulator", "vendor", "lab",
-	NULL };
 
 static json_t *
 org_json(const struct org *o)
@@ -88,12 +86,26 @@ org_list(struct req *r)
 		    "kind: expected authority, vendor or lab, got \"%s\"",
 		    kind);
 	page_init(&pg, limit);
-	if (store_org_list(r->db, kind, after, limit + 1, org_list_cb, &pg) !=
-	    STORE_OK) {
-		page_free(&pg);
+	return page_finish(r, &pg, store_org_list(r->db, kind, after, limit + 1,
+	    org_list_cb, &pg));
+}
+
+/*
+ * Loads the organisation named by the first path parameter into o, or
+ * answers 404 (unknown id) or 500 and returns -1.  Shared by api_labs.c.
+ */
+int
+api_orgs_load(struct req *r, struct org *o)
+{
+	switch (store_org_get(r->db, r->params[0], o)) {
+	case STORE_OK:
+		return 0;
+	case STORE_NOTFOUND:
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "no organisation %s", r->params[0]);
+	default:
 		return reply_db_error(r);
 	}
-	return page_reply(r, &pg);
 }
 
 static int
@@ -101,15 +113,9 @@ org_get(struct req *r)
 {
 	struct org o;
 
-	switch (store_org_get(r->db, r->params[0], &o)) {
-	case STORE_OK:
-		return reply_json(r, MHD_HTTP_OK, org_json(&o));
-	case STORE_NOTFOUND:
-		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-		    "no organisation %s", r->params[0]);
-	default:
-		return reply_db_error(r);
-	}
+	if (api_orgs_load(r, &o) == -1)
+		return -1;
+	return reply_json(r, MHD_HTTP_OK, org_json(&o));
 }
 
 static int
@@ -118,29 +124,26 @@ token_create(struct req *r)
 	struct valid	 v;
 	struct org	 o;
 	struct token	 t;
-	const char	*role, *label;
-	char		 secret[LC_TOKEN_BUFLEN];
+	const char	*name, *label;
+	char		 secret[LC_TOKEN_BUFLEN], list[64];
+	enum role	 role = ROLE_PUBLIC;
 	json_t		*body;
 	int		 rc;
 
 	valid_init(&v);
-	role = valid_enum(&v, r->json, "role", 1, roles);
+	name = valid_string(&v, r->json, "role", 1, 64);
+	if (name != NULL && (role = role_byname(name)) == ROLE_PUBLIC)
+		valid_fail(&v, "role", "must be one of %s, not \"%s\"",
+		    role_list(ROLE_ANY_AUTH, ", ", list, sizeof(list)), name);
 	label = valid_string(&v, r->json, "label", 0, LABELD_MAX_NAME);
 	if (valid_check(r, &v) == -1)
 		return -1;
-	switch (store_org_get(r->db, r->params[0], &o)) {
-	case STORE_OK:
-		break;
-	case STORE_NOTFOUND:
-		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-		    "no organisation %s", r->params[0]);
-	default:
-		return reply_db_error(r);
-	}
-	if (!auth_role_fits_kind(role, o.kind)) {
+	if (api_orgs_load(r, &o) == -1)
+		return -1;
+	if (!role_fits_kind(role, o.kind)) {
 		valid_init(&v);
 		valid_fail(&v, "role", "an organisation of kind %s cannot "
-		    "hold role %s", o.kind, role);
+		    "hold role %s", o.kind, name);
 		return valid_check(r, &v);
 	}
 	rc = auth_issue_token(r->db, o.id, role, label, &t, secret,
@@ -165,15 +168,8 @@ token_list(struct req *r)
 	struct org	 o;
 	json_t		*items;
 
-	switch (store_org_get(r->db, r->params[0], &o)) {
-	case STORE_OK:
-		break;
-	case STORE_NOTFOUND:
-		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-		    "no organisation %s", r->params[0]);
-	default:
-		return reply_db_error(r);
-	}
+	if (api_orgs_load(r, &o) == -1)
+		return -1;
 	items = json_array();
 	if (store_token_list(r->db, o.id, token_list_cb, items) != STORE_OK) {
 		json_decref(items);

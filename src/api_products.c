@@ -1,6 +1,6 @@
 /*
- * api_products.c: products, their firmware versions with SBOMs, and the
- * vulnerabilities their vendor accounts for.
+ * api_products.c: products and their firmware versions with SBOMs
+ * (vulnerabilities: api_vulns.c).
  *
  * Scoping: a vendor sees and changes only its own products; another
  * vendor's product answers 404 exactly as an unknown id does, so that ids
@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <microhttpd.h>
 
@@ -27,18 +26,9 @@
 #define API_SBOM_MAX_FAULTS	20
 #define API_MAX_SCHEME_ID	64
 
-static const char *const vuln_statuses[] = { "open", "fixed", "not_affected",
-	"mitigated", NULL };
-/* CycloneDX's severity names. */
-static const char *const severities[] = { "critical", "high", "medium", "low",
-	"info", "none", "unknown", NULL };
 static const char *const product_fields[] = { "name", "model", "category",
 	"support_until", NULL };
 static const char *const product_readonly[] = { "id", "vendor_id",
-	"created_at", "updated_at", NULL };
-static const char *const vuln_fields[] = { "component", "severity", "status",
-	"fixed_in_version", "justification", NULL };
-static const char *const vuln_readonly[] = { "id", "product_id",
 	"created_at", "updated_at", NULL };
 
 struct sbom_walk {
@@ -47,50 +37,22 @@ struct sbom_walk {
 	int		 faults;
 };
 
-static const char *opt(const char *s);
-static int	 is_blank(const char *s);
-static int	 is_version(const char *s);
-static int	 is_vuln_id(const char *s);
-static int	 has_any(const json_t *obj, const char *const *fields);
-static void	 readonly_fields(struct valid *, const json_t *,
-		    const char *const *);
-static void	 no_null(struct valid *, const json_t *, const char *);
 static json_t	*product_json(const struct product *);
 static json_t	*version_json(const struct product_version *);
-static json_t	*vuln_json(const struct vuln *);
-static int	 load_product(struct req *, struct product *);
 static void	 product_fields_check(struct valid *, const json_t *,
 		    struct product *, int creating);
 static void	 sbom_components(struct sbom_walk *, const json_t *,
 		    const char *path, int depth);
 static json_t	*sbom_check(struct valid *, const json_t *field, long *count);
-static void	 vuln_fields_check(struct valid *, const json_t *,
-		    struct vuln *, int creating);
 
 /* ---- helpers ---- */
-
-/* NULL for "", so that absent optional fields serialise as null. */
-static const char *
-opt(const char *s)
-{
-	return s[0] != '\0' ? s : NULL;
-}
-
-static int
-is_blank(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (!isspace((unsigned char)*s))
-			return 0;
-	return 1;
-}
 
 /*
  * Firmware versions appear in URLs (/versions/{version}) and in labels:
  * letters, digits and . _ + ~ -, starting with a letter or digit.
  */
-static int
-is_version(const char *s)
+int
+api_products_is_version(const char *s)
 {
 	if (!isalnum((unsigned char)s[0]))
 		return 0;
@@ -98,56 +60,6 @@ is_version(const char *s)
 		if (!isalnum((unsigned char)*s) && strchr("._+~-", *s) == NULL)
 			return 0;
 	return 1;
-}
-
-/*
- * A vulnerability id is also a path segment: letters, digits and . _ : -.
- * A CVE id must have the CVE form, CVE-YYYY-NNNN with 4 to 19 digits.
- */
-static int
-is_vuln_id(const char *s)
-{
-	size_t n;
-
-	for (const char *p = s; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && strchr("._:-", *p) == NULL)
-			return 0;
-	if (strncasecmp(s, "CVE-", 4) != 0)
-		return isalnum((unsigned char)s[0]);
-	if (strncmp(s, "CVE-", 4) != 0 || strlen(s) < 13)
-		return 0;
-	for (int i = 4; i < 8; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return 0;
-	if (s[8] != '-')
-		return 0;
-	n = strspn(s + 9, "0123456789");
-	return n >= 4 && n <= 19 && s[9 + n] == '\0';
-}
-
-static int
-has_any(const json_t *obj, const char *const *fields)
-{
-	for (; *fields != NULL; fields++)
-		if (json_object_get(obj, *fields) != NULL)
-			return 1;
-	return 0;
-}
-
-static void
-readonly_fields(struct valid *v, const json_t *obj, const char *const *fields)
-{
-	for (; *fields != NULL; fields++)
-		if (json_object_get(obj, *fields) != NULL)
-			valid_fail(v, *fields, "cannot be changed");
-}
-
-/* In a merge patch null removes a field; required ones cannot go. */
-static void
-no_null(struct valid *v, const json_t *obj, const char *field)
-{
-	if (json_is_null(json_object_get(obj, field)))
-		valid_fail(v, field, "cannot be removed (null); give a value");
 }
 
 static json_t *
@@ -167,20 +79,9 @@ version_json(const struct product_version *v)
 
 	return json_pack("{s:s, s:s, s:s?, s:o, s:s}", "product_id",
 	    v->product_id, "version", v->version, "sbom_sha256",
-	    opt(v->sbom_sha256), "sbom_components",
+	    fields_opt(v->sbom_sha256), "sbom_components",
 	    has ? json_integer(v->sbom_components) : json_null(),
 	    "created_at", v->created_at);
-}
-
-static json_t *
-vuln_json(const struct vuln *v)
-{
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s?, s:s?, s:s, s:s}",
-	    "id", v->id, "product_id", v->product_id, "component",
-	    opt(v->component), "severity", opt(v->severity), "status",
-	    v->status, "fixed_in_version", opt(v->fixed_in_version),
-	    "justification", opt(v->justification), "created_at",
-	    v->created_at, "updated_at", v->updated_at);
 }
 
 /*
@@ -188,12 +89,12 @@ vuln_json(const struct vuln *v)
  * see it: any for a regulator, only its own for a vendor.  0, or -1 after
  * answering 404 (also for another vendor's product) or 500.
  */
-static int
-load_product(struct req *r, struct product *p)
+int
+api_products_load(struct req *r, struct product *p)
 {
 	switch (store_product_get(r->db, r->params[0], p)) {
 	case STORE_OK:
-		if (strcmp(r->who.role, "vendor") != 0 ||
+		if (r->who.role != ROLE_VENDOR ||
 		    strcmp(p->vendor_id, r->who.org_id) == 0)
 			return 0;
 		/* FALLTHROUGH */
@@ -220,23 +121,23 @@ product_fields_check(struct valid *v, const json_t *obj, struct product *p,
 
 	if (!creating) {
 		for (const char *const *f = product_fields; *f != NULL; f++)
-			no_null(v, obj, *f);
-		readonly_fields(v, obj, product_readonly);
+			fields_no_null(v, obj, *f);
+		fields_readonly(v, obj, product_readonly);
 	}
 	name = valid_string(v, obj, "name", creating, LABELD_MAX_NAME);
 	model = valid_string(v, obj, "model", creating, LABELD_MAX_NAME);
 	category = valid_string(v, obj, "category", creating,
 	    LABELD_MAX_CATEGORY);
 	until = valid_date(v, obj, "support_until", creating);
-	if (name != NULL && is_blank(name))
+	if (name != NULL && fields_blank(name))
 		valid_fail(v, "name", "must not be blank");
 	else if (name != NULL)
 		snprintf(p->name, sizeof(p->name), "%s", name);
-	if (model != NULL && is_blank(model))
+	if (model != NULL && fields_blank(model))
 		valid_fail(v, "model", "must not be blank");
 	else if (model != NULL)
 		snprintf(p->model, sizeof(p->model), "%s", model);
-	if (category != NULL && is_blank(category))
+	if (category != NULL && fields_blank(category))
 		valid_fail(v, "category", "must not be blank");
 	else if (category != NULL)
 		snprintf(p->category, sizeof(p->category), "%s", category);
@@ -298,17 +199,13 @@ product_list(struct req *r)
 		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-query",
 		    "category: at most %d bytes", LABELD_MAX_CATEGORY);
 	page_init(&pg, limit);
-	if (strcmp(r->who.role, "vendor") == 0) {
+	if (r->who.role == ROLE_VENDOR) {
 		if (vendor != NULL && strcmp(vendor, r->who.org_id) != 0)
 			return page_reply(r, &pg);
 		vendor = r->who.org_id;
 	}
-	if (store_product_list(r->db, vendor, category, after, limit + 1,
-	    product_list_cb, &pg) != STORE_OK) {
-		page_free(&pg);
-		return reply_db_error(r);
-	}
-	return page_reply(r, &pg);
+	return page_finish(r, &pg, store_product_list(r->db, vendor, category,
+	    after, limit + 1, product_list_cb, &pg));
 }
 
 static int
@@ -316,7 +213,7 @@ product_get(struct req *r)
 {
 	struct product p;
 
-	if (load_product(r, &p) == -1)
+	if (api_products_load(r, &p) == -1)
 		return -1;
 	return reply_json(r, MHD_HTTP_OK, product_json(&p));
 }
@@ -330,11 +227,11 @@ product_patch(struct req *r)
 
 	if (db_begin(r->db) == -1)
 		return reply_db_error(r);
-	if (load_product(r, &p) == -1)
+	if (api_products_load(r, &p) == -1)
 		goto fail;
 	valid_init(&v);
-	if (!has_any(r->json, product_fields) &&
-	    !has_any(r->json, product_readonly))
+	if (!fields_any(r->json, product_fields) &&
+	    !fields_any(r->json, product_readonly))
 		valid_fail(&v, "body", "changes nothing: give one or more of "
 		    "name, model, category, support_until");
 	product_fields_check(&v, r->json, &p, 0);
@@ -484,11 +381,11 @@ version_create(struct req *r)
 	long			 count = 0;
 	int			 rc;
 
-	if (load_product(r, &p) == -1)
+	if (api_products_load(r, &p) == -1)
 		return -1;
 	valid_init(&v);
 	version = valid_string(&v, r->json, "version", 1, LABELD_MAX_VERSION);
-	if (version != NULL && !is_version(version))
+	if (version != NULL && !api_products_is_version(version))
 		valid_fail(&v, "version", "must be letters, digits and "
 		    ". _ + ~ -, starting with a letter or digit, not \"%s\"",
 		    version);
@@ -538,15 +435,11 @@ version_list(struct req *r)
 	int64_t		 after;
 	int		 limit;
 
-	if (load_product(r, &p) == -1 || page_parse(r, &after, &limit) == -1)
+	if (api_products_load(r, &p) == -1 || page_parse(r, &after, &limit) == -1)
 		return -1;
 	page_init(&pg, limit);
-	if (store_product_version_list(r->db, p.id, after, limit + 1,
-	    version_list_cb, &pg) != STORE_OK) {
-		page_free(&pg);
-		return reply_db_error(r);
-	}
-	return page_reply(r, &pg);
+	return page_finish(r, &pg, store_product_version_list(r->db, p.id,
+	    after, limit + 1, version_list_cb, &pg));
 }
 
 static int
@@ -555,7 +448,7 @@ version_get(struct req *r)
 	struct product		 p;
 	struct product_version	 pv;
 
-	if (load_product(r, &p) == -1)
+	if (api_products_load(r, &p) == -1)
 		return -1;
 	switch (store_product_version_get(r->db, p.id, r->params[1], &pv)) {
 	case STORE_OK:
@@ -577,7 +470,7 @@ version_sbom(struct req *r)
 	size_t		 len;
 	int		 rc;
 
-	if (load_product(r, &p) == -1)
+	if (api_products_load(r, &p) == -1)
 		return -1;
 	switch (store_product_version_sbom(r->db, p.id, r->params[1], &sbom,
 	    &len)) {
@@ -595,206 +488,6 @@ version_sbom(struct req *r)
 	}
 }
 
-/* ---- vulnerabilities ---- */
-
-/*
- * Checks the vulnerability fields present in obj into vu.  Creating, id
- * and status are required; patching, absent fields keep their values and
- * null removes an optional one.  Then checks the record as a whole.
- */
-static void
-vuln_fields_check(struct valid *v, const json_t *obj, struct vuln *vu,
-    int creating)
-{
-	const char	*s;
-
-	if (creating) {
-		s = valid_string(v, obj, "id", 1, LABELD_MAX_VULN_ID);
-		if (s != NULL && !is_vuln_id(s))
-			valid_fail(v, "id", "must be a vulnerability id such "
-			    "as CVE-2024-1234 or GHSA-xxxx-xxxx-xxxx (letters, "
-			    "digits and . _ : -), not \"%s\"", s);
-		else if (s != NULL)
-			snprintf(vu->id, sizeof(vu->id), "%s", s);
-	} else {
-		no_null(v, obj, "status");
-		readonly_fields(v, obj, vuln_readonly);
-	}
-	if ((s = valid_enum(v, obj, "status", creating, vuln_statuses)) !=
-	    NULL)
-		snprintf(vu->status, sizeof(vu->status), "%s", s);
-	if ((s = valid_enum(v, obj, "severity", 0, severities)) != NULL)
-		snprintf(vu->severity, sizeof(vu->severity), "%s", s);
-	else if (json_is_null(json_object_get(obj, "severity")))
-		vu->severity[0] = '\0';
-	if ((s = valid_string(v, obj, "component", 0, LABELD_MAX_NAME)) !=
-	    NULL)
-		snprintf(vu->component, sizeof(vu->component), "%s", s);
-	else if (json_is_null(json_object_get(obj, "component")))
-		vu->component[0] = '\0';
-	s = valid_string(v, obj, "fixed_in_version", 0, LABELD_MAX_VERSION);
-	if (s != NULL && *s != '\0' && !is_version(s))
-		valid_fail(v, "fixed_in_version", "must be a version: letters, "
-		    "digits and . _ + ~ -, not \"%s\"", s);
-	else if (s != NULL)
-		snprintf(vu->fixed_in_version, sizeof(vu->fixed_in_version),
-		    "%s", s);
-	else if (json_is_null(json_object_get(obj, "fixed_in_version")))
-		vu->fixed_in_version[0] = '\0';
-	if ((s = valid_string(v, obj, "justification", 0, LABELD_MAX_TEXT)) !=
-	    NULL)
-		snprintf(vu->justification, sizeof(vu->justification), "%s",
-		    s);
-	else if (json_is_null(json_object_get(obj, "justification")))
-		vu->justification[0] = '\0';
-	/* VEX practice: "not affected" is a claim that needs its reason. */
-	if (strcmp(vu->status, "not_affected") == 0 &&
-	    is_blank(vu->justification))
-		valid_fail(v, "justification", "is required when status is "
-		    "not_affected: say why the product is not affected");
-}
-
-static int
-vuln_create(struct req *r)
-{
-	struct valid	 v;
-	struct product	 p;
-	struct vuln	*vu;
-	int		 rc;
-
-	if (load_product(r, &p) == -1)
-		return -1;
-	if ((vu = calloc(1, sizeof(*vu))) == NULL)
-		return reply_oom(r);
-	valid_init(&v);
-	vuln_fields_check(&v, r->json, vu, 1);
-	if (valid_check(r, &v) == -1) {
-		free(vu);
-		return -1;
-	}
-	snprintf(vu->product_id, sizeof(vu->product_id), "%s", p.id);
-	rc = store_vuln_insert(r->db, vu);
-	if (rc == STORE_CONFLICT)
-		rc = reply_problem(r, MHD_HTTP_CONFLICT, "conflict",
-		    "product %s already has a record of %s: update it with "
-		    "PATCH /v1/products/%s/vulnerabilities/%s", p.id, vu->id,
-		    p.id, vu->id);
-	else if (rc != STORE_OK)
-		rc = reply_db_error(r);
-	else
-		rc = reply_json(r, MHD_HTTP_CREATED, vuln_json(vu));
-	free(vu);
-	return rc;
-}
-
-static int
-vuln_list_cb(const struct vuln *v, void *arg)
-{
-	return page_add(arg, vuln_json(v), v->seq);
-}
-
-static int
-vuln_list(struct req *r)
-{
-	struct product	 p;
-	struct page	 pg;
-	const char	*status = req_query(r, "status");
-	int64_t		 after;
-	int		 limit, known = 0;
-
-	if (load_product(r, &p) == -1 || page_parse(r, &after, &limit) == -1)
-		return -1;
-	if (status != NULL && *status == '\0')
-		status = NULL;
-	for (const char *const *s = vuln_statuses; status && *s; s++)
-		known |= strcmp(status, *s) == 0;
-	if (status != NULL && !known)
-		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-query",
-		    "status: expected open, fixed, not_affected or mitigated, "
-		    "got \"%.*s\"", (int)utf8_prefix(status, strlen(status),
-		    64), status);
-	page_init(&pg, limit);
-	if (store_vuln_list(r->db, p.id, status, after, limit + 1,
-	    vuln_list_cb, &pg) != STORE_OK) {
-		page_free(&pg);
-		return reply_db_error(r);
-	}
-	return page_reply(r, &pg);
-}
-
-/* Loads record params[1] of product p, or answers 404/500 and returns -1. */
-static int
-load_vuln(struct req *r, const struct product *p, struct vuln *vu)
-{
-	switch (store_vuln_get(r->db, p->id, r->params[1], vu)) {
-	case STORE_OK:
-		return 0;
-	case STORE_NOTFOUND:
-		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-		    "product %s has no record of vulnerability %s", p->id,
-		    r->params[1]);
-	default:
-		return reply_db_error(r);
-	}
-}
-
-static int
-vuln_get(struct req *r)
-{
-	struct product	 p;
-	struct vuln	*vu;
-	int		 rc;
-
-	if (load_product(r, &p) == -1)
-		return -1;
-	if ((vu = malloc(sizeof(*vu))) == NULL)
-		return reply_oom(r);
-	if ((rc = load_vuln(r, &p, vu)) == 0)
-		rc = reply_json(r, MHD_HTTP_OK, vuln_json(vu));
-	free(vu);
-	return rc;
-}
-
-/*
- * Merge patch of status, severity, component, fixed_in_version and
- * justification.
- */
-static int
-vuln_patch(struct req *r)
-{
-	struct valid	 v;
-	struct product	 p;
-	struct vuln	*vu;
-	int		 rc = -1;
-
-	if ((vu = malloc(sizeof(*vu))) == NULL)
-		return reply_oom(r);
-	if (db_begin(r->db) == -1) {
-		free(vu);
-		return reply_db_error(r);
-	}
-	if (load_product(r, &p) == -1 || load_vuln(r, &p, vu) == -1)
-		goto done;
-	valid_init(&v);
-	if (!has_any(r->json, vuln_fields) && !has_any(r->json, vuln_readonly))
-		valid_fail(&v, "body", "changes nothing: give one or more of "
-		    "status, severity, component, fixed_in_version, "
-		    "justification");
-	vuln_fields_check(&v, r->json, vu, 0);
-	if (valid_check(r, &v) == -1)
-		goto done;
-	if (store_vuln_update(r->db, vu) != STORE_OK ||
-	    db_commit(r->db) == -1) {
-		reply_db_error(r);
-		goto done;
-	}
-	rc = reply_json(r, MHD_HTTP_OK, vuln_json(vu));
-done:
-	db_rollback(r->db);
-	free(vu);
-	return rc;
-}
-
 #define RV	(ROLE_REGULATOR | ROLE_VENDOR)
 
 const struct route api_products_routes[] = {
@@ -810,11 +503,5 @@ const struct route api_products_routes[] = {
 	{ "GET", "/v1/products/{id}/versions/{version}", RV, 0, version_get },
 	{ "GET", "/v1/products/{id}/versions/{version}/sbom", RV, 0,
 	    version_sbom },
-	{ "POST", "/v1/products/{id}/vulnerabilities", ROLE_VENDOR,
-	    ROUTE_JSON, vuln_create },
-	{ "GET", "/v1/products/{id}/vulnerabilities", RV, 0, vuln_list },
-	{ "GET", "/v1/products/{id}/vulnerabilities/{vid}", RV, 0, vuln_get },
-	{ "PATCH", "/v1/products/{id}/vulnerabilities/{vid}", ROLE_VENDOR,
-	    ROUTE_JSON, vuln_patch },
 	{ NULL, NULL, 0, 0, NULL }
 };

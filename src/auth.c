@@ -67,37 +67,27 @@ auth_resolve(struct db *db, const char *authorization, struct principal *p)
 	return rc;
 }
 
-/* Which roles an organisation of a kind may hold. */
-int
-auth_role_fits_kind(const char *role, const char *kind)
-{
-	if (strcmp(kind, "authority") == 0)
-		return strcmp(role, "admin") == 0 ||
-		    strcmp(role, "regulator") == 0;
-	if (strcmp(kind, "vendor") == 0)
-		return strcmp(role, "vendor") == 0;
-	if (strcmp(kind, "lab") == 0)
-		return strcmp(role, "lab") == 0;
-	return 0;
-}
-
 /*
- * Makes a token for org_id with role, stores its hash, fills t and copies
- * the secret (shown once, never stored) into secret.  Store result codes.
+ * Makes a token for org_id with role (exactly one role), stores its hash,
+ * fills t and copies the secret (shown once, never stored) into secret.
+ * Store result codes; STORE_INVALID when role is not one role.
  */
 int
-auth_issue_token(struct db *db, const char *org_id, const char *role,
+auth_issue_token(struct db *db, const char *org_id, enum role role,
     const char *label, struct token *t, char *secret, size_t secretlen)
 {
-	char	 tok[LC_TOKEN_BUFLEN];
-	uint8_t	 h[32];
-	int	 rc;
+	const char	*name = role_name(role);
+	char		 tok[LC_TOKEN_BUFLEN];
+	uint8_t		 h[32];
+	int		 rc;
 
 	assert(secretlen >= LC_TOKEN_BUFLEN);
 	memset(t, 0, sizeof(*t));
+	if (name == NULL)
+		return STORE_INVALID;
 	store_new_id("tok", t->id, sizeof(t->id));
 	snprintf(t->org_id, sizeof(t->org_id), "%s", org_id);
-	snprintf(t->role, sizeof(t->role), "%s", role);
+	snprintf(t->role, sizeof(t->role), "%s", name);
 	snprintf(t->label, sizeof(t->label), "%s", label ? label : "");
 	store_now(t->created_at);
 	lc_token_new(tok);

@@ -241,7 +241,7 @@ evidence_open(const char *data_dir, const char *sha256_hex, int *fd,
 
 	*fd = -1;
 	*size = 0;
-	if (!valid_is_sha256(sha256_hex) ||
+	if (!evidence_digest_ok(sha256_hex) ||
 	    evidence_paths(data_dir, sha256_hex, top, sub, file) == -1)
 		return -1;
 	if ((f = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
@@ -253,4 +253,16 @@ evidence_open(const char *data_dir, const char *sha256_hex, int *fd,
 	*fd = f;
 	*size = (size_t)sb.st_size;
 	return 0;
+}
+
+/* 1 when s is a SHA-256 digest as files are named: 64 lowercase hex digits. */
+int
+evidence_digest_ok(const char *s)
+{
+	size_t n = 0;
+
+	for (; s != NULL && s[n] != '\0'; n++)
+		if ((s[n] < '0' || s[n] > '9') && (s[n] < 'a' || s[n] > 'f'))
+			return 0;
+	return s != NULL && n == 64;
 }

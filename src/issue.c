@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "labeld.h"
@@ -22,6 +23,8 @@
 #define ISSUE_VC_CONTEXT	"https://www.w3.org/ns/credentials/v2"
 #define ISSUE_INDEX_TRIES	64	/* random picks before a full scan */
 #define ISSUE_MAX_STANDARD	128	/* bytes of one referenceStandard */
+#define ISSUE_LABEL_CODE_MAX	8	/* letters of a scheme's short code */
+#define ISSUE_LABEL_SEQ_DIGITS	6
 
 /*
  * validUntil = min(from + the scheme's max_validity_days, the end (UTC)
@@ -32,15 +35,12 @@ int
 issue_valid_until(const struct scheme *s, const char *support_until,
     time_t from, char out[32])
 {
-	struct tm	 tm;
 	time_t		 limit, support;
 
-	if (support_until == NULL || !valid_is_date(support_until))
+	if (rfc3339_date_check(support_until) == -1 ||
+	    rfc3339_to_time(support_until, 1, &support) == -1)
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	if (strptime(support_until, "%Y-%m-%d", &tm) == NULL)
-		return -1;
-	support = timegm(&tm) + 86399;
+	support += 86399;
 	limit = from + (time_t)scheme_max_validity_days(s) * 86400;
 	if (support < limit)
 		limit = support;
@@ -111,13 +111,13 @@ check_input(const struct issue_input *in, char *err, size_t errlen)
 	}
 	for (size_t i = 0; i < in->nlab_reports; i++)
 		if (in->lab_reports[i].sha256 == NULL ||
-		    !valid_is_sha256(in->lab_reports[i].sha256)) {
+		    !evidence_digest_ok(in->lab_reports[i].sha256)) {
 			snprintf(err, errlen, "lab report %zu: not a SHA-256 "
 			    "hex digest", i);
 			return -1;
 		}
 	if (in->sbom_sha256 != NULL && in->sbom_sha256[0] != '\0' &&
-	    (!valid_is_sha256(in->sbom_sha256) || in->sbom_components < 0)) {
+	    (!evidence_digest_ok(in->sbom_sha256) || in->sbom_components < 0)) {
 		snprintf(err, errlen, "SBOM: not a SHA-256 hex digest");
 		return -1;
 	}
@@ -599,4 +599,86 @@ issue_for_submission(struct db *db, const struct config *cfg,
 	rc = issue_label(db, cfg, &in, credential, len, err, errlen);
 	free(rs);
 	return rc;
+}
+
+/* ---- label ids ---- */
+
+/*
+ * The label id prefix "CC-CODE-YYYY": the country (ISO 3166 alpha-2),
+ * the scheme's short code and the year.  The short code is the first
+ * part of the scheme id that is not the country: "sg-cls-iot" gives CLS.
+ * 0, or -1 when the inputs give no valid prefix.
+ */
+int
+issue_label_prefix(const char *country, const char *scheme_id, int year,
+    char *out, size_t outlen)
+{
+	char		 code[ISSUE_LABEL_CODE_MAX + 1];
+	const char	*p, *e;
+	size_t		 n;
+
+	if (country == NULL || scheme_id == NULL || strlen(country) != 2 ||
+	    !isalpha((unsigned char)country[0]) ||
+	    !isalpha((unsigned char)country[1]) || year < 1970 || year > 9999)
+		return -1;
+	p = scheme_id;
+	e = strchr(p, '-');
+	if (e != NULL && (size_t)(e - p) == 2 && strncasecmp(p, country, 2) == 0)
+		p = e + 1;
+	if ((e = strchr(p, '-')) == NULL)
+		e = p + strlen(p);
+	n = (size_t)(e - p);
+	if (n == 0 || n > ISSUE_LABEL_CODE_MAX)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)p[i]))
+			return -1;
+		code[i] = (char)toupper((unsigned char)p[i]);
+	}
+	code[n] = '\0';
+	if ((size_t)snprintf(out, outlen, "%c%c-%s-%04d",
+	    toupper((unsigned char)country[0]),
+	    toupper((unsigned char)country[1]), code, year) >= outlen)
+		return -1;
+	return 0;
+}
+
+/* prefix-NNNNNN (more digits once a year passes a million labels). */
+int
+issue_label_format(const char *prefix, int64_t seq, char *out,
+    size_t outlen)
+{
+	if (seq < 1)
+		return -1;
+	if ((size_t)snprintf(out, outlen, "%s-%0*lld", prefix,
+	    ISSUE_LABEL_SEQ_DIGITS, (long long)seq) >= outlen)
+		return -1;
+	return 0;
+}
+
+/*
+ * Allocates the next label id for scheme s in the year of when, e.g.
+ * SG-CLS-2026-000123.  Takes a number from the store's sequence, so it
+ * must run inside the caller's (approval) transaction: unique, and given
+ * back if that transaction rolls back.  STORE_OK or STORE_ERR.
+ */
+int
+issue_label_id(struct db *db, const struct scheme *s, time_t when,
+    char *out, size_t outlen)
+{
+	struct tm	 tm;
+	char		 prefix[32];
+	int64_t		 seq;
+
+	gmtime_r(&when, &tm);
+	if (issue_label_prefix(scheme_country(s), scheme_id(s),
+	    tm.tm_year + 1900, prefix, sizeof(prefix)) == -1) {
+		log_error("scheme %s gives no label id prefix", scheme_id(s));
+		return STORE_ERR;
+	}
+	if (store_label_seq_next(db, prefix, &seq) != STORE_OK)
+		return STORE_ERR;
+	if (issue_label_format(prefix, seq, out, outlen) == -1)
+		return STORE_ERR;
+	return STORE_OK;
 }

@@ -42,28 +42,31 @@ usage(int status)
 	exit(status);
 }
 
-static struct store *
-open_store(int migrate)
+/*
+ * Opens the database of an existing data dir (one connection), applying
+ * pending migrations when migrate is set.  NULL, after saying why on
+ * stderr, when there is none or it cannot be opened.
+ */
+struct store *
+labelctl_open_store(const struct config *c, int migrate)
 {
 	char		 dbpath[PATH_MAX], migdir[PATH_MAX], err[512];
 	struct stat	 st;
 	struct store	*s;
 
-	if (path_join(dbpath, sizeof(dbpath), cfg.data_dir, LABELD_DB_FILE) ||
-	    path_join(migdir, sizeof(migdir), cfg.share_dir, "migrations")) {
+	if (path_join(dbpath, sizeof(dbpath), c->data_dir, LABELD_DB_FILE) ||
+	    path_join(migdir, sizeof(migdir), c->share_dir, "migrations")) {
 		fprintf(stderr, "labelctl: data dir path too long\n");
-		exit(1);
+		return NULL;
 	}
 	if (stat(dbpath, &st) == -1) {
 		fprintf(stderr, "labelctl: %s: no database (run labelctl init "
 		    "or start labeld first)\n", dbpath);
-		exit(1);
+		return NULL;
 	}
 	if ((s = store_open(dbpath, migrate ? migdir : NULL, 1, err,
-	    sizeof(err))) == NULL) {
+	    sizeof(err))) == NULL)
 		fprintf(stderr, "labelctl: %s\n", err);
-		exit(1);
-	}
 	return s;
 }
 
@@ -104,13 +107,14 @@ cmd_token(int argc, char **argv)
 		{ "label", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*org = NULL, *role = NULL, *label = "labelctl";
+	const char	*org = NULL, *rname = NULL, *label = "labelctl";
 	const char	*sub;
 	struct store	*s;
 	struct db	*db;
 	struct org	 o;
 	struct token	 t;
-	char		 secret[LC_TOKEN_BUFLEN], err[512];
+	char		 secret[LC_TOKEN_BUFLEN], err[512], list[64];
+	enum role	 role;
 	int		 ch, rc = 1;
 
 	if (argc < 2)
@@ -128,7 +132,7 @@ cmd_token(int argc, char **argv)
 		if (ch == 'o')
 			org = optarg;
 		else if (ch == 'r')
-			role = optarg;
+			rname = optarg;
 		else if (ch == 'l')
 			label = optarg;
 		else
@@ -138,12 +142,14 @@ cmd_token(int argc, char **argv)
 		fprintf(stderr, "labelctl: %s\n", err);
 		return 1;
 	}
-	s = open_store(1);
+	if ((s = labelctl_open_store(&cfg, 1)) == NULL)
+		return 1;
 	db = store_acquire(s);
 	if (strcmp(sub, "create") == 0 && optind == argc) {
-		if (role == NULL || router_role_bit(role) == 0) {
+		if ((role = role_byname(rname)) == ROLE_PUBLIC) {
 			fprintf(stderr, "labelctl: token create needs --role "
-			    "admin|regulator|vendor|lab\n");
+			    "%s\n", role_list(ROLE_ANY_AUTH, "|", list,
+			    sizeof(list)));
 			goto done;
 		}
 		rc = org ? store_org_get(db, org, &o) :
@@ -155,9 +161,9 @@ cmd_token(int argc, char **argv)
 			goto done;
 		}
 		rc = 1;
-		if (!auth_role_fits_kind(role, o.kind)) {
+		if (!role_fits_kind(role, o.kind)) {
 			fprintf(stderr, "labelctl: an organisation of kind %s "
-			    "cannot hold role %s\n", o.kind, role);
+			    "cannot hold role %s\n", o.kind, rname);
 			goto done;
 		}
 		if (auth_issue_token(db, o.id, role, label, &t, secret,
@@ -209,7 +215,8 @@ cmd_scheme(int argc, char **argv)
 	else
 		usage(2);
 	if (import) {
-		s = open_store(1);
+		if ((s = labelctl_open_store(&cfg, 1)) == NULL)
+			return 1;
 		db = store_acquire(s);
 	}
 	for (int i = 2; i < argc; i++) {
@@ -259,7 +266,8 @@ cmd_check(int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		usage(2);
-	s = open_store(0);
+	if ((s = labelctl_open_store(&cfg, 0)) == NULL)
+		return 1;
 	db = store_acquire(s);
 	rc = store_integrity_check(db, out, sizeof(out));
 	printf("%s\n", out[0] ? out : "integrity check failed to run");
@@ -278,7 +286,8 @@ cmd_backup(int argc, char **argv)
 
 	if (argc != 2)
 		usage(2);
-	s = open_store(0);
+	if ((s = labelctl_open_store(&cfg, 0)) == NULL)
+		return 1;
 	db = store_acquire(s);
 	rc = store_backup(db, argv[1], err, sizeof(err));
 	if (rc == -1)

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "labeld.h"
 #include "crypto.h"
@@ -21,28 +20,6 @@ static const char key_usage[] =
 "       labelctl key list\n"
 "       labelctl key export [KID]\n"
 "       labelctl key compromise KID --since TIME\n";
-
-static struct store *
-open_store(const struct config *cfg)
-{
-	char		 dbpath[PATH_MAX], migdir[PATH_MAX], err[512];
-	struct stat	 st;
-	struct store	*s;
-
-	if (path_join(dbpath, sizeof(dbpath), cfg->data_dir, LABELD_DB_FILE) ||
-	    path_join(migdir, sizeof(migdir), cfg->share_dir, "migrations")) {
-		fprintf(stderr, "labelctl: data dir path too long\n");
-		return NULL;
-	}
-	if (stat(dbpath, &st) == -1) {
-		fprintf(stderr, "labelctl: %s: no database (run labelctl init "
-		    "or start labeld first)\n", dbpath);
-		return NULL;
-	}
-	if ((s = store_open(dbpath, migdir, 1, err, sizeof(err))) == NULL)
-		fprintf(stderr, "labelctl: %s\n", err);
-	return s;
-}
 
 static int
 print_json(json_t *j)
@@ -256,7 +233,7 @@ labelctl_key(const struct config *cfg, int argc, char **argv)
 		fputs(key_usage, stderr);
 		return 2;
 	}
-	if ((s = open_store(cfg)) == NULL)
+	if ((s = labelctl_open_store(cfg, 1)) == NULL)
 		return 1;
 	db = store_acquire(s);
 	if (strcmp(sub, "generate") == 0)

@@ -54,6 +54,31 @@
 #define LABELD_TOKEN_KEY_FILE		"token.key"
 #define LABELD_ADMIN_TOKEN_FILE		"admin.token"
 
+/*
+ * Result codes: the one list every layer returns from (store_*, workflow_*,
+ * keys_*, lifecycle_*, issue_*).  0 is success, each failure a negative
+ * value of its own; the api_*.c handlers map them to HTTP answers.
+ */
+enum result {
+	STORE_OK		=   0,
+	STORE_ERR		=  -1,	/* database, memory or I/O failure */
+	STORE_NOTFOUND		=  -2,	/* a lookup found nothing */
+	STORE_CONFLICT		=  -3,	/* unique clash, or a stale revision */
+	STORE_INVALID		=  -4,	/* the data offered was rejected; see err */
+	WF_BADSTATE		= -10,	/* not allowed in the submission's state */
+	WF_UNMET		= -11,	/* submit: the target tier is not met */
+	WF_ABOVE		= -12,	/* approve: tier above the achieved one */
+	WF_INVALID		= -13,	/* stored answers the engine refuses */
+	WF_ABOVE_TARGET		= -14,	/* approve: tier above the target tier */
+	WF_SUPPORT_ENDED	= -15,	/* approve: the product's support ended */
+	WF_LAB_UNAPPROVED	= -16,	/* report: the lab's approval is not in force */
+	WF_LAB_REFUSED		= -17,	/* the lab's approval does not cover this */
+	/* no active signing key, or it cannot be loaded (sealed without the
+	 * right passphrase, file missing); HTTP 503 */
+	KEYS_NOKEY		= -20,
+	LIFECYCLE_BADSTATE	= -30,	/* not allowed from the label's status */
+};
+
 /* log.c */
 enum log_level { LOG_ERROR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG };
 void	 log_init(const char *progname, int level);
@@ -66,6 +91,23 @@ void	 log_vmsg(int level, const char *fmt, va_list ap);
 #define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)
 #define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)
+
+/* role.c: the roles a token carries, one bit each (route tables OR them) */
+enum role {
+	ROLE_PUBLIC	= 0,		/* no token; also "no such role" */
+	ROLE_ADMIN	= 1 << 0,
+	ROLE_REGULATOR	= 1 << 1,
+	ROLE_VENDOR	= 1 << 2,
+	ROLE_LAB	= 1 << 3,
+};
+#define ROLE_ANY_AUTH	(ROLE_ADMIN | ROLE_REGULATOR | ROLE_VENDOR | ROLE_LAB)
+/* Who may see a submission and what hangs off it. */
+#define ROLES_VIEW	(ROLE_VENDOR | ROLE_LAB | ROLE_REGULATOR)
+enum role	 role_byname(const char *name);
+const char	*role_name(enum role);
+char		*role_list(unsigned mask, const char *sep, char *out,
+		    size_t outlen);
+int		 role_fits_kind(enum role, const char *kind);
 
 /* config.c */
 struct config {
@@ -170,7 +212,7 @@ struct principal {
 	char		 token_id[40];
 	char		 org_id[40];
 	char		 org_kind[16];
-	char		 role[16];
+	enum role	 role;
 };
 int	 store_org_insert(struct db *, struct org *);
 int	 store_org_get(struct db *, const char *id, struct org *);
@@ -186,20 +228,12 @@ int	 store_principal_by_hash(struct db *, const uint8_t hash[32],
 	    struct principal *);
 int	 store_first_authority(struct db *, struct org *);
 
-/* Return values of store lookups that may find nothing. */
-#define STORE_OK	 0
-#define STORE_ERR	-1
-#define STORE_NOTFOUND	-2
-#define STORE_CONFLICT	-3
-#define STORE_INVALID	-4	/* the data offered was rejected; see err */
-
 /* auth.c: bearer tokens */
 int	 auth_load_key(const char *data_dir, char *err, size_t errlen);
 void	 auth_hash(const char *token, uint8_t out[32]);
 int	 auth_resolve(struct db *, const char *authorization,
 	    struct principal *);
-int	 auth_role_fits_kind(const char *role, const char *kind);
-int	 auth_issue_token(struct db *, const char *org_id, const char *role,
+int	 auth_issue_token(struct db *, const char *org_id, enum role,
 	    const char *label, struct token *, char *secret, size_t secretlen);
 
 /* bootstrap.c: what a first start on an empty data dir does */
@@ -264,14 +298,6 @@ const char *req_query(struct req *, const char *key);
 const char *req_header(struct req *, const char *name);
 
 /* router.c */
-enum role_bits {
-	ROLE_PUBLIC	= 0,
-	ROLE_ADMIN	= 1 << 0,
-	ROLE_REGULATOR	= 1 << 1,
-	ROLE_VENDOR	= 1 << 2,
-	ROLE_LAB	= 1 << 3,
-};
-#define ROLE_ANY_AUTH	(ROLE_ADMIN | ROLE_REGULATOR | ROLE_VENDOR | ROLE_LAB)
 enum route_flags {
 	ROUTE_JSON	= 1 << 0,	/* body must be a JSON object */
 	ROUTE_UPLOAD	= 1 << 1,	/* raw body up to max_upload */
@@ -286,7 +312,6 @@ struct route {
 const struct route *router_match(const char *method, const char *path,
 	    const char **params, char *pathbuf, size_t pathlen,
 	    char *allow, size_t allowlen);
-unsigned router_role_bit(const char *role);
 int	 router_admit(struct req *);
 void	 router_dispatch(struct req *);
 void	 router_walk(void (*cb)(const struct route *, void *), void *arg);
@@ -345,6 +370,7 @@ int	 page_parse(struct req *, int64_t *after, int *limit);
 void	 page_init(struct page *, int limit);
 int	 page_add(struct page *, json_t *item, int64_t seq);
 int	 page_reply(struct req *, struct page *);
+int	 page_finish(struct req *, struct page *, int rc);
 void	 page_free(struct page *);
 
 /* catalog.c: scheme versions (published ones never change) */
@@ -373,7 +399,7 @@ int	 store_scheme_latest(struct db *, const char *id, int *version);
 int	 store_scheme_list(struct db *, const char *id,
 	    int (*cb)(const struct scheme_row *, void *), void *arg);
 
-/* ---- section: products (api_products.c, store_products.c) ---- */
+/* ---- section: products (api_products.c, api_vulns.c, store_products.c) ---- */
 /* Limits of product, version, vulnerability and evidence fields (bytes). */
 #define LABELD_MAX_CATEGORY		64
 #define LABELD_MAX_VERSION		64	/* firmware version strings */
@@ -454,9 +480,6 @@ int	 store_lab_approval_put(struct db *, struct lab_approval *);
 /* The lab's newest approval, expired or not; STORE_NOTFOUND if never. */
 int	 store_lab_approval_get(struct db *, const char *lab_org_id,
 	    struct lab_approval *);
-/* 1 when a covers tier of scheme on today (YYYY-MM-DD), else 0. */
-int	 store_lab_approval_covers(const struct lab_approval *,
-	    const char *scheme, int tier, const char *today);
 
 /* store_evidence.c: metadata of uploaded evidence files */
 struct evidence {
@@ -493,8 +516,9 @@ int	 evidence_put(const char *data_dir, const void *buf, size_t len,
 	    char sha256_hex[65], char *err, size_t errlen);
 int	 evidence_open(const char *data_dir, const char *sha256_hex, int *fd,
 	    size_t *size);
+int	 evidence_digest_ok(const char *sha256_hex);
 
-/* ---- section: submissions (api_submissions.c, workflow.c, store_submissions.c) ---- */
+/* ---- section: submissions (api_submissions*.c, workflow*.c, store_submissions.c) ---- */
 #define LABELD_MAX_DECL_EVIDENCE	64	/* evidence digests per declaration */
 #define LABELD_MAX_ITEMS		1024	/* declarations or lab results per request */
 
@@ -601,13 +625,11 @@ enum wf_action {
 	WF_SUBMIT, WF_REVIEW, WF_REQUEST_CHANGES, WF_APPROVE, WF_REJECT,
 	WF_NACTIONS
 };
-/* Results of workflow_* beyond STORE_OK, STORE_ERR, STORE_NOTFOUND and
- * STORE_CONFLICT (the If-Match revision is stale). */
-#define WF_BADSTATE	-10	/* not allowed in the submission's state */
-#define WF_UNMET	-11	/* submit: the target tier is not met */
-#define WF_ABOVE	-12	/* approve: tier above the achieved one */
-#define WF_INVALID	-13	/* stored answers the engine refuses */
-#define WF_LABEL_ID_MAX	40
+/* Why a workflow_* change was refused: the input at fault and a sentence. */
+struct wf_why {
+	char		 field[48];	/* "lab_id", "results[2].requirement"; "" */
+	char		 text[512];
+};
 struct assess_result;
 const char *workflow_state_name(enum wf_state);
 int	 workflow_state_parse(const char *, enum wf_state *);
@@ -615,27 +637,30 @@ const char *workflow_action_name(enum wf_action);
 int	 workflow_action_parse(const char *, enum wf_action *);
 int	 workflow_next(enum wf_state, enum wf_action, enum wf_state *next);
 unsigned workflow_action_roles(enum wf_action);
-/* api_submissions.c: shared with api_evidence.c */
-int	 submissions_load_visible(struct req *, struct submission *);
-int	 submissions_reply_bad_state(struct req *, const struct submission *,
-	    const char *what, const char *allowed);
-enum wf_state submissions_state(const struct submission *);
-
+const char *workflow_action_event(enum wf_action);
+enum wf_state workflow_state_of(const struct submission *);
+json_t	*workflow_digests_json(const char *list);
 int	 workflow_is_final(enum wf_state);
 int	 workflow_may_declare(enum wf_state);
 int	 workflow_may_report(enum wf_state);
 int	 workflow_may_upload(enum wf_state);
-int	 workflow_may_assign_lab(enum wf_state, unsigned role_bit);
+int	 workflow_may_assign_lab(enum wf_state, enum role);
 int	 workflow_check_approval(int tier, int achieved, char *err,
 	    size_t errlen);
-int	 workflow_label_prefix(const char *country, const char *scheme_id,
-	    int year, char *out, size_t outlen);
-int	 workflow_label_format(const char *prefix, int64_t seq, char *out,
-	    size_t outlen);
-int	 workflow_label_id(struct db *, const struct scheme *, time_t when,
-	    char *out, size_t outlen);
+/* workflow_assess.c: the engine on the stored answers */
 struct assess_result *workflow_assess(struct db *, const struct submission *,
 	    const struct scheme *, char *err, size_t errlen);
+/* workflow_lab.c: the lab rules (inside a change's transaction) */
+int	 workflow_lab_may_assess(struct db *, const struct submission *,
+	    const char *lab_id, struct wf_why *);
+int	 workflow_lab_may_report(struct db *, const struct principal *,
+	    const struct submission *, const struct lab_report *,
+	    const struct lab_result *, size_t n, struct wf_why *);
+/* workflow_change.c: the changes, one transaction each */
+int	 workflow_refuse(struct wf_why *, int rc, const char *field,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+const struct scheme *workflow_pinned_scheme(struct db *,
+	    const struct submission *);
 int	 workflow_open(struct db *, const struct principal *,
 	    struct submission *);
 int	 workflow_declare(struct db *, const struct principal *,
@@ -644,10 +669,11 @@ int	 workflow_declare(struct db *, const struct principal *,
 int	 workflow_add_evidence(struct db *, const struct principal *,
 	    const struct submission *, struct evidence *);
 int	 workflow_assign_lab(struct db *, const struct principal *,
-	    struct submission *, int64_t if_revision, const char *lab_id);
+	    struct submission *, int64_t if_revision, const char *lab_id,
+	    struct wf_why *);
 int	 workflow_file_report(struct db *, const struct principal *,
 	    struct submission *, int64_t if_revision, struct lab_report *,
-	    const struct lab_result *, size_t n);
+	    const struct lab_result *, size_t n, struct wf_why *);
 int	 workflow_submit(struct db *, const struct principal *,
 	    struct submission *, int64_t if_revision, json_t **gaps,
 	    int *achieved);
@@ -656,11 +682,55 @@ int	 workflow_review(struct db *, const struct principal *,
 int	 workflow_decide(struct db *, const struct config *,
 	    const struct principal *,
 	    struct submission *, int64_t if_revision, enum wf_action,
-	    int tier, const char *reason, int *achieved);
+	    int tier, const char *reason, int *achieved, struct wf_why *);
 int	 workflow_approve(struct db *, const struct config *,
 	    const struct principal *,
 	    struct submission *, int64_t if_revision, int tier,
-	    const char *reason, int *achieved);
+	    const char *reason, int *achieved, struct wf_why *);
+
+/* api_submissions_access.c: visibility, ETags, shared answers (HTTP) */
+#define SUBMISSIONS_ETAG_MAX	32
+void	 submissions_etag(const struct submission *,
+	    char out[SUBMISSIONS_ETAG_MAX]);
+int	 submissions_set_etag(struct req *, const struct submission *);
+int	 submissions_load_visible(struct req *, struct submission *);
+const struct scheme *submissions_scheme(struct req *,
+	    const struct submission *);
+int	 submissions_if_match(struct req *, const struct submission *,
+	    int required, int64_t *rev);
+int	 submissions_reply_bad_state(struct req *, const struct submission *,
+	    const char *what, const char *allowed);
+int	 submissions_reply_refused(struct req *, const struct wf_why *);
+int	 submissions_reply_stale(struct req *, const struct submission *);
+int	 submissions_reply_change(struct req *, const struct submission *,
+	    int rc, const char *what, const char *allowed);
+
+/* api_submissions_view.c: submissions as answered (HTTP) */
+json_t	*submissions_json(const struct submission *);
+json_t	*submissions_full_json(struct db *, const struct submission *);
+int	 submissions_reply(struct req *, unsigned status,
+	    const struct submission *);
+json_t	*submissions_report_results(struct db *, const char *report_id);
+json_t	*submissions_report_json(const struct lab_report *, json_t *results);
+json_t	*submissions_event_json(const struct sub_event *);
+
+/* api_submissions_check.c: request bodies of submission changes (HTTP) */
+struct sub_decl_items {
+	struct declaration	*d;
+	char			**evidence;	/* joined digests per item */
+	size_t			 n;
+};
+struct sub_report_items {
+	struct lab_result	*res;
+	size_t			 n;
+};
+void	 submissions_decl_free(struct sub_decl_items *);
+int	 submissions_check_declarations(struct req *,
+	    const struct submission *, const struct scheme *,
+	    struct sub_decl_items *);
+int	 submissions_check_report(struct req *, const struct submission *,
+	    const struct scheme *, struct lab_report *,
+	    struct sub_report_items *);
 
 /* ---- section: labels (keys.c, issue.c, statuslist.c, store_keys.c, store_labels.c, api_labels.c) ---- */
 /* Also lifecycle.c (suspend, revoke, reinstate), trust_bundle.c and
@@ -676,12 +746,6 @@ int	 workflow_approve(struct db *, const struct config *,
 #define LABELD_STATUSLIST_REVOCATION	"revocation-1"
 #define LABELD_STATUSLIST_SUSPENSION	"suspension-1"
 #define LABELD_VC_MEDIA_TYPE		"application/vc"
-
-/* Results beyond STORE_*: no active signing key, or it cannot be loaded
- * (sealed without the right passphrase, file missing); HTTP 503. */
-#define KEYS_NOKEY	-20
-/* lifecycle_change: not allowed from the label's status; HTTP 409. */
-#define LIFECYCLE_BADSTATE	-30
 
 /* store_keys.c: the signing_keys table (public halves and metadata only) */
 struct signing_key {
@@ -825,7 +889,7 @@ struct issue_lab_report {
 };
 /* Everything borrowed for the duration of the call. */
 struct issue_input {
-	const char		*label_id;	/* workflow_label_id() */
+	const char		*label_id;	/* issue_label_id() */
 	const char		*submission_id;	/* NULL: none */
 	const struct scheme	*scheme;	/* the pinned version */
 	int			 tier;
@@ -842,6 +906,12 @@ struct issue_input {
 	const char		*token_id;	/* for the history, NULL none */
 	time_t			 now;		/* 0: the clock */
 };
+int	 issue_label_prefix(const char *country, const char *scheme_id,
+	    int year, char *out, size_t outlen);
+int	 issue_label_format(const char *prefix, int64_t seq, char *out,
+	    size_t outlen);
+int	 issue_label_id(struct db *, const struct scheme *, time_t when,
+	    char *out, size_t outlen);
 int	 issue_valid_until(const struct scheme *, const char *support_until,
 	    time_t from, char out[32]);
 json_t	*issue_build(const struct config *, const struct issue_input *,
@@ -897,8 +967,24 @@ int	 scheduler_start(struct store *, const struct config *, char *err,
 void	 scheduler_stop(void);
 void	 scheduler_round(struct store *, const struct config *);
 
-/* labelctl_key.c: `labelctl key ...` (in labelctl only) */
+/* labelctl.c, labelctl_key.c: the operator tool (in labelctl only) */
+struct store *labelctl_open_store(const struct config *, int migrate);
 int	 labelctl_key(const struct config *, int argc, char **argv);
+
+/* api_products.c: shared with api_vulns.c */
+int	 api_products_load(struct req *, struct product *);
+int	 api_products_is_version(const char *);
+
+/* fields.c: merge-patch rules and optional strings for the handlers */
+const char *fields_opt(const char *s);
+int	 fields_blank(const char *s);
+int	 fields_any(const json_t *obj, const char *const *fields);
+void	 fields_readonly(struct valid *, const json_t *obj,
+	    const char *const *fields);
+void	 fields_no_null(struct valid *, const json_t *obj, const char *field);
+
+/* api_orgs.c: shared with api_labs.c */
+int	 api_orgs_load(struct req *, struct org *);
 
 /* route tables, one per api_*.c */
 extern const struct route api_ops_routes[];
@@ -907,6 +993,7 @@ extern const struct route api_schemes_routes[];
 extern const struct route api_submissions_routes[];
 extern const struct route api_evidence_routes[];
 extern const struct route api_products_routes[];
+extern const struct route api_vulns_routes[];
 extern const struct route api_labs_routes[];
 extern const struct route api_labels_routes[];
 extern const struct route api_verify_routes[];

@@ -103,3 +103,17 @@ page_free(struct page *p)
 	json_decref(p->items);
 	p->items = NULL;
 }
+
+/*
+ * Ends a listing whose store walk returned rc: the page, or 500 when the
+ * walk failed.  p is released either way.
+ */
+int
+page_finish(struct req *r, struct page *p, int rc)
+{
+	if (rc != STORE_OK) {
+		page_free(p);
+		return reply_db_error(r);
+	}
+	return page_reply(r, p);
+}

@@ -60,6 +60,18 @@ rfc3339_check(const char *s)
 	return -1;
 }
 
+int
+rfc3339_date_check(const char *s)
+{
+	char	 buf[24];
+
+	/* A date is a date-time's first ten characters: one calendar check. */
+	if (s == NULL || strlen(s) != 10)
+		return -1;
+	snprintf(buf, sizeof(buf), "%sT00:00:00Z", s);
+	return rfc3339_check(buf);
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (civil calendar
  * arithmetic with March-based years, so leap days fall at year end). */
 static int64_t

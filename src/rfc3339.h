@@ -25,6 +25,9 @@ struct rfc3339_time {
  */
 int	 rfc3339_check(const char *s);
 
+/* 0 when s is a full-date "YYYY-MM-DD" naming a real calendar day; else -1. */
+int	 rfc3339_date_check(const char *s);
+
 /* Reads a date-time that rfc3339_check accepts into *t.  0 or -1. */
 int	 rfc3339_parse(const char *s, struct rfc3339_time *t);
 

@@ -22,6 +22,7 @@ static const struct route *const route_tables[] = {
 	api_orgs_routes,
 	api_schemes_routes,
 	api_products_routes,
+	api_vulns_routes,
 	api_labs_routes,
 	api_submissions_routes,
 	api_evidence_routes,
@@ -120,20 +121,6 @@ router_walk(void (*cb)(const struct route *, void *), void *arg)
 			cb(rt, arg);
 }
 
-unsigned
-router_role_bit(const char *role)
-{
-	if (strcmp(role, "admin") == 0)
-		return ROLE_ADMIN;
-	if (strcmp(role, "regulator") == 0)
-		return ROLE_REGULATOR;
-	if (strcmp(role, "vendor") == 0)
-		return ROLE_VENDOR;
-	if (strcmp(role, "lab") == 0)
-		return ROLE_LAB;
-	return 0;
-}
-
 size_t
 router_body_limit(const struct config *cfg, const struct route *rt)
 {
@@ -217,7 +204,7 @@ router_admit(struct req *r)
 			r->admit = ADMIT_DB_ERROR;
 		else if (rc != STORE_OK)
 			r->admit = ADMIT_UNAUTHORIZED;
-		else if ((router_role_bit(r->who.role) & r->route->roles) == 0)
+		else if ((r->who.role & r->route->roles) == 0)
 			r->admit = ADMIT_FORBIDDEN;
 		else
 			r->authed = 1;
@@ -264,8 +251,8 @@ refuse(struct req *r)
 		break;
 	case ADMIT_FORBIDDEN:
 		reply_problem(r, MHD_HTTP_FORBIDDEN, "forbidden",
-		    "role %s may not %s %s", r->who.role, r->method,
-		    r->route->pattern);
+		    "role %s may not %s %s", role_name(r->who.role),
+		    r->method, r->route->pattern);
 		break;
 	case ADMIT_TOO_LARGE:
 		reply_problem(r, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "scheme.h"
+#include "rfc3339.h"
 
 #define PATH_LEN 192
 
@@ -293,26 +294,6 @@ static int want_array(struct vctx *c, const json_t *v, const char *path, size_t 
 		return verr(c, path, "expected %zu..%zu items", min, max);
 	}
 	return 0;
-}
-
-static int date_ok(const char *s)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int i, y, m, d;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 0;
-	return 1;
 }
 
 /* Position of ID among the "id" members of the objects in ARR (validated
@@ -683,7 +664,8 @@ static int check_document(struct vctx *c, struct scheme *s)
 		return -1;
 	if (member(c, d, "$", "effective_from", 0, &m, q) < 0)
 		return -1;
-	if (m != NULL && (!json_is_string(m) || !date_ok(json_string_value(m))))
+	if (m != NULL && (!json_is_string(m) ||
+	    rfc3339_date_check(json_string_value(m)) != 0))
 		return verr(c, q, "expected date YYYY-MM-DD");
 	if (member(c, d, "$", "max_validity_days", 1, &m, q) < 0 ||
 	    want_int(c, m, q, 1, LABELD_SCHEME_MAX_VALIDITY, &s->max_validity_days) < 0)

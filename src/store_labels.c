@@ -217,12 +217,6 @@ store_label_event_append(struct db *db, const struct label_event *e)
 	return db_step_done(db, st);
 }
 
-static const char *
-col_str(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
 /* The history of one label, oldest first. */
 int
 store_label_event_list(struct db *db, const char *label_id,
@@ -238,14 +232,14 @@ store_label_event_list(struct db *db, const char *label_id,
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, label_id, -1, SQLITE_STATIC);
 	while ((rc = db_step(db, st)) == SQLITE_ROW) {
-		e.label_id = col_str(st, 0);
-		e.at = col_str(st, 1);
-		e.action = col_str(st, 2);
-		e.from_status = col_str(st, 3);
-		e.to_status = col_str(st, 4);
-		e.reason = col_str(st, 5);
-		e.org_id = col_str(st, 6);
-		e.token_id = col_str(st, 7);
+		e.label_id = db_col_text(st, 0);
+		e.at = db_col_text(st, 1);
+		e.action = db_col_text(st, 2);
+		e.from_status = db_col_text(st, 3);
+		e.to_status = db_col_text(st, 4);
+		e.reason = db_col_text(st, 5);
+		e.org_id = db_col_text(st, 6);
+		e.token_id = db_col_text(st, 7);
 		if (cb(&e, arg) == -1)
 			break;
 	}

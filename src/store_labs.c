@@ -57,8 +57,8 @@ approval_from_row(sqlite3_stmt *st, void *out)
 
 /*
  * The approval in force for lab_org_id (its newest), expired or not: the
- * caller compares valid_until with the date that matters to it (see
- * store_lab_approval_covers).  STORE_NOTFOUND when never approved.
+ * caller compares valid_until with the date that matters to it (the
+ * workflow's lab rules).  STORE_NOTFOUND when never approved.
  */
 int
 store_lab_approval_get(struct db *db, const char *lab_org_id,
@@ -74,19 +74,3 @@ store_lab_approval_get(struct db *db, const char *lab_org_id,
 	return db_get_one(db, st, approval_from_row, a, __func__);
 }
 
-/*
- * 1 when approval a lets its lab report on tier of scheme on day today
- * (YYYY-MM-DD; valid_until is the last day included), 0 otherwise.
- */
-int
-store_lab_approval_covers(const struct lab_approval *a, const char *scheme,
-    int tier, const char *today)
-{
-	if (tier < 1 || tier >= (int)(sizeof(a->tiers) * CHAR_BIT) ||
-	    (a->tiers & (1u << tier)) == 0)
-		return 0;
-	if (a->scheme[0] != '\0' && strcmp(a->scheme, scheme) != 0)
-		return 0;
-	/* Fixed-width dates compare as strings. */
-	return strcmp(today, a->valid_until) <= 0;
-}

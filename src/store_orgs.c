@@ -214,7 +214,7 @@ store_principal_by_hash(struct db *db, const uint8_t hash[32],
 		db_col_copy(st, 0, p->token_id, sizeof(p->token_id));
 		db_col_copy(st, 1, p->org_id, sizeof(p->org_id));
 		db_col_copy(st, 2, p->org_kind, sizeof(p->org_kind));
-		db_col_copy(st, 3, p->role, sizeof(p->role));
+		p->role = role_byname(db_col_text(st, 3));
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)

@@ -25,7 +25,7 @@ static int
 get_row(struct db *db, sqlite3_stmt *st, struct trust_bundle_row *r,
     char **bundle, size_t *len, const char *where)
 {
-	int rc = sqlite3_step(st);
+	int rc = db_step(db, st);
 
 	*bundle = NULL;
 	*len = 0;

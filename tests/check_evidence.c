@@ -361,6 +361,25 @@ START_TEST(open_refuses_bad_names)
 }
 END_TEST
 
+START_TEST(digest_names)
+{
+	char	 h[65];
+
+	memset(h, 'a', 64);
+	h[64] = '\0';
+	ck_assert_int_eq(evidence_digest_ok(h), 1);
+	h[0] = 'A';
+	ck_assert_int_eq(evidence_digest_ok(h), 0);
+	h[0] = 'g';
+	ck_assert_int_eq(evidence_digest_ok(h), 0);
+	h[0] = '0';
+	h[63] = '\0';
+	ck_assert_int_eq(evidence_digest_ok(h), 0);
+	ck_assert_int_eq(evidence_digest_ok(""), 0);
+	ck_assert_int_eq(evidence_digest_ok(NULL), 0);
+}
+END_TEST
+
 START_TEST(open_refuses_symlink)
 {
 	char	 hex[65], err[256], path[512];
@@ -444,6 +463,7 @@ evidence_suite(void)
 	tcase_add_test(tc, failed_put_leaves_nothing);
 	tcase_add_test(tc, unusable_data_dir);
 	tcase_add_test(tc, open_refuses_bad_names);
+	tcase_add_test(tc, digest_names);
 	tcase_add_test(tc, open_refuses_symlink);
 	tcase_add_test(tc, concurrent_puts_of_same_content);
 	suite_add_tcase(s, tc);

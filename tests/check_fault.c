@@ -58,7 +58,7 @@ add_org(struct db *db, struct principal *p, const char *name,
 	ck_assert_int_eq(store_org_insert(db, &o), STORE_OK);
 	memset(p, 0, sizeof(*p));
 	snprintf(p->org_id, sizeof(p->org_id), "%s", o.id);
-	snprintf(p->role, sizeof(p->role), "%s", role);
+	ck_assert_int_ne(p->role = role_byname(role), 0);
 	snprintf(p->token_id, sizeof(p->token_id), "tok_%s", role);
 }
 
@@ -128,13 +128,13 @@ submitted(struct db *db, const struct scheme *sc)
 	}
 	ck_assert_int_eq(workflow_declare(db, &vendor, &s, 0, d, n), STORE_OK);
 	ck_assert_int_gt(nres, 0);
-	ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0, lab.org_id),
-	    STORE_OK);
+	ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0, lab.org_id,
+	    NULL), STORE_OK);
 	memset(&rep, 0, sizeof(rep));
 	rep.tier = TIER;
 	memset(rep.report_sha256, 'c', 64);
 	ck_assert_int_eq(workflow_file_report(db, &lab, &s, 0, &rep, res,
-	    nres), STORE_OK);
+	    nres, NULL), STORE_OK);
 	ck_assert_int_eq(workflow_submit(db, &vendor, &s, 0, &gaps,
 	    &achieved), STORE_OK);
 	json_decref(gaps);
@@ -148,6 +148,7 @@ setup(void)
 	    getenv("top_srcdir") : LABELD_SRCDIR;
 	char			 mig[256], schemes[256], err[512];
 	struct signing_key	 k;
+	struct lab_approval	 ap;
 	const struct scheme	*sc;
 	struct store		*st;
 	struct db		*db;
@@ -172,6 +173,14 @@ setup(void)
 	add_org(db, &vendor, "Acme", "vendor", "vendor");
 	add_org(db, &regulator, "Authority", "authority", "regulator");
 	add_org(db, &lab, "Good Lab", "lab", "lab");
+	memset(&ap, 0, sizeof(ap));
+	snprintf(ap.lab_id, sizeof(ap.lab_id), "%s", lab.org_id);
+	ap.tiers = 1u << 3 | 1u << 4;
+	snprintf(ap.valid_until, sizeof(ap.valid_until), "2099-12-31");
+	snprintf(ap.approved_by, sizeof(ap.approved_by), "%s",
+	    regulator.org_id);
+	store_now(ap.approved_at);
+	ck_assert_int_eq(store_lab_approval_put(db, &ap), STORE_OK);
 	submitted(db, sc);
 	store_release(db);
 	store_close(st);	/* the last connection: the WAL is folded in */
@@ -331,7 +340,7 @@ approve(struct db *db, struct submission *s)
 	memset(s, 0, sizeof(*s));
 	snprintf(s->id, sizeof(s->id), "%s", sub_id);
 	return workflow_approve(db, &cfg, &regulator, s, 0, TIER, "met",
-	    &achieved);
+	    &achieved, NULL);
 }
 
 /* What the faults of one kind reached. */

@@ -96,7 +96,7 @@ setup(void)
 	ck_assert_int_eq(store_org_insert(db, &auth), STORE_OK);
 	memset(&regulator, 0, sizeof(regulator));
 	snprintf(regulator.org_id, sizeof(regulator.org_id), "%s", auth.id);
-	snprintf(regulator.role, sizeof(regulator.role), "regulator");
+	regulator.role = ROLE_REGULATOR;
 	snprintf(regulator.token_id, sizeof(regulator.token_id), "tok_reg");
 
 	memset(&vendor, 0, sizeof(vendor));

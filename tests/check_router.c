@@ -89,12 +89,20 @@ END_TEST
 
 START_TEST(role_bits)
 {
-	ck_assert_uint_eq(router_role_bit("admin"), ROLE_ADMIN);
-	ck_assert_uint_eq(router_role_bit("regulator"), ROLE_REGULATOR);
-	ck_assert_uint_eq(router_role_bit("vendor"), ROLE_VENDOR);
-	ck_assert_uint_eq(router_role_bit("lab"), ROLE_LAB);
-	ck_assert_uint_eq(router_role_bit("root"), 0);
-	ck_assert_uint_eq(router_role_bit(""), 0);
+	char list[64];
+
+	ck_assert_uint_eq(role_byname("admin"), ROLE_ADMIN);
+	ck_assert_uint_eq(role_byname("regulator"), ROLE_REGULATOR);
+	ck_assert_uint_eq(role_byname("vendor"), ROLE_VENDOR);
+	ck_assert_uint_eq(role_byname("lab"), ROLE_LAB);
+	ck_assert_uint_eq(role_byname("root"), ROLE_PUBLIC);
+	ck_assert_uint_eq(role_byname(""), ROLE_PUBLIC);
+	ck_assert_uint_eq(role_byname(NULL), ROLE_PUBLIC);
+	for (unsigned bit = 1; bit & ROLE_ANY_AUTH; bit <<= 1)
+		ck_assert_uint_eq(role_byname(role_name((enum role)bit)), bit);
+	ck_assert_ptr_null(role_name(ROLE_ADMIN | ROLE_LAB));
+	ck_assert_str_eq(role_list(ROLE_ANY_AUTH, ", ", list, sizeof(list)),
+	    "admin, regulator, vendor, lab");
 }
 END_TEST
 

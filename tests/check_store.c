@@ -179,13 +179,13 @@ START_TEST(token_lifecycle)
 	strcpy(o.kind, "vendor");
 	strcpy(o.country, "SG");
 	ck_assert_int_eq(store_org_insert(db, &o), STORE_OK);
-	ck_assert_int_eq(auth_issue_token(db, o.id, "vendor", "t", &t, secret,
+	ck_assert_int_eq(auth_issue_token(db, o.id, ROLE_VENDOR, "t", &t, secret,
 	    sizeof(secret)), STORE_OK);
 	ck_assert_int_eq(strncmp(secret, "lbd_", 4), 0);
 	snprintf(hdr, sizeof(hdr), "Bearer %s", secret);
 	ck_assert_int_eq(auth_resolve(db, hdr, &p), STORE_OK);
 	ck_assert_str_eq(p.org_id, o.id);
-	ck_assert_str_eq(p.role, "vendor");
+	ck_assert_int_eq(p.role, ROLE_VENDOR);
 	ck_assert_str_eq(p.org_kind, "vendor");
 	ck_assert_int_eq(auth_resolve(db, NULL, &p), STORE_NOTFOUND);
 	ck_assert_int_eq(auth_resolve(db, "Basic abc", &p), STORE_NOTFOUND);
@@ -194,9 +194,9 @@ START_TEST(token_lifecycle)
 	ck_assert_int_eq(store_token_revoke(db, t.id), STORE_OK);
 	ck_assert_int_eq(store_token_revoke(db, t.id), STORE_NOTFOUND);
 	ck_assert_int_eq(auth_resolve(db, hdr, &p), STORE_NOTFOUND);
-	ck_assert(auth_role_fits_kind("admin", "authority"));
-	ck_assert(!auth_role_fits_kind("admin", "vendor"));
-	ck_assert(!auth_role_fits_kind("vendor", "lab"));
+	ck_assert(role_fits_kind(ROLE_ADMIN, "authority"));
+	ck_assert(!role_fits_kind(ROLE_ADMIN, "vendor"));
+	ck_assert(!role_fits_kind(ROLE_VENDOR, "lab"));
 	store_release(db);
 	store_close(s);
 }

@@ -1054,6 +1054,12 @@ START_TEST(test_time)
 	ck_assert_int_eq(rfc3339_to_time("2026-13-01", 1, &t), -1);
 	ck_assert_int_eq(rfc3339_to_time("tomorrow", 1, &t), -1);
 	ck_assert_int_eq(rfc3339_to_time("", 1, &t), -1);
+	ck_assert_int_eq(rfc3339_date_check("2024-02-29"), 0);
+	ck_assert_int_eq(rfc3339_date_check("2025-02-29"), -1);
+	ck_assert_int_eq(rfc3339_date_check("2026-04-31"), -1);
+	ck_assert_int_eq(rfc3339_date_check("2026-4-30"), -1);
+	ck_assert_int_eq(rfc3339_date_check("2026-11-28T00:00:00Z"), -1);
+	ck_assert_int_eq(rfc3339_date_check(NULL), -1);
 	rfc3339_format(1795824000, buf);
 	ck_assert_str_eq(buf, "2026-11-28T00:00:00Z");
 }

@@ -73,41 +73,41 @@ END_TEST
 
 START_TEST(label_ids)
 {
-	char p[32], id[WF_LABEL_ID_MAX];
+	char p[32], id[LABELD_LABEL_ID_MAX + 1];
 
-	ck_assert_int_eq(workflow_label_prefix("SG", "sg-cls-iot", 2026, p,
+	ck_assert_int_eq(issue_label_prefix("SG", "sg-cls-iot", 2026, p,
 	    sizeof(p)), 0);
 	ck_assert_str_eq(p, "SG-CLS-2026");
-	ck_assert_int_eq(workflow_label_prefix("us", "us-ctm-iot", 2027, p,
+	ck_assert_int_eq(issue_label_prefix("us", "us-ctm-iot", 2027, p,
 	    sizeof(p)), 0);
 	ck_assert_str_eq(p, "US-CTM-2027");
 	/* The country is dropped only when the id starts with it. */
-	ck_assert_int_eq(workflow_label_prefix("SG", "cls", 2026, p,
+	ck_assert_int_eq(issue_label_prefix("SG", "cls", 2026, p,
 	    sizeof(p)), 0);
 	ck_assert_str_eq(p, "SG-CLS-2026");
-	ck_assert_int_eq(workflow_label_prefix("DE", "iot-x", 2026, p,
+	ck_assert_int_eq(issue_label_prefix("DE", "iot-x", 2026, p,
 	    sizeof(p)), 0);
 	ck_assert_str_eq(p, "DE-IOT-2026");
-	ck_assert_int_eq(workflow_label_prefix("S", "sg-cls", 2026, p,
+	ck_assert_int_eq(issue_label_prefix("S", "sg-cls", 2026, p,
 	    sizeof(p)), -1);
-	ck_assert_int_eq(workflow_label_prefix("SG", "sg-", 2026, p,
+	ck_assert_int_eq(issue_label_prefix("SG", "sg-", 2026, p,
 	    sizeof(p)), -1);
-	ck_assert_int_eq(workflow_label_prefix("SG", "sg-toolongcode", 2026,
+	ck_assert_int_eq(issue_label_prefix("SG", "sg-toolongcode", 2026,
 	    p, sizeof(p)), -1);
-	ck_assert_int_eq(workflow_label_prefix("SG", "sg-c_s", 2026, p,
+	ck_assert_int_eq(issue_label_prefix("SG", "sg-c_s", 2026, p,
 	    sizeof(p)), -1);
-	ck_assert_int_eq(workflow_label_prefix("SG", "sg-cls", 2026, p, 8),
+	ck_assert_int_eq(issue_label_prefix("SG", "sg-cls", 2026, p, 8),
 	    -1);
 
-	ck_assert_int_eq(workflow_label_format("SG-CLS-2026", 123, id,
+	ck_assert_int_eq(issue_label_format("SG-CLS-2026", 123, id,
 	    sizeof(id)), 0);
 	ck_assert_str_eq(id, "SG-CLS-2026-000123");
-	ck_assert_int_eq(workflow_label_format("SG-CLS-2026", 1234567, id,
+	ck_assert_int_eq(issue_label_format("SG-CLS-2026", 1234567, id,
 	    sizeof(id)), 0);
 	ck_assert_str_eq(id, "SG-CLS-2026-1234567");
-	ck_assert_int_eq(workflow_label_format("SG-CLS-2026", 0, id,
+	ck_assert_int_eq(issue_label_format("SG-CLS-2026", 0, id,
 	    sizeof(id)), -1);
-	ck_assert_int_eq(workflow_label_format("SG-CLS-2026", 1, id, 12), -1);
+	ck_assert_int_eq(issue_label_format("SG-CLS-2026", 1, id, 12), -1);
 }
 END_TEST
 
@@ -127,6 +127,7 @@ db_setup(void)
 	    LABELD_SRCDIR;
 	char		 path[256], mig[256], schemes[256], err[512];
 	struct org	 o;
+	struct lab_approval	 ap;
 
 	ck_assert_int_eq(lc_init(), 0);
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check-workflow.XXXXXX");
@@ -157,7 +158,7 @@ db_setup(void)
 	snprintf(o.country, sizeof(o.country), "SG");
 	ck_assert_int_eq(store_org_insert(db, &o), STORE_OK);
 	snprintf(vendor.org_id, sizeof(vendor.org_id), "%s", o.id);
-	snprintf(vendor.role, sizeof(vendor.role), "vendor");
+	vendor.role = ROLE_VENDOR;
 	snprintf(vendor.token_id, sizeof(vendor.token_id), "tok_vendor");
 
 	memset(&regulator, 0, sizeof(regulator));
@@ -165,7 +166,7 @@ db_setup(void)
 	snprintf(o.kind, sizeof(o.kind), "authority");
 	ck_assert_int_eq(store_org_insert(db, &o), STORE_OK);
 	snprintf(regulator.org_id, sizeof(regulator.org_id), "%s", o.id);
-	snprintf(regulator.role, sizeof(regulator.role), "regulator");
+	regulator.role = ROLE_REGULATOR;
 	snprintf(regulator.token_id, sizeof(regulator.token_id), "tok_reg");
 
 	memset(&lab, 0, sizeof(lab));
@@ -173,8 +174,17 @@ db_setup(void)
 	snprintf(o.kind, sizeof(o.kind), "lab");
 	ck_assert_int_eq(store_org_insert(db, &o), STORE_OK);
 	snprintf(lab.org_id, sizeof(lab.org_id), "%s", o.id);
-	snprintf(lab.role, sizeof(lab.role), "lab");
+	lab.role = ROLE_LAB;
 	snprintf(lab.token_id, sizeof(lab.token_id), "tok_lab");
+	/* Approved for the lab-tested tiers: assignment checks it. */
+	memset(&ap, 0, sizeof(ap));
+	snprintf(ap.lab_id, sizeof(ap.lab_id), "%s", o.id);
+	ap.tiers = 1u << 3 | 1u << 4;
+	snprintf(ap.valid_until, sizeof(ap.valid_until), "2099-12-31");
+	snprintf(ap.approved_by, sizeof(ap.approved_by), "%s",
+	    regulator.org_id);
+	store_now(ap.approved_at);
+	ck_assert_int_eq(store_lab_approval_put(db, &ap), STORE_OK);
 }
 
 static void
@@ -245,6 +255,28 @@ exec_fails_with(const char *sql, const char *needle)
 	sqlite3_free(msg);
 	return ok;
 }
+
+/* A stored evidence list renders whole or not at all, never shortened. */
+START_TEST(digest_lists)
+{
+	json_t *a;
+
+	a = workflow_digests_json(NULL);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(json_array_size(a), 0);
+	json_decref(a);
+	a = workflow_digests_json("");
+	ck_assert_uint_eq(json_array_size(a), 0);
+	json_decref(a);
+	a = workflow_digests_json("  ab  cd ");
+	ck_assert_uint_eq(json_array_size(a), 2);
+	ck_assert_str_eq(json_string_value(json_array_get(a, 0)), "ab");
+	ck_assert_str_eq(json_string_value(json_array_get(a, 1)), "cd");
+	json_decref(a);
+	/* A digest that is no string (bad UTF-8) fails the whole list. */
+	ck_assert_ptr_null(workflow_digests_json("ab \xff cd"));
+}
+END_TEST
 
 START_TEST(audit_trail_is_append_only)
 {
@@ -360,7 +392,7 @@ START_TEST(domain_story)
 	open_submission(&s, 2);
 	/* Regulator actions on a draft, a vendor acting as regulator. */
 	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, 0, WF_REJECT, 0,
-	    "no", &achieved), WF_BADSTATE);
+	    "no", &achieved, NULL), WF_BADSTATE);
 	ck_assert_int_eq(workflow_review(db, &regulator, &s, 0), WF_BADSTATE);
 
 	declare_up_to(&s, 2, "ETSI-5.2-1");
@@ -387,16 +419,16 @@ START_TEST(domain_story)
 	ck_assert_str_eq(s.state, "under_review");
 
 	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, 0, WF_APPROVE, 3,
-	    "too high", &achieved), WF_ABOVE);
+	    "too high", &achieved, NULL), WF_ABOVE);
 	ck_assert_int_eq(achieved, 2);
 	ck_assert_str_eq(s.state, "under_review");
 	ck_assert_str_eq(s.label_id, "");
 	ck_assert_int_eq(count("SELECT count(*) FROM labels WHERE "
 	    "submission_id = ?", s.id), 0);
 	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, s.revision - 1,
-	    WF_APPROVE, 2, "stale", &achieved), STORE_CONFLICT);
+	    WF_APPROVE, 2, "stale", &achieved, NULL), STORE_CONFLICT);
 	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, s.revision,
-	    WF_APPROVE, 2, "met", &achieved), STORE_OK);
+	    WF_APPROVE, 2, "met", &achieved, NULL), STORE_OK);
 	ck_assert_str_eq(s.state, "approved");
 	ck_assert_int_eq(s.approved_tier, 2);
 	ck_assert_int_eq(strncmp(s.label_id, "SG-CLS-", 7), 0);
@@ -409,7 +441,7 @@ START_TEST(domain_story)
 		    "submission_id = ?", s.id), 1);
 	}
 	ck_assert_int_eq(workflow_decide(db, &cfg, &regulator, &s, 0, WF_REJECT, 0,
-	    "again", &achieved), WF_BADSTATE);
+	    "again", &achieved, NULL), WF_BADSTATE);
 	ck_assert_int_eq(count("SELECT count(*) FROM submission_events WHERE "
 	    "submission_id = ? AND action IN ('submitted', 'review_started', "
 	    "'approved')", s.id), 3);
@@ -433,13 +465,13 @@ START_TEST(approval_capped_at_target)
 	    &achieved), STORE_OK);
 	ck_assert_int_eq(achieved, 2);
 	ck_assert_int_eq(workflow_approve(db, &cfg, &regulator, &s, 0, 2,
-	    "above the target", &achieved), WF_ABOVE);
+	    "above the target", &achieved, NULL), WF_ABOVE_TARGET);
 	ck_assert_int_eq(achieved, 2);
 	ck_assert_str_eq(s.state, "submitted");
 	ck_assert_int_eq(count("SELECT count(*) FROM labels WHERE "
 	    "submission_id = ?", s.id), 0);
 	ck_assert_int_eq(workflow_approve(db, &cfg, &regulator, &s, 0, 1,
-	    "target met", &achieved), STORE_OK);
+	    "target met", &achieved, NULL), STORE_OK);
 	ck_assert_int_eq(s.approved_tier, 1);
 }
 END_TEST
@@ -499,7 +531,7 @@ act(struct submission *s, const struct principal *who, enum wf_action a)
 		return workflow_review(db, who, s, 0);
 	default:
 		return workflow_decide(db, &cfg, who, s, 0, a, 1, "because",
-		    &achieved);
+		    &achieved, NULL);
 	}
 }
 
@@ -537,7 +569,7 @@ refused(struct submission *s, const struct principal *who, enum wf_action a)
 
 	look(s->id, &before);
 	ck_assert_msg(act(s, who, a) == WF_BADSTATE, "%s by %s in %s: not "
-	    "refused", workflow_action_name(a), who->role, before.sub.state);
+	    "refused", workflow_action_name(a), role_name(who->role), before.sub.state);
 	look(s->id, &after);
 	ck_assert_str_eq(after.sub.state, before.sub.state);
 	ck_assert_str_eq(s->state, before.sub.state);
@@ -560,7 +592,7 @@ moves(struct submission *s, const struct principal *who, enum wf_action a,
 
 	look(s->id, &before);
 	ck_assert_msg(act(s, who, a) == STORE_OK, "%s by %s in %s: refused",
-	    workflow_action_name(a), who->role, before.sub.state);
+	    workflow_action_name(a), role_name(who->role), before.sub.state);
 	look(s->id, &after);
 	ck_assert_str_eq(after.sub.state, to);
 	ck_assert_str_eq(s->state, to);
@@ -605,7 +637,7 @@ report(struct submission *s)
 	memset(&rep, 0, sizeof(rep));
 	rep.tier = 3;
 	memset(rep.report_sha256, 'c', 64);
-	return workflow_file_report(db, &lab, s, 0, &rep, &res, 1);
+	return workflow_file_report(db, &lab, s, 0, &rep, &res, 1, NULL);
 }
 
 /*
@@ -624,7 +656,7 @@ START_TEST(draft_is_the_vendors)
 	refused(&s, &regulator, WF_SUBMIT);
 	ck_assert_int_eq(declare_one(&s), STORE_OK);
 	ck_assert_int_eq(upload(&s, 'd'), STORE_OK);
-	ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0, lab.org_id),
+	ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0, lab.org_id, NULL),
 	    STORE_OK);
 	ck_assert_int_eq(report(&s), STORE_OK);
 	declare_up_to(&s, 1, NULL);
@@ -649,10 +681,10 @@ START_TEST(submitted_waits_for_the_regulator)
 	refused(&s, &vendor, WF_APPROVE);
 	refused(&s, &vendor, WF_REJECT);
 	ck_assert_int_eq(declare_one(&s), WF_BADSTATE);
-	ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0, lab.org_id),
+	ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0, lab.org_id, NULL),
 	    WF_BADSTATE);
 	ck_assert_int_eq(workflow_assign_lab(db, &regulator, &s, 0,
-	    lab.org_id), STORE_OK);
+	    lab.org_id, NULL), STORE_OK);
 	ck_assert_int_eq(report(&s), STORE_OK);
 	ck_assert_int_eq(upload(&s, 'e'), STORE_OK);
 	moves(&s, &regulator, WF_REVIEW, "under_review", "review_started");
@@ -713,7 +745,7 @@ START_TEST(changes_go_back_to_the_vendor)
 	refused(&s, &regulator, WF_APPROVE);
 	refused(&s, &regulator, WF_REJECT);
 	refused(&s, &regulator, WF_REQUEST_CHANGES);
-	ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0, lab.org_id),
+	ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0, lab.org_id, NULL),
 	    STORE_OK);
 	declare_up_to(&s, 1, NULL);
 	moves(&s, &vendor, WF_SUBMIT, "submitted", "submitted");
@@ -736,7 +768,7 @@ START_TEST(decisions_are_final)
 	for (size_t i = 0; i < sizeof(decided) / sizeof(decided[0]); i++) {
 		reach(&s, decided[i]);
 		ck_assert_int_eq(workflow_assign_lab(db, &regulator, &s, 0,
-		    lab.org_id), WF_BADSTATE);
+		    lab.org_id, NULL), WF_BADSTATE);
 		for (size_t w = 0; w < 2; w++)
 			for (int a = 0; a < WF_NACTIONS; a++)
 				refused(&s, who[w], a);
@@ -744,7 +776,7 @@ START_TEST(decisions_are_final)
 		ck_assert_int_eq(declare_one(&s), WF_BADSTATE);
 		ck_assert_int_eq(upload(&s, 'f'), WF_BADSTATE);
 		ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0,
-		    lab.org_id), WF_BADSTATE);
+		    lab.org_id, NULL), WF_BADSTATE);
 		look(s.id, &after);
 		ck_assert_int_eq(after.sub.revision, before.sub.revision);
 		ck_assert_int_eq(after.events, before.events);
@@ -755,24 +787,24 @@ END_TEST
 
 START_TEST(label_sequence)
 {
-	char	 a[WF_LABEL_ID_MAX], b[WF_LABEL_ID_MAX], c[WF_LABEL_ID_MAX];
+	char	 a[LABELD_LABEL_ID_MAX + 1], b[LABELD_LABEL_ID_MAX + 1], c[LABELD_LABEL_ID_MAX + 1];
 	time_t	 t = 1790000000;	/* 2026 */
 
 	ck_assert_int_eq(db_begin(db), 0);
-	ck_assert_int_eq(workflow_label_id(db, sc, t, a, sizeof(a)), STORE_OK);
+	ck_assert_int_eq(issue_label_id(db, sc, t, a, sizeof(a)), STORE_OK);
 	ck_assert_int_eq(db_commit(db), 0);
 	ck_assert_str_eq(a, "SG-CLS-2026-000001");
 	/* A rolled-back approval gives its number back. */
 	ck_assert_int_eq(db_begin(db), 0);
-	ck_assert_int_eq(workflow_label_id(db, sc, t, b, sizeof(b)), STORE_OK);
+	ck_assert_int_eq(issue_label_id(db, sc, t, b, sizeof(b)), STORE_OK);
 	db_rollback(db);
 	ck_assert_int_eq(db_begin(db), 0);
-	ck_assert_int_eq(workflow_label_id(db, sc, t, c, sizeof(c)), STORE_OK);
+	ck_assert_int_eq(issue_label_id(db, sc, t, c, sizeof(c)), STORE_OK);
 	ck_assert_int_eq(db_commit(db), 0);
 	ck_assert_str_eq(b, c);
 	ck_assert_str_eq(c, "SG-CLS-2026-000002");
 	/* A new year starts its own sequence. */
-	ck_assert_int_eq(workflow_label_id(db, sc, t + 366 * 86400, a,
+	ck_assert_int_eq(issue_label_id(db, sc, t + 366 * 86400, a,
 	    sizeof(a)), STORE_OK);
 	ck_assert_str_eq(a, "SG-CLS-2027-000001");
 }
@@ -791,6 +823,7 @@ main(void)
 	tcase_add_test(pure, names_round_trip);
 	tcase_add_test(pure, approval_rule);
 	tcase_add_test(pure, label_ids);
+	tcase_add_test(pure, digest_lists);
 	suite_add_tcase(s, pure);
 	tcase_add_checked_fixture(store, db_setup, db_teardown);
 	tcase_add_test(store, audit_trail_is_append_only);

@@ -177,7 +177,7 @@ main(int argc, char **argv)
 	add_org(db, &vendor, "Acme Devices", "vendor");
 	memset(&regulator, 0, sizeof(regulator));
 	snprintf(regulator.org_id, sizeof(regulator.org_id), "%s", auth.id);
-	snprintf(regulator.role, sizeof(regulator.role), "regulator");
+	regulator.role = ROLE_REGULATOR;
 	snprintf(regulator.token_id, sizeof(regulator.token_id), "tok_reg");
 	memset(&product, 0, sizeof(product));
 	snprintf(product.vendor_id, sizeof(product.vendor_id), "%s", vendor.id);

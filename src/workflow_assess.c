@@ -1,0 +1,149 @@
+/*
+ * workflow_assess.c: the assessment engine run on what the database
+ * holds for a submission: its current declarations and the verdicts that
+ * count now (the latest report per tier of the lab assigned now).
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "labeld.h"
+#include "assess.h"
+#include "scheme.h"
+
+/* ---- assessment of the stored answers ---- */
+
+struct inputs {
+	struct assess_decl	*decls;
+	size_t			 ndecl, decl_cap;
+	struct assess_lab	*labs;
+	size_t			 nlab, lab_cap;
+	int			 bad;	/* a stored value the engine cannot take */
+};
+
+static size_t
+count_digests(const char *list)
+{
+	size_t n = 0;
+
+	for (const char *p = list; *p != '\0'; ) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		n++;
+		while (*p != '\0' && *p != ' ')
+			p++;
+	}
+	return n;
+}
+
+
+static int
+collect_decl(const struct declaration *d, void *arg)
+{
+	struct inputs		*in = arg;
+	struct assess_decl	*x;
+
+	if (in->ndecl == in->decl_cap) {
+		size_t	 cap = in->decl_cap ? in->decl_cap * 2 : 64;
+		void	*nv = realloc(in->decls, cap * sizeof(*in->decls));
+
+		if (nv == NULL)
+			return in->bad = -1;
+		in->decls = nv;
+		in->decl_cap = cap;
+	}
+	x = &in->decls[in->ndecl];
+	memset(x, 0, sizeof(*x));
+	if (assess_status_parse(d->status, &x->status) == -1 ||
+	    (x->requirement = strdup(d->requirement)) == NULL)
+		return in->bad = -1;
+	if ((x->justification = strdup(d->justification)) == NULL) {
+		free((char *)x->requirement);
+		return in->bad = -1;
+	}
+	x->nevidence = count_digests(d->evidence);
+	in->ndecl++;
+	return 0;
+}
+
+static int
+collect_lab(const struct lab_result *r, int tier, void *arg)
+{
+	struct inputs		*in = arg;
+	struct assess_lab	*x;
+
+	if (in->nlab == in->lab_cap) {
+		size_t	 cap = in->lab_cap ? in->lab_cap * 2 : 16;
+		void	*nv = realloc(in->labs, cap * sizeof(*in->labs));
+
+		if (nv == NULL)
+			return in->bad = -1;
+		in->labs = nv;
+		in->lab_cap = cap;
+	}
+	x = &in->labs[in->nlab];
+	memset(x, 0, sizeof(*x));
+	x->tier = tier;
+	if (assess_verdict_parse(r->verdict, &x->verdict) == -1 ||
+	    (x->requirement = strdup(r->requirement)) == NULL)
+		return in->bad = -1;
+	in->nlab++;
+	return 0;
+}
+
+static void
+inputs_free(struct inputs *in)
+{
+	for (size_t i = 0; i < in->ndecl; i++) {
+		free((char *)in->decls[i].requirement);
+		free((char *)in->decls[i].justification);
+	}
+	for (size_t i = 0; i < in->nlab; i++)
+		free((char *)in->labs[i].requirement);
+	free(in->decls);
+	free(in->labs);
+}
+
+/*
+ * Runs the engine on the submission's current declarations and the
+ * verdicts that count now (the latest report per tier of the lab
+ * assigned now).  s must be the scheme version the submission pins.
+ * Returns a result the caller frees with assess_free(), or NULL with a
+ * message in err (the database failed, or stored answers the engine
+ * refuses: that is a bug in the checks on the way in).
+ */
+struct assess_result *
+workflow_assess(struct db *db, const struct submission *sub,
+    const struct scheme *s, char *err, size_t errlen)
+{
+	struct inputs		 in;
+	struct assess_result	*res = NULL;
+
+	assert(s != NULL);
+	memset(&in, 0, sizeof(in));
+	if (store_declaration_list(db, sub->id, collect_decl, &in) !=
+	    STORE_OK || (sub->lab_id[0] != '\0' &&
+	    store_lab_results_current(db, sub->id, sub->lab_id, collect_lab,
+	    &in) != STORE_OK)) {
+		snprintf(err, errlen, "the database failed");
+		goto done;
+	}
+	if (in.bad) {
+		snprintf(err, errlen, "out of memory or a bad stored value");
+		goto done;
+	}
+	res = assess_run(s, in.decls, in.ndecl, in.labs, in.nlab, err,
+	    errlen);
+	if (res == NULL)
+		log_error("submission %s: the engine refuses the stored "
+		    "answers: %s", sub->id, err);
+done:
+	inputs_free(&in);
+	return res;
+}
+
