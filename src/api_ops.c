@@ -69,17 +69,69 @@ add_operation(const struct route *rt, void *arg)
 	json_object_set_new(item, method, op);
 }
 
+/* The stable codes of POST /v1/verify's checks (labelverify(1)). */
+static const char *const verify_codes[] = {
+	"ok", "not_checked", "bad_format", "unknown_context", "not_canonical",
+	"unknown_issuer", "unknown_key", "bundle_refused", "bundle_expired",
+	"bad_signature", "key_not_valid", "key_compromised", "not_yet_valid",
+	"expired", "revoked", "suspended", "status_unchecked", "status_stale",
+	"status_skipped", "not_issued_here", "differs_from_issued",
+};
+
+/* The schema of POST /v1/verify's answer; NULL on OOM. */
+static json_t *
+verify_schema(void)
+{
+	json_t	*codes = json_array();
+	size_t	 i;
+
+	for (i = 0; codes != NULL && i < sizeof(verify_codes) /
+	    sizeof(verify_codes[0]); i++)
+		if (json_array_append_new(codes,
+		    json_string(verify_codes[i])) != 0) {
+			json_decref(codes);
+			return NULL;
+		}
+	if (codes == NULL)
+		return NULL;
+	return json_pack("{s:s, s:[s, s, s], s:{s:{s:s}, s:{s:s}, "
+	    "s:{s:s, s:{s:s, s:[s, s, s, s], s:{s:{s:s, s:[s, s, s, s, s, s, "
+	    "s, s, s]}, s:{s:s, s:o}, s:{s:s}, s:{s:s}}}}, s:{}}}",
+	    "type", "object", "required", "verified", "checks", "label",
+	    "properties",
+	    "verified", "type", "boolean",
+	    "at", "type", "string",
+	    "checks", "type", "array", "items", "type", "object", "required",
+	    "check", "code", "ok", "detail", "properties",
+	    "check", "type", "string", "enum", "format", "context",
+	    "canonical", "issuer", "signature", "key", "validity", "status",
+	    "registry",
+	    "code", "type", "string", "enum", codes,
+	    "ok", "type", "boolean",
+	    "detail", "type", "string",
+	    "label");
+}
+
 static int
 openapi(struct req *r)
 {
-	json_t *doc, *paths = json_object();
+	json_t *doc, *paths = json_object(), *op;
 
 	router_walk(add_operation, paths);
+	op = json_object_get(json_object_get(paths, "/v1/verify"), "post");
+	if (op != NULL)
+		json_object_set_new(op, "responses", json_pack("{s:{s:s, s:{s:{"
+		    "s:{s:s}}}}, s:{s:s}}", "200", "description", "the checks "
+		    "(verified only when every check passed)", "content",
+		    "application/json", "schema", "$ref",
+		    "#/components/schemas/VerifyResult", "default",
+		    "description", "application/problem+json"));
 	doc = json_pack("{s:s, s:{s:s, s:s}, s:[{s:s}], s:o, s:{s:{s:{s:s, "
-	    "s:s}}}}", "openapi", "3.1.0", "info", "title", "labeld",
+	    "s:s}}, s:{s:o*}}}", "openapi", "3.1.0", "info", "title", "labeld",
 	    "version", PACKAGE_VERSION, "servers", "url",
 	    r->ld->cfg.public_url, "paths", paths, "components",
-	    "securitySchemes", "bearer", "type", "http", "scheme", "bearer");
+	    "securitySchemes", "bearer", "type", "http", "scheme", "bearer",
+	    "schemas", "VerifyResult", verify_schema());
 	return reply_json(r, MHD_HTTP_OK, doc);
 }
 

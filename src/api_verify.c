@@ -3,7 +3,9 @@
  * posted credential against what this authority trusts: its own signing
  * keys (every key ever used, with their retirement and compromise times)
  * and its own status lists, as a foreign verifier with our trust bundle
- * would.  The answer is 200 whenever the verification ran, verified or not.
+ * would; then the online-only "registry" check: a credential naming this
+ * issuer verifies only when it is, byte for byte, a label issued here.
+ * The answer is 200 whenever the verification ran, verified or not.
  */
 #include "config.h"
 
@@ -100,53 +102,91 @@ trust_own(struct req *r, struct verify_trust *t, char *err, size_t errlen)
 }
 
 /*
- * The registry's view of cred when it is one of our labels: {label_id,
- * tier, scheme, scheme_version, status, reason, since, valid_until,
- * same_as_issued}; JSON null for anything else.  NULL on a fault.
+ * The registry's view of cred: *label becomes {label_id, tier, scheme,
+ * scheme_version, status, reason, since, valid_until, same_as_issued} for
+ * one of our labels, JSON null for anything else; and the "registry"
+ * check is appended to checks (*verified cleared when it fails).  0, or
+ * -1 on a database or memory fault.
  */
-static json_t *
-own_label(struct req *r, const json_t *cred, time_t now)
+static int
+registry_check(struct req *r, const json_t *cred, time_t now, json_t *checks,
+    int *verified, json_t **label)
 {
 	const json_t		*subj = json_object_get(cred,
 	    "credentialSubject");
 	const json_t		*iss = json_object_get(cred, "issuer");
-	const char		*issuer, *id;
+	const char		*issuer, *id, *code = "ok";
 	struct label		 l;
 	struct label_state	 s;
-	char			 err[128], *canon, hex[65];
+	char			 err[128], *canon, hex[65], detail[640];
 	uint8_t			 h[32];
 	size_t			 len;
 	int			 same = 0;
 
+	*label = NULL;
 	issuer = json_string_value(json_is_object(iss) ?
 	    json_object_get(iss, "id") : iss);
 	id = json_string_value(json_object_get(subj, "labelId"));
-	if (issuer == NULL || id == NULL ||
-	    strcmp(issuer, r->ld->cfg.issuer_did) != 0 ||
-	    strlen(id) > LABELD_LABEL_ID_MAX)
-		return json_null();
+	if (issuer == NULL || strcmp(issuer, r->ld->cfg.issuer_did) != 0) {
+		code = "not_issued_here";
+		snprintf(detail, sizeof(detail), "the issuer is not this "
+		    "authority (%s)", r->ld->cfg.issuer_did);
+		goto answer;
+	}
+	if (id == NULL || strlen(id) > LABELD_LABEL_ID_MAX) {
+		code = "not_issued_here";
+		snprintf(detail, sizeof(detail), "names this authority but "
+		    "carries no label id it could have issued");
+		goto answer;
+	}
 	switch (store_label_get(r->db, id, &l)) {
 	case STORE_OK:
 		break;
 	case STORE_NOTFOUND:
-		return json_null();
+		code = "not_issued_here";
+		snprintf(detail, sizeof(detail), "label %.64s was never issued "
+		    "here", id);
+		goto answer;
 	default:
-		return NULL;
+		return -1;
 	}
 	lifecycle_state_of(&l, now, &s);
-	/* Byte-for-byte the credential we issued (its canonical form)? */
+	/* Byte for byte the credential we issued (its canonical form)? */
 	if ((canon = jcs_serialize(cred, &len, err, sizeof(err))) != NULL) {
 		lc_sha256(canon, len, h);
 		lc_hex(h, sizeof(h), hex);
 		same = strcmp(hex, l.credential_sha256) == 0;
 		free(canon);
 	}
-	return json_pack("{s:s, s:i, s:s, s:i, s:s, s:s?, s:s?, s:s, s:b}",
+	if (!same) {
+		code = "differs_from_issued";
+		snprintf(detail, sizeof(detail), "label %s was issued here, "
+		    "but not with this content (SHA-256 of the issued "
+		    "credential %.16s...)", l.id, l.credential_sha256);
+	} else
+		snprintf(detail, sizeof(detail), "label %s as issued here, "
+		    "status %s", l.id, s.status);
+	*label = json_pack("{s:s, s:i, s:s, s:i, s:s, s:s?, s:s?, s:s, s:b}",
 	    "label_id", l.id, "tier", l.tier, "scheme", l.scheme,
 	    "scheme_version", l.scheme_version, "status", s.status,
 	    "reason", s.reason[0] ? s.reason : NULL,
 	    "since", s.since[0] ? s.since : NULL,
 	    "valid_until", l.valid_until, "same_as_issued", same);
+	if (*label == NULL)
+		return -1;
+answer:
+	if (*label == NULL && (*label = json_null()) == NULL)
+		return -1;
+	if (strcmp(code, "ok") != 0)
+		*verified = 0;
+	if (json_array_append_new(checks, json_pack("{s:s, s:s, s:b, s:s}",
+	    "check", "registry", "code", code, "ok", strcmp(code, "ok") == 0,
+	    "detail", detail)) != 0) {
+		json_decref(*label);
+		*label = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -156,7 +196,8 @@ verify_post(struct req *r)
 	const json_t		*cred = r->json, *inner;
 	const char		*at_s = req_query(r, "at");
 	json_t			*checks, *label;
-	time_t			 now = time(NULL), at = now;
+	struct verify_opts	 o;
+	time_t			 now = clock_now(), at = now;
 	char			 err[512], at_buf[RFC3339_BUFLEN];
 	unsigned		 status;
 	int			 verified = 0;
@@ -182,11 +223,14 @@ verify_post(struct req *r)
 		    MHD_HTTP_SERVICE_UNAVAILABLE ? "unavailable" : "internal",
 		    "cannot build the trust store: %s", err);
 	}
-	checks = verify_credential(t, cred, at, &verified);
+	memset(&o, 0, sizeof(o));
+	o.at = at;
+	o.now = now;
+	checks = verify_credential(t, cred, &o, &verified);
 	verify_trust_free(t);
 	if (checks == NULL)
 		return reply_oom(r);
-	if ((label = own_label(r, cred, now)) == NULL) {
+	if (registry_check(r, cred, now, checks, &verified, &label) != 0) {
 		json_decref(checks);
 		return reply_db_error(r);
 	}

@@ -1,7 +1,6 @@
 /* bitstring.c - see bitstring.h. */
 #include "bitstring.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,21 +8,10 @@
 #include <zlib.h>
 
 #include "crypto.h"
+#include "errfmt.h"
 
 /* windowBits 15 + 16: zlib writes/reads a gzip wrapper, not zlib's own. */
 #define GZIP_WINDOW (15 + 16)
-
-__attribute__((format(printf, 3, 4)))
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 char *bitstring_encode(const uint8_t *bits, size_t nbytes)
 {
@@ -76,20 +64,20 @@ int bitstring_decode(const char *encoded, uint8_t **bits, size_t *nbytes, char *
 	*nbytes = 0;
 	enclen = strnlen(encoded, (size_t)BITSTRING_MAX_ENCODED + 1);
 	if (enclen > BITSTRING_MAX_ENCODED) {
-		seterr(err, errlen, "encodedList longer than %u characters", BITSTRING_MAX_ENCODED);
+		errfmt(err, errlen, "encodedList longer than %u characters", BITSTRING_MAX_ENCODED);
 		return -1;
 	}
 	if (encoded[0] != 'u') {
-		seterr(err, errlen, "encodedList is not multibase base64url (must start with 'u')");
+		errfmt(err, errlen, "encodedList is not multibase base64url (must start with 'u')");
 		return -1;
 	}
 	if (lc_b64_decode(encoded + 1, 1, &gz, &gzlen) != 0) {
-		seterr(err, errlen, "encodedList is not valid base64url without padding");
+		errfmt(err, errlen, "encodedList is not valid base64url without padding");
 		return -1;
 	}
 	memset(&zs, 0, sizeof zs);
 	if (inflateInit2(&zs, GZIP_WINDOW) != Z_OK) {
-		seterr(err, errlen, "zlib: inflateInit2 failed");
+		errfmt(err, errlen, "zlib: inflateInit2 failed");
 		goto done;
 	}
 	inited = 1;
@@ -103,13 +91,13 @@ int bitstring_decode(const char *encoded, uint8_t **bits, size_t *nbytes, char *
 			if (ncap > (size_t)BITSTRING_MAX_BYTES + 1)
 				ncap = (size_t)BITSTRING_MAX_BYTES + 1;
 			if (ncap == cap) {
-				seterr(err, errlen, "status list inflates beyond %u bytes",
+				errfmt(err, errlen, "status list inflates beyond %u bytes",
 				       BITSTRING_MAX_BYTES);
 				goto done;
 			}
 			nb = realloc(buf, ncap);
 			if (nb == NULL) {
-				seterr(err, errlen, "out of memory");
+				errfmt(err, errlen, "out of memory");
 				goto done;
 			}
 			buf = nb;
@@ -122,25 +110,25 @@ int bitstring_decode(const char *encoded, uint8_t **bits, size_t *nbytes, char *
 		if (zrc == Z_STREAM_END)
 			break;
 		if (zrc == Z_BUF_ERROR && zs.avail_in == 0) {
-			seterr(err, errlen, "gzip data is truncated");
+			errfmt(err, errlen, "gzip data is truncated");
 			goto done;
 		}
 		if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
-			seterr(err, errlen, "gzip data is invalid: %s",
+			errfmt(err, errlen, "gzip data is invalid: %s",
 			       zs.msg != NULL ? zs.msg : "inflate error");
 			goto done;
 		}
 	}
 	if (len > BITSTRING_MAX_BYTES) {
-		seterr(err, errlen, "status list inflates beyond %u bytes", BITSTRING_MAX_BYTES);
+		errfmt(err, errlen, "status list inflates beyond %u bytes", BITSTRING_MAX_BYTES);
 		goto done;
 	}
 	if (zs.avail_in != 0) {
-		seterr(err, errlen, "trailing data after the gzip member");
+		errfmt(err, errlen, "trailing data after the gzip member");
 		goto done;
 	}
 	if (len == 0) {
-		seterr(err, errlen, "status list is empty");
+		errfmt(err, errlen, "status list is empty");
 		goto done;
 	}
 	*bits = buf;

@@ -1,26 +1,14 @@
 /* dataint.c - Data Integrity eddsa-jcs-2022, see dataint.h. */
 #include "dataint.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
+#include "errfmt.h"
 #include "jcs.h"
 #include "rfc3339.h"
-
-__attribute__((format(printf, 3, 4)))
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* SHA-256 of JCS(v) into out; 0 or -1 with err naming what. */
 static int hash_canon(const json_t *v, const char *what, uint8_t out[32], char *err, size_t errlen)
@@ -30,7 +18,7 @@ static int hash_canon(const json_t *v, const char *what, uint8_t out[32], char *
 	char *c = jcs_serialize(v, &len, why, sizeof why);
 
 	if (c == NULL) {
-		seterr(err, errlen, "cannot canonicalise the %s: %s", what, why);
+		errfmt(err, errlen, "cannot canonicalise the %s: %s", what, why);
 		return -1;
 	}
 	lc_sha256(c, len, out);
@@ -45,13 +33,13 @@ int dataint_hash(const json_t *doc, const json_t *proof_config, uint8_t out[64],
 	int rc = -1;
 
 	if (!json_is_object(doc) || !json_is_object(proof_config)) {
-		seterr(err, errlen, "document and proof configuration must be JSON objects");
+		errfmt(err, errlen, "document and proof configuration must be JSON objects");
 		return -1;
 	}
 	/* Shallow copy: shares the members, only drops "proof". */
 	unsecured = json_copy((json_t *)doc);
 	if (unsecured == NULL) {
-		seterr(err, errlen, "out of memory");
+		errfmt(err, errlen, "out of memory");
 		return -1;
 	}
 	json_object_del(unsecured, "proof");
@@ -73,19 +61,19 @@ int dataint_sign(json_t *doc, const uint8_t sk[64], const char *verification_met
 	int rc = -1;
 
 	if (!json_is_object(doc)) {
-		seterr(err, errlen, "document is not a JSON object");
+		errfmt(err, errlen, "document is not a JSON object");
 		return -1;
 	}
 	if (json_object_get(doc, "proof") != NULL) {
-		seterr(err, errlen, "document already has a proof");
+		errfmt(err, errlen, "document already has a proof");
 		return -1;
 	}
 	if (verification_method == NULL || verification_method[0] == '\0') {
-		seterr(err, errlen, "verificationMethod is empty");
+		errfmt(err, errlen, "verificationMethod is empty");
 		return -1;
 	}
 	if (rfc3339_check(created) != 0) {
-		seterr(err, errlen, "created \"%s\" is not an RFC 3339 date-time",
+		errfmt(err, errlen, "created \"%s\" is not an RFC 3339 date-time",
 		       created != NULL ? created : "(null)");
 		return -1;
 	}
@@ -96,14 +84,14 @@ int dataint_sign(json_t *doc, const uint8_t sk[64], const char *verification_met
 	    json_object_set_new(proof, "created", json_string(created)) ||
 	    json_object_set_new(proof, "verificationMethod", json_string(verification_method)) ||
 	    json_object_set_new(proof, "proofPurpose", json_string(DATAINT_PURPOSE))) {
-		seterr(err, errlen, "out of memory (or verificationMethod is not UTF-8)");
+		errfmt(err, errlen, "out of memory (or verificationMethod is not UTF-8)");
 		goto done;
 	}
 	/* vc-di-eddsa Create Proof: the proof carries the document's @context
 	   (a copy, so later edits of one do not touch the other). */
 	ctx = json_object_get(doc, "@context");
 	if (ctx != NULL && json_object_set_new(proof, "@context", json_deep_copy(ctx)) != 0) {
-		seterr(err, errlen, "out of memory");
+		errfmt(err, errlen, "out of memory");
 		goto done;
 	}
 	if (dataint_hash(doc, proof, hash, err, errlen) != 0)
@@ -128,7 +116,7 @@ int dataint_sign(json_t *doc, const uint8_t sk[64], const char *verification_met
 	rc = 0;
 	goto done;
 oom:
-	seterr(err, errlen, "out of memory");
+	errfmt(err, errlen, "out of memory");
 done:
 	json_decref(proof);
 	free(b58);
@@ -168,20 +156,20 @@ int dataint_verify(const json_t *doc, const uint8_t pk[32], struct dataint_resul
 		res = &dummy;
 	memset(res, 0, sizeof *res);
 	if (!json_is_object(doc)) {
-		seterr(err, errlen, "document is not a JSON object");
+		errfmt(err, errlen, "document is not a JSON object");
 		return -1;
 	}
 	proof = json_object_get(doc, "proof");
 	if (proof == NULL) {
-		seterr(err, errlen, "document has no proof");
+		errfmt(err, errlen, "document has no proof");
 		return -1;
 	}
 	if (json_is_array(proof)) {
-		seterr(err, errlen, "proof sets (an array of proofs) are not supported");
+		errfmt(err, errlen, "proof sets (an array of proofs) are not supported");
 		return -1;
 	}
 	if (!json_is_object(proof)) {
-		seterr(err, errlen, "proof is not a JSON object");
+		errfmt(err, errlen, "proof is not a JSON object");
 		return -1;
 	}
 	res->verification_method = vm = proof_str(proof, "verificationMethod");
@@ -191,34 +179,34 @@ int dataint_verify(const json_t *doc, const uint8_t pk[32], struct dataint_resul
 	suite = proof_str(proof, "cryptosuite");
 	pv = proof_str(proof, "proofValue");
 	if (type == NULL || strcmp(type, DATAINT_PROOF_TYPE) != 0) {
-		seterr(err, errlen, "proof type is %s%s%s, expected " DATAINT_PROOF_TYPE,
+		errfmt(err, errlen, "proof type is %s%s%s, expected " DATAINT_PROOF_TYPE,
 		       type ? "\"" : "", type ? type : "missing", type ? "\"" : "");
 		return -1;
 	}
 	if (suite == NULL || strcmp(suite, DATAINT_CRYPTOSUITE) != 0) {
-		seterr(err, errlen, "cryptosuite is %s%s%s, expected " DATAINT_CRYPTOSUITE,
+		errfmt(err, errlen, "cryptosuite is %s%s%s, expected " DATAINT_CRYPTOSUITE,
 		       suite ? "\"" : "", suite ? suite : "missing", suite ? "\"" : "");
 		return -1;
 	}
 	if (vm == NULL || vm[0] == '\0') {
-		seterr(err, errlen, "proof has no verificationMethod string");
+		errfmt(err, errlen, "proof has no verificationMethod string");
 		return -1;
 	}
 	if (purpose == NULL || purpose[0] == '\0') {
-		seterr(err, errlen, "proof has no proofPurpose string");
+		errfmt(err, errlen, "proof has no proofPurpose string");
 		return -1;
 	}
 	if (json_object_get(proof, "created") != NULL && rfc3339_check(created) != 0) {
-		seterr(err, errlen, "proof created is not an RFC 3339 date-time");
+		errfmt(err, errlen, "proof created is not an RFC 3339 date-time");
 		return -1;
 	}
 	if (pv == NULL) {
-		seterr(err, errlen, "proof has no proofValue string");
+		errfmt(err, errlen, "proof has no proofValue string");
 		return -1;
 	}
 	if (pv[0] != 'z' || lc_base58btc_decode(pv + 1, &sig, &siglen) != 0 ||
 	    siglen != LC_SIG_LEN) {
-		seterr(err, errlen, "proofValue is not 'z' + base58btc of a 64-byte signature");
+		errfmt(err, errlen, "proofValue is not 'z' + base58btc of a 64-byte signature");
 		goto done;
 	}
 
@@ -227,7 +215,7 @@ int dataint_verify(const json_t *doc, const uint8_t pk[32], struct dataint_resul
 	options = json_copy((json_t *)proof);
 	unsecured = json_copy((json_t *)doc);
 	if (options == NULL || unsecured == NULL) {
-		seterr(err, errlen, "out of memory");
+		errfmt(err, errlen, "out of memory");
 		goto done;
 	}
 	json_object_del(options, "proofValue");
@@ -238,25 +226,25 @@ int dataint_verify(const json_t *doc, const uint8_t pk[32], struct dataint_resul
 		   order; the proof's is then the one hashed (spec step 4). */
 		dctx = json_object_get(doc, "@context");
 		if (dctx == NULL || ctx_len(dctx) < ctx_len(pctx)) {
-			seterr(err, errlen, "document @context does not start with the proof's @context");
+			errfmt(err, errlen, "document @context does not start with the proof's @context");
 			goto done;
 		}
 		for (i = 0; i < ctx_len(pctx); i++) {
 			if (!json_equal(ctx_at(dctx, i), ctx_at(pctx, i))) {
-				seterr(err, errlen, "document @context does not start with the "
+				errfmt(err, errlen, "document @context does not start with the "
 				       "proof's @context (entry %zu differs)", i);
 				goto done;
 			}
 		}
 		if (json_object_set(unsecured, "@context", (json_t *)pctx) != 0) {
-			seterr(err, errlen, "out of memory");
+			errfmt(err, errlen, "out of memory");
 			goto done;
 		}
 	}
 	if (dataint_hash(unsecured, options, hash, err, errlen) != 0)
 		goto done;
 	if (lc_ed25519_verify(pk, hash, sizeof hash, sig) != 0) {
-		seterr(err, errlen, "signature does not verify: the document or proof was "
+		errfmt(err, errlen, "signature does not verify: the document or proof was "
 		       "altered, or it was signed with another key");
 		goto done;
 	}

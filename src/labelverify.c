@@ -1,6 +1,7 @@
 /*
  * labelverify: checks labeld credentials offline against pinned trust
- * bundles and, when given, status lists.  Links libverify.a only
+ * bundles (updated by continuity) and the issuers' status lists, which
+ * are required unless --no-status says otherwise.  Links libverify.a only
  * (jansson, libsodium, zlib), so a foreign authority can build it alone.
  */
 #include "config.h"
@@ -32,11 +33,24 @@
 
 /* Static so that an early exit (die) leaves them reachable, not leaked. */
 static struct verify_trust	*trust;
-static json_t			*results;
+static json_t			*results, *updates;
+
+/* A --bundle-update file, read and ordered before it is applied. */
+struct update {
+	const char	*path;
+	json_t		*doc;		/* NULL when not JSON */
+	const char	*issuer;
+	int64_t		 version;
+	char		 err[512];
+};
+static struct update		 upd[LABELVERIFY_MAX_FILES];
+static size_t			 nupd;
 
 static const char usage_text[] =
-"usage: labelverify [--trust-bundle FILE]... [--status-list FILE]... "
-"[--at TIME] [--json] CREDENTIAL...\n";
+"usage: labelverify [-hVv] [--trust-bundle FILE]... [--bundle-update FILE]...\n"
+"                   [--status-list FILE]... [--no-status]\n"
+"                   [--max-status-age DURATION] [--at TIME] [--json]\n"
+"                   CREDENTIAL...\n";
 
 static void	 die(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
@@ -140,74 +154,250 @@ load_json(const char *path, int *unreadable, char *err, size_t errlen)
 	return j;
 }
 
-/* Prints s with control characters made visible: a credential's text is
- * not the terminal's business. */
+/* Prints s to f with control characters made visible: a credential's
+ * text is not the terminal's business. */
+static void
+put_clean_to(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
 static void
 put_clean(const char *s)
 {
-	for (; *s != '\0'; s++)
-		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+	put_clean_to(stdout, s);
 }
 
-/* The label id of a labeld credential, or NULL for anything else. */
+/* A string member of o, or NULL. */
 static const char *
-label_id(const json_t *cred)
+str(const json_t *o, const char *name)
+{
+	return json_string_value(json_object_get(o, name));
+}
+
+/* The check named name in checks, or NULL. */
+static const json_t *
+find_check(const json_t *checks, const char *name)
+{
+	size_t		 i;
+	const json_t	*c;
+
+	json_array_foreach(checks, i, c)
+		if (strcmp(str(c, "check"), name) == 0)
+			return c;
+	return NULL;
+}
+
+/* The label's status as its status check found it, in a word or three. */
+static const char *
+status_word(const json_t *checks)
+{
+	static const struct {
+		const char *code, *word;
+	} words[] = {
+		{ "ok", "active" },
+		{ "revoked", "REVOKED" },
+		{ "suspended", "SUSPENDED" },
+		{ "status_stale", "unknown (stale status list)" },
+		{ "status_unchecked", "unknown (status list not given)" },
+		{ "status_skipped", "not checked (--no-status)" },
+	};
+	const char *code = str(find_check(checks, "status"), "code");
+
+	for (size_t i = 0; code != NULL && i < sizeof(words) /
+	    sizeof(words[0]); i++)
+		if (strcmp(words[i].code, code) == 0)
+			return words[i].word;
+	return "unknown";
+}
+
+/*
+ * What the credential says it is: {label_id, product, model, vendor,
+ * scheme, scheme_version, tier, tier_name, status, valid_until, issuer,
+ * issuer_name}, members absent when the credential lacks them.
+ */
+static json_t *
+summary(const json_t *cred, const json_t *checks)
 {
 	const json_t *subj = json_object_get(cred, "credentialSubject");
+	const json_t *prod = json_object_get(subj, "product");
+	const json_t *scope = json_object_get(subj, "scope");
+	const json_t *iss = json_object_get(cred, "issuer");
 
-	return json_string_value(json_object_get(subj, "labelId"));
+	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:O?, s:O?, s:s?, "
+	    "s:s, s:s?, s:s?, s:s?}",
+	    "label_id", str(subj, "labelId"),
+	    "product", str(prod, "name"),
+	    "model", str(prod, "model"),
+	    "vendor", str(json_object_get(subj, "issuedToParty"), "name"),
+	    "scheme", str(scope, "scheme"),
+	    "scheme_version", json_is_integer(json_object_get(scope,
+	    "schemeVersion")) ? json_object_get(scope, "schemeVersion") : NULL,
+	    "tier", json_is_integer(json_object_get(subj, "tier")) ?
+	    json_object_get(subj, "tier") : NULL,
+	    "tier_name", str(subj, "tierName"),
+	    "status", status_word(checks),
+	    "valid_until", str(cred, "validUntil"),
+	    "issuer", json_is_object(iss) ? str(iss, "id") :
+	    json_string_value(iss),
+	    "issuer_name", str(iss, "name"));
+}
+
+/* One member of the summary for people: "?" when absent. */
+static const char *
+part(const json_t *sum, const char *name)
+{
+	const char *s = str(sum, name);
+
+	return s != NULL ? s : "?";
+}
+
+/* The human lines of one credential: what it is, then the verdict. */
+static void
+print_human(const char *path, const json_t *sum, const json_t *checks,
+    int verified, int verbose)
+{
+	const json_t	*c;
+	size_t		 i;
+	char		 line[2048];
+
+	if (str(sum, "label_id") != NULL)
+		snprintf(line, sizeof(line), "%s: %s (model %s) by %s; %s v%lld "
+		    "%s; status %s; valid until %s; issued by %s",
+		    part(sum, "label_id"), part(sum, "product"),
+		    part(sum, "model"), part(sum, "vendor"),
+		    part(sum, "scheme"), (long long)json_integer_value(
+		    json_object_get(sum, "scheme_version")),
+		    part(sum, "tier_name"), part(sum, "status"),
+		    part(sum, "valid_until"), str(sum, "issuer_name") != NULL ?
+		    part(sum, "issuer_name") : part(sum, "issuer"));
+	else
+		snprintf(line, sizeof(line), "%s: not a labeld label; status "
+		    "%s; valid until %s; issued by %s", path,
+		    part(sum, "status"), part(sum, "valid_until"),
+		    part(sum, "issuer"));
+	put_clean(line);
+	putchar('\n');
+	if (verified) {
+		fputs("  VERIFIED", stdout);
+		c = find_check(checks, "status");
+		if (strcmp(str(c, "code"), "status_skipped") == 0)
+			fputs(" (status not checked: --no-status)", stdout);
+		putchar('\n');
+	} else
+		puts("  NOT VERIFIED:");
+	json_array_foreach(checks, i, c) {
+		int ok = json_is_true(json_object_get(c, "ok"));
+
+		if (ok && !verbose)
+			continue;
+		snprintf(line, sizeof(line), "    %s %s (%s): %s",
+		    str(c, "check"), ok ? "ok" : "FAILED", str(c, "code"),
+		    str(c, "detail"));
+		put_clean(line);
+		putchar('\n');
+	}
 }
 
 /* Verifies one credential file; prints its lines (human mode) or appends
  * its result to out (JSON mode).  1 if verified, 0 if not. */
 static int
-verify_file(const struct verify_trust *t, const char *path, time_t at,
-    json_t *out)
+verify_file(const struct verify_trust *t, const char *path,
+    const struct verify_opts *o, json_t *out, int verbose)
 {
-	json_t		*cred, *checks, *res;
-	const char	*label = NULL;
-	char		 err[512], name[600];
+	json_t		*cred, *checks, *res, *sum;
+	char		 err[512];
 	int		 unreadable, verified = 0;
-	size_t		 i;
 
 	if ((cred = load_json(path, &unreadable, err, sizeof(err))) == NULL) {
 		if (unreadable)
 			die("%s", err);
-		checks = json_pack("[{s:s, s:b, s:s}]", "check", "format",
-		    "ok", 0, "detail", err);
-	} else {
-		label = label_id(cred);
-		checks = verify_credential(t, cred, at, &verified);
-	}
-	if (checks == NULL)
+		checks = json_pack("[{s:s, s:s, s:b, s:s}]", "check", "format",
+		    "code", "bad_format", "ok", 0, "detail", err);
+	} else
+		checks = verify_credential(t, cred, o, &verified);
+	if (checks == NULL || (sum = summary(cred, checks)) == NULL)
 		die("out of memory");
-	if (label != NULL)
-		snprintf(name, sizeof(name), "label %s", label);
-	else
-		snprintf(name, sizeof(name), "%s", path);
 	if (out != NULL) {
-		res = json_pack("{s:s, s:b, s:O, s:s?}", "file", path,
-		    "verified", verified, "checks", checks, "label", label);
+		res = json_pack("{s:s, s:b, s:O, s:O, s:O?}", "file", path,
+		    "verified", verified, "summary", sum, "checks", checks,
+		    "label", json_object_get(sum, "label_id"));
 		if (res == NULL || json_array_append_new(out, res) != 0)
 			die("out of memory");
-	} else {
-		for (i = 0; i < json_array_size(checks); i++) {
-			const json_t *c = json_array_get(checks, i);
-
-			put_clean(name);
-			printf(": %s %s: ", json_string_value(json_object_get(c,
-			    "check")), json_is_true(json_object_get(c, "ok")) ?
-			    "ok" : "FAILED");
-			put_clean(json_string_value(json_object_get(c,
-			    "detail")));
-			putchar('\n');
-		}
-		put_clean(name);
-		printf(": %s\n", verified ? "verified" : "NOT verified");
-	}
+	} else
+		print_human(path, sum, checks, verified, verbose);
+	json_decref(sum);
 	json_decref(checks);
 	json_decref(cred);
 	return verified;
+}
+
+static int
+by_version(const void *a, const void *b)
+{
+	const struct update *x = a, *y = b;
+
+	return (x->version > y->version) - (x->version < y->version);
+}
+
+/*
+ * Applies the --bundle-update files in version order.  Each refusal is
+ * recorded (JSON) or printed; returns the number refused.
+ */
+static size_t
+apply_updates(time_t now, int json, int verbose)
+{
+	size_t	 i, refused = 0;
+	json_t	*e;
+	int	 ok;
+
+	qsort(upd, nupd, sizeof(upd[0]), by_version);
+	for (i = 0; i < nupd; i++) {
+		struct update *u = &upd[i];
+
+		ok = u->doc != NULL && verify_trust_update_bundle(trust,
+		    u->doc, now, u->err, sizeof(u->err)) == 0;
+		refused += !ok;
+		if (json) {
+			e = json_pack("{s:s, s:s?, s:I, s:b, s:s, s:s}", "file",
+			    u->path, "issuer", u->issuer, "version",
+			    (json_int_t)u->version, "accepted", ok, "code", ok ?
+			    "ok" : "bundle_refused", "detail", ok ? "accepted "
+			    "by continuity" : u->err);
+			if (e == NULL || json_array_append_new(updates, e) != 0)
+				die("out of memory");
+		} else if (!ok) {
+			fprintf(stderr, "labelverify: bundle update %s refused "
+			    "(bundle_refused): ", u->path);
+			put_clean_to(stderr, u->err);
+			fputc('\n', stderr);
+		} else if (verbose)
+			printf("trust bundle of %s: version %lld accepted by "
+			    "continuity\n", u->issuer, (long long)u->version);
+	}
+	return refused;
+}
+
+/* Reads a --bundle-update file; a document that is no bundle at all is
+ * kept, to be refused when the updates are applied. */
+static void
+read_update(const char *path)
+{
+	struct update	*u = &upd[nupd++];
+	int		 unreadable;
+
+	u->path = path;
+	u->doc = load_json(path, &unreadable, u->err, sizeof(u->err));
+	if (u->doc == NULL && unreadable)
+		die("bundle update %s: %s", path, u->err);
+	if (u->doc != NULL && verify_bundle_version(u->doc, &u->issuer,
+	    &u->version) != 0) {
+		snprintf(u->err, sizeof(u->err), "not a trust bundle with an "
+		    "issuer and a version");
+		json_decref(u->doc);
+		u->doc = NULL;
+	}
 }
 
 int
@@ -215,42 +405,66 @@ main(int argc, char *argv[])
 {
 	static const struct option opts[] = {
 		{ "trust-bundle",	required_argument, NULL, 'b' },
+		{ "bundle-update",	required_argument, NULL, 'u' },
 		{ "status-list",	required_argument, NULL, 's' },
+		{ "no-status",		no_argument,	   NULL, 'n' },
+		{ "max-status-age",	required_argument, NULL, 'm' },
 		{ "at",			required_argument, NULL, 'a' },
 		{ "json",		no_argument,	   NULL, 'j' },
+		{ "verbose",		no_argument,	   NULL, 'v' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char		*bundles[LABELVERIFY_MAX_FILES];
 	const char		*lists[LABELVERIFY_MAX_FILES];
-	size_t			 nbundles = 0, nlists = 0, i;
+	const char		*upaths[LABELVERIFY_MAX_FILES];
+	struct verify_opts	 o;
+	size_t			 nbundles = 0, nlists = 0, nupaths = 0, i;
+	size_t			 refused;
 	json_t			*j;
-	time_t			 at = time(NULL);
 	char			 err[1024];
-	int			 ch, json = 0, unreadable, all = 1, rc;
+	int			 ch, json = 0, verbose = 0, unreadable, all = 1;
+	int			 rc;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	memset(&o, 0, sizeof(o));
+	o.now = o.at = time(NULL);
+	while ((ch = getopt_long(argc, argv, "hVv", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 		case 's':
-			if ((ch == 'b' ? nbundles : nlists) ==
-			    LABELVERIFY_MAX_FILES)
+		case 'u':
+			if ((ch == 'b' ? nbundles : ch == 's' ? nlists :
+			    nupaths) == LABELVERIFY_MAX_FILES)
 				die("more than %d files of one kind",
 				    LABELVERIFY_MAX_FILES);
 			if (ch == 'b')
 				bundles[nbundles++] = optarg;
-			else
+			else if (ch == 's')
 				lists[nlists++] = optarg;
+			else
+				upaths[nupaths++] = optarg;
+			break;
+		case 'n':
+			o.no_status = 1;
+			break;
+		case 'm':
+			if (rfc3339_duration(optarg, &o.max_status_age) != 0 ||
+			    o.max_status_age == 0)
+				die("--max-status-age %s: expected a duration "
+				    "such as 90s, 30m, 12h or 7d", optarg);
 			break;
 		case 'a':
-			if (rfc3339_to_time(optarg, 1, &at) != 0)
+			if (rfc3339_to_time(optarg, 1, &o.at) != 0)
 				die("--at %s: expected an RFC 3339 time "
 				    "(2026-11-28T06:00:00Z) or a date "
 				    "(2026-11-28)", optarg);
 			break;
 		case 'j':
 			json = 1;
+			break;
+		case 'v':
+			verbose = 1;
 			break;
 		case 'h':
 			usage(EXIT_VALID);
@@ -266,9 +480,13 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc == 0)
 		usage(EXIT_USAGE);
+	if (o.no_status && (nlists > 0 || o.max_status_age > 0))
+		die("--no-status contradicts --status-list and "
+		    "--max-status-age");
 	if (lc_init() != 0)
 		die("libsodium cannot be initialised");
-	if ((trust = verify_trust_new()) == NULL)
+	if ((trust = verify_trust_new()) == NULL ||
+	    (updates = json_array()) == NULL)
 		die("out of memory");
 
 	for (i = 0; i < nbundles; i++) {
@@ -280,6 +498,9 @@ main(int argc, char *argv[])
 		if (rc != 0)
 			die("trust bundle %s: %s", bundles[i], err);
 	}
+	for (i = 0; i < nupaths; i++)
+		read_update(upaths[i]);
+	refused = apply_updates(o.now, json, verbose);
 	/* Lists after bundles: a list is accepted only from a trusted key. */
 	for (i = 0; i < nlists; i++) {
 		if ((j = load_json(lists[i], &unreadable, err,
@@ -297,19 +518,24 @@ main(int argc, char *argv[])
 	if (json && (results = json_array()) == NULL)
 		die("out of memory");
 	for (i = 0; i < (size_t)argc; i++)
-		if (!verify_file(trust, argv[i], at, results))
+		if (!verify_file(trust, argv[i], &o, results, verbose))
 			all = 0;
 	if (json) {
-		json_t *doc = json_pack("{s:O}", "credentials", results);
+		json_t *doc = json_pack("{s:O, s:{s:o, s:O}}", "credentials",
+		    results, "trust", "issuers", verify_trust_issuers(trust),
+		    "updates", updates);
 
 		if (doc == NULL || json_dumpf(doc, stdout, JSON_INDENT(2)) != 0)
 			die("out of memory");
 		putchar('\n');
 		json_decref(doc);
 	}
+	for (i = 0; i < nupd; i++)
+		json_decref(upd[i].doc);
 	verify_trust_free(trust);
 	json_decref(results);
+	json_decref(updates);
 	if (fflush(stdout) != 0)
 		die("cannot write the result: %s", strerror(errno));
-	return all ? EXIT_VALID : EXIT_INVALID;
+	return all && refused == 0 ? EXIT_VALID : EXIT_INVALID;
 }

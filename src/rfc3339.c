@@ -171,3 +171,39 @@ rfc3339_format(time_t t, char out[RFC3339_BUFLEN])
 	    strftime(out, RFC3339_BUFLEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		out[0] = '\0';
 }
+
+int
+rfc3339_duration(const char *s, int64_t *secs)
+{
+	int64_t	 v = 0, unit;
+	size_t	 i = 0;
+
+	if (s == NULL || s[0] < '0' || s[0] > '9')
+		return -1;
+	for (; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (v > (INT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	switch (s[i]) {
+	case 's':
+		unit = 1;
+		break;
+	case 'm':
+		unit = 60;
+		break;
+	case 'h':
+		unit = 3600;
+		break;
+	case 'd':
+		unit = 86400;
+		break;
+	default:
+		return -1;
+	}
+	/* Bounded so that adding it to any time_t of this era cannot wrap. */
+	if (s[i + 1] != '\0' || v > RFC3339_MAX_DURATION / unit)
+		return -1;
+	*secs = v * unit;
+	return 0;
+}

@@ -1,5 +1,5 @@
 /*
- * rfc3339.h: the project's RFC 3339 time stamps.  Every time labeld writes
+ * rfc3339.h: the project's RFC 3339 time stamps, and its durations.  Every time labeld writes
  * is "YYYY-MM-DDThh:mm:ssZ"; what it reads may carry a fraction and an
  * offset (credentials from elsewhere do).  Part of libverify.a: libc only.
  */
@@ -43,5 +43,15 @@ int	 rfc3339_to_time(const char *s, int date_ok, time_t *out);
 
 /* t as "YYYY-MM-DDThh:mm:ssZ" into out; "" for a time out of range. */
 void	 rfc3339_format(time_t t, char out[RFC3339_BUFLEN]);
+
+/* Longest duration accepted (seconds): about 1000 years. */
+#define RFC3339_MAX_DURATION	((int64_t)1000 * 366 * 86400)
+
+/*
+ * Reads a duration, the project's one form: an unsigned integer followed
+ * by s, m, h or d ("90s", "7d"), at most RFC3339_MAX_DURATION, into
+ * *secs.  0, or -1 when malformed or too long.
+ */
+int	 rfc3339_duration(const char *s, int64_t *secs);
 
 #endif

@@ -4,36 +4,43 @@
  * (POST /v1/verify) and by the standalone labelverify(1).
  *
  * Part of libverify.a: libc, jansson, libsodium (through crypto.c), zlib
- * (through bitstring.c), jcs.c, dataint.c.  No SQLite, no HTTP.
+ * (through bitstring.c), jcs.c, dataint.c, rfc3339.c.  No SQLite, no HTTP.
  *
  * A trust store holds Ed25519 keys, each with the DID that controls it and
- * the period it may sign in, and decoded status lists.  Keys come from the
- * caller (the daemon's own key table) or from signed trust bundles; status
- * lists are accepted only when signed by a key already in the store.
+ * the period it may sign in; the issuers pinned through signed trust
+ * bundles, at the last version accepted by continuity; and decoded status
+ * lists, accepted only when signed by a key already in the store.
  *
  * verify_credential answers these checks, always all of them, in this
- * order (VERIFY_NCHECKS):
- *   format     VC 2.0 shape: @context array starting with the v2 context,
- *              type includes VerifiableCredential, issuer, credentialSubject,
- *              well-formed credentialStatus entries, a single proof object
+ * order (VERIFY_NCHECKS), each {check, code, ok, detail}; a passing check
+ * has code "ok" (or "status_skipped", the explicit opt-out), a failing one
+ * the code named here, or "not_checked" when an earlier fault kept it
+ * from running (its detail then starts "not checked: "):
+ *   format     VC 2.0 shape: type includes VerifiableCredential, issuer,
+ *              credentialSubject, well-formed credentialStatus entries, a
+ *              single proof object                         bad_format
+ *   context    @context is exactly contexts labeld issues, the VC 2.0 one
+ *              first (eddsa-jcs-2022 leaves them unsigned)  unknown_context
  *   canonical  the credential has an RFC 8785 form (no integer beyond
  *              2^53-1, also not as a real such as 1e20, no non-finite
- *              number, valid UTF-8, ...)
- *   issuer     proof.verificationMethod is a trusted key whose controller
- *              is the credential's issuer
+ *              number, valid UTF-8, ...)                     not_canonical
+ *   issuer     the issuer is trusted, its pinned bundle not expired
+ *              (bundle_expired) and no update of it refused (bundle_refused);
+ *              proof.verificationMethod is a trusted key of that issuer
+ *                                               unknown_issuer, unknown_key
  *   signature  the eddsa-jcs-2022 proof verifies with that key, with
- *              proofPurpose assertionMethod
+ *              proofPurpose assertionMethod                 bad_signature
  *   key        proof.created lies in the key's validity (validFrom <=
  *              created <= validUntil when retired: stamps are whole
  *              seconds, and the retired key signed nothing after its
  *              rotation) and strictly before its compromisedAt
- *   validity   validFrom <= at <= validUntil (absent bounds are open)
- *   status     for every BitstringStatusListEntry whose list is loaded:
- *              the list is the issuer's, of the same purpose, not expired at
- *              `at`, and the bit is clear; ok ("not checked: ...") when no
- *              list of the credential is loaded
- * A check that cannot run because of an earlier fault fails with a detail
- * that starts "not checked: ", so that nothing unverified is reported ok.
+ *                                             key_not_valid, key_compromised
+ *   validity   validFrom <= at <= validUntil    not_yet_valid, expired
+ *   status     every BitstringStatusListEntry's list was given, is the
+ *              issuer's, is fresh at `at` (not past its validUntil, nor
+ *              older than max_status_age) and its bit is clear
+ *                 revoked, suspended, status_stale, status_unchecked;
+ *              with no_status: ok with code status_skipped
  */
 #ifndef LABELD_VERIFY_H
 #define LABELD_VERIFY_H
@@ -44,7 +51,7 @@
 
 #include <jansson.h>
 
-#define VERIFY_NCHECKS		7
+#define VERIFY_NCHECKS		8
 /* Keys in one trust store, and in one trust bundle. */
 #define VERIFY_MAX_KEYS		1024
 /* Status lists in one trust store. */
@@ -81,22 +88,54 @@ int	 verify_trust_add_key(struct verify_trust *, const char *vm_id,
 	    const char *compromised_at, char *err, size_t errlen);
 
 /*
- * Adds the keys of a trust bundle (HACKING.md "Trust bundle") after
- * checking its shape and its own eddsa-jcs-2022 proof, which must be made
- * by one of the keys it lists, within that key's validity.  The bundle is
- * self-signed: deciding to trust it (pinning) is the caller's act.  All or
- * nothing: on -1 (reason in err) the store is unchanged.
+ * Pins a trust bundle (HACKING.md "Trust bundle"): checks its shape, its
+ * version, expires and nextKeyDigest, that its keys match its DID
+ * document, and its own eddsa-jcs-2022 proof, made by one of the keys it
+ * lists within that key's validity; then trusts its keys and records its
+ * issuer at that version.  The bundle is self-signed: deciding to trust
+ * it is the caller's act.  One bundle per issuer (newer ones are updates).
+ * An expired bundle is pinned all the same: its issuer's credentials fail
+ * with bundle_expired until an update is accepted.  All or nothing: on -1
+ * (reason in err) the store is unchanged.
  */
 int	 verify_trust_add_bundle(struct verify_trust *, const json_t *bundle,
 	    char *err, size_t errlen);
+
+/*
+ * Accepts a newer version of a pinned issuer's bundle by continuity (see
+ * verify_bundle.c): the same issuer, a higher version, not expired at
+ * now, every accepted key still listed, and a proof by the key the
+ * accepted version committed to (when keys or the commitment change) or
+ * by a key it lists as active and not compromised.  Updates of one
+ * issuer must be given in version order.  On acceptance its keys join the
+ * store (0).  On refusal, -1 with the reason in err; the accepted version
+ * stays, and the issuer's credentials fail with bundle_refused from then
+ * on (fail closed: someone offered a bundle that does not follow).
+ */
+int	 verify_trust_update_bundle(struct verify_trust *, const json_t *bundle,
+	    time_t now, char *err, size_t errlen);
+
+/*
+ * The issuer id and version of a bundle, to order updates.  0, or -1 when
+ * it has no issuer or no version of at least 1.
+ */
+int	 verify_bundle_version(const json_t *bundle, const char **issuer,
+	    int64_t *version);
+
+/*
+ * The pinned issuers: [{id, name, country, version, expires, refused}]
+ * (name, country and refused null when absent).  New reference, NULL on
+ * OOM.
+ */
+json_t	*verify_trust_issuers(const struct verify_trust *);
 
 /*
  * Adds a Bitstring Status List credential after checking its shape and its
  * proof against the keys already trusted (trusted key, controller equal to
  * the list's issuer, signature, key valid when it signed), and decoding its
  * encodedList.  It is found later by its "id" URL (what credentials name in
- * statusListCredential); of two lists with the same id the one with the
- * later validFrom is kept.  0, or -1 with a reason in err.
+ * statusListCredential) and its issuer; of two copies of one list the one
+ * with the later validFrom is kept.  0, or -1 with a reason in err.
  */
 int	 verify_trust_add_status_list(struct verify_trust *,
 	    const json_t *list_cred, char *err, size_t errlen);
@@ -105,13 +144,21 @@ int	 verify_trust_add_status_list(struct verify_trust *,
 size_t	 verify_trust_nkeys(const struct verify_trust *);
 size_t	 verify_trust_nlists(const struct verify_trust *);
 
+/* How to verify. */
+struct verify_opts {
+	time_t	 at;		/* the credential's time: validity, status */
+	time_t	 now;		/* the verifier's clock: bundle expiry */
+	int	 no_status;	/* skip the status check (status_skipped) */
+	int64_t	 max_status_age; /* seconds from a list's validFrom; 0: none */
+};
+
 /*
- * Runs every check on cred at time `at`.  Returns a new array
- * [{check, ok, detail}] of VERIFY_NCHECKS objects in the order above (the
- * caller owns it), and sets *verified (if non-NULL) to 1 when every check
- * is ok, else 0.  NULL only when out of memory.  cred is not modified.
+ * Runs every check on cred.  Returns a new array [{check, code, ok,
+ * detail}] of VERIFY_NCHECKS objects in the order above (the caller owns
+ * it), and sets *verified (if non-NULL) to 1 when every check is ok, else
+ * 0.  NULL only when out of memory.  cred is not modified.
  */
 json_t	*verify_credential(const struct verify_trust *, const json_t *cred,
-	    time_t at, int *verified);
+	    const struct verify_opts *, int *verified);
 
 #endif

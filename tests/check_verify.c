@@ -33,7 +33,11 @@ struct tkey {
 	char	*mb;
 };
 
-static struct tkey a1, a2, b1;
+static struct tkey a1, a2, a3, x1, b1;
+
+/* The options of run(): reset before each test; a test without status
+ * lists says so with opts.no_status = 1. */
+static struct verify_opts opts;
 
 static void
 make_key(struct tkey *k, uint8_t fill, const char *did)
@@ -56,7 +60,10 @@ setup(void)
 	ck_assert_int_eq(lc_init(), 0);
 	make_key(&a1, 0x11, DID_A);
 	make_key(&a2, 0x22, DID_A);
+	make_key(&a3, 0x44, DID_A);	/* a2's committed successor */
+	make_key(&x1, 0x55, DID_A);	/* a thief's key under A's DID */
 	make_key(&b1, 0x33, DID_B);
+	memset(&opts, 0, sizeof(opts));
 }
 
 static void
@@ -64,6 +71,8 @@ teardown(void)
 {
 	free(a1.mb);
 	free(a2.mb);
+	free(a3.mb);
+	free(x1.mb);
 	free(b1.mb);
 }
 
@@ -188,7 +197,22 @@ bundle_key(const struct tkey *k, const char *from, const char *until,
 	    "compromisedAt", comp, "status", status);
 }
 
-/* An unsigned trust bundle of DID_A listing a1 (retired) and a2. */
+/* The hex SHA-256 of k's public key (a static buffer per key). */
+static const char *
+digest(const struct tkey *k)
+{
+	static char	 hex[4][65];
+	static int	 n;
+	uint8_t		 h[32];
+	char		*out = hex[n++ % 4];
+
+	lc_sha256(k->pk, sizeof(k->pk), h);
+	lc_hex(h, sizeof(h), out);
+	return out;
+}
+
+/* An unsigned trust bundle of DID_A, version 1, listing a1 (retired) and
+ * a2 (active), committed to a3 as the next key. */
 static json_t *
 bundle_doc(void)
 {
@@ -214,6 +238,11 @@ bundle_doc(void)
 	    "2026-12-02T00:00:00Z");
 
 	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(json_object_set_new(b, "version", json_integer(1)), 0);
+	ck_assert_int_eq(json_object_set_new(b, "expires",
+	    json_string("2027-12-02T00:00:00Z")), 0);
+	ck_assert_int_eq(json_object_set_new(b, "nextKeyDigest",
+	    json_string(digest(&a3))), 0);
 	return b;
 }
 
@@ -243,8 +272,8 @@ trust_a(int with_lists)
 }
 
 static const char *const check_names[VERIFY_NCHECKS] = {
-	"format", "canonical", "issuer", "signature", "key", "validity",
-	"status"
+	"format", "context", "canonical", "issuer", "signature", "key",
+	"validity", "status"
 };
 
 /* The check named name in checks: 1 ok, 0 failed; its detail in *detail. */
@@ -270,8 +299,14 @@ static json_t *
 run(const struct verify_trust *t, const json_t *cred, const char *at,
     int *verified)
 {
-	json_t	*checks = verify_credential(t, cred, T(at), verified);
+	json_t	*checks;
 	size_t	 i;
+
+	opts.at = T(at);
+	if (opts.now == 0)
+		opts.now = opts.at;
+	checks = verify_credential(t, cred, &opts, verified);
+	opts.now = 0;
 
 	ck_assert_ptr_nonnull(checks);
 	ck_assert_uint_eq(json_array_size(checks), VERIFY_NCHECKS);
@@ -281,9 +316,34 @@ run(const struct verify_trust *t, const json_t *cred, const char *at,
 		ck_assert_str_eq(json_string_value(json_object_get(c, "check")),
 		    check_names[i]);
 		ck_assert(json_is_boolean(json_object_get(c, "ok")));
+		ck_assert_msg(json_is_true(json_object_get(c, "ok")) ==
+		    (strcmp(json_string_value(json_object_get(c, "code")),
+		    "ok") == 0 || strcmp(json_string_value(json_object_get(c,
+		    "code")), "status_skipped") == 0), "check %zu: ok and "
+		    "code disagree", i);
 		ck_assert(json_string_length(json_object_get(c, "detail")) > 0);
 	}
 	return checks;
+}
+
+/* Asserts that check name has code want. */
+static void
+expect_code(const json_t *checks, const char *name, const char *want)
+{
+	size_t		 i;
+	const json_t	*c;
+
+	json_array_foreach(checks, i, c)
+		if (strcmp(json_string_value(json_object_get(c, "check")),
+		    name) == 0) {
+			ck_assert_msg(strcmp(json_string_value(json_object_get(c,
+			    "code")), want) == 0, "%s: code %s, want %s (%s)",
+			    name, json_string_value(json_object_get(c, "code")),
+			    want, json_string_value(json_object_get(c,
+			    "detail")));
+			return;
+		}
+	ck_abort_msg("no check %s", name);
 }
 
 /* Asserts that check name failed and its detail contains want. */
@@ -329,6 +389,7 @@ START_TEST(test_valid)
 	 * which expire a year after they were signed). */
 	verify_trust_free(t);
 	t = trust_a(0);
+	opts.no_status = 1;
 	checks = run(t, c, "2029-11-28T06:00:00Z", &verified);
 	ck_assert_int_eq(verified, 1);
 	json_decref(checks);
@@ -502,7 +563,7 @@ START_TEST(test_other_key)
 	c = label(&a1, DID_A, a1.vm, "2026-11-28T06:00:00Z");
 	checks = run(NULL, c, "2027-01-01", &verified);
 	ck_assert_int_eq(verified, 0);
-	expect_fail(checks, "issuer", "nothing is trusted");
+	expect_fail(checks, "issuer", "is not trusted (give its trust bundle)");
 	json_decref(checks);
 	json_decref(c);
 	verify_trust_free(t);
@@ -516,6 +577,7 @@ START_TEST(test_retired_key)
 	char			 err[256];
 	int			 verified;
 
+	opts.no_status = 1;
 	ck_assert_int_eq(verify_trust_add_key(t, a1.vm, DID_A, a1.pk,
 	    "2026-01-01T00:00:00Z", "2026-11-29T00:00:00Z", NULL, err,
 	    sizeof(err)), 0);
@@ -537,6 +599,7 @@ START_TEST(test_retired_key)
 	checks = run(t, c, "2027-01-01", &verified);
 	ck_assert_int_eq(verified, 0);
 	expect_fail(checks, "key", "retired on 2026-11-29T00:00:00Z");
+	expect_code(checks, "key", "key_not_valid");
 	expect_ok(checks, "signature", NULL);
 	json_decref(checks);
 	json_decref(c);
@@ -557,6 +620,7 @@ START_TEST(test_compromised_key)
 	char			 err[256];
 	int			 verified;
 
+	opts.no_status = 1;
 	ck_assert_int_eq(verify_trust_add_key(t, a1.vm, DID_A, a1.pk,
 	    "2026-01-01T00:00:00Z", "2026-11-30T00:00:00Z",
 	    "2026-11-28T12:00:00.5Z", err, sizeof(err)), 0);
@@ -569,6 +633,7 @@ START_TEST(test_compromised_key)
 	checks = run(t, c, "2027-01-01", &verified);
 	ck_assert_int_eq(verified, 0);
 	expect_fail(checks, "key", "compromised on 2026-11-28T12:00:00.5Z");
+	expect_code(checks, "key", "key_compromised");
 	json_decref(checks);
 	json_decref(c);
 	/* A timezone offset is honoured: 13:00+02:00 is 11:00Z, before. */
@@ -588,6 +653,7 @@ START_TEST(test_validity)
 	    "2026-11-28T06:00:00Z"), *checks;
 	int			 verified;
 
+	opts.no_status = 1;
 	checks = run(t, c, "2029-11-28T06:00:01Z", &verified);
 	ck_assert_int_eq(verified, 0);
 	expect_fail(checks, "validity", "expired: validUntil "
@@ -599,10 +665,10 @@ START_TEST(test_validity)
 	expect_fail(checks, "validity", "not yet valid: validFrom "
 	    "2026-11-28T06:00:00Z");
 	json_decref(checks);
-	/* No status list loaded: said so, and ok. */
+	/* No status list loaded, on request: said so, and ok. */
 	checks = run(t, c, "2027-01-01", &verified);
 	ck_assert_int_eq(verified, 1);
-	expect_ok(checks, "status", "not checked: no status list given");
+	expect_code(checks, "status", "status_skipped");
 	json_decref(checks);
 	json_decref(c);
 	verify_trust_free(t);
@@ -713,7 +779,8 @@ START_TEST(test_status_mismatch)
 	c = label(&a1, DID_A, a1.vm, "2026-11-28T06:00:00Z");
 	checks = run(t, c, "2027-01-01", &verified);
 	ck_assert_int_eq(verified, 0);
-	expect_fail(checks, "status", "issued by " DID_B);
+	expect_fail(checks, "status", "of the issuer was not given");
+	expect_code(checks, "status", "status_unchecked");
 	json_decref(checks);
 	json_decref(c);
 	verify_trust_free(t);
@@ -778,12 +845,14 @@ START_TEST(test_bundle)
 	char			 err[512];
 	int			 verified;
 
+	opts.no_status = 1;
 	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
 	ck_assert_msg(verify_trust_add_bundle(t, b, err, sizeof(err)) == 0,
 	    "%s", err);
 	ck_assert_uint_eq(verify_trust_nkeys(t), 2);
-	/* Adding it again changes nothing. */
-	ck_assert_int_eq(verify_trust_add_bundle(t, b, err, sizeof(err)), 0);
+	/* Pinning it again is refused: newer ones are updates. */
+	ck_assert_int_eq(verify_trust_add_bundle(t, b, err, sizeof(err)), -1);
+	ck_assert(strstr(err, "pinned already") != NULL);
 	ck_assert_uint_eq(verify_trust_nkeys(t), 2);
 	/* A label of the rotated-out key, signed while it was current. */
 	c = label(&a1, DID_A, a1.vm, "2026-11-28T06:00:00Z");
@@ -908,6 +977,7 @@ START_TEST(test_bundle_compromised)
 	char			 err[512];
 	int			 verified;
 
+	opts.no_status = 1;
 	/* a1 was compromised at 2026-11-20: its 11-28 label is void. */
 	json_array_set_new(json_object_get(b, "keys"), 0, bundle_key(&a1,
 	    "2026-01-01T00:00:00Z", "2026-12-01T00:00:00Z",
@@ -972,6 +1042,7 @@ START_TEST(test_format_and_canonical)
 	json_t			*c, *checks;
 	int			 verified;
 
+	opts.no_status = 1;
 	/* Not an object: every check fails, none is skipped. */
 	c = json_pack("[s]", "x");
 	checks = run(t, c, "2027-01-01", &verified);
@@ -991,7 +1062,7 @@ START_TEST(test_format_and_canonical)
 	checks = run(t, c, "2027-01-01", &verified);
 	ck_assert_int_eq(verified, 0);
 	expect_fail(checks, "format", "VerifiableCredential");
-	expect_fail(checks, "format", "@context");
+	expect_code(checks, "context", "unknown_context");
 	expect_ok(checks, "signature", NULL);
 	json_decref(checks);
 	json_decref(c);
@@ -1065,6 +1136,321 @@ START_TEST(test_time)
 }
 END_TEST
 
+/* Contexts other than the ones labeld issues: unsigned meaning. */
+START_TEST(test_context)
+{
+	struct verify_trust	*t = trust_a(1);
+	json_t			*c, *m, *checks;
+	int			 verified;
+	static const char *const bad[] = {
+		"[\"https://www.w3.org/ns/credentials/v2\", "
+		    "\"https://x.example/ctx\"]",
+		"[\"https://www.w3.org/ns/credentials/v2\", "
+		    "\"https://www.w3.org/ns/credentials/v2\"]",
+		"[\"https://www.w3.org/ns/credentials/v2\", {\"@vocab\": "
+		    "\"https://x.example/#\"}]",
+		"[\"https://www.w3.org/2018/credentials/v1\"]",
+		"[]",
+		"\"https://www.w3.org/ns/credentials/v2\"",
+	};
+
+	c = label(&a1, DID_A, a1.vm, "2026-11-28T06:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	expect_code(checks, "context", "ok");
+	json_decref(checks);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m = json_deep_copy(c);
+		json_object_set_new(m, "@context", json_loads(bad[i],
+		    JSON_DECODE_ANY, NULL));
+		checks = run(t, m, "2027-01-01", &verified);
+		ck_assert_msg(verified == 0, "@context %s verified", bad[i]);
+		expect_code(checks, "context", "unknown_context");
+		json_decref(checks);
+		json_decref(m);
+	}
+	json_decref(c);
+	verify_trust_free(t);
+}
+END_TEST
+
+/* Status fails closed: a list not given, stale or too old is no answer. */
+START_TEST(test_status_fail_closed)
+{
+	struct verify_trust	*t = trust_a(0);
+	json_t			*c = label(&a1, DID_A, a1.vm,
+	    "2026-11-28T06:00:00Z"), *checks;
+	int			 verified;
+
+	/* No list at all, then only the revocation list. */
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_code(checks, "status", "status_unchecked");
+	expect_fail(checks, "status", SUS_URL " of the issuer was not given");
+	json_decref(checks);
+	add_list(t, status_list(REV_URL, "revocation", DID_A, &a1, -1, -1), 0);
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_code(checks, "status", "status_unchecked");
+	json_decref(checks);
+	/* The explicit opt-out passes, and says so. */
+	opts.no_status = 1;
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	expect_code(checks, "status", "status_skipped");
+	expect_ok(checks, "status", "not checked");
+	json_decref(checks);
+	opts.no_status = 0;
+	/* Both lists: fine, until they lapse. */
+	add_list(t, status_list(SUS_URL, "suspension", DID_A, &a1, -1, -1), 0);
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+	checks = run(t, c, "2027-11-28T06:00:01Z", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_code(checks, "status", "status_stale");
+	json_decref(checks);
+	/* --max-status-age: a day after validFrom is too old for 12 hours. */
+	opts.max_status_age = 12 * 3600;
+	checks = run(t, c, "2026-11-28T17:00:00Z", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+	checks = run(t, c, "2026-11-29T06:00:01Z", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_code(checks, "status", "status_stale");
+	expect_fail(checks, "status", "--max-status-age");
+	json_decref(checks);
+	opts.max_status_age = 0;
+	/* A revocation seen in a stale list still counts: it is final. */
+	verify_trust_free(t);
+	t = trust_a(0);
+	add_list(t, status_list(REV_URL, "revocation", DID_A, &a1, REV_IDX,
+	    -1), 0);
+	add_list(t, status_list(SUS_URL, "suspension", DID_A, &a1, -1, -1), 0);
+	checks = run(t, c, "2027-12-01", &verified);
+	expect_code(checks, "status", "revoked");
+	json_decref(checks);
+	json_decref(c);
+	verify_trust_free(t);
+}
+END_TEST
+
+/* A's bundle version v, as bundle_doc with keys and commitment given. */
+static json_t *
+bundle_version(int v, const char *expires, const struct tkey *next)
+{
+	json_t *b = bundle_doc();
+
+	json_object_set_new(b, "version", json_integer(v));
+	json_object_set_new(b, "expires", json_string(expires));
+	json_object_set_new(b, "nextKeyDigest", next != NULL ?
+	    json_string(digest(next)) : json_null());
+	return b;
+}
+
+/* Adds key k (active from from) to bundle b, in keys and didDocument;
+ * retires a2 at from. */
+static void
+bundle_rotate(json_t *b, const struct tkey *k, const char *from)
+{
+	json_t *doc = json_object_get(b, "didDocument");
+
+	json_array_set_new(json_object_get(b, "keys"), 1, bundle_key(&a2,
+	    "2026-12-01T00:00:00Z", from, NULL, "retired"));
+	json_array_append_new(json_object_get(b, "keys"), bundle_key(k, from,
+	    NULL, NULL, "active"));
+	json_array_append_new(json_object_get(doc, "verificationMethod"),
+	    json_pack("{s:s, s:s, s:s, s:s}", "id", k->vm, "type", "Multikey",
+	    "controller", DID_A, "publicKeyMultibase", k->mb));
+	json_array_append_new(json_object_get(doc, "assertionMethod"),
+	    json_string(k->vm));
+}
+
+/* A store with A's version 1 pinned (signed by a2). */
+static struct verify_trust *
+pinned_a(void)
+{
+	struct verify_trust	*t = verify_trust_new();
+	json_t			*b = bundle_doc();
+	char			 err[512];
+
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	ck_assert_msg(verify_trust_add_bundle(t, b, err, sizeof(err)) == 0,
+	    "%s", err);
+	json_decref(b);
+	return t;
+}
+
+/* Offers update b to a store pinned to A's version 1: refused with want
+ * in the reason, and, when b claims to be A's, A's labels fail closed. */
+static void
+update_refused(json_t *b, const char *want)
+{
+	struct verify_trust	*t = pinned_a();
+	json_t			*c, *checks;
+	char			 err[512] = "";
+	int			 verified;
+
+	ck_assert_int_eq(verify_trust_update_bundle(t, b, T("2027-01-01"), err,
+	    sizeof(err)), -1);
+	ck_assert_msg(strstr(err, want) != NULL, "\"%s\" lacks \"%s\"", err,
+	    want);
+	/* A's credentials now fail closed, a2's genuine label included. */
+	c = label(&a2, DID_A, a2.vm, "2026-12-02T00:00:00Z");
+	opts.no_status = 1;
+	checks = run(t, c, "2027-01-01", &verified);
+	opts.no_status = 0;
+	if (strcmp(json_string_value(json_object_get(json_object_get(b,
+	    "issuer"), "id")), DID_A) == 0) {
+		ck_assert_int_eq(verified, 0);
+		expect_code(checks, "issuer", "bundle_refused");
+	}
+	json_decref(checks);
+	json_decref(c);
+	json_decref(b);
+	verify_trust_free(t);
+}
+
+START_TEST(test_bundle_update)
+{
+	struct verify_trust	*t;
+	json_t			*b, *c, *checks, *is;
+	char			 err[512];
+	int			 verified;
+
+	/* The rotation: a3 (committed by version 1) becomes active and
+	 * signs version 2, which commits to x1 next... as a legitimate
+	 * operator would. */
+	t = pinned_a();
+	b = bundle_version(2, "2027-12-10T00:00:00Z", &x1);
+	bundle_rotate(b, &a3, "2026-12-10T00:00:00Z");
+	sign(b, &a3, a3.vm, "2026-12-10T00:00:00Z");
+	ck_assert_msg(verify_trust_update_bundle(t, b, T("2027-01-01"), err,
+	    sizeof(err)) == 0, "%s", err);
+	json_decref(b);
+	c = label(&a3, DID_A, a3.vm, "2026-12-11T00:00:00Z");
+	opts.no_status = 1;
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+	json_decref(c);
+	/* ... and an older label of a2 still verifies. */
+	c = label(&a2, DID_A, a2.vm, "2026-12-05T00:00:00Z");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+	json_decref(c);
+	is = verify_trust_issuers(t);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(is,
+	    0), "version")), 2);
+	json_decref(is);
+	/* Replaying version 2, or giving 1 again: refused. */
+	b = bundle_doc();
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	ck_assert_int_eq(verify_trust_update_bundle(t, b, T("2027-01-01"), err,
+	    sizeof(err)), -1);
+	ck_assert(strstr(err, "not newer") != NULL);
+	json_decref(b);
+	verify_trust_free(t);
+
+	/* A change that keeps the keys, by the active key: accepted. */
+	t = pinned_a();
+	b = bundle_version(2, "2028-01-01T00:00:00Z", &a3);
+	sign(b, &a2, a2.vm, "2026-12-20T00:00:00Z");
+	ck_assert_msg(verify_trust_update_bundle(t, b, T("2027-01-01"), err,
+	    sizeof(err)) == 0, "%s", err);
+	json_decref(b);
+	verify_trust_free(t);
+
+	/* The thief of a2: a new key signed only by the stolen key. */
+	b = bundle_version(2, "2027-12-10T00:00:00Z", &x1);
+	bundle_rotate(b, &x1, "2026-12-10T00:00:00Z");
+	json_array_set_new(json_object_get(b, "keys"), 1, bundle_key(&a2,
+	    "2026-12-01T00:00:00Z", NULL, NULL, "active"));
+	sign(b, &a2, a2.vm, "2026-12-10T00:00:00Z");
+	update_refused(b, "not by the key version 1 committed to");
+	/* ... or a new commitment to a key of its own, keys unchanged. */
+	b = bundle_version(2, "2027-12-10T00:00:00Z", &x1);
+	sign(b, &a2, a2.vm, "2026-12-10T00:00:00Z");
+	update_refused(b, "not by the key version 1 committed to");
+	/* ... or its own key, self-signed. */
+	b = bundle_version(2, "2027-12-10T00:00:00Z", &x1);
+	bundle_rotate(b, &x1, "2026-12-10T00:00:00Z");
+	sign(b, &x1, x1.vm, "2026-12-10T00:00:00Z");
+	update_refused(b, "not by the key version 1 committed to");
+	/* A version that drops a key. */
+	b = bundle_version(2, "2027-12-10T00:00:00Z", &a3);
+	json_array_remove(json_object_get(b, "keys"), 0);
+	json_array_remove(json_object_get(json_object_get(b, "didDocument"),
+	    "verificationMethod"), 0);
+	json_array_remove(json_object_get(json_object_get(b, "didDocument"),
+	    "assertionMethod"), 0);
+	sign(b, &a2, a2.vm, "2026-12-10T00:00:00Z");
+	update_refused(b, "drops or changes key");
+	/* Expired. */
+	b = bundle_version(2, "2026-12-31T00:00:00Z", &a3);
+	sign(b, &a2, a2.vm, "2026-12-10T00:00:00Z");
+	update_refused(b, "expired on 2026-12-31T00:00:00Z");
+	/* Signed by a retired key of version 1. */
+	b = bundle_version(2, "2027-12-10T00:00:00Z", &a3);
+	sign(b, &a1, a1.vm, "2026-11-10T00:00:00Z");
+	update_refused(b, "does not list as active");
+	/* A proof set: one key counted twice. */
+	b = bundle_version(2, "2027-12-10T00:00:00Z", &a3);
+	sign(b, &a2, a2.vm, "2026-12-10T00:00:00Z");
+	json_object_set_new(b, "proof", json_pack("[O, O]",
+	    json_object_get(b, "proof"), json_object_get(b, "proof")));
+	update_refused(b, "single proof");
+	/* Another authority's bundle. */
+	b = bundle_version(2, "2027-12-10T00:00:00Z", &a3);
+	json_object_set_new(json_object_get(b, "issuer"), "id",
+	    json_string(DID_B));
+	sign(b, &a2, a2.vm, "2026-12-10T00:00:00Z");
+	update_refused(b, "is not of the form " DID_B);
+	b = bundle_version(2, "2027-12-10T00:00:00Z", &a3);
+	json_object_set_new(json_object_get(b, "issuer"), "id",
+	    json_string(DID_B));
+	json_object_set_new(b, "keys", json_pack("[o]", bundle_key(&b1,
+	    "2026-01-01T00:00:00Z", NULL, NULL, "active")));
+	json_object_set_new(b, "didDocument", json_pack("{s:s, s:[{s:s, s:s, "
+	    "s:s, s:s}], s:[s]}", "id", DID_B, "verificationMethod", "id", b1.vm,
+	    "type", "Multikey", "controller", DID_B, "publicKeyMultibase", b1.mb,
+	    "assertionMethod", b1.vm));
+	sign(b, &b1, b1.vm, "2026-12-10T00:00:00Z");
+	update_refused(b, "no bundle of " DID_B " is pinned");
+}
+END_TEST
+
+START_TEST(test_bundle_expired)
+{
+	struct verify_trust	*t = pinned_a();
+	json_t			*b, *c, *checks;
+	char			 err[512];
+	int			 verified;
+
+	c = label(&a2, DID_A, a2.vm, "2026-12-02T00:00:00Z");
+	opts.no_status = 1;
+	/* The bundle expires 2027-12-02: judged by the verifier's clock. */
+	opts.now = T("2027-12-03");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 0);
+	expect_code(checks, "issuer", "bundle_expired");
+	json_decref(checks);
+	/* A newer version, accepted from the expired one, mends it. */
+	b = bundle_version(2, "2028-12-02T00:00:00Z", &a3);
+	sign(b, &a2, a2.vm, "2027-11-02T00:00:00Z");
+	ck_assert_msg(verify_trust_update_bundle(t, b, T("2027-12-03"), err,
+	    sizeof(err)) == 0, "%s", err);
+	json_decref(b);
+	opts.now = T("2027-12-03");
+	checks = run(t, c, "2027-01-01", &verified);
+	ck_assert_int_eq(verified, 1);
+	json_decref(checks);
+	json_decref(c);
+	verify_trust_free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1091,6 +1477,10 @@ main(void)
 	tcase_add_test(tc, test_merge);
 	tcase_add_test(tc, test_format_and_canonical);
 	tcase_add_test(tc, test_time);
+	tcase_add_test(tc, test_context);
+	tcase_add_test(tc, test_status_fail_closed);
+	tcase_add_test(tc, test_bundle_update);
+	tcase_add_test(tc, test_bundle_expired);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -9,6 +9,9 @@
  *   sign_fixture pubkey KEY
  *	prints the Ed25519 public key as a Multikey (z6Mk...)
  *   sign_fixture keyid KEY
+ *   sign_fixture digest-multikey MULTIKEY
+ *	prints the hex SHA-256 of the public key a Multikey (z6Mk...) holds,
+ *	as a trust bundle's nextKeyDigest commits to it
  *	prints labeld's key id for it: "key-" + 8 hex digits of SHA-256(pk)
  *   sign_fixture encoded-list NBITS [INDEX...]
  *	prints a Bitstring Status List encodedList of NBITS bits with the
@@ -38,6 +41,7 @@ usage(void)
 	    "[FILE]\n"
 	    "       sign_fixture pubkey KEY\n"
 	    "       sign_fixture keyid KEY\n"
+	    "       sign_fixture digest-multikey MULTIKEY\n"
 	    "       sign_fixture encoded-list NBITS [INDEX...]\n", stderr);
 	exit(2);
 }
@@ -157,6 +161,24 @@ cmd_list(int argc, char **argv)
 	return 0;
 }
 
+static int
+cmd_digest(int argc, char **argv)
+{
+	uint8_t	 pk[32], h[32];
+	char	 hex[65];
+
+	if (argc != 3)
+		usage();
+	if (lc_multikey_decode(argv[2], pk) != 0) {
+		fprintf(stderr, "sign_fixture: not an Ed25519 Multikey\n");
+		return 1;
+	}
+	lc_sha256(pk, sizeof(pk), h);
+	lc_hex(h, sizeof(h), hex);
+	puts(hex);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -168,6 +190,8 @@ main(int argc, char **argv)
 		return cmd_pubkey(argc, argv, 0);
 	if (strcmp(argv[1], "keyid") == 0)
 		return cmd_pubkey(argc, argv, 1);
+	if (strcmp(argv[1], "digest-multikey") == 0)
+		return cmd_digest(argc, argv);
 	if (strcmp(argv[1], "encoded-list") == 0)
 		return cmd_list(argc, argv);
 	usage();

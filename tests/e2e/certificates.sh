@@ -114,13 +114,43 @@ jq 'del(.proof) | .issuer.id = "did:web:other.example"' "$L" |
     "$SIGN_FIXTURE" sign "@$OTHER_KEY" "did:web:other.example#key-1" "$(jq -r .proof.created "$L")" > "$WORK/t-other2.json"
 verify_all_expect "$WORK/t-other2.json" invalid "another authority's credential" issuer
 
+# a context added after signing: eddsa-jcs-2022 does not sign it, and a
+# context can redefine every term
+jq -c '."@context" += ["https://x.example/ctx"]' "$L" >"$WORK/t-ctx.json"
+verify_all_expect "$WORK/t-ctx.json" invalid "an unsigned @context appended" context
+check_eq "$(jq -r '.credentials[0].checks[] | select(.check == "context") | .code' <<<"$LV_OUT")" \
+    unknown_context "labelverify: unknown_context"
+check_eq "$(jget '.checks[] | select(.check == "context") | .code')" unknown_context "API: unknown_context"
+
+# a thief of the signing key (its file's seed) re-signs the label with the
+# tier raised, and signs a label id never issued: offline both verify (the
+# transparency log closes that), online the registry is the truth
+KEYFILE="$DATA/keys/$(jq -r .proof.verificationMethod "$L" | sed 's/.*#//').key"
+CREATED=$(jq -r .proof.created "$L")
+jq 'del(.proof) | .credentialSubject.tier = 5 | .credentialSubject.tierName = "Level 5"' "$L" |
+    "$SIGN_FIXTURE" sign "@$KEYFILE" "$VM" "$CREATED" >"$WORK/t-thief.json"
+verify_api "$WORK/t-thief.json"
+check_eq "$API_VERIFIED" false "POST /v1/verify: a re-signed label with the tier raised"
+check_eq "$(jget '[.checks[] | select(.ok | not) | .check + ":" + .code] | join(",")')" \
+    "registry:differs_from_issued" "API: differs_from_issued, every other check passed"
+check_eq "$(jget .label.same_as_issued)" false "API: not the same as issued"
+jq 'del(.proof) | .credentialSubject.labelId = "SG-CLS-2026-999999" | .id |= sub("/[^/]*$"; "/SG-CLS-2026-999999")' "$L" |
+    "$SIGN_FIXTURE" sign "@$KEYFILE" "$VM" "$CREATED" >"$WORK/t-never.json"
+verify_api "$WORK/t-never.json"
+check_eq "$API_VERIFIED" false "POST /v1/verify: a label id never issued"
+check_eq "$(jget '[.checks[] | select(.ok | not) | .check + ":" + .code] | join(",")')" \
+    "registry:not_issued_here" "API: not_issued_here"
+verify_api "$L"
+check_eq "$(jget '.checks[] | select(.check == "registry") | .code')" ok "API: the issued label is in the registry"
+
 # ------------------------------------------------------------- expiry
 # (noon: the Node library allows five minutes of clock skew)
 verify_labelverify "$L" --at 2028-07-01T12:00:00Z
 check_eq "$LV_RC" 1 "labelverify: expired on 2028-07-01"
-# (today's status lists expire within a year: check the window alone)
-rc=0; "$LABELVERIFY" --trust-bundle "$WORK/trust-bundle.json" --at 2028-06-30T23:00:00Z "$L" >/dev/null || rc=$?
+# (today's status lists lapse within days: check the window alone, saying so)
+rc=0; out=$("$LABELVERIFY" --trust-bundle "$WORK/trust-bundle.json" --no-status --at 2028-06-30T23:00:00Z "$L") || rc=$?
 check_eq "$rc" 0 "labelverify: still valid on its last day"
+grep -q "status not checked" <<<"$out" && ok || fail "--no-status is said: $out"
 jq -r '.credentials[0].checks[] | select(.check == "validity") | .detail' <<<"$LV_OUT" | grep -q '2028-06-30' && ok || fail "validity detail names the date"
 verify_api "$L" "at=2028-07-01T12:00:00Z"
 check_eq "$API_VERIFIED" false "POST /v1/verify: expired"
@@ -139,18 +169,81 @@ verify_fetch_trust
 verify_all_expect "$L" valid "reinstated label"
 
 # ----------------------------------------------------------- rotation
-"$LABELCTL" --data-dir "$DATA" key rotate >/dev/null && ok || fail "labelctl key rotate"
+# A partner pinned the bundle of today; after the rotation it gets only the
+# newer versions, and follows them by continuity.
+cp "$WORK/trust-bundle.json" "$WORK/pinned.json"
+PINNED_V=$(jq -r .version "$WORK/pinned.json")
+OLD_VM=$(jq -r .proof.verificationMethod "$L")
+OLD_KEYFILE="$DATA/keys/${OLD_VM#*#}.key"
+"$LABELCTL" --data-dir "$DATA" key rotate >"$WORK/rotate.out" && ok || fail "labelctl key rotate"
+grep -q "/v1/trust-bundle/versions/" "$WORK/rotate.out" && ok || fail "rotate says what partners must fetch: $(cat "$WORK/rotate.out")"
 verify_fetch_trust
 check_eq "$(jq -r '[.keys[].status] | join(",")' "$WORK/trust-bundle.json")" "retired,active" "bundle: old key retired"
+NEW_V=$(jq -r .version "$WORK/trust-bundle.json")
+[ "$NEW_V" -gt "$PINNED_V" ] && ok || fail "the rotation made a newer bundle version ($PINNED_V -> $NEW_V)"
+check_eq "$(jq -r '.keys[] | select(.status == "active") | .publicKeyMultibase' "$WORK/trust-bundle.json" |
+    xargs "$SIGN_FIXTURE" digest-multikey 2>/dev/null)" "$(jq -r .nextKeyDigest "$WORK/pinned.json")" \
+    "the new key is the one the pinned version committed to"
+UPDATES=()
+for v in $(seq $((PINNED_V + 1)) "$NEW_V"); do
+	curl -sf "$BASE/v1/trust-bundle/versions/$v" -o "$WORK/tb-v$v.json" || fail "GET bundle version $v"
+	UPDATES+=(--bundle-update "$WORK/tb-v$v.json")
+done
 verify_all_expect "$L" valid "a label signed by a rotated-out key"
 story "SmartPlug" 2030-12-31 2
 cp "$WORK/body" "$WORK/label2.json"
 check_eq "$(jq -r .proof.verificationMethod "$WORK/label2.json" | sed 's/.*#//')" "$(jq -r '.keys[1].id' "$WORK/trust-bundle.json" | sed 's/.*#//')" "new labels signed by the new key"
 verify_fetch_trust
 verify_all_expect "$WORK/label2.json" valid "a label of the new key"
+LISTS=(--status-list "$WORK/revocation-1.json" --status-list "$WORK/suspension-1.json")
+rc=0; out=$("$LABELVERIFY" --trust-bundle "$WORK/pinned.json" "${UPDATES[@]}" "${LISTS[@]}" "$L" "$WORK/label2.json") || rc=$?
+check_eq "$rc" 0 "pinned to version $PINNED_V, given the newer versions: both labels and the new lists verify"
+[ "$(grep -c '^  VERIFIED$' <<<"$out")" = 2 ] && ok || fail "two VERIFIED: $out"
+# without the update the new lists are signed by a key the pin does not know
+rc=0; out=$("$LABELVERIFY" --trust-bundle "$WORK/pinned.json" "${LISTS[@]}" "$L" 2>&1) || rc=$?
+check_eq "$rc" 2 "the new lists need the newer bundle"
+grep -q "give the issuer's newer bundle as an update" <<<"$out" && ok || fail "says which bundle is missing: $out"
+# a forged update: altered after signing
+jq -c '.issuer.name = "Someone"' "$WORK/tb-v$NEW_V.json" >"$WORK/tb-forged.json"
+rc=0; out=$("$LABELVERIFY" --json --trust-bundle "$WORK/pinned.json" --bundle-update "$WORK/tb-forged.json" "${LISTS[@]}" "$L" 2>/dev/null) || rc=$?
+check_eq "$rc" 1 "a forged update is refused"
+check_eq "$(jq -r '.trust.updates[0].code, .credentials[0].verified' <<<"$out" | paste -sd' ')" "bundle_refused false" "forged: bundle_refused, fail closed"
+# a rollback: the pinned version offered again
+rc=0; "$LABELVERIFY" --trust-bundle "$WORK/tb-v$NEW_V.json" --bundle-update "$WORK/pinned.json" --no-status "$L" >/dev/null 2>&1 || rc=$?
+check_eq "$rc" 1 "a rollback is refused"
+# a thief of the old active key adds a key of its own and signs with the stolen key
+THIEF_SEED=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+DID=$(jq -r .issuer.id "$WORK/pinned.json")
+THIEF_VM="$DID#$("$SIGN_FIXTURE" keyid "$THIEF_SEED")"
+THIEF_MB=$("$SIGN_FIXTURE" pubkey "$THIEF_SEED")
+NOWT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+jq --arg vm "$THIEF_VM" --arg mb "$THIEF_MB" --arg did "$DID" --arg t "$NOWT" '
+    del(.proof) | .version += 1 | .issued = $t
+    | .keys += [{id: $vm, publicKeyMultibase: $mb, validFrom: $t, validUntil: null, compromisedAt: null, status: "active"}]
+    | .didDocument.verificationMethod += [{id: $vm, type: "Multikey", controller: $did, publicKeyMultibase: $mb}]
+    | .didDocument.assertionMethod += [$vm]' "$WORK/pinned.json" |
+    "$SIGN_FIXTURE" sign "@$OLD_KEYFILE" "$OLD_VM" "$NOWT" >"$WORK/tb-thief.json"
+rc=0; out=$("$LABELVERIFY" --trust-bundle "$WORK/pinned.json" --bundle-update "$WORK/tb-thief.json" --no-status "$L" 2>&1) || rc=$?
+check_eq "$rc" 1 "a new key signed only by the stolen active key is refused"
+grep -q "bundle_refused" <<<"$out" && grep -q "committed to" <<<"$out" && ok || fail "the thief's update: $out"
 
 # ------------------------------------------------------------ revocation
+# lists fetched before the revocation, kept by someone replaying them
+cp "$WORK/revocation-1.json" "$WORK/rev-before.json"
+cp "$WORK/suspension-1.json" "$WORK/sus-before.json"
 call POST "/v1/labels/$LABEL1/revoke" "$REG" '{"reason":"vendor withdrew support"}'; expect 200 "revoke"
+OLD=(--status-list "$WORK/rev-before.json" --status-list "$WORK/sus-before.json")
+PAST=$(jq -r .validUntil "$WORK/rev-before.json")
+check_eq "$(( $(date -u -d "$PAST" +%s) - $(date -u -d "$(jq -r .validFrom "$WORK/rev-before.json")" +%s) ))" \
+    $((7 * 86400)) "status lists are valid for 7 days"
+rc=0; out=$("$LABELVERIFY" --json --trust-bundle "$WORK/trust-bundle.json" "${OLD[@]}" \
+    --at "$(date -u -d "$PAST + 1 hour" +%Y-%m-%dT%H:%M:%SZ)" "$L") || rc=$?
+check_eq "$rc" 1 "a replayed list past its validUntil proves nothing"
+check_eq "$(jq -r '.credentials[0].checks[] | select(.check == "status") | .code' <<<"$out")" status_stale "status_stale"
+rc=0; out=$("$LABELVERIFY" --json --trust-bundle "$WORK/trust-bundle.json" "${OLD[@]}" --max-status-age 1h \
+    --at "$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)" "$L") || rc=$?
+check_eq "$rc" 1 "--max-status-age 1h refuses a list two hours old"
+check_eq "$(jq -r '.credentials[0].checks[] | select(.check == "status") | .code' <<<"$out")" status_stale "status_stale by age"
 verify_fetch_trust
 verify_all_expect "$L" invalid "revoked label" status
 call POST "/v1/labels/$LABEL1/reinstate" "$REG" '{"reason":"try"}'; expect_problem 409 "reinstate after revocation"
@@ -161,8 +254,8 @@ verify_all_expect "$L" invalid "revoked stays revoked" status
 # ------------------------------------------------------------ compromise
 KID2=$(jq -r .proof.verificationMethod "$WORK/label2.json" | sed 's/.*#//')
 BEFORE=$(date -u -d "$(jq -r .proof.created "$WORK/label2.json") - 1 minute" +%Y-%m-%dT%H:%M:%SZ)
+"$LABELCTL" --data-dir "$DATA" key rotate >/dev/null && ok || fail "rotate to the committed key"
 "$LABELCTL" --data-dir "$DATA" key compromise "$KID2" --since "$BEFORE" >/dev/null && ok || fail "labelctl key compromise"
-"$LABELCTL" --data-dir "$DATA" key generate >/dev/null && ok || fail "a fresh key after the compromise"
 verify_fetch_trust
 check_eq "$(jq -r --arg k "$KID2" '.keys[] | select(.id | endswith($k)) | .compromisedAt' "$WORK/trust-bundle.json")" "$BEFORE" "bundle shows compromisedAt"
 verify_all_expect "$WORK/label2.json" invalid "signed after its key's compromise" key

@@ -54,14 +54,15 @@ jq -n --arg did "$DID_A" --arg vm "$VM_A" --arg mb "$MB_A" '{
   verificationMethod: [{id: $vm, type: "Multikey", controller: $did, publicKeyMultibase: $mb}],
   assertionMethod: [$vm]}' >"$FX/did.json"
 jq -n --arg did "$DID_A" --arg vm "$VM_A" --arg mb "$MB_A" --arg u "$U" \
-    --arg from "$FROM" --argjson doc "$(cat "$FX/did.json")" '{
+    --arg from "$FROM" --arg until "$UNTIL" --argjson doc "$(cat "$FX/did.json")" '{
   type: "LabeldTrustBundle", id: ($u + "/v1/trust-bundle"),
   issuer: {id: $did, name: "Fixture authority", country: "SG", url: $u},
   didDocument: $doc,
   keys: [{id: $vm, publicKeyMultibase: $mb, validFrom: $from, validUntil: null,
           compromisedAt: null, status: "active"}],
   schemes: [], statusLists: [($u + "/v1/status-lists/revocation-1"),
-  ($u + "/v1/status-lists/suspension-1")], log: null, issued: $from}' |
+  ($u + "/v1/status-lists/suspension-1")], log: null, issued: $from,
+  version: 1, expires: $until, nextKeyDigest: null}' |
     "$SIGN_FIXTURE" sign "$SEED_A" "$VM_A" "$NOW" >"$FX/bundle.json"
 
 # make_list PURPOSE OUT [INDEX]: a signed status list, INDEX set.
@@ -136,15 +137,15 @@ check_eq "$(jq -c '[.status[].set]' <<<"$NODE_OUT")" "[false,false]" "Node read 
 both "$FX/label.json" "$FX/rev-clear.json" "$FX/sus-set.json" invalid "suspended"
 check_eq "$(jq -c '[.library.verified, .status[1].set]' <<<"$NODE_OUT")" "[true,true]" \
     "the library's checkStatus passes a set bit (verify.mjs reads it itself)"
-grep -q "status FAILED: suspended: suspension bit 77 is set" "$WORK/lv.out" && ok ||
+grep -q "status FAILED (suspended): suspended: suspension bit 77 is set" "$WORK/lv.out" && ok ||
     fail "labelverify names the suspension bit"
 
 both "$FX/label.json" "$FX/rev-set.json" "$FX/sus-clear.json" invalid "revoked"
-grep -q "status FAILED: revoked: revocation bit 4242 is set" "$WORK/lv.out" && ok ||
+grep -q "status FAILED (revoked): revoked: revocation bit 4242 is set" "$WORK/lv.out" && ok ||
     fail "labelverify names the revocation bit"
 
 both "$FX/label.json" "$FX/rev-clear.json" "$FX/sus-clear.json" invalid "expired" --at 2099-01-01
-grep -q "validity FAILED: expired: validUntil $UNTIL is before 2099-01-01T00:00:00Z" "$WORK/lv.out" && ok ||
+grep -q "validity FAILED (expired): expired: validUntil $UNTIL is before 2099-01-01T00:00:00Z" "$WORK/lv.out" && ok ||
     fail "labelverify names the expiry"
 
 verify_flip "$FX/label.json" content "$FX/t-content.json"

@@ -13,6 +13,7 @@
 
 start_labeld
 verify_prepare
+NOT_ISSUED=1
 
 call GET /.well-known/did.json; expect 200 "DID document"
 DID=$(jget .id)
@@ -26,23 +27,30 @@ verify_fetch_trust
 # --- a credential signed by this authority's key ---
 verify_all_expect "$WORK/fx1.json" valid "fixture signed with labeld's key"
 check_eq "$(jq -r '.credentials[0].checks | map(.check) | join(",")' <<<"$LV_OUT")" \
-    "format,canonical,issuer,signature,key,validity,status" "labelverify check order"
+    "format,context,canonical,issuer,signature,key,validity,status" "labelverify check order"
+check_eq "$(jq -r '.credentials[0].checks | map(.code) | join(",")' <<<"$LV_OUT")" \
+    "ok,ok,ok,ok,ok,ok,ok,ok" "labelverify: every check's code is ok"
 check_eq "$(jq -r '.credentials[0].label' <<<"$LV_OUT")" FIXTURE-1 "labelverify label id"
-check_eq "$(jq -r '.credentials[0].checks[6].detail' <<<"$LV_OUT")" \
-    "revocation bit 101 clear; suspension bit 202 clear" "labelverify read both status bits"
+jq -r '.credentials[0].checks[7].detail' <<<"$LV_OUT" |
+    grep -Eq '^revocation bit 101 clear in the list of .*; suspension bit 202 clear in the list of ' &&
+    ok || fail "labelverify read both status bits: $(jq -r '.credentials[0].checks[7].detail' <<<"$LV_OUT")"
 
 call POST /v1/verify "" "{\"credential\": $(cat "$WORK/fx1.json")}"
 expect 200 "POST /v1/verify {credential}"
-check_eq "$(jget .verified)" true "wrapped credential verified"
+check_eq "$(jget .verified)" false "a credential signed with our key but never issued is not verified online"
 check_eq "$(jget '.checks | map(.check) | join(",")')" \
-    "format,canonical,issuer,signature,key,validity,status" "API check order"
-check_eq "$(jget '.checks[6].detail')" \
-    "revocation bit 101 clear; suspension bit 202 clear" "API read both status bits"
+    "format,context,canonical,issuer,signature,key,validity,status,registry" "API check order"
+check_eq "$(jget '[.checks[] | select(.ok | not) | .check + ":" + .code] | join(",")')" \
+    "registry:not_issued_here" "API: only the registry fails, not_issued_here"
+jget '.checks[7].detail' |
+    grep -Eq '^revocation bit 101 clear in the list of .*; suspension bit 202 clear in the list of ' &&
+    ok || fail "API read both status bits"
 check_eq "$(jget .label)" null "a fixture is not in the registry"
 verify_api "$WORK/fx1.json" "at=2100-01-01"
 check_eq "$API_VERIFIED" false "POST /v1/verify?at= after validUntil"
-if jget '.checks[5].detail' | grep -q "^expired: validUntil .* is before 2100-01-01T00:00:00Z"; then ok
+if jget '.checks[] | select(.check == "validity") | .detail' | grep -q "^expired: validUntil .* is before 2100-01-01T00:00:00Z"; then ok
 else fail "expiry detail names the dates"; fi
+check_eq "$(jget '.checks[] | select(.check == "validity") | .code')" expired "API: code expired"
 call POST "/v1/verify?at=soon" "" "$(cat "$WORK/fx1.json")"
 expect_problem 400 "bad at" at
 call POST /v1/verify "" '[1, 2]'
@@ -89,21 +97,49 @@ jq 'del(.proof)' "$WORK/fx1.json" |
 verify_all_expect "$WORK/t-otherdid.json" invalid "signed by another authority" issuer
 
 # --- labelverify on its own ---
-out=$("$LABELVERIFY" --trust-bundle "$WORK/trust-bundle.json" --at 2100-01-01 \
+LISTS=(--status-list "$WORK/revocation-1.json" --status-list "$WORK/suspension-1.json")
+out=$("$LABELVERIFY" --trust-bundle "$WORK/trust-bundle.json" "${LISTS[@]}" "$WORK/fx1.json" 2>&1) && rc=0 || rc=$?
+check_eq "$rc" 0 "labelverify: valid"
+# for people: what it is, then the verdict; the checks only under -v
+check_eq "$(sed -n 1p <<<"$out")" "FIXTURE-1: ? (model ?) by ?; sg-cls-iot v1 Level 2; status active; valid until $(jq -r .validUntil "$WORK/fx1.json"); issued by fixture" \
+    "labelverify: first line says what it is"
+check_eq "$(sed -n 2p <<<"$out")" "  VERIFIED" "labelverify: then the verdict"
+check_eq "$(wc -l <<<"$out")" 2 "labelverify: no check lines without -v"
+out=$("$LABELVERIFY" -v --trust-bundle "$WORK/trust-bundle.json" "${LISTS[@]}" "$WORK/fx1.json" 2>&1) && rc=0 || rc=$?
+grep -q "^    signature ok (ok): eddsa-jcs-2022 signature by $VM1 verifies$" <<<"$out" && ok ||
+    fail "labelverify -v shows the checks: $out"
+out=$("$LABELVERIFY" --trust-bundle "$WORK/trust-bundle.json" "${LISTS[@]}" --at 2100-01-01 \
     "$WORK/fx1.json" 2>&1) && rc=0 || rc=$?
 check_eq "$rc" 1 "labelverify --at after validUntil exits 1"
-if grep -q "^label FIXTURE-1: validity FAILED: expired: validUntil .* is before 2100-01-01T00:00:00Z$" <<<"$out"; then ok
+if grep -q "^    validity FAILED (expired): expired: validUntil .* is before 2100-01-01T00:00:00Z$" <<<"$out"; then ok
 else fail "labelverify names the expiry: $out"; fi
-grep -q "^label FIXTURE-1: NOT verified$" <<<"$out" && ok || fail "summary line"
+grep -q "^  NOT VERIFIED:$" <<<"$out" && ok || fail "verdict line: $out"
+# fails closed: no status list, or only one, is no answer
+for args in "" "--status-list $WORK/revocation-1.json"; do
+	# shellcheck disable=SC2086
+	out=$("$LABELVERIFY" --json --trust-bundle "$WORK/trust-bundle.json" $args "$WORK/fx1.json" 2>&1) && rc=0 || rc=$?
+	check_eq "$rc" 1 "labelverify with lists '$args' exits 1"
+	check_eq "$(jq -r '.credentials[0].verified, (.credentials[0].checks[] | select(.check == "status") | .code)' <<<"$out" | paste -sd' ')" \
+	    "false status_unchecked" "lists '$args': status_unchecked"
+done
+out=$("$LABELVERIFY" --trust-bundle "$WORK/trust-bundle.json" --no-status "$WORK/fx1.json" 2>&1) && rc=0 || rc=$?
+check_eq "$rc" 0 "labelverify --no-status: the explicit opt-out exits 0"
+grep -q "status not checked (--no-status)" <<<"$out" && grep -q "VERIFIED (status not checked: --no-status)" <<<"$out" &&
+    ok || fail "--no-status says so: $out"
+out=$("$LABELVERIFY" --json --trust-bundle "$WORK/trust-bundle.json" --no-status "$WORK/fx1.json")
+check_eq "$(jq -r '.credentials[0].checks[] | select(.check == "status") | .code + " " + (.ok | tostring)' <<<"$out")" \
+    "status_skipped true" "--no-status: code status_skipped"
 out=$("$LABELVERIFY" "$WORK/fx1.json" 2>&1) && rc=0 || rc=$?
 check_eq "$rc" 1 "labelverify without a trust bundle exits 1"
-grep -q "issuer FAILED: nothing is trusted" <<<"$out" && ok || fail "nothing trusted: $out"
-"$LABELVERIFY" --trust-bundle "$WORK/trust-bundle.json" "$WORK/fx1.json" \
+grep -q "issuer FAILED (unknown_issuer): issuer .* is not trusted" <<<"$out" && ok || fail "nothing trusted: $out"
+"$LABELVERIFY" --trust-bundle "$WORK/trust-bundle.json" "${LISTS[@]}" "$WORK/fx1.json" \
     "$WORK/t-proof.json" >/dev/null 2>&1 && rc=0 || rc=$?
 check_eq "$rc" 1 "one invalid among two: exit 1"
-"$LABELVERIFY" --trust-bundle "$WORK/trust-bundle.json" - <"$WORK/fx1.json" \
+"$LABELVERIFY" --trust-bundle "$WORK/trust-bundle.json" "${LISTS[@]}" - <"$WORK/fx1.json" \
     >/dev/null 2>&1 && rc=0 || rc=$?
 check_eq "$rc" 0 "credential on standard input"
+"$LABELVERIFY" -V | grep -q '^labelverify ' && ok || fail "labelverify -V"
+"$LABELVERIFY" -h | grep -q -- '--bundle-update' && ok || fail "labelverify -h"
 printf '{"a":' >"$WORK/broken.json"
 out=$("$LABELVERIFY" --json --trust-bundle "$WORK/trust-bundle.json" "$WORK/broken.json") && rc=0 || rc=$?
 check_eq "$rc" 1 "a credential that is not JSON is invalid"
@@ -112,7 +148,9 @@ check_eq "$(jq -r '.credentials[0].checks[0].check + " " + (.credentials[0].chec
 for args in "" "--at tomorrow $WORK/fx1.json" "--trust-bundle $WORK/nope.json $WORK/fx1.json" \
     "$WORK/nope.json" "--bogus $WORK/fx1.json" \
     "--trust-bundle $WORK/fx1.json $WORK/fx1.json" \
-    "--status-list $WORK/revocation-1.json $WORK/fx1.json"; do
+    "--status-list $WORK/revocation-1.json $WORK/fx1.json" \
+    "--no-status --status-list $WORK/revocation-1.json $WORK/fx1.json" \
+    "--max-status-age 7x $WORK/fx1.json" "--max-status-age 0d $WORK/fx1.json"; do
 	# shellcheck disable=SC2086
 	"$LABELVERIFY" $args >/dev/null 2>&1 && rc=0 || rc=$?
 	check_eq "$rc" 2 "labelverify usage error: '$args'"

@@ -112,7 +112,11 @@ verify_node() {
 
 # verify_all_expect FILE valid|invalid DESCRIPTION [CHECK]: the three
 # verifiers agree on FILE; with CHECK, labelverify and the API name that
-# check among the failed ones.
+# check among the failed ones.  With NOT_ISSUED=1 (fixtures signed with the
+# daemon's key but never issued), POST /v1/verify must refuse FILE with the
+# registry check (not_issued_here) besides the offline verdict: for a
+# valid one, registry is its only failed check.
+NOT_ISSUED=0
 verify_all_expect() {
 	local file=$1 want=$2 what=$3 check=${4:-} lv_want api_want node_want failed
 	case $want in
@@ -134,7 +138,14 @@ verify_all_expect() {
 	fi
 
 	verify_api "$file"
-	if [ "$API_VERIFIED" = "$api_want" ]; then ok; else
+	if [ "$NOT_ISSUED" = 1 ]; then
+		[ "$API_VERIFIED" = false ] && [ "$(jget '.checks[] | select(.check == "registry") | .code')" = not_issued_here ] &&
+		    ok || fail "$what: POST /v1/verify of a credential never issued here: verified=$API_VERIFIED, registry $(jget '.checks[] | select(.check == "registry") | .code')"
+		if [ "$want" = valid ]; then
+			failed=$(jget '[.checks[] | select(.ok | not) | .check] | join(",")')
+			check_eq "$failed" registry "$what: POST /v1/verify fails the registry check only"
+		fi
+	elif [ "$API_VERIFIED" = "$api_want" ]; then ok; else
 		fail "$what: POST /v1/verify verified=$API_VERIFIED, expected $api_want"; fi
 	if [ -n "$check" ]; then
 		failed=$(jq -r '.checks[]? | select(.ok | not) | .check' <<<"$BODY" 2>/dev/null)
