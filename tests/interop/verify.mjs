@@ -21,10 +21,13 @@
 // library's checkStatus answers verified even for a set bit, every
 // revocation/suspension bit clear AND, when a trust bundle is known, the
 // signing key valid at proof.created (not used after its retirement or
-// compromise: the DID document cannot say that).
+// compromise: the DID document cannot say that) AND @context exactly the
+// contexts labeld issues (eddsa-jcs-2022 does not sign the credential's
+// own contexts, and the library accepts any: measured, see context.note).
 //
 // Prints one JSON object: {file, verified, expected, library:{verified,
-// errors}, status:[{purpose, index, list, set}], key:{checked, ok, detail}}.
+// errors}, status:[{purpose, index, list, set}], key:{checked, ok, detail},
+// context:{ok, detail}}.
 // Exit 0 when the verdict matches --expect (default valid), 1 when it does
 // not, 2 on a usage or setup error (unreadable file, fetch failure).
 import {readFile} from 'node:fs/promises';
@@ -146,6 +149,16 @@ function makeLoader(docs) {
   };
 }
 
+// labeld issues exactly this @context; anything else changes meaning
+// without changing what the proof signs.
+function contextPolicy(credential) {
+  const ctx = credential['@context'];
+  const ok = Array.isArray(ctx) && ctx.length === 1 &&
+    ctx[0] === 'https://www.w3.org/ns/credentials/v2';
+  return {ok, detail: ok ? 'the contexts labeld issues' :
+    `@context ${JSON.stringify(ctx)} is not the one labeld issues`};
+}
+
 // The key record of the trust bundle for vm, judged at proof.created.
 function keyPolicy(bundle, proof) {
   if(!bundle) {
@@ -263,7 +276,8 @@ async function main() {
   const statusOk = status.every(s => s.set === false ||
     (s.set === true && !['revocation', 'suspension'].includes(s.purpose)));
   const key = keyPolicy(bundle, credential.proof);
-  const verified = lib.verified === true && statusOk && key.ok;
+  const context = contextPolicy(credential);
+  const verified = lib.verified === true && statusOk && key.ok && context.ok;
 
   const out = {
     file: o.credential,
@@ -271,7 +285,8 @@ async function main() {
     expected: o.expect,
     library: {verified: lib.verified === true, errors: errorMessages(lib)},
     status,
-    key
+    key,
+    context
   };
   console.log(JSON.stringify(out, null, 2));
   process.exit(verified === (o.expect === 'valid') ? 0 : 1);
