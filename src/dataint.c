@@ -125,25 +125,29 @@ dataint_sign(json_t *doc, const uint8_t sk[64],
 		goto done;
 	lc_ed25519_sign(sk, hash, sizeof(hash), sig);
 	b58 = lc_base58btc_encode(sig, sizeof(sig));
-	if (b58 == NULL)
-		goto oom;
+	if (b58 == NULL) {
+		errfmt(err, errlen, "out of memory");
+		goto done;
+	}
 	n = strlen(b58);
 	pv = malloc(n + 2);
-	if (pv == NULL)
-		goto oom;
+	if (pv == NULL) {
+		errfmt(err, errlen, "out of memory");
+		goto done;
+	}
 	pv[0] = 'z';
 	memcpy(pv + 1, b58, n + 1);
-	if (json_object_set_new(proof, "proofValue", json_string(pv)) != 0)
-		goto oom;
+	if (json_object_set_new(proof, "proofValue", json_string(pv)) != 0) {
+		errfmt(err, errlen, "out of memory");
+		goto done;
+	}
 	if (json_object_set_new(doc, "proof", proof) != 0) {
 		proof = NULL; /* set_new consumed it even on failure */
-		goto oom;
+		errfmt(err, errlen, "out of memory");
+		goto done;
 	}
 	proof = NULL;
 	rc = 0;
-	goto done;
-oom:
-	errfmt(err, errlen, "out of memory");
 done:
 	json_decref(proof);
 	free(b58);
