@@ -7,12 +7,11 @@
  * lab pass can only turn that requirement's gap into no gap, so it can never
  * lower a tier (tests/check_assess.c checks this on random inputs).
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assess.h"
+#include "errfmt.h"
 
 /* What the inputs say about one requirement. */
 struct fold {
@@ -60,18 +59,6 @@ static const char *const reason_details[] = {
 		"requirement. Fix the findings in the lab report and ask for a retest.",
 };
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int has_text(const char *s)
 {
 	size_t i;
@@ -93,14 +80,14 @@ static int fold_inputs(const struct scheme *s, struct fold *f, const struct asse
 	size_t i;
 
 	if ((ndecl > 0 && decls == NULL) || (nlab > 0 && labs == NULL)) {
-		set_err(err, errlen, "no input array");
+		errfmt(err, errlen, "no input array");
 		return -1;
 	}
 	for (i = 0; i < ndecl; i++) {
 		const struct assess_decl *d = &decls[i];
 		long k = scheme_requirement_index(s, d->requirement);
 		if (k < 0) {
-			set_err(err, errlen, "declaration %zu: unknown requirement \"%.64s\" in "
+			errfmt(err, errlen, "declaration %zu: unknown requirement \"%.64s\" in "
 			        "scheme %s version %d", i,
 			        d->requirement != NULL ? d->requirement : "(null)",
 			        scheme_id(s), scheme_version(s));
@@ -108,11 +95,11 @@ static int fold_inputs(const struct scheme *s, struct fold *f, const struct asse
 		}
 		if (d->status != ASSESS_CONFORMANT && d->status != ASSESS_NOT_APPLICABLE &&
 		    d->status != ASSESS_NON_CONFORMANT) {
-			set_err(err, errlen, "declaration %zu: invalid status", i);
+			errfmt(err, errlen, "declaration %zu: invalid status", i);
 			return -1;
 		}
 		if (f[k].decl != NULL) {
-			set_err(err, errlen, "declaration %zu: requirement \"%s\" already declared "
+			errfmt(err, errlen, "declaration %zu: requirement \"%s\" already declared "
 			        "by declaration %ld", i, d->requirement, f[k].decl_index);
 			return -1;
 		}
@@ -124,7 +111,7 @@ static int fold_inputs(const struct scheme *s, struct fold *f, const struct asse
 		long k = scheme_requirement_index(s, l->requirement);
 		const struct scheme_requirement *r;
 		if (k < 0) {
-			set_err(err, errlen, "lab result %zu: unknown requirement \"%.64s\" in "
+			errfmt(err, errlen, "lab result %zu: unknown requirement \"%.64s\" in "
 			        "scheme %s version %d", i,
 			        l->requirement != NULL ? l->requirement : "(null)",
 			        scheme_id(s), scheme_version(s));
@@ -132,17 +119,17 @@ static int fold_inputs(const struct scheme *s, struct fold *f, const struct asse
 		}
 		r = scheme_requirement_at(s, (size_t)k);
 		if (l->tier < 1 || l->tier > scheme_ntiers(s)) {
-			set_err(err, errlen, "lab result %zu: tier %d outside 1..%d", i, l->tier,
+			errfmt(err, errlen, "lab result %zu: tier %d outside 1..%d", i, l->tier,
 			        scheme_ntiers(s));
 			return -1;
 		}
 		if (l->tier < r->tier) {
-			set_err(err, errlen, "lab result %zu: requirement \"%s\" belongs to tier %d, "
+			errfmt(err, errlen, "lab result %zu: requirement \"%s\" belongs to tier %d, "
 			        "not covered by a tier %d report", i, r->id, r->tier, l->tier);
 			return -1;
 		}
 		if (f[k].lab_tiers & (1u << l->tier)) {
-			set_err(err, errlen, "lab result %zu: second verdict on \"%s\" in the tier %d "
+			errfmt(err, errlen, "lab result %zu: second verdict on \"%s\" in the tier %d "
 			        "report", i, r->id, l->tier);
 			return -1;
 		}
@@ -152,7 +139,7 @@ static int fold_inputs(const struct scheme *s, struct fold *f, const struct asse
 		case ASSESS_FAIL: f[k].lab_fail = 1; break;
 		case ASSESS_VERDICT_NA: f[k].lab_na = 1; break;
 		default:
-			set_err(err, errlen, "lab result %zu: invalid verdict", i);
+			errfmt(err, errlen, "lab result %zu: invalid verdict", i);
 			return -1;
 		}
 	}
@@ -312,21 +299,21 @@ struct assess_result *assess_run(const struct scheme *s, const struct assess_dec
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (s == NULL) {
-		set_err(err, errlen, "no scheme");
+		errfmt(err, errlen, "no scheme");
 		return NULL;
 	}
 	n = scheme_nrequirements(s);
 	f = calloc(n, sizeof *f);
 	res = calloc(1, sizeof *res);
 	if (f == NULL || res == NULL) {
-		set_err(err, errlen, "out of memory");
+		errfmt(err, errlen, "out of memory");
 		goto fail;
 	}
 	res->ntiers = scheme_ntiers(s);
 	if (fold_inputs(s, f, decls, ndecl, labs, nlab, err, errlen) < 0)
 		goto fail;
 	if (build(s, res, f) < 0) {
-		set_err(err, errlen, "out of memory");
+		errfmt(err, errlen, "out of memory");
 		goto fail;
 	}
 	free(f);
