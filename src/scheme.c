@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errfmt.h"
 #include "scheme.h"
 
 #define PATH_LEN 192
@@ -759,36 +760,31 @@ struct scheme *scheme_load_file(const char *path, char *err, size_t errlen)
 		err[0] = '\0';
 	f = fopen(path, "rb");
 	if (f == NULL) {
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		errfmt(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	/* Read at most one byte past the limit, so a huge or endless file (a FIFO,
 	 * /dev/zero) is refused without being read whole. */
 	buf = malloc((size_t)LABELD_SCHEME_MAX_FILE_BYTES + 1);
 	if (buf == NULL) {
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "%s: out of memory", path);
+		errfmt(err, errlen, "%s: out of memory", path);
 		goto done;
 	}
 	n = fread(buf, 1, (size_t)LABELD_SCHEME_MAX_FILE_BYTES + 1, f);
 	if (ferror(f)) {
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "%s: read error", path);
+		errfmt(err, errlen, "%s: read error", path);
 		goto done;
 	}
 	if (n > (size_t)LABELD_SCHEME_MAX_FILE_BYTES) {
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "%s: larger than %d bytes", path,
-			         LABELD_SCHEME_MAX_FILE_BYTES);
+		errfmt(err, errlen, "%s: larger than %d bytes", path,
+		    LABELD_SCHEME_MAX_FILE_BYTES);
 		goto done;
 	}
 	/* Duplicate members are refused: which of two "tier" values wins would
 	 * otherwise depend on the parser. */
 	doc = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &jerr);
 	if (doc == NULL) {
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+		errfmt(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
 		goto done;
 	}
 	s = scheme_from_json(doc, path, err, errlen);
