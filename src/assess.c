@@ -7,26 +7,26 @@
  * lab pass can only turn that requirement's gap into no gap, so it can never
  * lower a tier (tests/check_assess.c checks this on random inputs).
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assess.h"
+#include "errfmt.h"
 
 /* What the inputs say about one requirement. */
 struct fold {
-	const struct assess_decl *decl;  /* NULL when not declared */
-	long decl_index;
-	unsigned char lab_pass, lab_fail, lab_na;
-	unsigned lab_tiers;              /* bit T: a verdict from the tier-T report */
+	const struct assess_decl	*decl;	/* NULL when not declared */
+	long				 decl_index;
+	unsigned char			 lab_pass, lab_fail, lab_na;
+	/* Bit T: a verdict from the tier-T report. */
+	unsigned			 lab_tiers;
 };
 
 struct assess_result {
-	int ntiers, achieved;
-	unsigned char satisfied[LABELD_SCHEME_MAX_TIERS + 1];
-	json_t *doc;   /* the assessment document */
-	json_t *met;   /* [{id, tier}] of met requirements, scheme order */
+	int		 ntiers, achieved;
+	unsigned char	 satisfied[LABELD_SCHEME_MAX_TIERS + 1];
+	json_t		*doc;	/* the assessment document */
+	json_t		*met;	/* [{id, tier}] met, in scheme order */
 };
 
 static const char *const reason_names[] = {
@@ -34,7 +34,8 @@ static const char *const reason_names[] = {
 	[ASSESS_GAP_MISSING] = "missing",
 	[ASSESS_GAP_NON_CONFORMANT] = "non_conformant",
 	[ASSESS_GAP_EVIDENCE_MISSING] = "evidence_missing",
-	[ASSESS_GAP_NA_WITHOUT_JUSTIFICATION] = "not_applicable_without_justification",
+	[ASSESS_GAP_NA_WITHOUT_JUSTIFICATION] =
+	    "not_applicable_without_justification",
 	[ASSESS_GAP_NA_NOT_ALLOWED] = "not_applicable_not_allowed",
 	[ASSESS_GAP_NEEDS_LAB_RESULT] = "needs_lab_result",
 	[ASSESS_GAP_LAB_FAILED] = "lab_failed",
@@ -43,38 +44,35 @@ static const char *const reason_names[] = {
 /* Plain words for vendors without compliance staff: what to do next. */
 static const char *const reason_details[] = {
 	[ASSESS_GAP_NONE] = "",
-	[ASSESS_GAP_MISSING] = "You have not answered this requirement yet. Declare it "
-		"conformant (with evidence) once your product meets it.",
-	[ASSESS_GAP_NON_CONFORMANT] = "You declared that the product does not meet this "
-		"requirement. Fix the product, then declare it conformant.",
-	[ASSESS_GAP_EVIDENCE_MISSING] = "You declared this requirement conformant but "
-		"attached no evidence. Upload the evidence the guidance describes.",
-	[ASSESS_GAP_NA_WITHOUT_JUSTIFICATION] = "You declared this requirement not "
-		"applicable. Say in the justification which condition does not hold for "
-		"your product and why.",
-	[ASSESS_GAP_NA_NOT_ALLOWED] = "This requirement applies to every product: it "
-		"cannot be declared not applicable.",
-	[ASSESS_GAP_NEEDS_LAB_RESULT] = "Only an approved lab can satisfy this "
-		"requirement. Ask your lab to test it and file its result.",
-	[ASSESS_GAP_LAB_FAILED] = "The approved lab found the product does not meet this "
-		"requirement. Fix the findings in the lab report and ask for a retest.",
+	[ASSESS_GAP_MISSING] =
+	    "You have not answered this requirement yet. "
+	    "Declare it conformant (with evidence) once your product meets it.",
+	[ASSESS_GAP_NON_CONFORMANT] =
+	    "You declared that the product does not meet this requirement. "
+	    "Fix the product, then declare it conformant.",
+	[ASSESS_GAP_EVIDENCE_MISSING] =
+	    "You declared this requirement conformant but attached no "
+	    "evidence. Upload the evidence the guidance describes.",
+	[ASSESS_GAP_NA_WITHOUT_JUSTIFICATION] =
+	    "You declared this requirement not applicable. "
+	    "Say in the justification which condition does not hold for your "
+	    "product and why.",
+	[ASSESS_GAP_NA_NOT_ALLOWED] =
+	    "This requirement applies to every product: "
+	    "it cannot be declared not applicable.",
+	[ASSESS_GAP_NEEDS_LAB_RESULT] =
+	    "Only an approved lab can satisfy this requirement. "
+	    "Ask your lab to test it and file its result.",
+	[ASSESS_GAP_LAB_FAILED] =
+	    "The approved lab found the product does not meet this "
+	    "requirement. Fix the findings in the lab report and ask for a "
+	    "retest.",
 };
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+static int
+has_text(const char *s)
 {
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-static int has_text(const char *s)
-{
-	size_t i;
+	size_t	 i;
 
 	if (s == NULL)
 		return 0;
@@ -86,85 +84,102 @@ static int has_text(const char *s)
 }
 
 /* Fold the inputs per requirement, rejecting what cannot be a valid state. */
-static int fold_inputs(const struct scheme *s, struct fold *f, const struct assess_decl *decls,
-                       size_t ndecl, const struct assess_lab *labs, size_t nlab, char *err,
-                       size_t errlen)
+static int
+fold_inputs(const struct scheme *s, struct fold *f,
+    const struct assess_decl *decls, size_t ndecl,
+    const struct assess_lab *labs, size_t nlab, char *err, size_t errlen)
 {
-	size_t i;
+	const struct assess_decl		*d;
+	const struct assess_lab			*l;
+	const struct scheme_requirement		*r;
+	size_t					 i;
+	long					 k;
 
 	if ((ndecl > 0 && decls == NULL) || (nlab > 0 && labs == NULL)) {
-		set_err(err, errlen, "no input array");
+		errfmt(err, errlen, "no input array");
 		return -1;
 	}
 	for (i = 0; i < ndecl; i++) {
-		const struct assess_decl *d = &decls[i];
-		long k = scheme_requirement_index(s, d->requirement);
+		d = &decls[i];
+		k = scheme_requirement_index(s, d->requirement);
 		if (k < 0) {
-			set_err(err, errlen, "declaration %zu: unknown requirement \"%.64s\" in "
-			        "scheme %s version %d", i,
-			        d->requirement != NULL ? d->requirement : "(null)",
-			        scheme_id(s), scheme_version(s));
+			errfmt(err, errlen, "declaration %zu: unknown "
+			    "requirement \"%.64s\" in scheme %s version %d", i,
+			    d->requirement != NULL ? d->requirement : "(null)",
+			    scheme_id(s), scheme_version(s));
 			return -1;
 		}
-		if (d->status != ASSESS_CONFORMANT && d->status != ASSESS_NOT_APPLICABLE &&
+		if (d->status != ASSESS_CONFORMANT &&
+		    d->status != ASSESS_NOT_APPLICABLE &&
 		    d->status != ASSESS_NON_CONFORMANT) {
-			set_err(err, errlen, "declaration %zu: invalid status", i);
+			errfmt(err, errlen, "declaration %zu: invalid status",
+			    i);
 			return -1;
 		}
 		if (f[k].decl != NULL) {
-			set_err(err, errlen, "declaration %zu: requirement \"%s\" already declared "
-			        "by declaration %ld", i, d->requirement, f[k].decl_index);
+			errfmt(err, errlen, "declaration %zu: requirement "
+			    "\"%s\" already declared by declaration %ld", i,
+			    d->requirement, f[k].decl_index);
 			return -1;
 		}
 		f[k].decl = d;
 		f[k].decl_index = (long)i;
 	}
 	for (i = 0; i < nlab; i++) {
-		const struct assess_lab *l = &labs[i];
-		long k = scheme_requirement_index(s, l->requirement);
-		const struct scheme_requirement *r;
+		l = &labs[i];
+		k = scheme_requirement_index(s, l->requirement);
 		if (k < 0) {
-			set_err(err, errlen, "lab result %zu: unknown requirement \"%.64s\" in "
-			        "scheme %s version %d", i,
-			        l->requirement != NULL ? l->requirement : "(null)",
-			        scheme_id(s), scheme_version(s));
+			errfmt(err, errlen, "lab result %zu: unknown "
+			    "requirement \"%.64s\" in scheme %s version %d", i,
+			    l->requirement != NULL ? l->requirement : "(null)",
+			    scheme_id(s), scheme_version(s));
 			return -1;
 		}
 		r = scheme_requirement_at(s, (size_t)k);
 		if (l->tier < 1 || l->tier > scheme_ntiers(s)) {
-			set_err(err, errlen, "lab result %zu: tier %d outside 1..%d", i, l->tier,
-			        scheme_ntiers(s));
+			errfmt(err, errlen, "lab result %zu: tier %d "
+			    "outside 1..%d", i, l->tier, scheme_ntiers(s));
 			return -1;
 		}
 		if (l->tier < r->tier) {
-			set_err(err, errlen, "lab result %zu: requirement \"%s\" belongs to tier %d, "
-			        "not covered by a tier %d report", i, r->id, r->tier, l->tier);
+			errfmt(err, errlen, "lab result %zu: requirement "
+			    "\"%s\" belongs to tier %d, not covered by a "
+			    "tier %d report", i, r->id, r->tier, l->tier);
 			return -1;
 		}
 		if (f[k].lab_tiers & (1u << l->tier)) {
-			set_err(err, errlen, "lab result %zu: second verdict on \"%s\" in the tier %d "
-			        "report", i, r->id, l->tier);
+			errfmt(err, errlen, "lab result %zu: second verdict on "
+			    "\"%s\" in the tier %d report", i, r->id, l->tier);
 			return -1;
 		}
 		f[k].lab_tiers |= 1u << l->tier;
 		switch (l->verdict) {
-		case ASSESS_PASS: f[k].lab_pass = 1; break;
-		case ASSESS_FAIL: f[k].lab_fail = 1; break;
-		case ASSESS_VERDICT_NA: f[k].lab_na = 1; break;
+		case ASSESS_PASS:
+			f[k].lab_pass = 1;
+			break;
+		case ASSESS_FAIL:
+			f[k].lab_fail = 1;
+			break;
+		case ASSESS_VERDICT_NA:
+			f[k].lab_na = 1;
+			break;
 		default:
-			set_err(err, errlen, "lab result %zu: invalid verdict", i);
+			errfmt(err, errlen, "lab result %zu: invalid verdict",
+			    i);
 			return -1;
 		}
 	}
 	return 0;
 }
 
-/* Decide one requirement.  *MET is set when it was met by a conformant
- * declaration or a lab pass (as opposed to being not applicable). */
-static enum assess_reason decide(const struct scheme_requirement *r, const struct fold *f,
-                                 int *met)
+/*
+ * Decide one requirement.  *met is set when it was met by a conformant
+ * declaration or a lab pass (as opposed to being not applicable).
+ */
+static enum assess_reason
+decide(const struct scheme_requirement *r, const struct fold *f, int *met)
 {
-	const struct assess_decl *d = f->decl;
+	const struct assess_decl	*d = f->decl;
 
 	*met = 0;
 	if (f->lab_fail)
@@ -177,8 +192,8 @@ static enum assess_reason decide(const struct scheme_requirement *r, const struc
 			return ASSESS_GAP_NONE;
 		}
 		if (f->lab_na)
-			return r->obligation == SCHEME_MANDATORY ? ASSESS_GAP_NA_NOT_ALLOWED
-			                                         : ASSESS_GAP_NONE;
+			return r->obligation == SCHEME_MANDATORY ?
+			    ASSESS_GAP_NA_NOT_ALLOWED : ASSESS_GAP_NONE;
 		return ASSESS_GAP_NEEDS_LAB_RESULT;
 	}
 	if (d == NULL)
@@ -201,19 +216,23 @@ static enum assess_reason decide(const struct scheme_requirement *r, const struc
 	return ASSESS_GAP_MISSING;
 }
 
-static json_t *gap_json(const struct scheme *s, size_t i, const struct scheme_requirement *r,
-                        enum assess_reason reason)
+static json_t *
+gap_json(const struct scheme *s, size_t i, const struct scheme_requirement *r,
+    enum assess_reason reason)
 {
-	json_t *g = json_object(), *conds = NULL;
-	size_t j;
+	json_t		*g = json_object(), *conds = NULL;
+	const char	*cond;
+	size_t		 j;
 
 	if (g == NULL)
 		return NULL;
 	if (json_object_set_new(g, "requirement", json_string(r->id)) < 0 ||
 	    json_object_set_new(g, "title", json_string(r->title)) < 0 ||
 	    json_object_set_new(g, "tier", json_integer(r->tier)) < 0 ||
-	    json_object_set_new(g, "reason", json_string(reason_names[reason])) < 0 ||
-	    json_object_set_new(g, "detail", json_string(reason_details[reason])) < 0 ||
+	    json_object_set_new(g, "reason",
+	    json_string(reason_names[reason])) < 0 ||
+	    json_object_set_new(g, "detail",
+	    json_string(reason_details[reason])) < 0 ||
 	    json_object_set_new(g, "guidance", json_string(r->guidance)) < 0)
 		goto fail;
 	/* The conditions tell the vendor when not_applicable is an option. */
@@ -221,9 +240,11 @@ static json_t *gap_json(const struct scheme *s, size_t i, const struct scheme_re
 		conds = json_array();
 		if (conds == NULL)
 			goto fail;
-		for (j = 0; j < r->nconditions; j++)
-			if (json_array_append_new(conds, json_string(scheme_requirement_condition(s, i, j))) < 0)
+		for (j = 0; j < r->nconditions; j++) {
+			cond = scheme_requirement_condition(s, i, j);
+			if (json_array_append_new(conds, json_string(cond)) < 0)
 				goto fail;
+		}
 		if (json_object_set_new(g, "conditions", conds) < 0) {
 			conds = NULL;
 			goto fail;
@@ -236,11 +257,12 @@ fail:
 	return NULL;
 }
 
-static int build(const struct scheme *s, struct assess_result *res, const struct fold *f)
+static int
+build(const struct scheme *s, struct assess_result *res, const struct fold *f)
 {
-	json_t *tiers = NULL, *gaps[LABELD_SCHEME_MAX_TIERS + 1] = { NULL };
-	size_t i, n = scheme_nrequirements(s);
-	int t, rc = -1;
+	json_t	*tiers = NULL, *gaps[LABELD_SCHEME_MAX_TIERS + 1] = { NULL };
+	size_t	 i, n = scheme_nrequirements(s);
+	int	 t, rc = -1;
 
 	for (t = 1; t <= res->ntiers; t++) {
 		gaps[t] = json_array();
@@ -249,24 +271,32 @@ static int build(const struct scheme *s, struct assess_result *res, const struct
 	}
 	res->met = json_array();
 	tiers = json_array();
-	res->doc = json_pack("{s:s, s:i, s:i}", "scheme", scheme_id(s), "scheme_version",
-	                     scheme_version(s), "achieved_tier", 0);
+	res->doc = json_pack("{s:s, s:i, s:i}", "scheme", scheme_id(s),
+	    "scheme_version", scheme_version(s), "achieved_tier", 0);
 	if (res->met == NULL || tiers == NULL || res->doc == NULL)
 		goto done;
 
 	for (i = 0; i < n; i++) {
-		const struct scheme_requirement *r = scheme_requirement_at(s, i);
-		int met;
-		enum assess_reason reason = decide(r, &f[i], &met);
-		if (met && json_array_append_new(res->met, json_pack("{s:s, s:i}", "id", r->id,
-		                                                     "tier", r->tier)) < 0)
+		const struct scheme_requirement	*r;
+		enum assess_reason		 reason;
+		json_t				*g;
+		int				 met;
+
+		r = scheme_requirement_at(s, i);
+		reason = decide(r, &f[i], &met);
+		if (met && json_array_append_new(res->met,
+		    json_pack("{s:s, s:i}", "id", r->id, "tier", r->tier)) < 0)
 			goto done;
-		if (reason == ASSESS_GAP_NONE || r->obligation == SCHEME_RECOMMENDED)
+		if (reason == ASSESS_GAP_NONE ||
+		    r->obligation == SCHEME_RECOMMENDED)
 			continue;
-		json_t *g = gap_json(s, i, r, reason);
+		g = gap_json(s, i, r, reason);
 		if (g == NULL)
 			goto done;
-		/* Cumulative tiers: the gap blocks its own tier and every tier above. */
+		/*
+		 * Cumulative tiers: the gap blocks its own tier and every
+		 * tier above.
+		 */
 		for (t = r->tier; t <= res->ntiers; t++)
 			if (json_array_append(gaps[t], g) < 0) {
 				json_decref(g);
@@ -277,20 +307,25 @@ static int build(const struct scheme *s, struct assess_result *res, const struct
 
 	res->achieved = 0;
 	for (t = 1; t <= res->ntiers; t++) {
-		/* Gaps of tier t include those of all lower tiers, so "satisfied" is
-		 * already monotone in t. */
+		json_t	*o;
+
+		/*
+		 * Gaps of tier t include those of all lower tiers, so
+		 * "satisfied" is already monotone in t.
+		 */
 		res->satisfied[t] = json_array_size(gaps[t]) == 0;
 		if (res->satisfied[t])
 			res->achieved = t;
-		json_t *o = json_pack("{s:i, s:s, s:s, s:b, s:O}", "tier", t,
-		                      "name", scheme_tier_name(s, t),
-		                      "mode", scheme_tier_is_third_party(s, t) ? "third_party"
-		                                                                : "self_declaration",
-		                      "satisfied", res->satisfied[t], "gaps", gaps[t]);
+		o = json_pack("{s:i, s:s, s:s, s:b, s:O}", "tier", t,
+		    "name", scheme_tier_name(s, t),
+		    "mode", scheme_tier_is_third_party(s, t) ?
+		    "third_party" : "self_declaration",
+		    "satisfied", res->satisfied[t], "gaps", gaps[t]);
 		if (o == NULL || json_array_append_new(tiers, o) < 0)
 			goto done;
 	}
-	if (json_object_set_new(res->doc, "achieved_tier", json_integer(res->achieved)) < 0 ||
+	if (json_object_set_new(res->doc, "achieved_tier",
+	    json_integer(res->achieved)) < 0 ||
 	    json_object_set(res->doc, "tiers", tiers) < 0)
 		goto done;
 	rc = 0;
@@ -301,32 +336,38 @@ done:
 	return rc;
 }
 
-struct assess_result *assess_run(const struct scheme *s, const struct assess_decl *decls,
-                                 size_t ndecl, const struct assess_lab *labs, size_t nlab,
-                                 char *err, size_t errlen)
+/*
+ * Assesses decls and labs against s.  A new result the caller frees with
+ * assess_free(), or NULL with a message in err (invalid input, out of
+ * memory).
+ */
+struct assess_result *
+assess_run(const struct scheme *s, const struct assess_decl *decls,
+    size_t ndecl, const struct assess_lab *labs, size_t nlab, char *err,
+    size_t errlen)
 {
-	struct assess_result *res = NULL;
-	struct fold *f = NULL;
-	size_t n;
+	struct assess_result	*res = NULL;
+	struct fold		*f = NULL;
+	size_t			 n;
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (s == NULL) {
-		set_err(err, errlen, "no scheme");
+		errfmt(err, errlen, "no scheme");
 		return NULL;
 	}
 	n = scheme_nrequirements(s);
-	f = calloc(n, sizeof *f);
-	res = calloc(1, sizeof *res);
+	f = calloc(n, sizeof(*f));
+	res = calloc(1, sizeof(*res));
 	if (f == NULL || res == NULL) {
-		set_err(err, errlen, "out of memory");
+		errfmt(err, errlen, "out of memory");
 		goto fail;
 	}
 	res->ntiers = scheme_ntiers(s);
 	if (fold_inputs(s, f, decls, ndecl, labs, nlab, err, errlen) < 0)
 		goto fail;
 	if (build(s, res, f) < 0) {
-		set_err(err, errlen, "out of memory");
+		errfmt(err, errlen, "out of memory");
 		goto fail;
 	}
 	free(f);
@@ -337,28 +378,41 @@ fail:
 	return NULL;
 }
 
-int assess_achieved_tier(const struct assess_result *r)
+/* The highest satisfied tier of r, 0 when none. */
+int
+assess_achieved_tier(const struct assess_result *r)
 {
 	return r->achieved;
 }
 
-int assess_tier_satisfied(const struct assess_result *r, int tier)
+/* 1 when tier is satisfied, 0 when not, -1 when out of range. */
+int
+assess_tier_satisfied(const struct assess_result *r, int tier)
 {
 	if (tier < 1 || tier > r->ntiers)
 		return -1;
 	return r->satisfied[tier];
 }
 
-json_t *assess_to_json(const struct assess_result *r)
+/* The assessment document: a new reference, or NULL when out of memory. */
+json_t *
+assess_to_json(const struct assess_result *r)
 {
-	/* A deep copy: the caller may edit what it gets (add ids, ETags) without
-	 * touching the result, which other threads may read. */
+	/*
+	 * A deep copy: the caller may edit what it gets (add ids, ETags)
+	 * without touching the result, which other threads may read.
+	 */
 	return json_deep_copy(r->doc);
 }
 
-json_t *assess_gaps_json(const struct assess_result *r, int tier)
+/*
+ * The gaps of tier: a new reference, or NULL when tier is out of range or
+ * out of memory.
+ */
+json_t *
+assess_gaps_json(const struct assess_result *r, int tier)
 {
-	const json_t *t;
+	const json_t	*t;
 
 	if (tier < 1 || tier > r->ntiers)
 		return NULL;
@@ -366,10 +420,16 @@ json_t *assess_gaps_json(const struct assess_result *r, int tier)
 	return json_deep_copy(json_object_get(t, "gaps"));
 }
 
-json_t *assess_requirements_met(const struct assess_result *r, int tier)
+/*
+ * The ids of the requirements of tiers 1..tier that were met: a new array,
+ * or NULL when tier is out of range or out of memory.
+ */
+json_t *
+assess_requirements_met(const struct assess_result *r, int tier)
 {
-	json_t *out;
-	size_t i;
+	const json_t	*m;
+	json_t		*out;
+	size_t		 i;
 
 	if (tier < 0 || tier > r->ntiers)
 		return NULL;
@@ -377,7 +437,7 @@ json_t *assess_requirements_met(const struct assess_result *r, int tier)
 	if (out == NULL)
 		return NULL;
 	for (i = 0; i < json_array_size(r->met); i++) {
-		const json_t *m = json_array_get(r->met, i);
+		m = json_array_get(r->met, i);
 		if (json_integer_value(json_object_get(m, "tier")) > tier)
 			continue;
 		if (json_array_append(out, json_object_get(m, "id")) < 0) {
@@ -388,7 +448,9 @@ json_t *assess_requirements_met(const struct assess_result *r, int tier)
 	return out;
 }
 
-void assess_free(struct assess_result *r)
+/* Frees r and what it holds; NULL is allowed. */
+void
+assess_free(struct assess_result *r)
 {
 	if (r == NULL)
 		return;
@@ -397,25 +459,33 @@ void assess_free(struct assess_result *r)
 	free(r);
 }
 
-const char *assess_status_name(enum assess_status st)
+/* The HTTP contract's name of st (a static string), NULL when unknown. */
+const char *
+assess_status_name(enum assess_status st)
 {
 	switch (st) {
-	case ASSESS_CONFORMANT: return "conformant";
-	case ASSESS_NOT_APPLICABLE: return "not_applicable";
-	case ASSESS_NON_CONFORMANT: return "non_conformant";
+	case ASSESS_CONFORMANT:
+		return "conformant";
+	case ASSESS_NOT_APPLICABLE:
+		return "not_applicable";
+	case ASSESS_NON_CONFORMANT:
+		return "non_conformant";
 	}
 	return NULL;
 }
 
-int assess_status_parse(const char *name, enum assess_status *out)
+/* The status named name into *out: 0, or -1 when name is NULL or unknown. */
+int
+assess_status_parse(const char *name, enum assess_status *out)
 {
-	static const enum assess_status all[] = { ASSESS_CONFORMANT, ASSESS_NOT_APPLICABLE,
-	                                          ASSESS_NON_CONFORMANT };
-	size_t i;
+	static const enum assess_status	 all[] = {
+		ASSESS_CONFORMANT, ASSESS_NOT_APPLICABLE, ASSESS_NON_CONFORMANT
+	};
+	size_t				 i;
 
 	if (name == NULL)
 		return -1;
-	for (i = 0; i < sizeof all / sizeof all[0]; i++)
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(name, assess_status_name(all[i])) == 0) {
 			*out = all[i];
 			return 0;
@@ -423,24 +493,33 @@ int assess_status_parse(const char *name, enum assess_status *out)
 	return -1;
 }
 
-const char *assess_verdict_name(enum assess_verdict v)
+/* The HTTP contract's name of v (a static string), NULL when unknown. */
+const char *
+assess_verdict_name(enum assess_verdict v)
 {
 	switch (v) {
-	case ASSESS_PASS: return "pass";
-	case ASSESS_FAIL: return "fail";
-	case ASSESS_VERDICT_NA: return "not_applicable";
+	case ASSESS_PASS:
+		return "pass";
+	case ASSESS_FAIL:
+		return "fail";
+	case ASSESS_VERDICT_NA:
+		return "not_applicable";
 	}
 	return NULL;
 }
 
-int assess_verdict_parse(const char *name, enum assess_verdict *out)
+/* The verdict named name into *out: 0, or -1 when name is NULL or unknown. */
+int
+assess_verdict_parse(const char *name, enum assess_verdict *out)
 {
-	static const enum assess_verdict all[] = { ASSESS_PASS, ASSESS_FAIL, ASSESS_VERDICT_NA };
-	size_t i;
+	static const enum assess_verdict	 all[] = {
+		ASSESS_PASS, ASSESS_FAIL, ASSESS_VERDICT_NA
+	};
+	size_t					 i;
 
 	if (name == NULL)
 		return -1;
-	for (i = 0; i < sizeof all / sizeof all[0]; i++)
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(name, assess_verdict_name(all[i])) == 0) {
 			*out = all[i];
 			return 0;
@@ -448,9 +527,11 @@ int assess_verdict_parse(const char *name, enum assess_verdict *out)
 	return -1;
 }
 
-const char *assess_reason_name(enum assess_reason reason)
+/* The HTTP contract's name of reason (a static string), NULL when unknown. */
+const char *
+assess_reason_name(enum assess_reason reason)
 {
-	if ((unsigned)reason >= sizeof reason_names / sizeof reason_names[0])
+	if ((unsigned)reason >= sizeof(reason_names) / sizeof(reason_names[0]))
 		return NULL;
 	return reason_names[reason];
 }

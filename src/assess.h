@@ -29,84 +29,125 @@
 
 #include "scheme.h"
 
-enum assess_status { ASSESS_CONFORMANT, ASSESS_NOT_APPLICABLE, ASSESS_NON_CONFORMANT };
-enum assess_verdict { ASSESS_PASS, ASSESS_FAIL, ASSESS_VERDICT_NA };
+enum assess_status {
+	ASSESS_CONFORMANT,
+	ASSESS_NOT_APPLICABLE,
+	ASSESS_NON_CONFORMANT
+};
 
-/* Why a requirement blocks a tier.  Names (assess_reason_name) are part of
- * the HTTP contract: clients switch on them. */
+enum assess_verdict {
+	ASSESS_PASS,
+	ASSESS_FAIL,
+	ASSESS_VERDICT_NA
+};
+
+/*
+ * Why a requirement blocks a tier (ASSESS_GAP_...), and its name
+ * (assess_reason_name), part of the HTTP contract: clients switch on them.
+ *   NONE                      "satisfied": not a gap
+ *   MISSING                   "missing": no declaration
+ *   NON_CONFORMANT            "non_conformant": the vendor says unmet
+ *   EVIDENCE_MISSING          "evidence_missing"
+ *   NA_WITHOUT_JUSTIFICATION  "not_applicable_without_justification"
+ *   NA_NOT_ALLOWED            "not_applicable_not_allowed": unconditional
+ *   NEEDS_LAB_RESULT          "needs_lab_result": third_party, no verdict
+ *   LAB_FAILED                "lab_failed": a lab's fail
+ */
 enum assess_reason {
-	ASSESS_GAP_NONE = 0,                  /* "satisfied": not a gap */
-	ASSESS_GAP_MISSING,                   /* "missing": no declaration */
-	ASSESS_GAP_NON_CONFORMANT,            /* "non_conformant": the vendor says unmet */
-	ASSESS_GAP_EVIDENCE_MISSING,          /* "evidence_missing" */
-	ASSESS_GAP_NA_WITHOUT_JUSTIFICATION,  /* "not_applicable_without_justification" */
-	ASSESS_GAP_NA_NOT_ALLOWED,            /* "not_applicable_not_allowed": unconditional */
-	ASSESS_GAP_NEEDS_LAB_RESULT,          /* "needs_lab_result": third_party, no verdict */
-	ASSESS_GAP_LAB_FAILED                 /* "lab_failed": a lab's fail */
+	ASSESS_GAP_NONE = 0,
+	ASSESS_GAP_MISSING,
+	ASSESS_GAP_NON_CONFORMANT,
+	ASSESS_GAP_EVIDENCE_MISSING,
+	ASSESS_GAP_NA_WITHOUT_JUSTIFICATION,
+	ASSESS_GAP_NA_NOT_ALLOWED,
+	ASSESS_GAP_NEEDS_LAB_RESULT,
+	ASSESS_GAP_LAB_FAILED
 };
 
-/* One vendor declaration.  Strings are borrowed for the duration of the call. */
+/*
+ * One vendor declaration.  Strings are borrowed for the duration of the
+ * call.
+ */
 struct assess_decl {
-	const char *requirement;
-	enum assess_status status;
-	const char *justification;   /* NULL or blank: none */
-	size_t nevidence;            /* evidence items attached */
+	const char		*requirement;
+	enum assess_status	 status;
+	const char		*justification;	/* NULL or blank: none */
+	size_t			 nevidence;	/* evidence items attached */
 };
 
-/* One verdict of an approved lab, from its report for TIER.  A report for tier
- * T may cover requirements of tiers 1..T. */
+/*
+ * One verdict of an approved lab, from its report for tier.  A report for
+ * tier T may cover requirements of tiers 1..T.  requirement is borrowed
+ * for the duration of the call.
+ */
 struct assess_lab {
-	const char *requirement;
-	enum assess_verdict verdict;
-	int tier;
+	const char		*requirement;
+	enum assess_verdict	 verdict;
+	int			 tier;
 };
 
 struct assess_result;
 
-/* Assess DECLS and LABS against scheme S.  Returns a new result, or NULL with a
- * message in ERR when the input is invalid: an unknown requirement id, a second
+/*
+ * Assesses decls (ndecl of them) and labs (nlab) against scheme s.  Returns
+ * a new result the caller frees with assess_free(), or NULL with a message
+ * in err when the input is invalid: an unknown requirement id, a second
  * declaration for the same requirement, a second lab verdict for the same
  * requirement and tier, a lab tier outside 1..ntiers or below the
- * requirement's tier, an out-of-range enum.  Callers give the current state
- * only (e.g. the latest report per tier).  The result does not borrow from S
- * or the inputs. */
-struct assess_result *assess_run(const struct scheme *s, const struct assess_decl *decls,
-                                 size_t ndecl, const struct assess_lab *labs, size_t nlab,
-                                 char *err, size_t errlen);
+ * requirement's tier, an out-of-range enum; or on out of memory.  Callers
+ * give the current state only (e.g. the latest report per tier).  The
+ * result does not borrow from s or the inputs.
+ */
+struct assess_result *assess_run(const struct scheme *s,
+	    const struct assess_decl *decls, size_t ndecl,
+	    const struct assess_lab *labs, size_t nlab, char *err,
+	    size_t errlen);
 
 /* Highest satisfied tier, 0 when none. */
-int assess_achieved_tier(const struct assess_result *r);
-/* 1 when TIER is satisfied, 0 when not, -1 when TIER is out of range. */
-int assess_tier_satisfied(const struct assess_result *r, int tier);
+int	 assess_achieved_tier(const struct assess_result *r);
 
-/* New reference to the assessment document:
+/* 1 when tier is satisfied, 0 when not, -1 when tier is out of range. */
+int	 assess_tier_satisfied(const struct assess_result *r, int tier);
+
+/*
+ * The assessment document, a new reference the caller owns (NULL when out
+ * of memory):
  * {scheme, scheme_version, achieved_tier,
  *  tiers: [{tier, name, mode, satisfied,
  *           gaps: [{requirement, title, tier, reason, detail, guidance,
  *                   conditions?}]}]}
  * Tier N lists every gap of tiers 1..N (each gap says its own tier), so the
- * list for a target tier is everything the vendor still has to do. */
-json_t *assess_to_json(const struct assess_result *r);
+ * list for a target tier is everything the vendor still has to do.
+ */
+json_t	*assess_to_json(const struct assess_result *r);
 
-/* New reference to the gaps array of TIER as in assess_to_json (for a 409 on
- * submit), NULL when TIER is out of range. */
-json_t *assess_gaps_json(const struct assess_result *r, int tier);
+/*
+ * A new reference to the gaps array of tier as in assess_to_json (for a 409
+ * on submit), NULL when tier is out of range or out of memory.
+ */
+json_t	*assess_gaps_json(const struct assess_result *r, int tier);
 
-/* New array of the ids of requirements of tiers 1..TIER that were met by a
- * conformant declaration or a lab pass (recommended ones included, justified
- * not_applicable ones excluded), in scheme order; for the certificate's
- * "requirements met".  TIER 0 gives []; NULL when TIER > ntiers or < 0. */
-json_t *assess_requirements_met(const struct assess_result *r, int tier);
+/*
+ * A new array of the ids of requirements of tiers 1..tier that were met by
+ * a conformant declaration or a lab pass (recommended ones included,
+ * justified not_applicable ones excluded), in scheme order; for the
+ * certificate's "requirements met".  Tier 0 gives []; NULL when tier >
+ * ntiers or < 0, or out of memory.
+ */
+json_t	*assess_requirements_met(const struct assess_result *r, int tier);
 
-/* Free a result; NULL is allowed. */
-void assess_free(struct assess_result *r);
+/* Frees a result; NULL is allowed. */
+void	 assess_free(struct assess_result *r);
 
-/* Names as used in the HTTP contract, and their parsers (0, or -1 when NAME is
- * NULL or not one of the names). */
+/*
+ * Names as used in the HTTP contract (static strings; NULL for a value
+ * outside the enum), and their parsers: 0 with *out set, or -1 when name
+ * is NULL or not one of the names.
+ */
 const char *assess_status_name(enum assess_status st);
-int assess_status_parse(const char *name, enum assess_status *out);
+int	 assess_status_parse(const char *name, enum assess_status *out);
 const char *assess_verdict_name(enum assess_verdict v);
-int assess_verdict_parse(const char *name, enum assess_verdict *out);
+int	 assess_verdict_parse(const char *name, enum assess_verdict *out);
 const char *assess_reason_name(enum assess_reason reason);
 
 #endif /* LABELD_ASSESS_H */

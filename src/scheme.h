@@ -4,8 +4,8 @@
  * A scheme version is one JSON document (schemas/schemes/<id>-<version>.json,
  * format described by schemas/scheme.schema.json).  The validated document is
  * exactly what GET /v1/schemes/{scheme} serves, so the loader rejects anything
- * the format does not define instead of guessing.  A loaded scheme is immutable:
- * every accessor is safe to call from several threads at once.
+ * the format does not define instead of guessing.  A loaded scheme is
+ * immutable: every accessor is safe to call from several threads at once.
  */
 #ifndef LABELD_SCHEME_H
 #define LABELD_SCHEME_H
@@ -14,101 +14,153 @@
 #include <jansson.h>
 
 /* Limits a scheme document must respect (stated in labelctl(8)). */
-#define LABELD_SCHEME_MAX_FILE_BYTES   (4 * 1024 * 1024)
-#define LABELD_SCHEME_MAX_TIERS        9
-#define LABELD_SCHEME_MAX_REQUIREMENTS 1024
-#define LABELD_SCHEME_MAX_CONDITIONS   64
-#define LABELD_SCHEME_MAX_LIST         64    /* references, evidence, conditions per item */
-#define LABELD_SCHEME_MAX_ID_LEN       64    /* scheme, requirement, condition, kind ids */
-#define LABELD_SCHEME_MAX_TEXT_LEN     8192  /* title, guidance and other prose, bytes */
-#define LABELD_SCHEME_MAX_VERSION      1000000
-#define LABELD_SCHEME_MAX_VALIDITY     3660  /* days, ten years */
+#define LABELD_SCHEME_MAX_FILE_BYTES	(4 * 1024 * 1024)
+#define LABELD_SCHEME_MAX_TIERS		9
+#define LABELD_SCHEME_MAX_REQUIREMENTS	1024
+#define LABELD_SCHEME_MAX_CONDITIONS	64
+/* References, evidence, conditions per item. */
+#define LABELD_SCHEME_MAX_LIST		64
+/* Scheme, requirement, condition, kind ids. */
+#define LABELD_SCHEME_MAX_ID_LEN	64
+/* Title, guidance and other prose, bytes. */
+#define LABELD_SCHEME_MAX_TEXT_LEN	8192
+#define LABELD_SCHEME_MAX_VERSION	1000000
+/* Days, ten years. */
+#define LABELD_SCHEME_MAX_VALIDITY	3660
 
 /* Room enough for any error the loader writes (callers may pass less). */
-#define LABELD_SCHEME_ERRLEN 512
+#define LABELD_SCHEME_ERRLEN	512
 
-enum scheme_mode { SCHEME_SELF_DECLARATION, SCHEME_THIRD_PARTY };
-
-enum scheme_obligation {
-	SCHEME_MANDATORY,    /* required from its tier on; never not_applicable */
-	SCHEME_CONDITIONAL,  /* required from its tier on when all its conditions hold */
-	SCHEME_RECOMMENDED   /* never blocks a tier */
+enum scheme_mode {
+	SCHEME_SELF_DECLARATION,
+	SCHEME_THIRD_PARTY
 };
 
-/* One requirement as the engine sees it.  Strings point into the scheme's
- * document and live as long as the scheme. */
+/*
+ * SCHEME_MANDATORY: required from its tier on; never not_applicable.
+ * SCHEME_CONDITIONAL: required from its tier on when all its conditions
+ * hold.  SCHEME_RECOMMENDED: never blocks a tier.
+ */
+enum scheme_obligation {
+	SCHEME_MANDATORY,
+	SCHEME_CONDITIONAL,
+	SCHEME_RECOMMENDED
+};
+
+/*
+ * One requirement as the engine sees it.  Strings point into the scheme's
+ * document and live as long as the scheme.
+ */
 struct scheme_requirement {
-	const char *id;
-	const char *title;
-	const char *guidance;
-	int tier;                       /* first tier that requires (or recommends) it */
-	enum scheme_mode mode;
-	enum scheme_obligation obligation;
-	size_t nconditions;             /* condition ids in the document's "conditions" */
-	size_t nevidence_kinds;         /* > 0: a conformant declaration needs evidence */
+	const char		*id;
+	const char		*title;
+	const char		*guidance;
+	/* The first tier that requires (or recommends) it. */
+	int			 tier;
+	enum scheme_mode	 mode;
+	enum scheme_obligation	 obligation;
+	/* Condition ids in the document's "conditions". */
+	size_t			 nconditions;
+	/* > 0: a conformant declaration needs evidence. */
+	size_t			 nevidence_kinds;
 };
 
 struct scheme;
 
-/* Load, parse and validate the scheme document in the file at PATH.  Returns a
- * new scheme, or NULL with a one-line message in ERR such as
- * "PATH: $.requirements[3].tier: expected integer 1..4" (or "PATH:12:5: ..." for
- * a JSON syntax error).  Files larger than LABELD_SCHEME_MAX_FILE_BYTES are
- * refused. */
+/*
+ * Loads, parses and validates the scheme document in the file at path.
+ * Returns a new scheme the caller frees with scheme_free(), or NULL with a
+ * one-line message in err such as
+ * "PATH: $.requirements[3].tier: expected integer 1..4" (or
+ * "PATH:12:5: ..." for a JSON syntax error).  Files larger than
+ * LABELD_SCHEME_MAX_FILE_BYTES are refused.
+ */
 struct scheme *scheme_load_file(const char *path, char *err, size_t errlen);
 
-/* Validate DOC (not stolen; the scheme keeps its own deep copy) and build a
- * scheme.  ORIGIN names the source in error messages ("request", a file name;
- * NULL means "scheme").  NULL with ERR set when DOC is not a valid scheme. */
-struct scheme *scheme_from_json(const json_t *doc, const char *origin, char *err,
-                                size_t errlen);
+/*
+ * Validates doc (not stolen; the scheme keeps its own deep copy) and builds
+ * a scheme the caller frees with scheme_free().  origin names the source in
+ * error messages ("request", a file name; NULL means "scheme").  NULL with
+ * err set when doc is not a valid scheme, or out of memory.
+ */
+struct scheme *scheme_from_json(const json_t *doc, const char *origin,
+	    char *err, size_t errlen);
 
-/* Free a scheme; NULL is allowed.  Requirements and strings obtained from it
- * become invalid. */
-void scheme_free(struct scheme *s);
+/*
+ * Frees a scheme; NULL is allowed.  Requirements and strings obtained from
+ * it become invalid.
+ */
+void	 scheme_free(struct scheme *s);
 
+/*
+ * The accessors below never fail; what they return is borrowed from s and
+ * lives as long as s.
+ */
 const char *scheme_id(const struct scheme *s);
-int scheme_version(const struct scheme *s);
+int	 scheme_version(const struct scheme *s);
 const char *scheme_title(const struct scheme *s);
 /* ISO 3166-1 alpha-2 code of the issuing country. */
 const char *scheme_country(const struct scheme *s);
-int scheme_max_validity_days(const struct scheme *s);
+int	 scheme_max_validity_days(const struct scheme *s);
 
 /* Tiers are numbered 1..scheme_ntiers() and are cumulative. */
-int scheme_ntiers(const struct scheme *s);
-/* Name of TIER, NULL when TIER is out of range. */
+int	 scheme_ntiers(const struct scheme *s);
+/* Name of tier, NULL when tier is out of range. */
 const char *scheme_tier_name(const struct scheme *s, int tier);
-/* 1 when TIER is assessed by an approved lab, 0 when by self-declaration,
- * -1 when TIER is out of range. */
-int scheme_tier_is_third_party(const struct scheme *s, int tier);
+/*
+ * 1 when tier is assessed by an approved lab, 0 when by self-declaration,
+ * -1 when tier is out of range.
+ */
+int	 scheme_tier_is_third_party(const struct scheme *s, int tier);
 
 /* The validated document, for serving.  Borrowed: do not modify or decref. */
 const json_t *scheme_json(const struct scheme *s);
 
-/* Requirements in document order, 0 <= i < scheme_nrequirements(). */
-size_t scheme_nrequirements(const struct scheme *s);
-const struct scheme_requirement *scheme_requirement_at(const struct scheme *s, size_t i);
-/* Index of requirement REQ_ID (exact, case-sensitive match), -1 if unknown. */
-long scheme_requirement_index(const struct scheme *s, const char *req_id);
-/* Condition id number J of requirement I (see struct scheme_requirement). */
-const char *scheme_requirement_condition(const struct scheme *s, size_t i, size_t j);
+/*
+ * Requirements in document order, 0 <= i < scheme_nrequirements();
+ * scheme_requirement_at() is NULL when i is out of range.
+ */
+size_t	 scheme_nrequirements(const struct scheme *s);
+const struct scheme_requirement *scheme_requirement_at(const struct scheme *s,
+	    size_t i);
+/*
+ * Index of requirement req_id (exact, case-sensitive match), -1 if unknown
+ * (or req_id is NULL).
+ */
+long	 scheme_requirement_index(const struct scheme *s, const char *req_id);
+/*
+ * Condition id number j of requirement i (see struct scheme_requirement),
+ * NULL when out of range.
+ */
+const char *scheme_requirement_condition(const struct scheme *s, size_t i,
+	    size_t j);
 
-/* 1 when REQ_ID names a requirement of the scheme, 0 otherwise. */
-int scheme_has_requirement(const struct scheme *s, const char *req_id);
-/* Tier from which REQ_ID applies, -1 if unknown. */
-int scheme_requirement_tier(const struct scheme *s, const char *req_id);
-/* 1 when only an approved lab's pass satisfies REQ_ID, 0 when a declaration
- * does, -1 if unknown. */
-int scheme_requirement_third_party(const struct scheme *s, const char *req_id);
+/* 1 when req_id names a requirement of the scheme, 0 otherwise. */
+int	 scheme_has_requirement(const struct scheme *s, const char *req_id);
+/* Tier from which req_id applies, -1 if unknown. */
+int	 scheme_requirement_tier(const struct scheme *s, const char *req_id);
+/*
+ * 1 when only an approved lab's pass satisfies req_id, 0 when a
+ * declaration does, -1 if unknown.
+ */
+int	 scheme_requirement_third_party(const struct scheme *s,
+	    const char *req_id);
 
-/* What the reassessment policy asks for a firmware change of kind CHANGE (a
+/*
+ * What the reassessment policy asks for a firmware change of kind change (a
  * "change" id of $.reassessment.rules): "notify", "redeclare", "retest" or
- * "new_application"; NULL when the policy has no such change kind. */
-const char *scheme_reassessment_action(const struct scheme *s, const char *change);
+ * "new_application"; NULL when change is NULL or the policy has no such
+ * change kind.
+ */
+const char *scheme_reassessment_action(const struct scheme *s,
+	    const char *change);
 /* Tier from which each firmware version needs an SBOM, 0 when never. */
-int scheme_sbom_from_tier(const struct scheme *s);
+int	 scheme_sbom_from_tier(const struct scheme *s);
 
-/* Names used in documents, for messages: "self_declaration", "mandatory", ... */
+/*
+ * Names used in documents, for messages: "self_declaration", "mandatory",
+ * ... (static strings; "unknown" for an obligation outside the enum).
+ */
 const char *scheme_mode_name(enum scheme_mode m);
 const char *scheme_obligation_name(enum scheme_obligation o);
 
