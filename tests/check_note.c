@@ -202,6 +202,56 @@ START_TEST(test_roundtrip)
 }
 END_TEST
 
+/* Random note texts (ASCII, spaces, blank lines, two- and three-byte
+ * UTF-8) signed by a key and a witness: each parses back to the same text
+ * and signatures, formats to the same bytes and verifies. */
+START_TEST(test_random_roundtrip)
+{
+	static const char *atoms[] = { "a", "Z", "0", " ", "\n", "\n\n", "+", "\xc3\xa9",
+	                               "\xe2\x80\x94", "=", "/" };
+	struct note_signer s[2];
+	struct note_verifier v[2];
+	struct note_result res[2];
+	struct note *n;
+	char text[512], err[200] = "", *msg, *again;
+	size_t len, alen, tl, i;
+	uint8_t r[64];
+	int round;
+
+	new_signer(&s[0], "log.example/r", NOTE_ALG_ED25519);
+	new_signer(&s[1], "witness.example/r", NOTE_ALG_COSIGNATURE);
+	note_signer_verifier(&s[0], &v[0]);
+	note_signer_verifier(&s[1], &v[1]);
+	for (round = 0; round < 200; round++) {
+		lc_random(r, sizeof r);
+		tl = 0;
+		for (i = 0; i < 1u + r[0] % 60u; i++) {
+			const char *a = atoms[r[1 + i % 63] % (sizeof atoms / sizeof atoms[0])];
+
+			memcpy(text + tl, a, strlen(a));
+			tl += strlen(a);
+		}
+		text[tl++] = '\n';
+		text[tl] = '\0';
+		msg = signed_text(text, s, 2, (uint64_t)round * 1000003, &len);
+		ck_assert_msg(note_parse(msg, len, &n, err, sizeof err) == 0, "%s", err);
+		ck_assert_uint_eq(n->textlen, tl);
+		ck_assert_mem_eq(n->text, text, tl);
+		ck_assert_uint_eq(n->nsigs, 2);
+		ck_assert_msg(note_verify(n, v, 2, res, NULL, err, sizeof err) == 0, "%s", err);
+		ck_assert_uint_eq(res[1].timestamp, (uint64_t)round * 1000003);
+		ck_assert_int_eq(note_format(n, &again, &alen, err, sizeof err), 0);
+		ck_assert_uint_eq(alen, len);
+		ck_assert_mem_eq(again, msg, len);
+		free(again);
+		note_free(n);
+		free(msg);
+	}
+	note_signer_wipe(&s[0]);
+	note_signer_wipe(&s[1]);
+}
+END_TEST
+
 #define CP_TEXT "log.example/t\n7\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
 
 START_TEST(test_tamper)
@@ -589,6 +639,7 @@ int main(void)
 		return 1;
 	tcase_add_test(tc, test_spec_example);
 	tcase_add_test(tc, test_roundtrip);
+	tcase_add_test(tc, test_random_roundtrip);
 	tcase_add_test(tc, test_tamper);
 	tcase_add_test(tc, test_cosignature);
 	tcase_add_test(tc, test_checkpoint);
