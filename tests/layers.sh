@@ -18,7 +18,7 @@
 #            bootstrap.c scheduler.c: rules and transactions, no HTTP, no
 #            SQL text
 #   base     store*.c crypto.c jcs.c rfc3339.c utf8.c dataint.c
-#            bitstring.c log.c config.c role.c clock.c errfmt.c
+#            bitstring.c log.c config.c role.c clock.c errfmt.c tlog.c note.c
 #
 # A file may call its own layer and any layer below; a call up fails the
 # test with the caller, the function and its file.  A new file must be
@@ -44,7 +44,7 @@ rank() {
 	keys.c|statuslist.c|trust_bundle.c|verify*.c|scheme.c|auth.c|\
 	bootstrap.c|scheduler.c)				echo 20 ;;
 	store*.c|crypto.c|jcs.c|rfc3339.c|utf8.c|dataint.c|bitstring.c|\
-	log.c|config.c|role.c|clock.c|errfmt.c)			echo 10 ;;
+	log.c|config.c|role.c|clock.c|errfmt.c|tlog.c|note.c)	echo 10 ;;
 	*)							echo "" ;;
 	esac
 }
