@@ -349,8 +349,9 @@ sub_submit(struct req *r)
 		    json_pack("{s:i, s:i, s:o}", "target_tier", target,
 		    "achieved_tier", achieved, "gaps", gaps),
 		    "the submission does not meet its target tier %d (it "
-		    "achieves %d): %zu gaps to close, listed in gaps", target,
-		    achieved, json_array_size(gaps));
+		    "achieves %d): %zu gap%s to close, listed in gaps", target,
+		    achieved, json_array_size(gaps),
+		    json_array_size(gaps) == 1 ? "" : "s");
 	default:
 		return submissions_reply_change(r, &s, rc, "submit",
 		    "draft or changes_requested");

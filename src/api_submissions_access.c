@@ -133,6 +133,13 @@ submissions_if_match(struct req *r, const struct submission *s, int required,
 		p += n;
 	}
 	submissions_set_etag(r, s);
+	/* An entity tag is quoted: r1 is not "r1", and saying "stale"
+	 * would send the client round in circles. */
+	if (strchr(h, '"') == NULL)
+		return reply_problem(r, MHD_HTTP_PRECONDITION_FAILED, "stale",
+		    "If-Match %s is not a quoted entity tag: send the ETag "
+		    "exactly as GET /v1/submissions/%s gives it, quotes "
+		    "included (now %s)", h, s->id, cur);
 	return reply_problem(r, MHD_HTTP_PRECONDITION_FAILED, "stale",
 	    "If-Match %s is stale: submission %s is now at %s; GET it again, "
 	    "merge your changes and retry", h, s->id, cur);

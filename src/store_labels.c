@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,28 +95,55 @@ store_label_insert(struct db *db, struct label *l, const char *credential,
 	return STORE_OK;
 }
 
+/*
+ * Label ids are matched case-insensitively (people type them from a box):
+ * the ids labeld issues are upper case, so the key is id in upper case.
+ * -1 when id is longer than any label id (it matches none).
+ */
+static int
+label_key(const char *id, char key[LABELD_LABEL_ID_MAX + 1])
+{
+	size_t	 i;
+
+	for (i = 0; id[i] != '\0'; i++) {
+		if (i == LABELD_LABEL_ID_MAX)
+			return -1;
+		key[i] = (char)toupper((unsigned char)id[i]);
+	}
+	key[i] = '\0';
+	return 0;
+}
+
+/* Label id (any case) into l.  STORE_OK, STORE_NOTFOUND or STORE_ERR. */
 int
 store_label_get(struct db *db, const char *id, struct label *l)
 {
 	sqlite3_stmt	*st;
+	char		 key[LABELD_LABEL_ID_MAX + 1];
 
+	if (label_key(id, key) == -1)
+		return STORE_NOTFOUND;
 	if ((st = db_prepare(db, "SELECT " LABEL_COLS " FROM labels "
 	    "WHERE id = ?")) == NULL)
 		return STORE_ERR;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
 	return db_get_one(db, st, label_from_row, l, __func__);
 }
 
-/* The issued bytes of label id in *buf (malloc'd, NUL-terminated). */
+/* The issued bytes of label id (any case) in *buf (malloc'd,
+ * NUL-terminated).  STORE_OK, STORE_NOTFOUND or STORE_ERR. */
 int
 store_label_credential(struct db *db, const char *id, char **buf, size_t *len)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt	*st;
+	char		 key[LABELD_LABEL_ID_MAX + 1];
 
+	if (label_key(id, key) == -1)
+		return STORE_NOTFOUND;
 	if ((st = db_prepare(db, "SELECT credential FROM labels "
 	    "WHERE id = ?")) == NULL)
 		return STORE_ERR;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
 	return db_get_text(db, st, buf, len, __func__);
 }
 

@@ -74,6 +74,12 @@ story "SmartCam" 2028-06-30 4
 LABEL1=$LABEL
 cp "$WORK/body" "$WORK/label.json"
 L="$WORK/label.json"
+# label ids are typed from a box: any case finds the label
+LOWER=$(tr 'A-Z' 'a-z' <<<"$LABEL1")
+call GET "/v1/labels/$LOWER"; expect 200 "a label id in lower case"
+cmp -s "$WORK/body" "$L" && ok || fail "lower-case lookup serves the same bytes"
+call GET "/v1/labels/$LOWER/status"; expect 200 "status by a lower-case id"
+check_eq "$(jget .label_id)" "$LABEL1" "status names the label as issued"
 check_eq "$(jq -r '.credentialSubject.tier, .credentialSubject.tierName' "$L" | paste -sd/)" "4/Level 4" "tier and its name"
 check_eq "$(jq -r '.credentialSubject.scope.scheme, .credentialSubject.scope.schemeVersion' "$L" | paste -sd/)" "sg-cls-iot/1" "scheme and version"
 check_eq "$(jq -r '.credentialSubject.sbom.sha256' "$L")" "$SBOM_SHA" "SBOM digest"

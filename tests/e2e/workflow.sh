@@ -113,6 +113,9 @@ expect_problem 428 "declarations without If-Match" If-Match
 call PUT "/v1/submissions/$S1/declarations" "$ACME" "{\"items\":$ITEMS_L1}" -H 'If-Match: "r0"'
 expect_problem 412 "stale If-Match" stale
 check_eq "$(etag)" '"r1"' "412 tells the current ETag"
+call PUT "/v1/submissions/$S1/declarations" "$ACME" "{\"items\":$ITEMS_L1}" -H 'If-Match: r1'
+expect_problem 412 "unquoted If-Match" quoted
+jget .detail | grep -q 'is not a quoted entity tag' && ok || fail "an unquoted If-Match is said to need its quotes: $(jget .detail)"
 call PUT "/v1/submissions/$S1/declarations" "$ACME" "{\"items\":$ITEMS_L1}" -H 'If-Match: *'
 expect_problem 428 "If-Match: * protects nothing"
 call PUT "/v1/submissions/$S1/declarations" "$ACME" "{\"items\":$ITEMS_L1}" -H 'If-Match: , ,'
@@ -326,6 +329,11 @@ ITEMS2=$(jq -c --argjson ids "$ITEMS_L12" '[.[] | select(.requirement | IN($ids[
 call PUT "/v1/submissions/$S2/declarations" "$ACME" "{\"items\":$ITEMS2}" -H "If-Match: $ET"
 expect 200 "declare Levels 1-2, one non-conformant"
 call POST "/v1/submissions/$S2/submit" "$ACME"; expect_problem 409 "a non-conformant requirement blocks submit"
+if [ "$(jget '.gaps | length')" = 1 ]; then
+	jget .detail | grep -q ': 1 gap to close' && ok || fail "one gap, said in the singular: $(jget .detail)"
+else
+	jget .detail | grep -Eq ': [0-9]+ gaps to close' && ok || fail "gaps counted: $(jget .detail)"
+fi
 check_eq "$(jget '[.gaps[] | "\(.requirement):\(.reason)"] | join(",")')" "ETSI-5.2-1:non_conformant" "the one gap"
 call POST "/v1/submissions/$S2/decision" "$REG" '{"decision":"reject","reason":"not submitted"}'
 expect_problem 409 "no decision on a draft" draft
