@@ -2,7 +2,9 @@
  * api_labs.c: lab approvals.  A regulator approves a lab organisation for
  * the lab-assessed tiers of one scheme (or of all) until a date; each PUT
  * adds a row, the newest is in force, and history is kept.  A lab reads its
- * own approval; another lab's answers 404 as unknown ids do.
+ * own approval; another lab's answers 404 as unknown ids do.  GET /v1/labs
+ * publishes the labs approved today, as CSA publishes its list, so that a
+ * vendor can find one.
  */
 #include "config.h"
 
@@ -153,7 +155,44 @@ approval_get(struct req *r)
 	}
 }
 
+static int
+lab_list_cb(const struct org *o, const struct lab_approval *a, void *arg)
+{
+	json_t	*tiers = json_array();
+
+	for (int t = 1; tiers != NULL && t <= LABELD_SCHEME_MAX_TIERS; t++)
+		if ((a->tiers & (1u << t)) &&
+		    json_array_append_new(tiers, json_integer(t)) != 0) {
+			json_decref(tiers);
+			tiers = NULL;
+		}
+	if (tiers == NULL)
+		return page_add(arg, NULL, o->seq);
+	return page_add(arg, json_pack("{s:s, s:s, s:s, s:[{s:s?, s:o, s:s}]}",
+	    "id", o->id, "name", o->name, "country", o->country, "approvals",
+	    "scheme", a->scheme[0] ? a->scheme : NULL, "tiers", tiers,
+	    "valid_until", a->valid_until), o->seq);
+}
+
+/* The labs approved today (public). */
+static int
+lab_list(struct req *r)
+{
+	struct page	 pg;
+	int64_t		 after;
+	int		 limit;
+	char		 day[11];
+
+	if (page_parse(r, &after, &limit) == -1)
+		return -1;
+	store_today(day);
+	page_init(&pg, limit);
+	return page_finish(r, &pg, store_lab_list_approved(r->db, day, after,
+	    limit + 1, lab_list_cb, &pg));
+}
+
 const struct route api_labs_routes[] = {
+	{ "GET", "/v1/labs", ROLE_PUBLIC, 0, lab_list },
 	{ "PUT", "/v1/organizations/{id}/approval", ROLE_REGULATOR,
 	    ROUTE_JSON, approval_put },
 	{ "GET", "/v1/organizations/{id}/approval", ROLE_REGULATOR | ROLE_LAB,

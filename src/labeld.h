@@ -480,6 +480,9 @@ int	 store_lab_approval_put(struct db *, struct lab_approval *);
 /* The lab's newest approval, expired or not; STORE_NOTFOUND if never. */
 int	 store_lab_approval_get(struct db *, const char *lab_org_id,
 	    struct lab_approval *);
+int	 store_lab_list_approved(struct db *, const char *day, int64_t after,
+	    int limit, int (*cb)(const struct org *,
+	    const struct lab_approval *, void *), void *arg);
 
 /* store_evidence.c: metadata of uploaded evidence files */
 struct evidence {

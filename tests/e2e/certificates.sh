@@ -21,6 +21,16 @@ make_org "Good Lab" lab lab; LAB_ORG=$ORG_ID; LAB=$TOKEN
 REG=$(sed -n 's/^token //p' "$WORK/reg")
 call PUT "/v1/organizations/$LAB_ORG/approval" "$REG" '{"tiers":[3,4],"valid_until":"2099-12-31"}'
 expect 200 "lab approved for tiers 3 and 4"
+# vendors find approved labs without a token; unapproved and lapsed ones are not listed
+make_org "Other Lab" lab lab; OTHER_LAB=$ORG_ID
+make_org "Lapsed Lab" lab lab; LAPSED_LAB=$ORG_ID
+call PUT "/v1/organizations/$LAPSED_LAB/approval" "$REG" '{"tiers":[3],"valid_until":"2020-01-01"}'
+expect 200 "a lapsed approval"
+call GET /v1/labs; expect 200 "GET /v1/labs is public"
+check_eq "$(jq -r --arg id "$LAB_ORG" '.items[] | select(.id == $id) | [.name, (.approvals[0].tiers | map(tostring) | join(",")), .approvals[0].valid_until] | join(" ")' <<<"$BODY")" \
+    "Good Lab 3,4 2099-12-31" "GET /v1/labs: the approved lab, its tiers and their end"
+check_eq "$(jq -r --arg a "$OTHER_LAB" --arg b "$LAPSED_LAB" '[.items[] | select(.id == $a or .id == $b)] | length' <<<"$BODY")" 0 \
+    "GET /v1/labs: no unapproved or lapsed lab"
 call GET /v1/schemes/sg-cls-iot; SCHEME_DOC=$BODY
 etag() { grep -i '^etag:' "$HDRS" | head -n 1 | cut -d' ' -f2- | tr -d '\r'; }
 
