@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,8 @@
 #include <unistd.h>
 
 #include <sodium.h>
+
+#include "errfmt.h"
 
 #define KEYFILE_MAGIC "labeld-key 1"
 #define SECRETFILE_MAGIC "labeld-secret 1"
@@ -27,18 +28,6 @@ static size_t seal_mem = crypto_pwhash_MEMLIMIT_MODERATE;
 
 static const char b58_alphabet[] =
 	"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-
-__attribute__((format(printf, 3, 4)))
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 int lc_init(void)
 {
@@ -379,12 +368,12 @@ static int write_new_file(const char *path, const char *data, size_t len,
 
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		seterr(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+		errfmt(err, errlen, "%s: cannot create: %s", path, strerror(errno));
 		return -1;
 	}
 	/* The umask may have removed owner bits; make it exactly 0600. */
 	if (fchmod(fd, 0600) != 0) {
-		seterr(err, errlen, "%s: chmod: %s", path, strerror(errno));
+		errfmt(err, errlen, "%s: chmod: %s", path, strerror(errno));
 		goto fail;
 	}
 	while (off < len) {
@@ -392,18 +381,18 @@ static int write_new_file(const char *path, const char *data, size_t len,
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			seterr(err, errlen, "%s: write: %s", path, strerror(errno));
+			errfmt(err, errlen, "%s: write: %s", path, strerror(errno));
 			goto fail;
 		}
 		off += (size_t)w;
 	}
 	if (fsync(fd) != 0) {
-		seterr(err, errlen, "%s: fsync: %s", path, strerror(errno));
+		errfmt(err, errlen, "%s: fsync: %s", path, strerror(errno));
 		goto fail;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		seterr(err, errlen, "%s: close: %s", path, strerror(errno));
+		errfmt(err, errlen, "%s: close: %s", path, strerror(errno));
 		goto fail;
 	}
 	fsync_parent(path);
@@ -425,24 +414,24 @@ static int read_private_file(const char *path, char *buf, size_t cap, size_t *le
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		errfmt(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0) {
-		seterr(err, errlen, "%s: stat: %s", path, strerror(errno));
+		errfmt(err, errlen, "%s: stat: %s", path, strerror(errno));
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		seterr(err, errlen, "%s: not a regular file", path);
+		errfmt(err, errlen, "%s: not a regular file", path);
 		goto fail;
 	}
 	if ((st.st_mode & 077) != 0) {
-		seterr(err, errlen, "%s: permissions %04o are too open: group and others must "
+		errfmt(err, errlen, "%s: permissions %04o are too open: group and others must "
 		       "have no access (chmod 600)", path, (unsigned)(st.st_mode & 07777));
 		goto fail;
 	}
 	if (st.st_size < 0 || (uintmax_t)st.st_size >= cap) {
-		seterr(err, errlen, "%s: larger than %zu bytes: not a labeld key file", path, cap - 1);
+		errfmt(err, errlen, "%s: larger than %zu bytes: not a labeld key file", path, cap - 1);
 		goto fail;
 	}
 	for (;;) {
@@ -450,14 +439,14 @@ static int read_private_file(const char *path, char *buf, size_t cap, size_t *le
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			seterr(err, errlen, "%s: read: %s", path, strerror(errno));
+			errfmt(err, errlen, "%s: read: %s", path, strerror(errno));
 			goto fail;
 		}
 		if (r == 0)
 			break;
 		off += (size_t)r;
 		if (off == cap - 1) {
-			seterr(err, errlen, "%s: larger than %zu bytes: not a labeld key file",
+			errfmt(err, errlen, "%s: larger than %zu bytes: not a labeld key file",
 			       path, cap - 1);
 			goto fail;
 		}
@@ -544,7 +533,7 @@ int lc_keyfile_write(const char *path, const uint8_t sk[64], const char *passphr
 	/* sk = seed || pk: refuse a pair that does not belong together. */
 	crypto_sign_ed25519_seed_keypair(pk, chk, sk);
 	if (sodium_memcmp(chk, sk, 64) != 0) {
-		seterr(err, errlen, "secret key is inconsistent (public half does not match seed)");
+		errfmt(err, errlen, "secret key is inconsistent (public half does not match seed)");
 		goto done;
 	}
 	if (passphrase == NULL || passphrase[0] == '\0') {
@@ -556,7 +545,7 @@ int lc_keyfile_write(const char *path, const uint8_t sk[64], const char *passphr
 		randombytes_buf(nonce, sizeof nonce);
 		if (crypto_pwhash(key, sizeof key, passphrase, strlen(passphrase), salt, ops, mem,
 		                  crypto_pwhash_ALG_ARGON2ID13) != 0) {
-			seterr(err, errlen, "argon2id: out of memory");
+			errfmt(err, errlen, "argon2id: out of memory");
 			goto done;
 		}
 		crypto_secretbox_easy(box, sk, LC_SEED_LEN, nonce, key);
@@ -568,7 +557,7 @@ int lc_keyfile_write(const char *path, const uint8_t sk[64], const char *passphr
 		             "\nnonce: %s\nbox: %s\n", ops, mem, salthex, noncehex, hex);
 	}
 	if (n < 0 || (size_t)n >= sizeof text) {
-		seterr(err, errlen, "internal error: key file text too long");
+		errfmt(err, errlen, "internal error: key file text too long");
 		goto done;
 	}
 	rc = write_new_file(path, text, (size_t)n, err, errlen);
@@ -605,23 +594,23 @@ int lc_keyfile_read(const char *path, const char *passphrase, uint8_t sk[64],
 		return -1;
 	n = parse_fields(text, len, &magic, kv, KEYFILE_MAX_LINES);
 	if (n < 0 || strncmp(magic, "labeld-key ", 11) != 0) {
-		seterr(err, errlen, "%s: not a labeld key file", path);
+		errfmt(err, errlen, "%s: not a labeld key file", path);
 		goto done;
 	}
 	if (strcmp(magic, KEYFILE_MAGIC) != 0) {
-		seterr(err, errlen, "%s: unsupported key file version \"%s\"", path, magic + 11);
+		errfmt(err, errlen, "%s: unsupported key file version \"%s\"", path, magic + 11);
 		goto done;
 	}
 	type = field(kv, n, 0, "type");
 	seal = field(kv, n, 1, "seal");
 	if (type == NULL || strcmp(type, KEYFILE_TYPE) != 0 || seal == NULL) {
-		seterr(err, errlen, "%s: malformed key file (type/seal)", path);
+		errfmt(err, errlen, "%s: malformed key file (type/seal)", path);
 		goto done;
 	}
 	if (strcmp(seal, SEAL_NONE) == 0) {
 		v = field(kv, n, 2, "seed");
 		if (n != 3 || v == NULL || lc_unhex(v, seed, sizeof seed) != 0) {
-			seterr(err, errlen, "%s: malformed key file (seed)", path);
+			errfmt(err, errlen, "%s: malformed key file (seed)", path);
 			goto done;
 		}
 	} else if (strcmp(seal, SEAL_PW) == 0) {
@@ -630,31 +619,31 @@ int lc_keyfile_read(const char *path, const char *passphrase, uint8_t sk[64],
 		    (v = field(kv, n, 4, "salt")) == NULL || lc_unhex(v, salt, sizeof salt) != 0 ||
 		    (v = field(kv, n, 5, "nonce")) == NULL || lc_unhex(v, nonce, sizeof nonce) != 0 ||
 		    (v = field(kv, n, 6, "box")) == NULL || lc_unhex(v, box, sizeof box) != 0) {
-			seterr(err, errlen, "%s: malformed sealed key file", path);
+			errfmt(err, errlen, "%s: malformed sealed key file", path);
 			goto done;
 		}
 		/* A hostile file must not make us burn unbounded memory or time. */
 		if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > crypto_pwhash_OPSLIMIT_SENSITIVE ||
 		    mem < crypto_pwhash_MEMLIMIT_MIN || mem > crypto_pwhash_MEMLIMIT_SENSITIVE) {
-			seterr(err, errlen, "%s: argon2id limits out of range", path);
+			errfmt(err, errlen, "%s: argon2id limits out of range", path);
 			goto done;
 		}
 		if (passphrase == NULL || passphrase[0] == '\0') {
-			seterr(err, errlen, "%s: key file is sealed with a passphrase and none was given",
+			errfmt(err, errlen, "%s: key file is sealed with a passphrase and none was given",
 			       path);
 			goto done;
 		}
 		if (crypto_pwhash(key, sizeof key, passphrase, strlen(passphrase), salt, ops,
 		                  (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-			seterr(err, errlen, "%s: argon2id: out of memory", path);
+			errfmt(err, errlen, "%s: argon2id: out of memory", path);
 			goto done;
 		}
 		if (crypto_secretbox_open_easy(seed, box, sizeof box, nonce, key) != 0) {
-			seterr(err, errlen, "%s: wrong passphrase (or damaged key file)", path);
+			errfmt(err, errlen, "%s: wrong passphrase (or damaged key file)", path);
 			goto done;
 		}
 	} else {
-		seterr(err, errlen, "%s: unknown seal \"%s\"", path, seal);
+		errfmt(err, errlen, "%s: unknown seal \"%s\"", path, seal);
 		goto done;
 	}
 	crypto_sign_ed25519_seed_keypair(pk, sk, seed);
@@ -675,7 +664,7 @@ int lc_secretfile_write(const char *path, const void *buf, size_t len, char *err
 	int rc;
 
 	if (len == 0 || len > LC_SECRET_MAX) {
-		seterr(err, errlen, "secret length %zu outside 1..%d", len, LC_SECRET_MAX);
+		errfmt(err, errlen, "secret length %zu outside 1..%d", len, LC_SECRET_MAX);
 		return -1;
 	}
 	memcpy(text, SECRETFILE_MAGIC "\nhex: ", hl);
@@ -695,7 +684,7 @@ int lc_secretfile_read(const char *path, void *buf, size_t len, char *err, size_
 	int n, rc = -1;
 
 	if (len == 0 || len > LC_SECRET_MAX) {
-		seterr(err, errlen, "secret length %zu outside 1..%d", len, LC_SECRET_MAX);
+		errfmt(err, errlen, "secret length %zu outside 1..%d", len, LC_SECRET_MAX);
 		return -1;
 	}
 	sodium_memzero(buf, len);
@@ -704,11 +693,11 @@ int lc_secretfile_read(const char *path, void *buf, size_t len, char *err, size_
 	n = parse_fields(text, flen, &magic, kv, 1);
 	if (n != 1 || strcmp(magic, SECRETFILE_MAGIC) != 0 ||
 	    (hex = field(kv, n, 0, "hex")) == NULL) {
-		seterr(err, errlen, "%s: not a labeld secret file (version 1)", path);
+		errfmt(err, errlen, "%s: not a labeld secret file (version 1)", path);
 		goto done;
 	}
 	if (lc_unhex(hex, buf, len) != 0) {
-		seterr(err, errlen, "%s: secret is not %zu bytes of hex", path, len);
+		errfmt(err, errlen, "%s: secret is not %zu bytes of hex", path, len);
 		goto done;
 	}
 	rc = 0;
