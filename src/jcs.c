@@ -360,7 +360,7 @@ put_object(struct buf *b, const json_t *v, int depth)
 		putc1(b, '}');
 		return;
 	}
-	m = calloc(n, sizeof *m);
+	m = calloc(n, sizeof(*m));
 	if (m == NULL) {
 		fail(b, "out of memory");
 		return;
@@ -378,7 +378,7 @@ put_object(struct buf *b, const json_t *v, int depth)
 		}
 	}
 	n = i;
-	qsort(m, n, sizeof *m, member_cmp);
+	qsort(m, n, sizeof(*m), member_cmp);
 	for (i = 0; i < n && !b->failed; i++) {
 		if (i > 0)
 			putc1(b, ',');
