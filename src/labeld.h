@@ -129,6 +129,10 @@ struct config {
 	int64_t		 status_list_validity;	/* seconds */
 	int64_t		 trust_bundle_validity;	/* seconds */
 };
+/*
+ * Fills every member of c with its default (labeld.conf(5) states them),
+ * overwriting what it held.  Cannot fail.
+ */
 void	 config_defaults(struct config *);
 int	 config_set(struct config *, const char *key, const char *value,
 	    char *err, size_t errlen);
@@ -971,6 +975,11 @@ void	 scheduler_round(struct store *, const struct config *);
 
 /* labelctl.c, labelctl_key.c: the operator tool (in labelctl only) */
 struct store *labelctl_open_store(const struct config *, int migrate);
+/*
+ * Runs "labelctl key <command> [...]" (argv[0] is "key") on cfg's data
+ * dir, printing its results to stdout and its errors to stderr.  The exit
+ * status: 0, 1 when the command failed, 2 for a usage error.
+ */
 int	 labelctl_key(const struct config *, int argc, char **argv);
 
 /* api_products.c: shared with api_vulns.c */

@@ -94,6 +94,7 @@ store_label_insert(struct db *db, struct label *l, const char *credential,
 	return STORE_OK;
 }
 
+/* The label id into *l: STORE_OK, STORE_NOTFOUND or STORE_ERR (logged). */
 int
 store_label_get(struct db *db, const char *id, struct label *l)
 {
@@ -197,6 +198,10 @@ store_label_set_bits(struct db *db, const char *purpose, const char *list,
 	return db_walk_done(db, st, rc, __func__);
 }
 
+/*
+ * Appends e to its label's history: STORE_OK, STORE_CONFLICT on a
+ * constraint, or STORE_ERR (logged).
+ */
 int
 store_label_event_append(struct db *db, const struct label_event *e)
 {
