@@ -35,6 +35,10 @@ auth_load_key(const char *data_dir, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The keyed hash of token, what the tokens table stores, into out.  The
+ * token key must be loaded (asserted).
+ */
 void
 auth_hash(const char *token, uint8_t out[32])
 {

@@ -145,6 +145,10 @@ catalog_import_dir(struct db *db, const char *dir, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * The newest stored version of scheme id, or 0 when there is none or the
+ * database fails.
+ */
 int
 catalog_current_version(struct db *db, const char *id)
 {

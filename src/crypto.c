@@ -1,11 +1,13 @@
-/* crypto.c - see crypto.h.  The only file that calls libsodium. */
+/*
+ * crypto.c: every libsodium call of labeld, see crypto.h.  The only file
+ * that calls libsodium.
+ */
 #include "crypto.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +16,14 @@
 
 #include <sodium.h>
 
-#define KEYFILE_MAGIC "labeld-key 1"
-#define SECRETFILE_MAGIC "labeld-secret 1"
-#define KEYFILE_TYPE "ed25519"
-#define SEAL_NONE "none"
-#define SEAL_PW "argon2id13-xsalsa20poly1305"
-#define KEYFILE_MAX_LINES 12
+#include "errfmt.h"
+
+#define KEYFILE_MAGIC		"labeld-key 1"
+#define SECRETFILE_MAGIC	"labeld-secret 1"
+#define KEYFILE_TYPE		"ed25519"
+#define SEAL_NONE		"none"
+#define SEAL_PW			"argon2id13-xsalsa20poly1305"
+#define KEYFILE_MAX_LINES	12
 
 /* Argon2id limits of new sealed key files: MODERATE but in tests. */
 static unsigned long long seal_ops = crypto_pwhash_OPSLIMIT_MODERATE;
@@ -28,47 +32,46 @@ static size_t seal_mem = crypto_pwhash_MEMLIMIT_MODERATE;
 static const char b58_alphabet[] =
 	"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
-__attribute__((format(printf, 3, 4)))
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-int lc_init(void)
+/* sodium_init(); 0, also when already done, or -1. */
+int
+lc_init(void)
 {
 	return sodium_init() < 0 ? -1 : 0;
 }
 
-void lc_random(void *buf, size_t len)
+/* len bytes from the OS CSPRNG into buf. */
+void
+lc_random(void *buf, size_t len)
 {
 	randombytes_buf(buf, len);
 }
 
-void lc_sha256(const void *in, size_t len, uint8_t out[32])
+/* SHA-256 of in[0..len) into out. */
+void
+lc_sha256(const void *in, size_t len, uint8_t out[32])
 {
 	crypto_hash_sha256(out, in, len);
 }
 
-void lc_hex(const uint8_t *in, size_t len, char *out)
+/* Lowercase hex of in into out (2 * len + 1 bytes, NUL-terminated). */
+void
+lc_hex(const uint8_t *in, size_t len, char *out)
 {
 	/* sodium_bin2hex is constant time, so it is fine for secrets too. */
 	sodium_bin2hex(out, 2 * len + 1, in, len);
 }
 
-int lc_unhex(const char *hex, uint8_t *out, size_t outlen)
+/* Exactly outlen bytes from hex; 0, or -1 with out zeroed. */
+int
+lc_unhex(const char *hex, uint8_t *out, size_t outlen)
 {
-	size_t binlen = 0;
-	const char *end = NULL;
+	size_t		 binlen = 0;
+	const char	*end = NULL;
 
 	if (outlen > SIZE_MAX / 2 || strlen(hex) != 2 * outlen)
 		goto fail;
-	if (sodium_hex2bin(out, outlen, hex, 2 * outlen, NULL, &binlen, &end) != 0 ||
+	if (sodium_hex2bin(out, outlen, hex, 2 * outlen, NULL, &binlen,
+	    &end) != 0 ||
 	    binlen != outlen || end != hex + 2 * outlen)
 		goto fail;
 	return 0;
@@ -78,48 +81,63 @@ fail:
 	return -1;
 }
 
-int lc_equal(const void *a, const void *b, size_t len)
+/* 1 if the len bytes are equal (constant time), 0 otherwise. */
+int
+lc_equal(const void *a, const void *b, size_t len)
 {
 	return sodium_memcmp(a, b, len) == 0;
 }
 
-void lc_wipe(void *buf, size_t len)
+/* Wipes buf; NULL and len 0 are allowed. */
+void
+lc_wipe(void *buf, size_t len)
 {
 	if (buf != NULL && len > 0)
 		sodium_memzero(buf, len);
 }
 
-void lc_token_hash(const uint8_t key[32], const char *token, uint8_t out[32])
+/* Keyed BLAKE2b-256 of the token's bytes into out. */
+void
+lc_token_hash(const uint8_t key[32], const char *token, uint8_t out[32])
 {
-	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), key, 32);
+	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token),
+	    key, 32);
 }
 
-void lc_token_new(char *out)
+/* A new API token into out (LC_TOKEN_BUFLEN bytes). */
+void
+lc_token_new(char *out)
 {
-	uint8_t raw[32];
-	size_t plen = strlen(LC_TOKEN_PREFIX);
+	uint8_t	 raw[32];
+	size_t	 plen = strlen(LC_TOKEN_PREFIX);
 
-	randombytes_buf(raw, sizeof raw);
+	randombytes_buf(raw, sizeof(raw));
 	memcpy(out, LC_TOKEN_PREFIX, plen);
-	sodium_bin2base64(out + plen, LC_TOKEN_BUFLEN - plen, raw, sizeof raw,
-	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(raw, sizeof raw);
+	sodium_bin2base64(out + plen, LC_TOKEN_BUFLEN - plen, raw, sizeof(raw),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
 }
 
-static int b64_variant(int urlsafe_nopad)
+/* libsodium's base64 variant for the urlsafe_nopad flag. */
+static int
+b64_variant(int urlsafe_nopad)
 {
 	return urlsafe_nopad ? sodium_base64_VARIANT_URLSAFE_NO_PADDING
-	                     : sodium_base64_VARIANT_ORIGINAL;
+	    : sodium_base64_VARIANT_ORIGINAL;
 }
 
-char *lc_b64_encode(const void *in, size_t len, int urlsafe_nopad)
+/* Base64 of in, malloc'd; NULL on OOM or an impossible length. */
+char *
+lc_b64_encode(const void *in, size_t len, int urlsafe_nopad)
 {
-	int variant = b64_variant(urlsafe_nopad);
-	size_t outlen;
-	char *out;
+	int	 variant = b64_variant(urlsafe_nopad);
+	size_t	 outlen;
+	char	*out;
 
-	/* sodium_base64_encoded_len would overflow (and sodium_misuse abort)
-	   long before this bound matters in practice. */
+	/*
+	 * sodium_base64_encoded_len would overflow (and sodium_misuse abort)
+	 * long before this bound matters in practice.
+	 */
 	if (len > (SIZE_MAX / 4) * 3 - 3)
 		return NULL;
 	outlen = sodium_base64_encoded_len(len, variant);
@@ -130,11 +148,14 @@ char *lc_b64_encode(const void *in, size_t len, int urlsafe_nopad)
 	return out;
 }
 
-int lc_b64_decode(const char *in, int urlsafe_nopad, uint8_t **out, size_t *outlen)
+/* Strict base64 of the given variant into a malloc'd *out; 0 or -1. */
+int
+lc_b64_decode(const char *in, int urlsafe_nopad, uint8_t **out, size_t *outlen)
 {
-	size_t inlen = strlen(in), cap = inlen / 4 * 3 + 3, binlen = 0;
-	const char *end = NULL;
-	uint8_t *bin;
+	size_t		 inlen = strlen(in), cap = inlen / 4 * 3 + 3;
+	size_t		 binlen = 0;
+	const char	*end = NULL;
+	uint8_t		*bin;
 
 	*out = NULL;
 	*outlen = 0;
@@ -142,7 +163,7 @@ int lc_b64_decode(const char *in, int urlsafe_nopad, uint8_t **out, size_t *outl
 	if (bin == NULL)
 		return -1;
 	if (sodium_base642bin(bin, cap, in, inlen, NULL, &binlen, &end,
-	                      b64_variant(urlsafe_nopad)) != 0 ||
+	    b64_variant(urlsafe_nopad)) != 0 ||
 	    end != in + inlen) {
 		free(bin);
 		return -1;
@@ -152,11 +173,13 @@ int lc_b64_decode(const char *in, int urlsafe_nopad, uint8_t **out, size_t *outl
 	return 0;
 }
 
-char *lc_base58btc_encode(const uint8_t *in, size_t len)
+/* base58btc of in, malloc'd; NULL on OOM or len > LC_BASE58_MAX_BYTES. */
+char *
+lc_base58btc_encode(const uint8_t *in, size_t len)
 {
-	size_t zeros = 0, size, i, j, high, start;
-	uint8_t *digits;
-	char *out;
+	size_t	 zeros = 0, size, i, j, high, start;
+	uint8_t	*digits;
+	char	*out;
 
 	if (len > LC_BASE58_MAX_BYTES)
 		return NULL;
@@ -170,7 +193,8 @@ char *lc_base58btc_encode(const uint8_t *in, size_t len)
 	/* digits[] is a big-endian base-58 number; [high, size) is in use. */
 	high = size;
 	for (i = zeros; i < len; i++) {
-		unsigned carry = in[i];
+		unsigned	 carry = in[i];
+
 		for (j = size; j > 0 && (carry != 0 || j > high); j--) {
 			carry += 256u * digits[j - 1];
 			digits[j - 1] = (uint8_t)(carry % 58);
@@ -194,9 +218,11 @@ char *lc_base58btc_encode(const uint8_t *in, size_t len)
 	return out;
 }
 
-static int b58_value(char c)
+/* The digit value of c in the base58 alphabet, or -1. */
+static int
+b58_value(char c)
 {
-	const char *p;
+	const char	*p;
 
 	if (c == '\0')
 		return -1;
@@ -204,10 +230,12 @@ static int b58_value(char c)
 	return p == NULL ? -1 : (int)(p - b58_alphabet);
 }
 
-int lc_base58btc_decode(const char *in, uint8_t **out, size_t *outlen)
+/* base58btc in into a malloc'd *out; 0, or -1 with *out NULL. */
+int
+lc_base58btc_decode(const char *in, uint8_t **out, size_t *outlen)
 {
-	size_t n = strlen(in), ones = 0, size, i, j, high, start;
-	uint8_t *bytes, *res;
+	size_t	 n = strlen(in), ones = 0, size, i, j, high, start;
+	uint8_t	*bytes, *res;
 
 	*out = NULL;
 	*outlen = 0;
@@ -222,8 +250,9 @@ int lc_base58btc_decode(const char *in, uint8_t **out, size_t *outlen)
 		return -1;
 	high = size;
 	for (i = ones; i < n; i++) {
-		int v = b58_value(in[i]);
-		unsigned carry;
+		int		 v = b58_value(in[i]);
+		unsigned	 carry;
+
 		if (v < 0) {
 			free(bytes);
 			return -1;
@@ -253,17 +282,18 @@ int lc_base58btc_decode(const char *in, uint8_t **out, size_t *outlen)
 }
 
 /* "z" + base58btc(prefix[2] || key[32]) */
-static char *multibase_prefixed(uint8_t p0, uint8_t p1, const uint8_t key[32])
+static char *
+multibase_prefixed(uint8_t p0, uint8_t p1, const uint8_t key[32])
 {
-	uint8_t raw[34];
-	char *b58, *out = NULL;
-	size_t n;
+	uint8_t	 raw[34];
+	char	*b58, *out = NULL;
+	size_t	 n;
 
 	raw[0] = p0;
 	raw[1] = p1;
 	memcpy(raw + 2, key, 32);
-	b58 = lc_base58btc_encode(raw, sizeof raw);
-	sodium_memzero(raw, sizeof raw);
+	b58 = lc_base58btc_encode(raw, sizeof(raw));
+	sodium_memzero(raw, sizeof(raw));
 	if (b58 == NULL)
 		return NULL;
 	n = strlen(b58);
@@ -277,11 +307,17 @@ static char *multibase_prefixed(uint8_t p0, uint8_t p1, const uint8_t key[32])
 	return out;
 }
 
-static int multibase_prefixed_decode(const char *mb, uint8_t p0, uint8_t p1, uint8_t key[32])
+/*
+ * The 32-byte key of "z" + base58btc(p0 p1 key); 0, or -1 when mb is not
+ * that.
+ */
+static int
+multibase_prefixed_decode(const char *mb, uint8_t p0, uint8_t p1,
+    uint8_t key[32])
 {
-	uint8_t *raw = NULL;
-	size_t n = 0;
-	int rc = -1;
+	uint8_t	*raw = NULL;
+	size_t	 n = 0;
+	int	 rc = -1;
 
 	if (mb == NULL || mb[0] != 'z')
 		return -1;
@@ -296,60 +332,82 @@ static int multibase_prefixed_decode(const char *mb, uint8_t p0, uint8_t p1, uin
 	return rc;
 }
 
-char *lc_multikey_encode(const uint8_t pk[32])
+/* Multikey of an Ed25519 public key, malloc'd; NULL on OOM. */
+char *
+lc_multikey_encode(const uint8_t pk[32])
 {
 	return multibase_prefixed(0xed, 0x01, pk);
 }
 
-int lc_multikey_decode(const char *mb, uint8_t pk[32])
+/* The Ed25519 public key of a Multikey; 0 or -1. */
+int
+lc_multikey_decode(const char *mb, uint8_t pk[32])
 {
 	return multibase_prefixed_decode(mb, 0xed, 0x01, pk);
 }
 
-char *lc_multikey_seed_encode(const uint8_t seed[32])
+/* Multikey of an Ed25519 seed, malloc'd and secret; NULL on OOM. */
+char *
+lc_multikey_seed_encode(const uint8_t seed[32])
 {
 	return multibase_prefixed(0x80, 0x26, seed);
 }
 
-int lc_multikey_seed_decode(const char *mb, uint8_t seed[32])
+/* The Ed25519 seed of a secret Multikey; 0 or -1. */
+int
+lc_multikey_seed_decode(const char *mb, uint8_t seed[32])
 {
 	return multibase_prefixed_decode(mb, 0x80, 0x26, seed);
 }
 
-void lc_ed25519_keypair(uint8_t pk[32], uint8_t sk[64])
+/* A new random Ed25519 key pair. */
+void
+lc_ed25519_keypair(uint8_t pk[32], uint8_t sk[64])
 {
 	crypto_sign_ed25519_keypair(pk, sk);
 }
 
-void lc_ed25519_seed_keypair(const uint8_t seed[32], uint8_t pk[32], uint8_t sk[64])
+/* The Ed25519 key pair of seed. */
+void
+lc_ed25519_seed_keypair(const uint8_t seed[32], uint8_t pk[32], uint8_t sk[64])
 {
 	crypto_sign_ed25519_seed_keypair(pk, sk, seed);
 }
 
-void lc_ed25519_sk_to_pk(const uint8_t sk[64], uint8_t pk[32])
+/* The public half of sk. */
+void
+lc_ed25519_sk_to_pk(const uint8_t sk[64], uint8_t pk[32])
 {
 	crypto_sign_ed25519_sk_to_pk(pk, sk);
 }
 
-void lc_ed25519_sign(const uint8_t sk[64], const void *msg, size_t len, uint8_t sig[64])
+/* Detached Ed25519 signature of msg into sig. */
+void
+lc_ed25519_sign(const uint8_t sk[64], const void *msg, size_t len,
+    uint8_t sig[64])
 {
 	crypto_sign_ed25519_detached(sig, NULL, msg, len, sk);
 }
 
-int lc_ed25519_verify(const uint8_t pk[32], const void *msg, size_t len, const uint8_t sig[64])
+/* 0 if sig signs msg under pk, -1 otherwise. */
+int
+lc_ed25519_verify(const uint8_t pk[32], const void *msg, size_t len,
+    const uint8_t sig[64])
 {
-	return crypto_sign_ed25519_verify_detached(sig, msg, len, pk) == 0 ? 0 : -1;
+	return crypto_sign_ed25519_verify_detached(sig, msg, len, pk) == 0 ?
+	    0 : -1;
 }
 
 /* ---- files ---- */
 
 /* fsync the directory holding path so the new name survives a crash. */
-static void fsync_parent(const char *path)
+static void
+fsync_parent(const char *path)
 {
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	size_t n;
-	int fd;
+	char		 dir[PATH_MAX];
+	const char	*slash = strrchr(path, '/');
+	size_t		 n;
+	int		 fd;
 
 	if (slash == NULL) {
 		strcpy(dir, ".");
@@ -357,7 +415,7 @@ static void fsync_parent(const char *path)
 		n = (size_t)(slash - path);
 		if (n == 0)
 			n = 1; /* "/file" */
-		if (n >= sizeof dir)
+		if (n >= sizeof(dir))
 			return;
 		memcpy(dir, path, n);
 		dir[n] = '\0';
@@ -369,41 +427,48 @@ static void fsync_parent(const char *path)
 	close(fd);
 }
 
-/* Creates path exclusively with mode 0600 and writes data; fsyncs.
-   On any failure after creation, removes the file. */
-static int write_new_file(const char *path, const char *data, size_t len,
-                          char *err, size_t errlen)
+/*
+ * Creates path exclusively with mode 0600 and writes data; fsyncs.
+ * On any failure after creation, removes the file.
+ */
+static int
+write_new_file(const char *path, const char *data, size_t len, char *err,
+    size_t errlen)
 {
-	size_t off = 0;
-	int fd;
+	size_t	 off = 0;
+	int	 fd;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
 	if (fd < 0) {
-		seterr(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+		errfmt(err, errlen, "%s: cannot create: %s", path,
+		    strerror(errno));
 		return -1;
 	}
 	/* The umask may have removed owner bits; make it exactly 0600. */
 	if (fchmod(fd, 0600) != 0) {
-		seterr(err, errlen, "%s: chmod: %s", path, strerror(errno));
+		errfmt(err, errlen, "%s: chmod: %s", path, strerror(errno));
 		goto fail;
 	}
 	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
+		ssize_t	 w = write(fd, data + off, len - off);
+
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			seterr(err, errlen, "%s: write: %s", path, strerror(errno));
+			errfmt(err, errlen, "%s: write: %s", path,
+			    strerror(errno));
 			goto fail;
 		}
 		off += (size_t)w;
 	}
 	if (fsync(fd) != 0) {
-		seterr(err, errlen, "%s: fsync: %s", path, strerror(errno));
+		errfmt(err, errlen, "%s: fsync: %s", path, strerror(errno));
 		goto fail;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		seterr(err, errlen, "%s: close: %s", path, strerror(errno));
+		errfmt(err, errlen, "%s: close: %s", path, strerror(errno));
 		goto fail;
 	}
 	fsync_parent(path);
@@ -416,49 +481,58 @@ fail:
 }
 
 /* Reads a whole small private file into buf (cap bytes, NUL-terminated). */
-static int read_private_file(const char *path, char *buf, size_t cap, size_t *len,
-                             char *err, size_t errlen)
+static int
+read_private_file(const char *path, char *buf, size_t cap, size_t *len,
+    char *err, size_t errlen)
 {
-	struct stat st;
-	size_t off = 0;
-	int fd;
+	struct stat	 st;
+	size_t		 off = 0;
+	int		 fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		errfmt(err, errlen, "%s: cannot open: %s", path,
+		    strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0) {
-		seterr(err, errlen, "%s: stat: %s", path, strerror(errno));
+		errfmt(err, errlen, "%s: stat: %s", path, strerror(errno));
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		seterr(err, errlen, "%s: not a regular file", path);
+		errfmt(err, errlen, "%s: not a regular file", path);
 		goto fail;
 	}
 	if ((st.st_mode & 077) != 0) {
-		seterr(err, errlen, "%s: permissions %04o are too open: group and others must "
-		       "have no access (chmod 600)", path, (unsigned)(st.st_mode & 07777));
+		errfmt(err, errlen,
+		    "%s: permissions %04o are too open: group and others must "
+		    "have no access (chmod 600)", path,
+		    (unsigned)(st.st_mode & 07777));
 		goto fail;
 	}
 	if (st.st_size < 0 || (uintmax_t)st.st_size >= cap) {
-		seterr(err, errlen, "%s: larger than %zu bytes: not a labeld key file", path, cap - 1);
+		errfmt(err, errlen,
+		    "%s: larger than %zu bytes: not a labeld key file", path,
+		    cap - 1);
 		goto fail;
 	}
 	for (;;) {
-		ssize_t r = read(fd, buf + off, cap - 1 - off);
+		ssize_t	 r = read(fd, buf + off, cap - 1 - off);
+
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			seterr(err, errlen, "%s: read: %s", path, strerror(errno));
+			errfmt(err, errlen, "%s: read: %s", path,
+			    strerror(errno));
 			goto fail;
 		}
 		if (r == 0)
 			break;
 		off += (size_t)r;
 		if (off == cap - 1) {
-			seterr(err, errlen, "%s: larger than %zu bytes: not a labeld key file",
-			       path, cap - 1);
+			errfmt(err, errlen,
+			    "%s: larger than %zu bytes: not a labeld key file",
+			    path, cap - 1);
 			goto fail;
 		}
 	}
@@ -473,17 +547,20 @@ fail:
 }
 
 struct kv {
-	const char *name;
-	const char *value;
+	const char	*name;
+	const char	*value;
 };
 
-/* Splits buf (modified in place) into its magic line and "name: value"
-   lines.  Every line must end in LF; no blank lines.  Returns the number
-   of fields or -1. */
-static int parse_fields(char *buf, size_t len, const char **magic, struct kv *kv, int max)
+/*
+ * Splits buf (modified in place) into its magic line and "name: value"
+ * lines.  Every line must end in LF; no blank lines.  Returns the number
+ * of fields or -1.
+ */
+static int
+parse_fields(char *buf, size_t len, const char **magic, struct kv *kv, int max)
 {
-	char *p = buf, *end = buf + len, *nl, *colon;
-	int n = -1;
+	char	*p = buf, *end = buf + len, *nl, *colon;
+	int	 n = -1;
 
 	if (memchr(buf, '\0', len) != NULL)
 		return -1;
@@ -511,16 +588,19 @@ static int parse_fields(char *buf, size_t len, const char **magic, struct kv *kv
 }
 
 /* Value of the i-th field, which must be called name; NULL otherwise. */
-static const char *field(const struct kv *kv, int n, int i, const char *name)
+static const char *
+field(const struct kv *kv, int n, int i, const char *name)
 {
 	if (i >= n || strcmp(kv[i].name, name) != 0)
 		return NULL;
 	return kv[i].value;
 }
 
-static int parse_u64(const char *s, unsigned long long *v)
+/* A decimal of digits only into *v; 0, or -1 (also for NULL or overflow). */
+static int
+parse_u64(const char *s, unsigned long long *v)
 {
-	char *end;
+	char	*end;
 
 	if (s == NULL || *s < '0' || *s > '9')
 		return -1;
@@ -529,57 +609,74 @@ static int parse_u64(const char *s, unsigned long long *v)
 	return (errno != 0 || *end != '\0') ? -1 : 0;
 }
 
-int lc_keyfile_write(const char *path, const uint8_t sk[64], const char *passphrase,
-                     char *err, size_t errlen)
+/*
+ * Writes sk's seed to a new key file at path, sealed when a passphrase is
+ * given.  0, or -1 with err and no file left behind.
+ */
+int
+lc_keyfile_write(const char *path, const uint8_t sk[64], const char *passphrase,
+    char *err, size_t errlen)
 {
-	uint8_t pk[32], chk[64], key[crypto_secretbox_KEYBYTES];
-	uint8_t salt[crypto_pwhash_SALTBYTES], nonce[crypto_secretbox_NONCEBYTES];
-	uint8_t box[crypto_secretbox_MACBYTES + LC_SEED_LEN];
-	char hex[2 * sizeof box + 1], salthex[2 * sizeof salt + 1], noncehex[2 * sizeof nonce + 1];
-	char text[LC_FILE_MAX];
-	unsigned long long ops = seal_ops;
-	size_t mem = seal_mem;
-	int n, rc = -1;
+	uint8_t			 pk[32], chk[64];
+	uint8_t			 key[crypto_secretbox_KEYBYTES];
+	uint8_t			 salt[crypto_pwhash_SALTBYTES];
+	uint8_t			 nonce[crypto_secretbox_NONCEBYTES];
+	uint8_t			 box[crypto_secretbox_MACBYTES + LC_SEED_LEN];
+	char			 hex[2 * sizeof(box) + 1];
+	char			 salthex[2 * sizeof(salt) + 1];
+	char			 noncehex[2 * sizeof(nonce) + 1];
+	char			 text[LC_FILE_MAX];
+	unsigned long long	 ops = seal_ops;
+	size_t			 mem = seal_mem;
+	int			 n, rc = -1;
 
 	/* sk = seed || pk: refuse a pair that does not belong together. */
 	crypto_sign_ed25519_seed_keypair(pk, chk, sk);
 	if (sodium_memcmp(chk, sk, 64) != 0) {
-		seterr(err, errlen, "secret key is inconsistent (public half does not match seed)");
+		errfmt(err, errlen, "secret key is inconsistent (public half "
+		    "does not match seed)");
 		goto done;
 	}
 	if (passphrase == NULL || passphrase[0] == '\0') {
-		sodium_bin2hex(hex, sizeof hex, sk, LC_SEED_LEN);
-		n = snprintf(text, sizeof text, KEYFILE_MAGIC "\ntype: " KEYFILE_TYPE
-		             "\nseal: " SEAL_NONE "\nseed: %s\n", hex);
+		sodium_bin2hex(hex, sizeof(hex), sk, LC_SEED_LEN);
+		n = snprintf(text, sizeof(text), KEYFILE_MAGIC
+		    "\ntype: " KEYFILE_TYPE
+		    "\nseal: " SEAL_NONE
+		    "\nseed: %s\n", hex);
 	} else {
-		randombytes_buf(salt, sizeof salt);
-		randombytes_buf(nonce, sizeof nonce);
-		if (crypto_pwhash(key, sizeof key, passphrase, strlen(passphrase), salt, ops, mem,
-		                  crypto_pwhash_ALG_ARGON2ID13) != 0) {
-			seterr(err, errlen, "argon2id: out of memory");
+		randombytes_buf(salt, sizeof(salt));
+		randombytes_buf(nonce, sizeof(nonce));
+		if (crypto_pwhash(key, sizeof(key), passphrase,
+		    strlen(passphrase), salt, ops, mem,
+		    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+			errfmt(err, errlen, "argon2id: out of memory");
 			goto done;
 		}
 		crypto_secretbox_easy(box, sk, LC_SEED_LEN, nonce, key);
-		sodium_bin2hex(hex, sizeof hex, box, sizeof box);
-		sodium_bin2hex(salthex, sizeof salthex, salt, sizeof salt);
-		sodium_bin2hex(noncehex, sizeof noncehex, nonce, sizeof nonce);
-		n = snprintf(text, sizeof text, KEYFILE_MAGIC "\ntype: " KEYFILE_TYPE
-		             "\nseal: " SEAL_PW "\nopslimit: %llu\nmemlimit: %zu\nsalt: %s"
-		             "\nnonce: %s\nbox: %s\n", ops, mem, salthex, noncehex, hex);
+		sodium_bin2hex(hex, sizeof(hex), box, sizeof(box));
+		sodium_bin2hex(salthex, sizeof(salthex), salt, sizeof(salt));
+		sodium_bin2hex(noncehex, sizeof(noncehex), nonce,
+		    sizeof(nonce));
+		n = snprintf(text, sizeof(text), KEYFILE_MAGIC
+		    "\ntype: " KEYFILE_TYPE
+		    "\nseal: " SEAL_PW
+		    "\nopslimit: %llu\nmemlimit: %zu\nsalt: %s"
+		    "\nnonce: %s\nbox: %s\n", ops, mem, salthex, noncehex, hex);
 	}
-	if (n < 0 || (size_t)n >= sizeof text) {
-		seterr(err, errlen, "internal error: key file text too long");
+	if (n < 0 || (size_t)n >= sizeof(text)) {
+		errfmt(err, errlen, "internal error: key file text too long");
 		goto done;
 	}
 	rc = write_new_file(path, text, (size_t)n, err, errlen);
 done:
-	sodium_memzero(chk, sizeof chk);
-	sodium_memzero(key, sizeof key);
-	sodium_memzero(hex, sizeof hex);
-	sodium_memzero(text, sizeof text);
+	sodium_memzero(chk, sizeof(chk));
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(hex, sizeof(hex));
+	sodium_memzero(text, sizeof(text));
 	return rc;
 }
 
+/* Tests only: seal new key files with the INTERACTIVE limits. */
 void
 lc_keyfile_test_limits(void)
 {
@@ -587,132 +684,166 @@ lc_keyfile_test_limits(void)
 	seal_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 }
 
-int lc_keyfile_read(const char *path, const char *passphrase, uint8_t sk[64],
-                    char *err, size_t errlen)
+/* Reads the key file at path into sk.  0, or -1 with err and sk zeroed. */
+int
+lc_keyfile_read(const char *path, const char *passphrase, uint8_t sk[64],
+    char *err, size_t errlen)
 {
-	char text[LC_FILE_MAX];
-	struct kv kv[KEYFILE_MAX_LINES];
-	const char *magic = NULL, *type, *seal, *v;
-	uint8_t seed[LC_SEED_LEN], pk[32], key[crypto_secretbox_KEYBYTES];
-	uint8_t salt[crypto_pwhash_SALTBYTES], nonce[crypto_secretbox_NONCEBYTES];
-	uint8_t box[crypto_secretbox_MACBYTES + LC_SEED_LEN];
-	unsigned long long ops, mem;
-	size_t len;
-	int n, rc = -1;
+	char			 text[LC_FILE_MAX];
+	struct kv		 kv[KEYFILE_MAX_LINES];
+	const char		*magic = NULL, *type, *seal, *v;
+	uint8_t			 seed[LC_SEED_LEN], pk[32];
+	uint8_t			 key[crypto_secretbox_KEYBYTES];
+	uint8_t			 salt[crypto_pwhash_SALTBYTES];
+	uint8_t			 nonce[crypto_secretbox_NONCEBYTES];
+	uint8_t			 box[crypto_secretbox_MACBYTES + LC_SEED_LEN];
+	unsigned long long	 ops, mem;
+	size_t			 len;
+	int			 n, rc = -1;
 
 	sodium_memzero(sk, 64);
-	if (read_private_file(path, text, sizeof text, &len, err, errlen) != 0)
+	if (read_private_file(path, text, sizeof(text), &len, err, errlen) != 0)
 		return -1;
 	n = parse_fields(text, len, &magic, kv, KEYFILE_MAX_LINES);
 	if (n < 0 || strncmp(magic, "labeld-key ", 11) != 0) {
-		seterr(err, errlen, "%s: not a labeld key file", path);
+		errfmt(err, errlen, "%s: not a labeld key file", path);
 		goto done;
 	}
 	if (strcmp(magic, KEYFILE_MAGIC) != 0) {
-		seterr(err, errlen, "%s: unsupported key file version \"%s\"", path, magic + 11);
+		errfmt(err, errlen, "%s: unsupported key file version \"%s\"",
+		    path, magic + 11);
 		goto done;
 	}
 	type = field(kv, n, 0, "type");
 	seal = field(kv, n, 1, "seal");
 	if (type == NULL || strcmp(type, KEYFILE_TYPE) != 0 || seal == NULL) {
-		seterr(err, errlen, "%s: malformed key file (type/seal)", path);
+		errfmt(err, errlen, "%s: malformed key file (type/seal)", path);
 		goto done;
 	}
 	if (strcmp(seal, SEAL_NONE) == 0) {
 		v = field(kv, n, 2, "seed");
-		if (n != 3 || v == NULL || lc_unhex(v, seed, sizeof seed) != 0) {
-			seterr(err, errlen, "%s: malformed key file (seed)", path);
+		if (n != 3 || v == NULL ||
+		    lc_unhex(v, seed, sizeof(seed)) != 0) {
+			errfmt(err, errlen, "%s: malformed key file (seed)",
+			    path);
 			goto done;
 		}
 	} else if (strcmp(seal, SEAL_PW) == 0) {
-		if (n != 7 || parse_u64(field(kv, n, 2, "opslimit"), &ops) != 0 ||
+		if (n != 7 ||
+		    parse_u64(field(kv, n, 2, "opslimit"), &ops) != 0 ||
 		    parse_u64(field(kv, n, 3, "memlimit"), &mem) != 0 ||
-		    (v = field(kv, n, 4, "salt")) == NULL || lc_unhex(v, salt, sizeof salt) != 0 ||
-		    (v = field(kv, n, 5, "nonce")) == NULL || lc_unhex(v, nonce, sizeof nonce) != 0 ||
-		    (v = field(kv, n, 6, "box")) == NULL || lc_unhex(v, box, sizeof box) != 0) {
-			seterr(err, errlen, "%s: malformed sealed key file", path);
+		    (v = field(kv, n, 4, "salt")) == NULL ||
+		    lc_unhex(v, salt, sizeof(salt)) != 0 ||
+		    (v = field(kv, n, 5, "nonce")) == NULL ||
+		    lc_unhex(v, nonce, sizeof(nonce)) != 0 ||
+		    (v = field(kv, n, 6, "box")) == NULL ||
+		    lc_unhex(v, box, sizeof(box)) != 0) {
+			errfmt(err, errlen, "%s: malformed sealed key file",
+			    path);
 			goto done;
 		}
-		/* A hostile file must not make us burn unbounded memory or time. */
-		if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > crypto_pwhash_OPSLIMIT_SENSITIVE ||
-		    mem < crypto_pwhash_MEMLIMIT_MIN || mem > crypto_pwhash_MEMLIMIT_SENSITIVE) {
-			seterr(err, errlen, "%s: argon2id limits out of range", path);
+		/* A hostile file must not cost unbounded memory or time. */
+		if (ops < crypto_pwhash_OPSLIMIT_MIN ||
+		    ops > crypto_pwhash_OPSLIMIT_SENSITIVE ||
+		    mem < crypto_pwhash_MEMLIMIT_MIN ||
+		    mem > crypto_pwhash_MEMLIMIT_SENSITIVE) {
+			errfmt(err, errlen, "%s: argon2id limits out of range",
+			    path);
 			goto done;
 		}
 		if (passphrase == NULL || passphrase[0] == '\0') {
-			seterr(err, errlen, "%s: key file is sealed with a passphrase and none was given",
-			       path);
+			errfmt(err, errlen,
+			    "%s: key file is sealed with a passphrase and none "
+			    "was given", path);
 			goto done;
 		}
-		if (crypto_pwhash(key, sizeof key, passphrase, strlen(passphrase), salt, ops,
-		                  (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-			seterr(err, errlen, "%s: argon2id: out of memory", path);
+		if (crypto_pwhash(key, sizeof(key), passphrase,
+		    strlen(passphrase), salt, ops, (size_t)mem,
+		    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+			errfmt(err, errlen, "%s: argon2id: out of memory",
+			    path);
 			goto done;
 		}
-		if (crypto_secretbox_open_easy(seed, box, sizeof box, nonce, key) != 0) {
-			seterr(err, errlen, "%s: wrong passphrase (or damaged key file)", path);
+		if (crypto_secretbox_open_easy(seed, box, sizeof(box), nonce,
+		    key) != 0) {
+			errfmt(err, errlen,
+			    "%s: wrong passphrase (or damaged key file)", path);
 			goto done;
 		}
 	} else {
-		seterr(err, errlen, "%s: unknown seal \"%s\"", path, seal);
+		errfmt(err, errlen, "%s: unknown seal \"%s\"", path, seal);
 		goto done;
 	}
 	crypto_sign_ed25519_seed_keypair(pk, sk, seed);
 	rc = 0;
 done:
-	sodium_memzero(text, sizeof text);
-	sodium_memzero(seed, sizeof seed);
-	sodium_memzero(key, sizeof key);
+	sodium_memzero(text, sizeof(text));
+	sodium_memzero(seed, sizeof(seed));
+	sodium_memzero(key, sizeof(key));
 	if (rc != 0)
 		sodium_memzero(sk, 64);
 	return rc;
 }
 
-int lc_secretfile_write(const char *path, const void *buf, size_t len, char *err, size_t errlen)
+/* Writes len bytes of buf to a new secret file at path.  0, or -1 with err. */
+int
+lc_secretfile_write(const char *path, const void *buf, size_t len, char *err,
+    size_t errlen)
 {
-	char text[LC_FILE_MAX];
-	size_t hl = strlen(SECRETFILE_MAGIC "\nhex: ");
-	int rc;
+	char	 text[LC_FILE_MAX];
+	size_t	 hl = strlen(SECRETFILE_MAGIC "\nhex: ");
+	int	 rc;
 
 	if (len == 0 || len > LC_SECRET_MAX) {
-		seterr(err, errlen, "secret length %zu outside 1..%d", len, LC_SECRET_MAX);
+		errfmt(err, errlen, "secret length %zu outside 1..%d", len,
+		    LC_SECRET_MAX);
 		return -1;
 	}
 	memcpy(text, SECRETFILE_MAGIC "\nhex: ", hl);
 	sodium_bin2hex(text + hl, 2 * len + 1, buf, len);
 	text[hl + 2 * len] = '\n';
 	rc = write_new_file(path, text, hl + 2 * len + 1, err, errlen);
-	sodium_memzero(text, sizeof text);
+	sodium_memzero(text, sizeof(text));
 	return rc;
 }
 
-int lc_secretfile_read(const char *path, void *buf, size_t len, char *err, size_t errlen)
+/*
+ * Reads exactly len bytes from the secret file at path into buf.  0, or -1
+ * with err and buf zeroed.
+ */
+int
+lc_secretfile_read(const char *path, void *buf, size_t len, char *err,
+    size_t errlen)
 {
-	char text[LC_FILE_MAX];
-	struct kv kv[1];
-	const char *magic = NULL, *hex;
-	size_t flen;
-	int n, rc = -1;
+	char		 text[LC_FILE_MAX];
+	struct kv	 kv[1];
+	const char	*magic = NULL, *hex;
+	size_t		 flen;
+	int		 n, rc = -1;
 
 	if (len == 0 || len > LC_SECRET_MAX) {
-		seterr(err, errlen, "secret length %zu outside 1..%d", len, LC_SECRET_MAX);
+		errfmt(err, errlen, "secret length %zu outside 1..%d", len,
+		    LC_SECRET_MAX);
 		return -1;
 	}
 	sodium_memzero(buf, len);
-	if (read_private_file(path, text, sizeof text, &flen, err, errlen) != 0)
+	if (read_private_file(path, text, sizeof(text), &flen, err,
+	    errlen) != 0)
 		return -1;
 	n = parse_fields(text, flen, &magic, kv, 1);
 	if (n != 1 || strcmp(magic, SECRETFILE_MAGIC) != 0 ||
 	    (hex = field(kv, n, 0, "hex")) == NULL) {
-		seterr(err, errlen, "%s: not a labeld secret file (version 1)", path);
+		errfmt(err, errlen, "%s: not a labeld secret file (version 1)",
+		    path);
 		goto done;
 	}
 	if (lc_unhex(hex, buf, len) != 0) {
-		seterr(err, errlen, "%s: secret is not %zu bytes of hex", path, len);
+		errfmt(err, errlen, "%s: secret is not %zu bytes of hex", path,
+		    len);
 		goto done;
 	}
 	rc = 0;
 done:
-	sodium_memzero(text, sizeof text);
+	sodium_memzero(text, sizeof(text));
 	return rc;
 }

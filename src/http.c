@@ -26,18 +26,27 @@
 
 static atomic_ulong http_inflight;
 
+/* How many requests are in flight now. */
 unsigned long
 http_active(void)
 {
 	return atomic_load(&http_inflight);
 }
 
+/*
+ * The value of query parameter key, borrowed from libmicrohttpd until the
+ * request ends; NULL when absent.
+ */
 const char *
 req_query(struct req *r, const char *key)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
+/*
+ * The value of request header name (any case), borrowed until the request
+ * ends; NULL when absent.
+ */
 const char *
 req_header(struct req *r, const char *name)
 {

@@ -79,7 +79,7 @@ enum result {
 	LIFECYCLE_BADSTATE	= -30,	/* not allowed from the label's status */
 };
 
-/* log.c */
+/* log.c: one line per event on stderr, journald priorities under systemd */
 enum log_level { LOG_ERROR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG };
 void	 log_init(const char *progname, int level);
 void	 log_set_level(int level);
@@ -109,7 +109,7 @@ char		*role_list(unsigned mask, const char *sep, char *out,
 		    size_t outlen);
 int		 role_fits_kind(enum role, const char *kind);
 
-/* config.c */
+/* config.c: labeld.conf(5) and command-line settings, one key set */
 struct config {
 	char		 data_dir[PATH_MAX];
 	char		 share_dir[PATH_MAX];	/* migrations/, schemas/ */
@@ -129,6 +129,10 @@ struct config {
 	int64_t		 status_list_validity;	/* seconds */
 	int64_t		 trust_bundle_validity;	/* seconds */
 };
+/*
+ * Fills every member of c with its default (labeld.conf(5) states them),
+ * overwriting what it held.  Cannot fail.
+ */
 void	 config_defaults(struct config *);
 int	 config_set(struct config *, const char *key, const char *value,
 	    char *err, size_t errlen);
@@ -297,7 +301,7 @@ unsigned long http_active(void);
 const char *req_query(struct req *, const char *key);
 const char *req_header(struct req *, const char *name);
 
-/* router.c */
+/* router.c: the route table walk, auth and role checks before a handler */
 enum route_flags {
 	ROUTE_JSON	= 1 << 0,	/* body must be a JSON object */
 	ROUTE_UPLOAD	= 1 << 1,	/* raw body up to max_upload */
@@ -353,7 +357,7 @@ int	 valid_is_date(const char *s);
 int	 valid_is_sha256(const char *s);
 int	 valid_check(struct req *, struct valid *);
 
-/* metrics.c */
+/* metrics.c: Prometheus counters of requests, latency and errors */
 void	 metrics_observe(const char *route, unsigned status, uint64_t usec);
 char	*metrics_render(size_t *len);
 
@@ -382,7 +386,7 @@ int	 catalog_publish(struct db *, const json_t *doc, const char *by_org,
 const struct scheme *catalog_get(struct db *, const char *id, int version);
 int	 catalog_current_version(struct db *, const char *id);
 
-/* store_schemes.c */
+/* store_schemes.c: published scheme versions */
 struct scheme_row {
 	char		 id[65];
 	int		 version;
@@ -399,7 +403,7 @@ int	 store_scheme_latest(struct db *, const char *id, int *version);
 int	 store_scheme_list(struct db *, const char *id,
 	    int (*cb)(const struct scheme_row *, void *), void *arg);
 
-/* ---- section: products (api_products.c, api_vulns.c, store_products.c) ---- */
+/* api_products.c, api_vulns.c, store_products.c: the limits they share */
 /* Limits of product, version, vulnerability and evidence fields (bytes). */
 #define LABELD_MAX_CATEGORY		64
 #define LABELD_MAX_VERSION		64	/* firmware version strings */
@@ -521,7 +525,7 @@ int	 evidence_open(const char *data_dir, const char *sha256_hex, int *fd,
 	    size_t *size);
 int	 evidence_digest_ok(const char *sha256_hex);
 
-/* ---- section: submissions (api_submissions*.c, workflow*.c, store_submissions.c) ---- */
+/* api_submissions*.c, workflow*.c, store_submissions.c: shared limits */
 #define LABELD_MAX_DECL_EVIDENCE	64	/* evidence digests per declaration */
 #define LABELD_MAX_ITEMS		1024	/* declarations or lab results per request */
 
@@ -735,9 +739,11 @@ int	 submissions_check_report(struct req *, const struct submission *,
 	    const struct scheme *, struct lab_report *,
 	    struct sub_report_items *);
 
-/* ---- section: labels (keys.c, issue.c, statuslist.c, store_keys.c, store_labels.c, api_labels.c) ---- */
-/* Also lifecycle.c (suspend, revoke, reinstate), trust_bundle.c and
- * labelctl_key.c (labelctl key ...; linked into labelctl only). */
+/* keys.c, issue.c, statuslist.c, store_*.c, api_labels.c: label constants */
+/*
+ * Also lifecycle.c (suspend, revoke, reinstate), trust_bundle.c and
+ * labelctl_key.c (labelctl key ...; linked into labelctl only).
+ */
 #define LABELD_KEYS_DIR			"keys"	/* DATA/keys/<kid>.key, 0600 */
 #define LABELD_KID_BUFLEN		16	/* "key-" + 8 hex digits + NUL */
 #define LABELD_MAX_PASSPHRASE		1024	/* bytes of a key passphrase */
@@ -972,6 +978,11 @@ void	 scheduler_round(struct store *, const struct config *);
 
 /* labelctl.c, labelctl_key.c: the operator tool (in labelctl only) */
 struct store *labelctl_open_store(const struct config *, int migrate);
+/*
+ * Runs "labelctl key <command> [...]" (argv[0] is "key") on cfg's data
+ * dir, printing its results to stdout and its errors to stderr.  The exit
+ * status: 0, 1 when the command failed, 2 for a usage error.
+ */
 int	 labelctl_key(const struct config *, int argc, char **argv);
 
 /* api_products.c: shared with api_vulns.c */
@@ -989,7 +1000,7 @@ void	 fields_no_null(struct valid *, const json_t *obj, const char *field);
 /* api_orgs.c: shared with api_labs.c */
 int	 api_orgs_load(struct req *, struct org *);
 
-/* route tables, one per api_*.c */
+/* api_*.c: the route tables, one per file */
 extern const struct route api_ops_routes[];
 extern const struct route api_orgs_routes[];
 extern const struct route api_schemes_routes[];

@@ -29,6 +29,10 @@ static const struct {
 	[LOG_DEBUG] = { "debug", 7 },
 };
 
+/*
+ * Sets the program name (borrowed: it must outlive logging) and the level;
+ * under systemd (JOURNAL_STREAM set) lines carry journald priorities.
+ */
 void
 log_init(const char *progname, int level)
 {
@@ -37,12 +41,17 @@ log_init(const char *progname, int level)
 	log_journal = getenv("JOURNAL_STREAM") != NULL;
 }
 
+/* Logs events up to level (LOG_ERROR..LOG_DEBUG) from now on. */
 void
 log_set_level(int level)
 {
 	log_level = level;
 }
 
+/*
+ * The level named s (error, warn, info, debug; any case) into *level: 0, or
+ * -1 for an unknown name (*level unchanged).
+ */
 int
 log_level_parse(const char *s, int *level)
 {
@@ -54,6 +63,11 @@ log_level_parse(const char *s, int *level)
 	return -1;
 }
 
+/*
+ * Formats and logs one event at level, when the level is enabled, as one
+ * line on stderr (newlines become spaces, longer than 2 KiB is cut).  Never
+ * fails the caller.
+ */
 void
 log_vmsg(int level, const char *fmt, va_list ap)
 {
@@ -81,6 +95,7 @@ log_vmsg(int level, const char *fmt, va_list ap)
 	}
 }
 
+/* Formats and logs one event at level (see log_vmsg). */
 void
 log_msg(int level, const char *fmt, ...)
 {

@@ -30,6 +30,12 @@ static unsigned long	 buckets[NBUCKETS];
 static unsigned long	 total_count;
 static double		 total_seconds;
 
+/*
+ * Counts one answered request: route (a route pattern or a literal, kept
+ * and compared by address), status and latency in microseconds.  Past
+ * METRICS_MAX_SERIES series a new one counts in the histogram only.
+ * Thread-safe.
+ */
 void
 metrics_observe(const char *route, unsigned status, uint64_t usec)
 {

@@ -1,4 +1,6 @@
-/* note.c - see note.h. */
+/*
+ * note.c: C2SP signed notes, see note.h.
+ */
 #include "note.h"
 
 #include <assert.h>
@@ -11,27 +13,19 @@
 #include "errfmt.h"
 #include "utf8.h"
 
-#define EM_DASH "\xe2\x80\x94"
-#define SIG_PREFIX EM_DASH " "
-#define SIG_PREFIX_LEN (sizeof SIG_PREFIX - 1)
-#define COSIG_HEADER "cosignature/v1\ntime "
+#define EM_DASH		"\xe2\x80\x94"
+#define SIG_PREFIX	EM_DASH " "
+#define SIG_PREFIX_LEN	(sizeof(SIG_PREFIX) - 1)
+#define COSIG_HEADER	"cosignature/v1\ntime "
 /* Longest decimal uint64_t. */
-#define DEC_MAX 20
+#define DEC_MAX	20
 
-static int is_unicode_space(uint32_t cp);
-static int check_text(const char *text, size_t len, const char *what, char *err, size_t errlen);
-static int check_alg(uint8_t alg, char *err, size_t errlen);
-static int parse_sig_line(const char *line, size_t len, struct note_sig *sig,
-                          char *err, size_t errlen);
-static void sig_clear(struct note_sig *sig);
-static uint8_t *cosig_message(const struct note *n, uint64_t t, size_t *len);
-static int verify_one(const struct note *n, const struct note_verifier *v,
-                      const struct note_sig *sig, uint64_t *timestamp, char *err, size_t errlen);
-static int parse_size(const char *s, size_t len, uint64_t *out);
-
-/* Unicode White_Space (as Go's unicode.IsSpace, which the reference
-   implementation applies to key names). */
-static int is_unicode_space(uint32_t cp)
+/*
+ * Unicode White_Space (as Go's unicode.IsSpace, which the reference
+ * implementation applies to key names).
+ */
+static int
+is_unicode_space(uint32_t cp)
 {
 	switch (cp) {
 	case 0x09: case 0x0a: case 0x0b: case 0x0c: case 0x0d: case 0x20:
@@ -44,9 +38,11 @@ static int is_unicode_space(uint32_t cp)
 }
 
 /* A note text or line: UTF-8, no ASCII controls but newline. */
-static int check_text(const char *text, size_t len, const char *what, char *err, size_t errlen)
+static int
+check_text(const char *text, size_t len, const char *what, char *err,
+    size_t errlen)
 {
-	size_t i;
+	size_t	 i;
 
 	if (!utf8_valid(text, len)) {
 		errfmt(err, errlen, "%s is not UTF-8", what);
@@ -54,29 +50,36 @@ static int check_text(const char *text, size_t len, const char *what, char *err,
 	}
 	for (i = 0; i < len; i++)
 		if ((unsigned char)text[i] < 0x20 && text[i] != '\n') {
-			errfmt(err, errlen, "%s has a control character at byte %zu", what, i);
+			errfmt(err, errlen,
+			    "%s has a control character at byte %zu", what, i);
 			return -1;
 		}
 	return 0;
 }
 
-static int check_alg(uint8_t alg, char *err, size_t errlen)
+/* 0 if alg is one of the two signature types; -1 with err otherwise. */
+static int
+check_alg(uint8_t alg, char *err, size_t errlen)
 {
 	if (alg != NOTE_ALG_ED25519 && alg != NOTE_ALG_COSIGNATURE) {
-		errfmt(err, errlen, "signature type 0x%02x is not Ed25519 (0x01) or an "
-		       "Ed25519 cosignature (0x04)", alg);
+		errfmt(err, errlen,
+		    "signature type 0x%02x is not Ed25519 (0x01) or an "
+		    "Ed25519 cosignature (0x04)", alg);
 		return -1;
 	}
 	return 0;
 }
 
-int note_check_name(const char *name, char *err, size_t errlen)
+/* 0 if name is a valid key name; -1 with err otherwise. */
+int
+note_check_name(const char *name, char *err, size_t errlen)
 {
-	size_t len = strnlen(name, NOTE_MAX_NAME + 1), i = 0;
-	uint32_t cp;
+	size_t		 len = strnlen(name, NOTE_MAX_NAME + 1), i = 0;
+	uint32_t	 cp;
 
 	if (len == 0 || len > NOTE_MAX_NAME) {
-		errfmt(err, errlen, "key name must be 1 to %d bytes", NOTE_MAX_NAME);
+		errfmt(err, errlen, "key name must be 1 to %d bytes",
+		    NOTE_MAX_NAME);
 		return -1;
 	}
 	while (i < len) {
@@ -84,32 +87,40 @@ int note_check_name(const char *name, char *err, size_t errlen)
 			errfmt(err, errlen, "key name is not UTF-8");
 			return -1;
 		}
-		if (cp < 0x20 || cp == 0x7f || is_unicode_space(cp) || cp == '+') {
-			errfmt(err, errlen, "key name has a space, '+' or control character");
+		if (cp < 0x20 || cp == 0x7f || is_unicode_space(cp) ||
+		    cp == '+') {
+			errfmt(err, errlen,
+			    "key name has a space, '+' or control character");
 			return -1;
 		}
 	}
 	return 0;
 }
 
-uint32_t note_keyid(const char *name, uint8_t alg, const uint8_t pk[32])
+/* The key id SHA-256(name || 0x0A || alg || pk)[:4], big-endian. */
+uint32_t
+note_keyid(const char *name, uint8_t alg, const uint8_t pk[32])
 {
-	uint8_t buf[NOTE_MAX_NAME + 2 + 32], h[32];
-	size_t len = strnlen(name, NOTE_MAX_NAME);
+	uint8_t	 buf[NOTE_MAX_NAME + 2 + 32], h[32];
+	size_t	 len = strnlen(name, NOTE_MAX_NAME);
 
 	memcpy(buf, name, len);
 	buf[len] = '\n';
 	buf[len + 1] = alg;
 	memcpy(buf + len + 2, pk, 32);
 	lc_sha256(buf, len + 2 + 32, h);
-	return (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+	return (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
+	    (uint32_t)h[2] << 8 | h[3];
 }
 
-int note_verifier_init(struct note_verifier *v, const char *name, uint8_t alg,
-                       const uint8_t pk[32], char *err, size_t errlen)
+/* Fills v from a name, a type and a public key.  0, or -1 with err. */
+int
+note_verifier_init(struct note_verifier *v, const char *name, uint8_t alg,
+    const uint8_t pk[32], char *err, size_t errlen)
 {
-	memset(v, 0, sizeof *v);
-	if (note_check_name(name, err, errlen) != 0 || check_alg(alg, err, errlen) != 0)
+	memset(v, 0, sizeof(*v));
+	if (note_check_name(name, err, errlen) != 0 ||
+	    check_alg(alg, err, errlen) != 0)
 		return -1;
 	strcpy(v->name, name); /* length checked above */
 	v->alg = alg;
@@ -118,22 +129,28 @@ int note_verifier_init(struct note_verifier *v, const char *name, uint8_t alg,
 	return 0;
 }
 
-int note_signer_init(struct note_signer *s, const char *name, uint8_t alg,
-                     const uint8_t sk[64], char *err, size_t errlen)
+/* Fills s from a name, a type and a copy of sk.  0, or -1 with err. */
+int
+note_signer_init(struct note_signer *s, const char *name, uint8_t alg,
+    const uint8_t sk[64], char *err, size_t errlen)
 {
-	uint8_t pk[32], again[64];
-	int same;
+	uint8_t	 pk[32], again[64];
+	int	 same;
 
-	memset(s, 0, sizeof *s);
-	if (note_check_name(name, err, errlen) != 0 || check_alg(alg, err, errlen) != 0)
+	memset(s, 0, sizeof(*s));
+	if (note_check_name(name, err, errlen) != 0 ||
+	    check_alg(alg, err, errlen) != 0)
 		return -1;
-	/* A public half that is not the seed's would give a key id and
-	   signatures no verifier of the real key accepts. */
+	/*
+	 * A public half that is not the seed's would give a key id and
+	 * signatures no verifier of the real key accepts.
+	 */
 	lc_ed25519_seed_keypair(sk, pk, again);
-	same = lc_equal(again, sk, sizeof again);
-	lc_wipe(again, sizeof again);
+	same = lc_equal(again, sk, sizeof(again));
+	lc_wipe(again, sizeof(again));
 	if (!same) {
-		errfmt(err, errlen, "secret key's public half does not belong to its seed");
+		errfmt(err, errlen,
+		    "secret key's public half does not belong to its seed");
 		return -1;
 	}
 	strcpy(s->name, name);
@@ -143,38 +160,46 @@ int note_signer_init(struct note_signer *s, const char *name, uint8_t alg,
 	return 0;
 }
 
-void note_signer_wipe(struct note_signer *s)
+/* Wipes s, secret key included. */
+void
+note_signer_wipe(struct note_signer *s)
 {
 	if (s != NULL)
-		lc_wipe(s, sizeof *s);
+		lc_wipe(s, sizeof(*s));
 }
 
-void note_signer_verifier(const struct note_signer *s, struct note_verifier *v)
+/* The verifier of s's public half into v. */
+void
+note_signer_verifier(const struct note_signer *s, struct note_verifier *v)
 {
-	memset(v, 0, sizeof *v);
-	memcpy(v->name, s->name, sizeof v->name);
+	memset(v, 0, sizeof(*v));
+	memcpy(v->name, s->name, sizeof(v->name));
 	v->keyid = s->keyid;
 	v->alg = s->alg;
 	lc_ed25519_sk_to_pk(s->sk, v->pk);
 }
 
-int note_vkey_parse(const char *vkey, struct note_verifier *v, char *err, size_t errlen)
+/* Parses a verifier key into v.  0, or -1 with err. */
+int
+note_vkey_parse(const char *vkey, struct note_verifier *v, char *err,
+    size_t errlen)
 {
-	char name[NOTE_MAX_NAME + 1], hex[9];
-	const char *plus, *b64;
-	uint8_t *key = NULL, id[4];
-	size_t len, keylen, namelen;
-	int rc = -1;
+	char		 name[NOTE_MAX_NAME + 1], hex[9];
+	const char	*plus, *b64;
+	uint8_t		*key = NULL, id[4];
+	size_t		 len, keylen, namelen;
+	int		 rc = -1;
 
-	memset(v, 0, sizeof *v);
+	memset(v, 0, sizeof(*v));
 	len = strnlen(vkey, NOTE_MAX_VKEY + 1);
 	if (len > NOTE_MAX_VKEY) {
-		errfmt(err, errlen, "verifier key longer than %d bytes", NOTE_MAX_VKEY);
+		errfmt(err, errlen, "verifier key longer than %d bytes",
+		    NOTE_MAX_VKEY);
 		return -1;
 	}
 	plus = strchr(vkey, '+');
-	if (plus == NULL || (size_t)(plus - vkey) > NOTE_MAX_NAME || strlen(plus) < 10 ||
-	    plus[9] != '+') {
+	if (plus == NULL || (size_t)(plus - vkey) > NOTE_MAX_NAME ||
+	    strlen(plus) < 10 || plus[9] != '+') {
 		errfmt(err, errlen, "verifier key is not name+keyid+key");
 		return -1;
 	}
@@ -185,7 +210,7 @@ int note_vkey_parse(const char *vkey, struct note_verifier *v, char *err, size_t
 		return -1;
 	memcpy(hex, plus + 1, 8);
 	hex[8] = '\0';
-	if (lc_unhex(hex, id, sizeof id) != 0) {
+	if (lc_unhex(hex, id, sizeof(id)) != 0) {
 		errfmt(err, errlen, "verifier key id is not 8 hex digits");
 		return -1;
 	}
@@ -195,36 +220,43 @@ int note_vkey_parse(const char *vkey, struct note_verifier *v, char *err, size_t
 		return -1;
 	}
 	if (keylen != 33) {
-		errfmt(err, errlen, "verifier key of %zu bytes, not a type byte and 32", keylen);
+		errfmt(err, errlen,
+		    "verifier key of %zu bytes, not a type byte and 32",
+		    keylen);
 		goto done;
 	}
 	if (note_verifier_init(v, name, key[0], key + 1, err, errlen) != 0)
 		goto done;
 	if (v->keyid != ((uint32_t)id[0] << 24 | (uint32_t)id[1] << 16 |
-	                 (uint32_t)id[2] << 8 | id[3])) {
-		errfmt(err, errlen, "verifier key id %s does not match its name and key", hex);
+	    (uint32_t)id[2] << 8 | id[3])) {
+		errfmt(err, errlen,
+		    "verifier key id %s does not match its name and key", hex);
 		goto done;
 	}
 	rc = 0;
 done:
 	if (rc != 0)
-		memset(v, 0, sizeof *v);
+		memset(v, 0, sizeof(*v));
 	free(key);
 	return rc;
 }
 
-int note_vkey_format(const struct note_verifier *v, char **out, char *err, size_t errlen)
+/* The verifier key text of v into a malloc'd *out.  0, or -1 with err. */
+int
+note_vkey_format(const struct note_verifier *v, char **out, char *err,
+    size_t errlen)
 {
-	uint8_t key[33];
-	char *b64;
-	size_t len;
+	uint8_t	 key[33];
+	char	*b64;
+	size_t	 len;
 
 	*out = NULL;
-	if (note_check_name(v->name, err, errlen) != 0 || check_alg(v->alg, err, errlen) != 0)
+	if (note_check_name(v->name, err, errlen) != 0 ||
+	    check_alg(v->alg, err, errlen) != 0)
 		return -1;
 	key[0] = v->alg;
 	memcpy(key + 1, v->pk, 32);
-	if ((b64 = lc_b64_encode(key, sizeof key, 0)) == NULL)
+	if ((b64 = lc_b64_encode(key, sizeof(key), 0)) == NULL)
 		goto oom;
 	len = strlen(v->name) + 1 + 8 + 1 + strlen(b64) + 1;
 	if ((*out = malloc(len)) == NULL) {
@@ -239,19 +271,27 @@ oom:
 	return -1;
 }
 
-int note_new(const char *text, size_t len, struct note **out, char *err, size_t errlen)
+/*
+ * An unsigned note of a copy of text into a malloc'd *out.  0, or -1 with
+ * err and *out NULL.
+ */
+int
+note_new(const char *text, size_t len, struct note **out, char *err,
+    size_t errlen)
 {
-	struct note *n;
+	struct note	*n;
 
 	*out = NULL;
 	if (len == 0 || len > NOTE_MAX_LEN || text[len - 1] != '\n') {
-		errfmt(err, errlen, "note text must be 1 to %u bytes ending in a newline",
-		       NOTE_MAX_LEN);
+		errfmt(err, errlen,
+		    "note text must be 1 to %u bytes ending in a newline",
+		    NOTE_MAX_LEN);
 		return -1;
 	}
 	if (check_text(text, len, "note text", err, errlen) != 0)
 		return -1;
-	if ((n = calloc(1, sizeof *n)) == NULL || (n->text = malloc(len + 1)) == NULL) {
+	if ((n = calloc(1, sizeof(*n))) == NULL ||
+	    (n->text = malloc(len + 1)) == NULL) {
 		free(n);
 		errfmt(err, errlen, "out of memory");
 		return -1;
@@ -263,15 +303,19 @@ int note_new(const char *text, size_t len, struct note **out, char *err, size_t 
 	return 0;
 }
 
-static void sig_clear(struct note_sig *sig)
+/* Wipes a signature's bytes. */
+static void
+sig_clear(struct note_sig *sig)
 {
 	free(sig->sig);
-	memset(sig, 0, sizeof *sig);
+	memset(sig, 0, sizeof(*sig));
 }
 
-void note_free(struct note *n)
+/* Frees n and its signatures; NULL is allowed. */
+void
+note_free(struct note *n)
 {
-	size_t i;
+	size_t	 i;
 
 	if (n == NULL)
 		return;
@@ -283,23 +327,28 @@ void note_free(struct note *n)
 }
 
 /* One signature line line[0..len), without its newline. */
-static int parse_sig_line(const char *line, size_t len, struct note_sig *sig,
-                          char *err, size_t errlen)
+static int
+parse_sig_line(const char *line, size_t len, struct note_sig *sig, char *err,
+    size_t errlen)
 {
-	const char *sp, *end = line + len;
-	char *b64;
-	uint8_t *bin = NULL;
-	size_t namelen, binlen;
+	const char	*sp, *end = line + len;
+	char		*b64;
+	uint8_t		*bin = NULL;
+	size_t		 namelen, binlen;
 
-	memset(sig, 0, sizeof *sig);
-	if (len < SIG_PREFIX_LEN || memcmp(line, SIG_PREFIX, SIG_PREFIX_LEN) != 0) {
-		errfmt(err, errlen, "signature line does not start with an em dash and a space");
+	memset(sig, 0, sizeof(*sig));
+	if (len < SIG_PREFIX_LEN ||
+	    memcmp(line, SIG_PREFIX, SIG_PREFIX_LEN) != 0) {
+		errfmt(err, errlen, "signature line does not start with an "
+		    "em dash and a space");
 		return -1;
 	}
 	line += SIG_PREFIX_LEN;
 	sp = memchr(line, ' ', (size_t)(end - line));
 	if (sp == NULL || sp == line || (size_t)(sp - line) > NOTE_MAX_NAME) {
-		errfmt(err, errlen, "signature line has no key name of 1 to %d bytes", NOTE_MAX_NAME);
+		errfmt(err, errlen,
+		    "signature line has no key name of 1 to %d bytes",
+		    NOTE_MAX_NAME);
 		return -1;
 	}
 	namelen = (size_t)(sp - line);
@@ -309,7 +358,8 @@ static int parse_sig_line(const char *line, size_t len, struct note_sig *sig,
 		return -1;
 	sp++;
 	if ((size_t)(end - sp) > (4 + NOTE_MAX_SIG + 2) / 3 * 4) {
-		errfmt(err, errlen, "signature by %s longer than %d bytes", sig->name, NOTE_MAX_SIG);
+		errfmt(err, errlen, "signature by %s longer than %d bytes",
+		    sig->name, NOTE_MAX_SIG);
 		return -1;
 	}
 	if ((b64 = strndup(sp, (size_t)(end - sp))) == NULL) {
@@ -319,24 +369,32 @@ static int parse_sig_line(const char *line, size_t len, struct note_sig *sig,
 	if (lc_b64_decode(b64, 0, &bin, &binlen) != 0 || binlen < 5) {
 		free(b64);
 		free(bin);
-		errfmt(err, errlen, "signature by %s is not base64 of a key id and a signature",
-		       sig->name);
+		errfmt(err, errlen,
+		    "signature by %s is not base64 of a key id and a signature",
+		    sig->name);
 		return -1;
 	}
 	free(b64);
-	sig->keyid = (uint32_t)bin[0] << 24 | (uint32_t)bin[1] << 16 | (uint32_t)bin[2] << 8 | bin[3];
+	sig->keyid = (uint32_t)bin[0] << 24 | (uint32_t)bin[1] << 16 |
+	    (uint32_t)bin[2] << 8 | bin[3];
 	sig->siglen = binlen - 4;
 	memmove(bin, bin + 4, sig->siglen);
 	sig->sig = bin;
 	return 0;
 }
 
-int note_parse(const char *msg, size_t len, struct note **out, char *err, size_t errlen)
+/*
+ * Parses a signed note into a malloc'd *out.  0, or -1 with err and *out
+ * NULL.
+ */
+int
+note_parse(const char *msg, size_t len, struct note **out, char *err,
+    size_t errlen)
 {
-	struct note *n = NULL;
-	const char *p, *end, *nl;
-	size_t textlen, i;
-	int rc = -1;
+	struct note	*n = NULL;
+	const char	*p, *end, *nl;
+	size_t		 textlen, i;
+	int		 rc = -1;
 
 	*out = NULL;
 	if (len > NOTE_MAX_LEN) {
@@ -349,19 +407,22 @@ int note_parse(const char *msg, size_t len, struct note **out, char *err, size_t
 		errfmt(err, errlen, "note does not end in a newline");
 		return -1;
 	}
-	/* The text ends at the last blank line: signature lines are never
-	   empty, so it is the last "\n\n". */
+	/*
+	 * The text ends at the last blank line: signature lines are never
+	 * empty, so it is the last "\n\n".
+	 */
 	for (i = len - 1; i > 0; i--)
 		if (msg[i - 1] == '\n' && msg[i] == '\n')
 			break;
 	if (i == 0) {
-		errfmt(err, errlen, "note has no blank line before its signatures");
+		errfmt(err, errlen,
+		    "note has no blank line before its signatures");
 		return -1;
 	}
 	textlen = i;
 	if (note_new(msg, textlen, &n, err, errlen) != 0)
 		return -1;
-	if ((n->sigs = calloc(NOTE_MAX_SIGS, sizeof *n->sigs)) == NULL) {
+	if ((n->sigs = calloc(NOTE_MAX_SIGS, sizeof(*n->sigs))) == NULL) {
 		errfmt(err, errlen, "out of memory");
 		goto done;
 	}
@@ -370,10 +431,12 @@ int note_parse(const char *msg, size_t len, struct note **out, char *err, size_t
 		nl = memchr(p, '\n', (size_t)(end - p));
 		assert(nl != NULL);
 		if (n->nsigs == NOTE_MAX_SIGS) {
-			errfmt(err, errlen, "note has more than %d signatures", NOTE_MAX_SIGS);
+			errfmt(err, errlen, "note has more than %d signatures",
+			    NOTE_MAX_SIGS);
 			goto done;
 		}
-		if (parse_sig_line(p, (size_t)(nl - p), &n->sigs[n->nsigs], err, errlen) != 0)
+		if (parse_sig_line(p, (size_t)(nl - p), &n->sigs[n->nsigs], err,
+		    errlen) != 0)
 			goto done;
 		n->nsigs++;
 	}
@@ -391,14 +454,15 @@ done:
 }
 
 /* "cosignature/v1\ntime <t>\n" || text, malloc'd; NULL on OOM. */
-static uint8_t *cosig_message(const struct note *n, uint64_t t, size_t *len)
+static uint8_t *
+cosig_message(const struct note *n, uint64_t t, size_t *len)
 {
-	char head[sizeof COSIG_HEADER + DEC_MAX + 2];
-	uint8_t *msg;
-	int hl;
+	char	 head[sizeof(COSIG_HEADER) + DEC_MAX + 2];
+	uint8_t	*msg;
+	int	 hl;
 
-	hl = snprintf(head, sizeof head, COSIG_HEADER "%" PRIu64 "\n", t);
-	assert(hl > 0 && (size_t)hl < sizeof head);
+	hl = snprintf(head, sizeof(head), COSIG_HEADER "%" PRIu64 "\n", t);
+	assert(hl > 0 && (size_t)hl < sizeof(head));
 	if ((msg = malloc((size_t)hl + n->textlen)) == NULL)
 		return NULL;
 	memcpy(msg, head, (size_t)hl);
@@ -407,35 +471,45 @@ static uint8_t *cosig_message(const struct note *n, uint64_t t, size_t *len)
 	return msg;
 }
 
-int note_sign(struct note *n, const struct note_signer *s, uint64_t timestamp,
-              char *err, size_t errlen)
+/*
+ * Adds a signature (or cosignature at timestamp) by s to n.  0, or -1 with
+ * err and n unchanged.
+ */
+int
+note_sign(struct note *n, const struct note_signer *s, uint64_t timestamp,
+    char *err, size_t errlen)
 {
-	struct note_sig *grown, sig;
-	uint8_t *msg = NULL;
-	size_t len, i;
-	int b;
+	struct note_sig	*grown, sig;
+	uint8_t		*msg = NULL;
+	size_t		 len, i;
+	int		 b;
 
 	if (check_alg(s->alg, err, errlen) != 0)
 		return -1;
 	if (n->nsigs >= NOTE_MAX_SIGS) {
-		errfmt(err, errlen, "note already has %d signatures", NOTE_MAX_SIGS);
+		errfmt(err, errlen, "note already has %d signatures",
+		    NOTE_MAX_SIGS);
 		return -1;
 	}
 	for (i = 0; i < n->nsigs; i++)
-		if (n->sigs[i].keyid == s->keyid && strcmp(n->sigs[i].name, s->name) == 0) {
-			errfmt(err, errlen, "note already signed by %s", s->name);
+		if (n->sigs[i].keyid == s->keyid &&
+		    strcmp(n->sigs[i].name, s->name) == 0) {
+			errfmt(err, errlen, "note already signed by %s",
+			    s->name);
 			return -1;
 		}
 	if (s->alg == NOTE_ALG_COSIGNATURE && timestamp > NOTE_MAX_TIME) {
-		errfmt(err, errlen, "cosignature time %" PRIu64 " above 2^63 - 1", timestamp);
+		errfmt(err, errlen,
+		    "cosignature time %" PRIu64 " above 2^63 - 1", timestamp);
 		return -1;
 	}
-	memset(&sig, 0, sizeof sig);
-	memcpy(sig.name, s->name, sizeof sig.name);
+	memset(&sig, 0, sizeof(sig));
+	memcpy(sig.name, s->name, sizeof(sig.name));
 	sig.keyid = s->keyid;
 	sig.siglen = s->alg == NOTE_ALG_COSIGNATURE ? NOTE_COSIG_LEN : 64;
 	/* note_parse leaves room for NOTE_MAX_SIGS; note_new none. */
-	if ((grown = realloc(n->sigs, NOTE_MAX_SIGS * sizeof *n->sigs)) == NULL)
+	if ((grown = realloc(n->sigs, NOTE_MAX_SIGS *
+	    sizeof(*n->sigs))) == NULL)
 		goto oom;
 	n->sigs = grown;
 	if ((sig.sig = malloc(sig.siglen)) == NULL)
@@ -457,11 +531,14 @@ oom:
 	return -1;
 }
 
-int note_format(const struct note *n, char **out, size_t *outlen, char *err, size_t errlen)
+/* The signed note n as text into a malloc'd *out.  0, or -1 with err. */
+int
+note_format(const struct note *n, char **out, size_t *outlen, char *err,
+    size_t errlen)
 {
-	char *buf = NULL, *b64;
-	size_t cap, len, i, nl;
-	uint8_t *bin = NULL;
+	char	*buf = NULL, *b64;
+	size_t	 cap, len, i, nl;
+	uint8_t	*bin = NULL;
 
 	*out = NULL;
 	*outlen = 0;
@@ -472,9 +549,10 @@ int note_format(const struct note *n, char **out, size_t *outlen, char *err, siz
 	cap = n->textlen + 1;
 	for (i = 0; i < n->nsigs; i++)
 		cap += SIG_PREFIX_LEN + strlen(n->sigs[i].name) + 1 +
-		       (4 + n->sigs[i].siglen + 2) / 3 * 4 + 1;
+		    (4 + n->sigs[i].siglen + 2) / 3 * 4 + 1;
 	if (cap > NOTE_MAX_LEN) {
-		errfmt(err, errlen, "signed note longer than %u bytes", NOTE_MAX_LEN);
+		errfmt(err, errlen, "signed note longer than %u bytes",
+		    NOTE_MAX_LEN);
 		return -1;
 	}
 	if ((buf = malloc(cap + 1)) == NULL)
@@ -483,7 +561,7 @@ int note_format(const struct note *n, char **out, size_t *outlen, char *err, siz
 	len = n->textlen;
 	buf[len++] = '\n';
 	for (i = 0; i < n->nsigs; i++) {
-		const struct note_sig *s = &n->sigs[i];
+		const struct note_sig	*s = &n->sigs[i];
 
 		if ((bin = malloc(4 + s->siglen)) == NULL)
 			goto oom;
@@ -497,7 +575,8 @@ int note_format(const struct note *n, char **out, size_t *outlen, char *err, siz
 		bin = NULL;
 		if (b64 == NULL)
 			goto oom;
-		nl = (size_t)snprintf(buf + len, cap + 1 - len, SIG_PREFIX "%s %s\n", s->name, b64);
+		nl = (size_t)snprintf(buf + len, cap + 1 - len,
+		    SIG_PREFIX "%s %s\n", s->name, b64);
 		free(b64);
 		assert(len + nl <= cap);
 		len += nl;
@@ -513,32 +592,36 @@ oom:
 }
 
 /* Checks sig, which names v's name and key id. */
-static int verify_one(const struct note *n, const struct note_verifier *v,
-                      const struct note_sig *sig, uint64_t *timestamp, char *err, size_t errlen)
+static int
+verify_one(const struct note *n, const struct note_verifier *v,
+    const struct note_sig *sig, uint64_t *timestamp, char *err, size_t errlen)
 {
-	uint8_t *msg;
-	uint64_t t = 0;
-	size_t len;
-	int b, rc;
+	uint8_t		*msg;
+	uint64_t	 t = 0;
+	size_t		 len;
+	int		 b, rc;
 
 	*timestamp = 0;
 	if (v->alg == NOTE_ALG_ED25519) {
 		if (sig->siglen != 64 ||
-		    lc_ed25519_verify(v->pk, n->text, n->textlen, sig->sig) != 0) {
-			errfmt(err, errlen, "signature by %s does not verify", v->name);
+		    lc_ed25519_verify(v->pk, n->text, n->textlen,
+		    sig->sig) != 0) {
+			errfmt(err, errlen, "signature by %s does not verify",
+			    v->name);
 			return -1;
 		}
 		return 0;
 	}
 	if (sig->siglen != NOTE_COSIG_LEN) {
-		errfmt(err, errlen, "cosignature by %s is %zu bytes, not %d", v->name, sig->siglen,
-		       NOTE_COSIG_LEN);
+		errfmt(err, errlen, "cosignature by %s is %zu bytes, not %d",
+		    v->name, sig->siglen, NOTE_COSIG_LEN);
 		return -1;
 	}
 	for (b = 0; b < 8; b++)
 		t = t << 8 | sig->sig[b];
 	if (t > NOTE_MAX_TIME) {
-		errfmt(err, errlen, "cosignature by %s has a time above 2^63 - 1", v->name);
+		errfmt(err, errlen,
+		    "cosignature by %s has a time above 2^63 - 1", v->name);
 		return -1;
 	}
 	if ((msg = cosig_message(n, t, &len)) == NULL) {
@@ -548,34 +631,42 @@ static int verify_one(const struct note *n, const struct note_verifier *v,
 	rc = lc_ed25519_verify(v->pk, msg, len, sig->sig + 8);
 	free(msg);
 	if (rc != 0) {
-		errfmt(err, errlen, "cosignature by %s does not verify", v->name);
+		errfmt(err, errlen, "cosignature by %s does not verify",
+		    v->name);
 		return -1;
 	}
 	*timestamp = t;
 	return 0;
 }
 
-int note_verify(const struct note *n, const struct note_verifier *v, size_t nv,
-                struct note_result *res, size_t *nunknown, char *err, size_t errlen)
+/*
+ * Checks n's signatures against v[0..nv).  0 when one verifies and none
+ * fails; -1 with err otherwise.
+ */
+int
+note_verify(const struct note *n, const struct note_verifier *v, size_t nv,
+    struct note_result *res, size_t *nunknown, char *err, size_t errlen)
 {
-	unsigned char seen[NOTE_MAX_SIGS];
-	size_t i, j, unknown = 0, good = 0;
-	uint64_t t;
+	unsigned char	 seen[NOTE_MAX_SIGS];
+	size_t		 i, j, unknown = 0, good = 0;
+	uint64_t	 t;
 
 	if (res != NULL)
-		memset(res, 0, nv * sizeof *res);
+		memset(res, 0, nv * sizeof(*res));
 	if (nunknown != NULL)
 		*nunknown = 0;
 	if (n->nsigs > NOTE_MAX_SIGS) {
-		errfmt(err, errlen, "note has more than %d signatures", NOTE_MAX_SIGS);
+		errfmt(err, errlen, "note has more than %d signatures",
+		    NOTE_MAX_SIGS);
 		return -1;
 	}
-	memset(seen, 0, sizeof seen);
+	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < n->nsigs; i++) {
-		const struct note_sig *sig = &n->sigs[i];
+		const struct note_sig	*sig = &n->sigs[i];
 
 		for (j = 0; j < nv; j++)
-			if (v[j].keyid == sig->keyid && strcmp(v[j].name, sig->name) == 0)
+			if (v[j].keyid == sig->keyid &&
+			    strcmp(v[j].name, sig->name) == 0)
 				break;
 		if (j == nv) {
 			unknown++;
@@ -585,7 +676,8 @@ int note_verify(const struct note *n, const struct note_verifier *v, size_t nv,
 		for (size_t k = 0; k < i; k++)
 			if (seen[k] && n->sigs[k].keyid == sig->keyid &&
 			    strcmp(n->sigs[k].name, sig->name) == 0) {
-				errfmt(err, errlen, "note signed twice by %s", sig->name);
+				errfmt(err, errlen, "note signed twice by %s",
+				    sig->name);
 				return -1;
 			}
 		seen[i] = 1;
@@ -600,17 +692,19 @@ int note_verify(const struct note *n, const struct note_verifier *v, size_t nv,
 	if (nunknown != NULL)
 		*nunknown = unknown;
 	if (good == 0) {
-		errfmt(err, errlen, "no signature by a known key (%zu unknown)", unknown);
+		errfmt(err, errlen, "no signature by a known key (%zu unknown)",
+		    unknown);
 		return -1;
 	}
 	return 0;
 }
 
 /* Decimal without leading zeros (but "0"), at most TLOG_MAX_SIZE. */
-static int parse_size(const char *s, size_t len, uint64_t *out)
+static int
+parse_size(const char *s, size_t len, uint64_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
+	uint64_t	 v = 0;
+	size_t		 i;
 
 	if (len == 0 || len > DEC_MAX || (len > 1 && s[0] == '0'))
 		return -1;
@@ -618,40 +712,49 @@ static int parse_size(const char *s, size_t len, uint64_t *out)
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
 		v = v * 10 + (uint64_t)(s[i] - '0');
-		if (v > TLOG_MAX_SIZE) /* before it can overflow: 2^40 has 13 digits */
+		/* Before it can overflow: 2^40 has 13 digits. */
+		if (v > TLOG_MAX_SIZE)
 			return -1;
 	}
 	*out = v;
 	return 0;
 }
 
-int note_checkpoint_format(const struct note_checkpoint *c, char **out, size_t *outlen,
-                           char *err, size_t errlen)
+/* The tlog-checkpoint body of c into a malloc'd *out.  0, or -1 with err. */
+int
+note_checkpoint_format(const struct note_checkpoint *c, char **out,
+    size_t *outlen, char *err, size_t errlen)
 {
-	size_t olen = strnlen(c->origin, NOTE_MAX_NAME + 1), elen = 0, len, i;
-	char *root, *buf;
+	size_t	 olen = strnlen(c->origin, NOTE_MAX_NAME + 1), elen = 0, len, i;
+	char	*root, *buf;
 
 	*out = NULL;
 	*outlen = 0;
-	if (olen == 0 || olen > NOTE_MAX_NAME || memchr(c->origin, '\n', olen) != NULL ||
+	if (olen == 0 || olen > NOTE_MAX_NAME ||
+	    memchr(c->origin, '\n', olen) != NULL ||
 	    check_text(c->origin, olen, "origin", err, errlen) != 0) {
-		errfmt(err, errlen, "origin must be one line of 1 to %d bytes of UTF-8",
-		       NOTE_MAX_NAME);
+		errfmt(err, errlen,
+		    "origin must be one line of 1 to %d bytes of UTF-8",
+		    NOTE_MAX_NAME);
 		return -1;
 	}
 	if (c->size > TLOG_MAX_SIZE) {
-		errfmt(err, errlen, "tree size %" PRIu64 " beyond %" PRIu64, c->size, TLOG_MAX_SIZE);
+		errfmt(err, errlen, "tree size %" PRIu64 " beyond %" PRIu64,
+		    c->size, TLOG_MAX_SIZE);
 		return -1;
 	}
 	if (c->ext != NULL) {
 		elen = strlen(c->ext);
 		for (i = 0; i < elen; i++)
-			if (c->ext[i] == '\n' && (i == 0 || c->ext[i - 1] == '\n'))
+			if (c->ext[i] == '\n' &&
+			    (i == 0 || c->ext[i - 1] == '\n'))
 				break;
-		if (elen == 0 || i < elen || c->ext[elen - 1] != '\n' || elen > NOTE_MAX_LEN ||
-		    check_text(c->ext, elen, "extension lines", err, errlen) != 0) {
-			errfmt(err, errlen, "extension lines must be non-empty lines each ending "
-			       "in a newline");
+		if (elen == 0 || i < elen || c->ext[elen - 1] != '\n' ||
+		    elen > NOTE_MAX_LEN ||
+		    check_text(c->ext, elen, "extension lines", err,
+		    errlen) != 0) {
+			errfmt(err, errlen, "extension lines must be "
+			    "non-empty lines each ending in a newline");
 			return -1;
 		}
 	}
@@ -665,39 +768,48 @@ int note_checkpoint_format(const struct note_checkpoint *c, char **out, size_t *
 		errfmt(err, errlen, "out of memory");
 		return -1;
 	}
-	*outlen = (size_t)snprintf(buf, len, "%s\n%" PRIu64 "\n%s\n%s", c->origin, c->size, root,
-	                           c->ext != NULL ? c->ext : "");
+	*outlen = (size_t)snprintf(buf, len, "%s\n%" PRIu64 "\n%s\n%s",
+	    c->origin, c->size, root, c->ext != NULL ? c->ext : "");
 	free(root);
 	if (*outlen > NOTE_MAX_LEN) {
 		free(buf);
 		*outlen = 0;
-		errfmt(err, errlen, "checkpoint longer than %u bytes", NOTE_MAX_LEN);
+		errfmt(err, errlen, "checkpoint longer than %u bytes",
+		    NOTE_MAX_LEN);
 		return -1;
 	}
 	*out = buf;
 	return 0;
 }
 
-int note_checkpoint_parse(const char *text, size_t len, struct note_checkpoint *c,
-                          char *err, size_t errlen)
+/*
+ * Parses a tlog-checkpoint body into c (c->ext malloc'd, freed by
+ * note_checkpoint_clear).  0, or -1 with err.
+ */
+int
+note_checkpoint_parse(const char *text, size_t len, struct note_checkpoint *c,
+    char *err, size_t errlen)
 {
-	const char *line[3], *end = text + len, *nl, *p = text, *q;
-	size_t ll[3], rootlen;
-	char b64[64];
-	uint8_t *root = NULL;
-	int i;
+	const char	*line[3], *end = text + len, *nl, *p = text, *q;
+	size_t		 ll[3], rootlen;
+	char		 b64[64];
+	uint8_t		*root = NULL;
+	int		 i;
 
-	memset(c, 0, sizeof *c);
+	memset(c, 0, sizeof(*c));
 	if (len == 0 || len > NOTE_MAX_LEN || text[len - 1] != '\n') {
-		errfmt(err, errlen, "checkpoint must be 1 to %u bytes ending in a newline",
-		       NOTE_MAX_LEN);
+		errfmt(err, errlen,
+		    "checkpoint must be 1 to %u bytes ending in a newline",
+		    NOTE_MAX_LEN);
 		return -1;
 	}
 	if (check_text(text, len, "checkpoint", err, errlen) != 0)
 		return -1;
 	for (i = 0; i < 3; i++) {
-		if (p == end || (nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			errfmt(err, errlen, "checkpoint has fewer than three lines");
+		if (p == end ||
+		    (nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			errfmt(err, errlen,
+			    "checkpoint has fewer than three lines");
 			return -1;
 		}
 		line[i] = p;
@@ -705,32 +817,38 @@ int note_checkpoint_parse(const char *text, size_t len, struct note_checkpoint *
 		p = nl + 1;
 	}
 	if (ll[0] == 0 || ll[0] > NOTE_MAX_NAME) {
-		errfmt(err, errlen, "checkpoint origin must be 1 to %d bytes", NOTE_MAX_NAME);
+		errfmt(err, errlen, "checkpoint origin must be 1 to %d bytes",
+		    NOTE_MAX_NAME);
 		return -1;
 	}
 	if (parse_size(line[1], ll[1], &c->size) != 0) {
-		errfmt(err, errlen, "checkpoint tree size is not a decimal up to %" PRIu64
-		       " without leading zeros", TLOG_MAX_SIZE);
+		errfmt(err, errlen,
+		    "checkpoint tree size is not a decimal up to %" PRIu64
+		    " without leading zeros", TLOG_MAX_SIZE);
 		return -1;
 	}
-	if (ll[2] >= sizeof b64) {
-		errfmt(err, errlen, "checkpoint root hash is not base64 of 32 bytes");
+	if (ll[2] >= sizeof(b64)) {
+		errfmt(err, errlen,
+		    "checkpoint root hash is not base64 of 32 bytes");
 		return -1;
 	}
 	memcpy(b64, line[2], ll[2]);
 	b64[ll[2]] = '\0';
-	if (lc_b64_decode(b64, 0, &root, &rootlen) != 0 || rootlen != TLOG_HASH_LEN) {
+	if (lc_b64_decode(b64, 0, &root, &rootlen) != 0 ||
+	    rootlen != TLOG_HASH_LEN) {
 		free(root);
-		errfmt(err, errlen, "checkpoint root hash is not base64 of 32 bytes");
+		errfmt(err, errlen,
+		    "checkpoint root hash is not base64 of 32 bytes");
 		return -1;
 	}
 	memcpy(c->root, root, TLOG_HASH_LEN);
 	free(root);
-	/* Extension lines: non-empty, so no "\n\n" and not starting with one. */
+	/* Extension lines: non-empty, so no "\n\n" and none at the start. */
 	if (p < end) {
 		for (q = p; q < end; q++)
 			if (*q == '\n' && (q == p || q[-1] == '\n')) {
-				errfmt(err, errlen, "checkpoint has an empty extension line");
+				errfmt(err, errlen,
+				    "checkpoint has an empty extension line");
 				return -1;
 			}
 		if ((c->ext = strndup(p, (size_t)(end - p))) == NULL) {
@@ -743,10 +861,12 @@ int note_checkpoint_parse(const char *text, size_t len, struct note_checkpoint *
 	return 0;
 }
 
-void note_checkpoint_clear(struct note_checkpoint *c)
+/* Frees c->ext and clears c; NULL is allowed. */
+void
+note_checkpoint_clear(struct note_checkpoint *c)
 {
 	if (c == NULL)
 		return;
 	free(c->ext);
-	memset(c, 0, sizeof *c);
+	memset(c, 0, sizeof(*c));
 }

@@ -48,6 +48,11 @@ page_parse(struct req *r, int64_t *after, int *limit)
 	return 0;
 }
 
+/*
+ * Starts an empty page of at most limit items.  Its item array is NULL when
+ * memory ran out: the page then fails at its first item.  Release with
+ * page_reply, page_finish or page_free.
+ */
 void
 page_init(struct page *p, int limit)
 {
@@ -97,6 +102,7 @@ page_reply(struct req *r, struct page *p)
 	return reply_json(r, MHD_HTTP_OK, body);
 }
 
+/* Drops the page's items; the struct itself is the caller's.  Safe twice. */
 void
 page_free(struct page *p)
 {

@@ -41,6 +41,7 @@ reply_header(struct req *r, const char *name, const char *value)
 	return 0;
 }
 
+/* Frees the extra headers queued on r and forgets them. */
 void
 reply_free_headers(struct req *r)
 {
@@ -247,6 +248,10 @@ reply_invalid(struct req *r, json_t *errors)
 	    n > 1 ? " (and more: see errors)" : "");
 }
 
+/*
+ * Answers 500 "out of memory" (problem+json); the return value is
+ * reply_problem's.
+ */
 int
 reply_oom(struct req *r)
 {
@@ -254,6 +259,10 @@ reply_oom(struct req *r)
 	    "out of memory");
 }
 
+/*
+ * Answers 500 saying the database failed and nothing was applied; the return
+ * value is reply_problem's.
+ */
 int
 reply_db_error(struct req *r)
 {

@@ -112,6 +112,7 @@ router_match(const char *method, const char *path, const char **params,
 	return NULL;
 }
 
+/* Calls cb(route, arg) for every route of every table, in table order. */
 void
 router_walk(void (*cb)(const struct route *, void *), void *arg)
 {
@@ -121,6 +122,10 @@ router_walk(void (*cb)(const struct route *, void *), void *arg)
 			cb(rt, arg);
 }
 
+/*
+ * The largest body rt accepts under cfg: max_upload for an upload route,
+ * max_body otherwise (also for a NULL rt).
+ */
 size_t
 router_body_limit(const struct config *cfg, const struct route *rt)
 {

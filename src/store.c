@@ -47,12 +47,14 @@ struct store {
 
 static atomic_ulong store_error_count;
 
+/* How many database errors were logged since start. */
 unsigned long
 store_errors(void)
 {
 	return atomic_load(&store_error_count);
 }
 
+/* Logs SQLite's last error on db under where and counts it for metrics. */
 void
 db_error(struct db *db, const char *where)
 {
@@ -261,6 +263,10 @@ fail:
 	return NULL;
 }
 
+/*
+ * Closes every connection of s and frees s; call it when no connection is in
+ * use.  NULL is allowed.
+ */
 void
 store_close(struct store *s)
 {
@@ -298,6 +304,10 @@ store_acquire(struct store *s)
 	return db;
 }
 
+/*
+ * Gives db back to its store; a transaction still open is rolled back.  NULL
+ * is allowed.
+ */
 void
 store_release(struct db *db)
 {
@@ -528,6 +538,7 @@ db_begin_read(struct db *db)
 	return db_exec_cached(db, "BEGIN DEFERRED");
 }
 
+/* COMMIT on db: STORE_OK, or STORE_ERR (logged); the caller rolls back then. */
 int
 db_commit(struct db *db)
 {
@@ -545,6 +556,10 @@ db_rollback(struct db *db)
 	}
 }
 
+/*
+ * A trivial query on db: 0, or -1 (logged) when the database does not
+ * answer.
+ */
 int
 store_ping(struct db *db)
 {
@@ -609,6 +624,10 @@ done:
 	return buf;
 }
 
+/*
+ * The highest migration applied on c into *version (0 when none): 0, or -1
+ * when it cannot be read (*version 0).
+ */
 int
 store_schema_version(sqlite3 *c, int *version)
 {

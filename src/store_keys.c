@@ -60,6 +60,10 @@ store_key_insert(struct db *db, struct signing_key *k)
 	return STORE_OK;
 }
 
+/*
+ * The signing key kid (public half and metadata) into *k: STORE_OK,
+ * STORE_NOTFOUND or STORE_ERR (logged).
+ */
 int
 store_key_get(struct db *db, const char *kid, struct signing_key *k)
 {
@@ -84,6 +88,10 @@ store_key_active(struct db *db, struct signing_key *k)
 	return db_get_one(db, st, key_from_row, k, __func__);
 }
 
+/*
+ * How many signing keys exist, ever, into *n: STORE_OK, or STORE_ERR
+ * (logged) with *n 0.
+ */
 int
 store_key_count(struct db *db, int64_t *n)
 {

@@ -114,7 +114,8 @@ label_key(const char *id, char key[LABELD_LABEL_ID_MAX + 1])
 	return 0;
 }
 
-/* Label id (any case) into l.  STORE_OK, STORE_NOTFOUND or STORE_ERR. */
+/* Label id (any case) into *l: STORE_OK, STORE_NOTFOUND or STORE_ERR
+ * (logged). */
 int
 store_label_get(struct db *db, const char *id, struct label *l)
 {
@@ -225,6 +226,10 @@ store_label_set_bits(struct db *db, const char *purpose, const char *list,
 	return db_walk_done(db, st, rc, __func__);
 }
 
+/*
+ * Appends e to its label's history: STORE_OK, STORE_CONFLICT on a
+ * constraint, or STORE_ERR (logged).
+ */
 int
 store_label_event_append(struct db *db, const struct label_event *e)
 {

@@ -49,6 +49,10 @@ store_org_insert(struct db *db, struct org *o)
 	return STORE_OK;
 }
 
+/*
+ * The organisation id into *o: STORE_OK, STORE_NOTFOUND or STORE_ERR
+ * (logged).
+ */
 int
 store_org_get(struct db *db, const char *id, struct org *o)
 {
@@ -101,6 +105,11 @@ store_org_list(struct db *db, const char *kind, int64_t after, int limit,
 	return db_walk_done(db, st, rc, __func__);
 }
 
+/*
+ * Stores token t with the hash of its secret (the secret itself is never
+ * stored): STORE_OK, STORE_CONFLICT on a constraint (an id that exists), or
+ * STORE_ERR (logged).
+ */
 int
 store_token_insert(struct db *db, const struct token *t,
     const uint8_t hash[32])
@@ -157,6 +166,10 @@ store_token_list(struct db *db, const char *org_id,
 	return db_walk_done(db, st, rc, __func__);
 }
 
+/*
+ * The token id (its metadata; no secret, no hash) into *t: STORE_OK,
+ * STORE_NOTFOUND or STORE_ERR (logged).
+ */
 int
 store_token_get(struct db *db, const char *id, struct token *t)
 {

@@ -83,6 +83,7 @@ store_submission_insert(struct db *db, struct submission *s)
 	return STORE_OK;
 }
 
+/* The submission id into *s: STORE_OK, STORE_NOTFOUND or STORE_ERR (logged). */
 int
 store_submission_get(struct db *db, const char *id, struct submission *s)
 {

@@ -14,6 +14,10 @@
 #include "labeld.h"
 #include "utf8.h"
 
+/*
+ * Starts v with no fault and no prefix.  Its error array is NULL when memory
+ * ran out, which valid_check answers; valid_check also releases it.
+ */
 void
 valid_init(struct valid *v)
 {
@@ -194,6 +198,11 @@ valid_is_date(const char *s)
 	}
 }
 
+/*
+ * The string member field of obj when it is a date YYYY-MM-DD, borrowed from
+ * obj; NULL when absent (a fault in v if required) or malformed (a fault in
+ * v).
+ */
 const char *
 valid_date(struct valid *v, const json_t *obj, const char *field,
     int required)
