@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# operator.sh: what an operator meets before the first request: labeld's
+# and labelctl's usage against their man pages, every documented setting
+# accepted (and no undocumented one), labeld -n, the default data dir,
+# labelctl backup, a busy port.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mdoc.sh"
+MAN="$top_srcdir/man"
+# bad DESCRIPTION: a failed check that is not about an HTTP answer.
+bad() { FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
+
+# --- labeld: one table of settings behind flags, file, --help and -n ---
+"$LABELD" --help > "$WORK/help"
+check_eq "$(sed '/^settings/,$d' "$WORK/help" | tr -s ' \n' '  ' | sed 's/^usage: //; s/ $//')" \
+    "$(synopsis "$MAN/labeld.8")" "labeld --help usage is labeld(8)'s SYNOPSIS"
+"$LABELD" --config /dev/null -n > "$WORK/n"
+sed -n 's/^\([a-z_]*\) =.*/\1/p' "$WORK/n" > "$WORK/keys"
+check_eq "$(wc -l < "$WORK/keys")" "$(grep -vc '^#' "$WORK/n")" "labeld -n: one key = value line per setting"
+check_eq "$(sort "$WORK/keys")" "$(tagged "$MAN/labeld.conf.5" Cm | sort)" \
+    "labeld -n keys are labeld.conf(5)'s keys"
+check_eq "$(sort "$WORK/keys")" "$(tagged "$MAN/labeld.8" Fl | sed -n 's/^-//p' |
+    grep -vx 'config' | tr - _ | sort)" "labeld(8)'s flags are the settings (and --config)"
+check_eq "$(synopsis "$MAN/labeld.8" | grep -o '\[--[a-z-]*' | sed 's/^\[--//' |
+    grep -vx config | tr - _ | sort)" "$(sort "$WORK/keys")" "labeld(8)'s SYNOPSIS names every setting"
+# Every setting as a flag, with a value other than its default.
+declare -A VAL=([data_dir]=/srv/d [share_dir]="$top_srcdir" [listen]=127.0.0.2:9 \
+    [public_url]=https://l.example [issuer_did]=did:web:l.example \
+    [issuer_name]="Some Agency" [country]=DE [threads]=7 [max_body]=2M \
+    [max_upload]=3M [log_level]=debug [status_list_validity]=36h \
+    [trust_bundle_validity]=90d [key_passphrase_file]=/etc/p)
+args=()
+while read -r k; do
+	[ -n "${VAL[$k]:-}" ] || { FAILS=$((FAILS + 1)); echo "FAIL: no test value for $k"; continue; }
+	args+=("--${k//_/-}" "${VAL[$k]}")
+	rc=0; "$LABELD" --config /dev/null -n "--${k//_/-}" "${VAL[$k]}" > "$WORK/one" 2>&1 || rc=$?
+	check_eq "$rc/$(grep -x "$k = ${VAL[$k]}" "$WORK/one")" "0/$k = ${VAL[$k]}" "labeld --${k//_/-} is accepted and resolved"
+done < "$WORK/keys"
+# The same values from a file, and -n's output read back as a file.
+"$LABELD" --config /dev/null -n "${args[@]}" | grep -v '^#' > "$WORK/all.conf"
+"$LABELD" --config "$WORK/all.conf" -n | grep -v '^#' > "$WORK/again"
+check_eq "$(cat "$WORK/again")" "$(cat "$WORK/all.conf")" "labeld -n output is a labeld.conf giving the same settings"
+check_eq "$(grep -c '' "$WORK/all.conf")" "$(wc -l < "$WORK/keys")" "every setting in the file"
+rc=0; "$LABELD" --config /dev/null -n --no-such-setting 1 > /dev/null 2>&1 || rc=$?
+check_eq "$rc" 2 "an undocumented flag is a usage error"
+grep -q "# read /dev/null" "$WORK/n" && ok || bad "labeld -n names the file it read"
+
+# --- the default data dir and config file: what the build computes, as
+# the man pages derive it ---
+: "${localstatedir:?make check exports it}" "${sysconfdir:?make check exports it}"
+check_eq "$(sed -n 's/^data_dir = //p' "$WORK/n")" "$localstatedir/lib/labeld" "default data dir is LOCALSTATEDIR/lib/labeld"
+for page in labeld.8 labeld.conf.5 labelctl.8; do
+	grep -q '^\.Pa LOCALSTATEDIR/lib/labeld' "$MAN/$page" && ok || bad "$page derives the data dir from LOCALSTATEDIR"
+done
+grep -q '^\.Pa SYSCONFDIR/labeld/labeld.conf' "$MAN/labeld.8" && ok || bad "labeld(8) derives the config file from SYSCONFDIR"
+"$LABELD" -n > "$WORK/n0" 2>&1 || true
+grep -q "^# .* $sysconfdir/labeld/labeld.conf\$" "$WORK/n0" && ok || bad "labeld -n names SYSCONFDIR/labeld/labeld.conf"
+
+finish
