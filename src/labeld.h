@@ -996,6 +996,8 @@ void	 scheduler_round(struct store *, const struct config *);
 /* labelctl.c, labelctl_key.c: the operator tool (in labelctl only) */
 struct store *labelctl_open_store(const struct config *, int migrate);
 int	 labelctl_key(const struct config *, int argc, char **argv);
+void	 labelctl_usage(const char *word, const char *sub)
+	    __attribute__((noreturn));
 
 /* api_products.c: shared with api_vulns.c */
 int	 api_products_load(struct req *, struct product *);

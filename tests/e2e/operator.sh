@@ -55,4 +55,21 @@ grep -q '^\.Pa SYSCONFDIR/labeld/labeld.conf' "$MAN/labeld.8" && ok || bad "labe
 "$LABELD" -n > "$WORK/n0" 2>&1 || true
 grep -q "^# .* $sysconfdir/labeld/labeld.conf\$" "$WORK/n0" && ok || bad "labeld -n names SYSCONFDIR/labeld/labeld.conf"
 
+# --- labelctl: usage lines from its command table, as labelctl(8) states ---
+"$LABELCTL" --help > "$WORK/ctl-help"
+check_eq "$(sed 's/^usage: //; s/^ *//' "$WORK/ctl-help")" "$(synopsis "$MAN/labelctl.8")" \
+    "labelctl --help is labelctl(8)'s SYNOPSIS, line for line"
+rc=0; "$LABELCTL" --config /dev/null frobnicate 2> "$WORK/ctl-err" || rc=$?
+check_eq "$rc/$(sed 1d "$WORK/ctl-err")" "2/$(cat "$WORK/ctl-help")" \
+    "an unknown command: every usage line, status 2"
+check_eq "$(head -n 1 "$WORK/ctl-err")" "labelctl: unknown command frobnicate" "the unknown command is named"
+rc=0; "$LABELCTL" --config /dev/null token revoke 2> "$WORK/ctl-err" || rc=$?
+check_eq "$rc/$(cat "$WORK/ctl-err")" "2/usage: labelctl token revoke id" "a usage error names its command's usage"
+rc=0; "$LABELCTL" --config /dev/null key frob 2> "$WORK/ctl-err" || rc=$?
+check_eq "$rc/$(sed 's/^usage: //; s/^ *//' "$WORK/ctl-err")" "2/$(grep -o 'labelctl key .*' "$WORK/ctl-help")" \
+    "an unknown key command: the key commands' usage"
+rc=0; "$LABELCTL" --config /dev/null key compromise key-x 2> "$WORK/ctl-err" || rc=$?
+check_eq "$rc/$(cat "$WORK/ctl-err")" "2/usage: labelctl key compromise kid --since time" "key compromise without --since"
+
+
 finish
