@@ -211,6 +211,12 @@ main(int argc, char **argv)
 	/* The data dir holds keys and the database: nobody else reads it. */
 	umask(077);
 
+	/* Before the bootstrap: a busy port leaves an empty data dir empty. */
+	if (http_bind(&ld.cfg, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return 1;
+	}
+	/* After http_bind: the public URL is known (port 0 resolved). */
 	if (bootstrap_data_dir(&ld.cfg, &ld.store, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		return 1;
@@ -220,7 +226,6 @@ main(int argc, char **argv)
 		store_close(ld.store);
 		return 1;
 	}
-	/* After http_start: the public URL is known (port 0 resolved). */
 	if (scheduler_start(ld.store, &ld.cfg, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		http_stop(&ld);

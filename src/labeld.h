@@ -317,6 +317,7 @@ struct labeld {
 	struct store		*store;
 	struct MHD_Daemon	*mhd;
 };
+int	 http_bind(struct config *, char *err, size_t errlen);
 int	 http_start(struct labeld *, char *err, size_t errlen);
 void	 http_stop(struct labeld *);
 unsigned long http_active(void);

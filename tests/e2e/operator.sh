@@ -72,4 +72,16 @@ rc=0; "$LABELCTL" --config /dev/null key compromise key-x 2> "$WORK/ctl-err" || 
 check_eq "$rc/$(cat "$WORK/ctl-err")" "2/usage: labelctl key compromise kid --since time" "key compromise without --since"
 
 
+# --- a busy port: the real port in the message, nothing made in the data dir ---
+start_labeld
+rc=0; "$LABELD" --config /dev/null --data-dir "$WORK/busy" --listen "127.0.0.1:$PORT" \
+    > "$WORK/busy.log" 2>&1 || rc=$?
+check_eq "$rc" 1 "labeld on a busy port exits 1"
+grep -q "cannot listen on 127.0.0.1 port $PORT: Address already in use" "$WORK/busy.log" && ok ||
+    bad "a busy port names the port asked for: $(cat "$WORK/busy.log")"
+grep -q 'port 0' "$WORK/busy.log" && bad "a busy port is logged as port 0" || ok
+check_eq "$(ls -A "$WORK/busy" 2>/dev/null | tr '\n' ' ')" "" "a busy port creates no database, token or key"
+grep -q 'listening on' "$WORK/busy.log" && bad "labeld on a busy port says it listens" || ok
+stop_labeld
+
 finish
