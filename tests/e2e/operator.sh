@@ -84,4 +84,8 @@ check_eq "$(ls -A "$WORK/busy" 2>/dev/null | tr '\n' ' ')" "" "a busy port creat
 grep -q 'listening on' "$WORK/busy.log" && bad "labeld on a busy port says it listens" || ok
 stop_labeld
 
+# --- labeld(8) points to the verifier partners run ---
+sed -n '/^\.Sh SEE ALSO/,/^\.Sh/p' "$MAN/labeld.8" | grep -qx '\.Xr labelverify 1 ,\{0,1\}' && ok ||
+    bad "labeld(8) SEE ALSO lists labelverify(1)"
+
 finish
