@@ -43,7 +43,7 @@ static const struct labelctl_cmd commands[] = {
 	{ "scheme validate", "file ...", cmd_scheme },
 	{ "scheme import", "file ...", cmd_scheme },
 	{ "check", "", cmd_check },
-	{ "backup", "file", cmd_backup },
+	{ "backup", "[--force] file", cmd_backup },
 	{ "key generate", "[--passphrase-file file]", cmd_key },
 	{ "key rotate", "[--passphrase-file file]", cmd_key },
 	{ "key list", "", cmd_key },
@@ -365,24 +365,47 @@ cmd_check(int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+/*
+ * Copies the database to a file no one else may read (labelctl runs with
+ * umask 077); an existing file is refused unless --force.
+ */
 static int
 cmd_backup(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct store	*s;
 	struct db	*db;
+	struct stat	 st;
+	const char	*dest;
 	char		 err[512];
-	int		 rc;
+	int		 ch, force = 0, rc;
 
-	if (argc != 2)
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'f')
+			force = 1;
+		else
+			labelctl_usage("backup", NULL);
+	}
+	if (optind != argc - 1)
 		labelctl_usage("backup", NULL);
+	dest = argv[optind];
+	if (!force && lstat(dest, &st) == 0) {
+		fprintf(stderr, "labelctl: %s exists: give --force to replace "
+		    "it\n", dest);
+		return 1;
+	}
 	if ((s = labelctl_open_store(&cfg, 0)) == NULL)
 		return 1;
 	db = store_acquire(s);
-	rc = store_backup(db, argv[1], err, sizeof(err));
+	rc = store_backup(db, dest, err, sizeof(err));
 	if (rc == -1)
 		fprintf(stderr, "labelctl: %s\n", err);
 	else
-		printf("backup written to %s\n", argv[1]);
+		printf("backup written to %s\n", dest);
 	store_release(db);
 	store_close(s);
 	return rc == 0 ? 0 : 1;
@@ -451,6 +474,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "labelctl: libsodium failed to initialise\n");
 		return 1;
 	}
+	/* Keys, tokens, the database and its backups: for the operator only. */
+	umask(077);
 	for (size_t i = 0; i < LABELCTL_NCOMMANDS; i++)
 		if (strchr(argv[0], ' ') == NULL &&
 		    cmd_in(&commands[i], argv[0])) {

@@ -88,4 +88,24 @@ stop_labeld
 sed -n '/^\.Sh SEE ALSO/,/^\.Sh/p' "$MAN/labeld.8" | grep -qx '\.Xr labelverify 1 ,\{0,1\}' && ok ||
     bad "labeld(8) SEE ALSO lists labelverify(1)"
 
+start_labeld
+# --- labelctl backup: mode 0600, no overwrite without --force ---
+(umask 022 && "$LABELCTL" --data-dir "$DATA" backup "$WORK/b.db" > /dev/null) && ok || bad "labelctl backup"
+check_eq "$(stat -c %a "$WORK/b.db")" 600 "a backup is mode 0600 whatever the umask"
+echo keep > "$WORK/exists.db"
+rc=0; "$LABELCTL" --data-dir "$DATA" backup "$WORK/exists.db" > /dev/null 2> "$WORK/ctl-err" || rc=$?
+check_eq "$rc/$(cat "$WORK/exists.db")" "1/keep" "an existing file is refused and kept"
+grep -q -- '--force' "$WORK/ctl-err" && ok || bad "the refusal names --force"
+"$LABELCTL" --data-dir "$DATA" backup --force "$WORK/exists.db" > /dev/null && ok || bad "backup --force"
+mkdir "$WORK/restore" && cp "$WORK/exists.db" "$WORK/restore/labeld.db"
+check_eq "$("$LABELCTL" --data-dir "$WORK/restore" check)/$(stat -c %a "$WORK/exists.db")" "ok/600" \
+    "--force replaces the file with a sound copy, mode 0600"
+rc=0; "$LABELCTL" --data-dir "$DATA" backup > /dev/null 2> "$WORK/ctl-err" || rc=$?
+check_eq "$rc/$(cat "$WORK/ctl-err")" "2/usage: labelctl backup [--force] file" "backup without a file: its usage"
+
+# --- labelctl key list: a header line before the keys ---
+check_eq "$("$LABELCTL" --data-dir "$DATA" key list | head -n 1)" \
+    "$(printf 'KID\tSTATUS\tCREATED\tRETIRED\tCOMPROMISED\tPUBLIC KEY')" "key list starts with its header"
+stop_labeld
+
 finish
