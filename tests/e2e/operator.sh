@@ -40,6 +40,10 @@ done < "$WORK/keys"
 "$LABELD" --config "$WORK/all.conf" -n | grep -v '^#' > "$WORK/again"
 check_eq "$(cat "$WORK/again")" "$(cat "$WORK/all.conf")" "labeld -n output is a labeld.conf giving the same settings"
 check_eq "$(grep -c '' "$WORK/all.conf")" "$(wc -l < "$WORK/keys")" "every setting in the file"
+rc=0; "$LABELD" --config "$top_srcdir/contrib/labeld.conf.example" -n > "$WORK/ex" 2>&1 || rc=$?
+check_eq "$rc" 0 "contrib/labeld.conf.example is accepted: $(head -c 300 "$WORK/ex")"
+check_eq "$(sed -n 's/^#* *\([a-z_]*\) =.*/\1/p' "$top_srcdir/contrib/labeld.conf.example" | sort)" "$(sort "$WORK/keys")" \
+    "contrib/labeld.conf.example names every setting"
 rc=0; "$LABELD" --config /dev/null -n --no-such-setting 1 > /dev/null 2>&1 || rc=$?
 check_eq "$rc" 2 "an undocumented flag is a usage error"
 grep -q "# read /dev/null" "$WORK/n" && ok || bad "labeld -n names the file it read"
