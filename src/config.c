@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,88 @@ copy_value(char *dst, size_t dstlen, const char *v)
 	return (n < 0 || (size_t)n >= dstlen) ? -1 : 0;
 }
 
+#define OPT_FIELD(f)	offsetof(struct config, f), sizeof(((struct config *)0)->f)
+
+/*
+ * Every setting, once: its labeld.conf key, its flag, how its value is
+ * parsed and printed, its bounds and its help line.  getopt's long
+ * options, labeld --help, labeld -n and labeld.conf parsing all come from
+ * here; tests/e2e/operator.sh holds labeld(8) and labeld.conf(5) to it.
+ * For CONFIG_TEXT, min is the shortest value accepted.
+ */
+const struct config_option config_options[] = {
+	{ "data_dir", "data-dir", "dir", CONFIG_TEXT, OPT_FIELD(data_dir),
+	    1, 0, "database, keys and evidence" },
+	{ "share_dir", "share-dir", "dir", CONFIG_TEXT, OPT_FIELD(share_dir),
+	    0, 0, "migrations/ and schemas/ (default: found)" },
+	{ "listen", "listen", "host:port", CONFIG_LISTEN, 0, 0,
+	    0, 0, "address to listen on (port 0: any free one)" },
+	{ "public_url", "public-url", "url", CONFIG_URL, OPT_FIELD(public_url),
+	    0, 0, "URL clients use (default: from listen)" },
+	{ "issuer_did", "issuer-did", "did", CONFIG_DID, OPT_FIELD(issuer_did),
+	    0, 0, "the authority's DID (default: did:web of public_url)" },
+	{ "issuer_name", "issuer-name", "name", CONFIG_TEXT,
+	    OPT_FIELD(issuer_name), 1, 0, "the authority's name" },
+	{ "country", "country", "code", CONFIG_COUNTRY, OPT_FIELD(country),
+	    0, 0, "the authority's ISO 3166 alpha-2 code" },
+	{ "threads", "threads", "n", CONFIG_COUNT, OPT_FIELD(threads),
+	    1, LABELD_THREADS_MAX, "server threads" },
+	{ "max_body", "max-body", "size", CONFIG_SIZE, OPT_FIELD(max_body),
+	    1024, LABELD_MAX_BODY_LIMIT, "largest JSON request body" },
+	{ "max_upload", "max-upload", "size", CONFIG_SIZE,
+	    OPT_FIELD(max_upload), 1024, LABELD_MAX_UPLOAD_LIMIT,
+	    "largest evidence upload" },
+	{ "log_level", "log-level", "level", CONFIG_LEVEL, OPT_FIELD(log_level),
+	    0, 0, "error, warn, info or debug" },
+	{ "status_list_validity", "status-list-validity", "duration",
+	    CONFIG_DURATION, OPT_FIELD(status_list_validity),
+	    LABELD_STATUSLIST_VALIDITY_MIN, LABELD_STATUSLIST_VALIDITY_MAX,
+	    "how long a signed status list is valid" },
+	{ "trust_bundle_validity", "trust-bundle-validity", "duration",
+	    CONFIG_DURATION, OPT_FIELD(trust_bundle_validity),
+	    LABELD_TRUST_BUNDLE_VALIDITY_MIN, LABELD_TRUST_BUNDLE_VALIDITY_MAX,
+	    "how long a trust bundle version is valid" },
+	{ "key_passphrase_file", "key-passphrase-file", "file", CONFIG_TEXT,
+	    OPT_FIELD(key_passphrase_file), 0, 0,
+	    "first line: a sealed key's passphrase (default: none)" },
+	{ NULL, NULL, NULL, 0, 0, 0, 0, 0, NULL }
+};
+
+static const char *const config_levels[] = {
+	[LOG_ERROR] = "error", [LOG_WARN] = "warn", [LOG_INFO] = "info",
+	[LOG_DEBUG] = "debug"
+};
+
+/* The largest unit of 1024 that divides n exactly: "1M", "32M", "1500". */
+static void
+format_size(size_t n, char *out, size_t outlen)
+{
+	static const char units[] = "GMK";
+	size_t i, mult = 1024UL * 1024 * 1024;
+
+	for (i = 0; units[i] != '\0'; i++, mult /= 1024)
+		if (n >= mult && n % mult == 0) {
+			snprintf(out, outlen, "%zu%c", n / mult, units[i]);
+			return;
+		}
+	snprintf(out, outlen, "%zu", n);
+}
+
+/*
+ * The option of key, in its file ("max_body") or flag ("max-body")
+ * spelling; NULL when there is none.
+ */
+const struct config_option *
+config_option(const char *key)
+{
+	const struct config_option *o;
+
+	for (o = config_options; o->key != NULL; o++)
+		if (strcmp(key, o->key) == 0 || strcmp(key, o->flag) == 0)
+			return o;
+	return NULL;
+}
+
 /*
  * Sets one key (file spelling "max_body" or flag spelling "max-body") to a
  * textual value.  On error returns -1 with a message naming the key.
@@ -218,110 +301,136 @@ int
 config_set(struct config *c, const char *key, const char *value, char *err,
     size_t errlen)
 {
-	char		 k[64];
-	unsigned long	 u;
-	size_t		 i;
+	const struct config_option	*o;
+	char				*field, lo[32], hi[32];
+	unsigned long			 u;
+	size_t				 n;
 
-	for (i = 0; key[i] != '\0' && i < sizeof(k) - 1; i++)
-		k[i] = key[i] == '-' ? '_' : key[i];
-	k[i] = '\0';
-
-	if (strcmp(k, "data_dir") == 0) {
-		if (*value == '\0' || copy_value(c->data_dir,
-		    sizeof(c->data_dir), value) == -1)
-			goto bad;
-	} else if (strcmp(k, "share_dir") == 0) {
-		if (copy_value(c->share_dir, sizeof(c->share_dir), value) == -1)
-			goto bad;
-	} else if (strcmp(k, "listen") == 0) {
+	if ((o = config_option(key)) == NULL) {
+		snprintf(err, errlen, "unknown setting \"%s\"", key);
+		return -1;
+	}
+	field = (char *)c + o->off;
+	switch (o->type) {
+	case CONFIG_TEXT:
+		if (strlen(value) < (size_t)o->min ||
+		    copy_value(field, o->size, value) == -1) {
+			snprintf(err, errlen, "%s: value \"%s\" is empty or "
+			    "too long", o->key, value);
+			return -1;
+		}
+		break;
+	case CONFIG_LISTEN:
 		if (config_parse_listen(value, c->listen_host,
 		    sizeof(c->listen_host), &c->listen_port) == -1) {
 			snprintf(err, errlen, "listen: expected HOST:PORT, "
 			    "got \"%s\"", value);
 			return -1;
 		}
-	} else if (strcmp(k, "public_url") == 0) {
-		size_t n = strlen(value);
+		break;
+	case CONFIG_URL:
 		if ((strncmp(value, "http://", 7) != 0 &&
 		    strncmp(value, "https://", 8) != 0) ||
-		    copy_value(c->public_url, sizeof(c->public_url), value) == -1) {
+		    copy_value(field, o->size, value) == -1) {
 			snprintf(err, errlen, "public_url: expected an http:// "
 			    "or https:// URL, got \"%s\"", value);
 			return -1;
 		}
-		while (n > 0 && c->public_url[n - 1] == '/')
-			c->public_url[--n] = '\0';
+		n = strlen(field);
+		while (n > 0 && field[n - 1] == '/')
+			field[--n] = '\0';
 		c->public_url_set = 1;
-	} else if (strcmp(k, "issuer_did") == 0) {
-		if (strncmp(value, "did:", 4) != 0 || copy_value(c->issuer_did,
-		    sizeof(c->issuer_did), value) == -1) {
+		break;
+	case CONFIG_DID:
+		if (strncmp(value, "did:", 4) != 0 ||
+		    copy_value(field, o->size, value) == -1) {
 			snprintf(err, errlen, "issuer_did: expected a DID, "
 			    "got \"%s\"", value);
 			return -1;
 		}
 		c->issuer_did_set = 1;
-	} else if (strcmp(k, "issuer_name") == 0) {
-		if (*value == '\0' || copy_value(c->issuer_name,
-		    sizeof(c->issuer_name), value) == -1)
-			goto bad;
-	} else if (strcmp(k, "country") == 0) {
+		break;
+	case CONFIG_COUNTRY:
 		if (strlen(value) != 2 || !isupper((unsigned char)value[0]) ||
 		    !isupper((unsigned char)value[1])) {
 			snprintf(err, errlen, "country: expected an ISO 3166 "
 			    "alpha-2 code such as SG, got \"%s\"", value);
 			return -1;
 		}
-		memcpy(c->country, value, 3);
-	} else if (strcmp(k, "threads") == 0) {
-		if (parse_uint(value, 1, LABELD_THREADS_MAX, &u) == -1) {
-			snprintf(err, errlen, "threads: expected 1..%d, got "
-			    "\"%s\"", LABELD_THREADS_MAX, value);
+		memcpy(field, value, 3);
+		break;
+	case CONFIG_COUNT:
+		if (parse_uint(value, (unsigned long)o->min,
+		    (unsigned long)o->max, &u) == -1) {
+			snprintf(err, errlen, "%s: expected %lld..%lld, got "
+			    "\"%s\"", o->key, (long long)o->min,
+			    (long long)o->max, value);
 			return -1;
 		}
-		c->threads = (unsigned)u;
-	} else if (strcmp(k, "max_body") == 0) {
-		if (config_parse_size(value, 1024, LABELD_MAX_BODY_LIMIT,
-		    &c->max_body) == -1) {
-			snprintf(err, errlen, "max_body: expected a size from "
-			    "1K to 64M, got \"%s\"", value);
+		*(unsigned *)(void *)field = (unsigned)u;
+		break;
+	case CONFIG_SIZE:
+		if (config_parse_size(value, (size_t)o->min, (size_t)o->max,
+		    (size_t *)(void *)field) == -1) {
+			format_size((size_t)o->min, lo, sizeof(lo));
+			format_size((size_t)o->max, hi, sizeof(hi));
+			snprintf(err, errlen, "%s: expected a size from %s to "
+			    "%s, got \"%s\"", o->key, lo, hi, value);
 			return -1;
 		}
-	} else if (strcmp(k, "max_upload") == 0) {
-		if (config_parse_size(value, 1024, LABELD_MAX_UPLOAD_LIMIT,
-		    &c->max_upload) == -1) {
-			snprintf(err, errlen, "max_upload: expected a size from "
-			    "1K to 1G, got \"%s\"", value);
+		break;
+	case CONFIG_DURATION:
+		if (set_duration(o->key, value, o->min, o->max,
+		    (int64_t *)(void *)field, err, errlen) == -1)
 			return -1;
-		}
-	} else if (strcmp(k, "key_passphrase_file") == 0) {
-		if (copy_value(c->key_passphrase_file,
-		    sizeof(c->key_passphrase_file), value) == -1)
-			goto bad;
-	} else if (strcmp(k, "status_list_validity") == 0) {
-		if (set_duration(k, value, LABELD_STATUSLIST_VALIDITY_MIN,
-		    LABELD_STATUSLIST_VALIDITY_MAX, &c->status_list_validity,
-		    err, errlen) == -1)
-			return -1;
-	} else if (strcmp(k, "trust_bundle_validity") == 0) {
-		if (set_duration(k, value, LABELD_TRUST_BUNDLE_VALIDITY_MIN,
-		    LABELD_TRUST_BUNDLE_VALIDITY_MAX, &c->trust_bundle_validity,
-		    err, errlen) == -1)
-			return -1;
-	} else if (strcmp(k, "log_level") == 0) {
-		if (log_level_parse(value, &c->log_level) == -1) {
+		break;
+	case CONFIG_LEVEL:
+		if (log_level_parse(value, (int *)(void *)field) == -1) {
 			snprintf(err, errlen, "log_level: expected error, warn, "
 			    "info or debug, got \"%s\"", value);
 			return -1;
 		}
-	} else {
-		snprintf(err, errlen, "unknown setting \"%s\"", key);
-		return -1;
+		break;
 	}
 	return 0;
-bad:
-	snprintf(err, errlen, "%s: value \"%s\" is empty or too long", key,
-	    value);
-	return -1;
+}
+
+/*
+ * The value of option o in c as labeld.conf spells it, into out (cut to
+ * outlen); config_set(c, o->key, out) gives it back.
+ */
+void
+config_format(const struct config *c, const struct config_option *o,
+    char *out, size_t outlen)
+{
+	const char *field = (const char *)c + o->off;
+
+	switch (o->type) {
+	case CONFIG_TEXT:
+	case CONFIG_URL:
+	case CONFIG_DID:
+	case CONFIG_COUNTRY:
+		snprintf(out, outlen, "%s", field);
+		break;
+	case CONFIG_LISTEN:
+		snprintf(out, outlen, strchr(c->listen_host, ':') ? "[%s]:%u" :
+		    "%s:%u", c->listen_host, c->listen_port);
+		break;
+	case CONFIG_COUNT:
+		snprintf(out, outlen, "%u", *(const unsigned *)(const void *)field);
+		break;
+	case CONFIG_SIZE:
+		format_size(*(const size_t *)(const void *)field, out, outlen);
+		break;
+	case CONFIG_DURATION:
+		format_duration(*(const int64_t *)(const void *)field, out,
+		    outlen);
+		break;
+	case CONFIG_LEVEL:
+		snprintf(out, outlen, "%s",
+		    config_levels[*(const int *)(const void *)field]);
+		break;
+	}
 }
 
 static char *

@@ -273,40 +273,80 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 	log_vmsg(LOG_WARN, fmt, ap);
 }
 
+/* The socket http_bind made, until http_start hands it to libmicrohttpd. */
+static int	http_listen_fd = -1;
+static int	http_listen_family;
+
 /*
- * Binds cfg.listen_host:listen_port and starts the server threads.  When
- * the port was 0, the kernel's choice is written back into the config
- * (and the derived public URL and DID follow it).
+ * Binds c->listen_host:listen_port and listens, before labeld makes
+ * anything in its data dir, so that a busy port stops it with nothing
+ * created.  When the port was 0, the kernel's choice is written back into
+ * c (and the derived public URL and DID follow it).  -1 with a message
+ * naming the host and the port asked for.
  */
 int
-http_start(struct labeld *ld, char *err, size_t errlen)
+http_bind(struct config *c, char *err, size_t errlen)
 {
 	struct addrinfo		 hints, *ai = NULL;
 	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof(ss);
 	char			 port[8];
-	const union MHD_DaemonInfo *info;
-	int			 gai;
+	int			 fd = -1, gai, on = 1;
 
+	assert(http_listen_fd == -1);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
-	snprintf(port, sizeof(port), "%u", ld->cfg.listen_port);
-	if ((gai = getaddrinfo(ld->cfg.listen_host, port, &hints, &ai)) != 0) {
-		snprintf(err, errlen, "listen %s: %s", ld->cfg.listen_host,
+	snprintf(port, sizeof(port), "%u", c->listen_port);
+	if ((gai = getaddrinfo(c->listen_host, port, &hints, &ai)) != 0) {
+		snprintf(err, errlen, "listen %s: %s", c->listen_host,
 		    gai_strerror(gai));
 		return -1;
 	}
-	memset(&ss, 0, sizeof(ss));
-	memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
+	if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, ai->ai_protocol)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    listen(fd, SOMAXCONN) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1)
+		goto fail;
+	http_listen_family = ai->ai_family;
 	freeaddrinfo(ai);
+	if (c->listen_port == 0) {
+		c->listen_port = ntohs(ss.ss_family == AF_INET6 ?
+		    ((struct sockaddr_in6 *)&ss)->sin6_port :
+		    ((struct sockaddr_in *)&ss)->sin_port);
+		if (config_finish(c, err, errlen) == -1) {
+			close(fd);
+			return -1;
+		}
+	}
+	http_listen_fd = fd;
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot listen on %s port %u: %s",
+	    c->listen_host, c->listen_port, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	freeaddrinfo(ai);
+	return -1;
+}
 
+/*
+ * Starts the server threads on the socket http_bind made (which
+ * libmicrohttpd owns from then on).
+ */
+int
+http_start(struct labeld *ld, char *err, size_t errlen)
+{
+	assert(http_listen_fd != -1);
 	ld->mhd = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
 	    MHD_USE_ITC | MHD_USE_ERROR_LOG |
-	    (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+	    (http_listen_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    0, NULL, NULL, on_request, ld,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)http_listen_fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, ld->cfg.threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LABELD_CONN_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)LABELD_CONN_LIMIT,
@@ -315,17 +355,14 @@ http_start(struct labeld *ld, char *err, size_t errlen)
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, ld,
 	    MHD_OPTION_END);
 	if (ld->mhd == NULL) {
-		snprintf(err, errlen, "cannot listen on %s:%u: %s",
+		snprintf(err, errlen, "cannot serve on %s port %u: %s",
 		    ld->cfg.listen_host, ld->cfg.listen_port,
 		    errno ? strerror(errno) : "libmicrohttpd failed");
+		close(http_listen_fd);
+		http_listen_fd = -1;
 		return -1;
 	}
-	if (ld->cfg.listen_port == 0 && (info = MHD_get_daemon_info(ld->mhd,
-	    MHD_DAEMON_INFO_BIND_PORT)) != NULL) {
-		ld->cfg.listen_port = info->port;
-		if (config_finish(&ld->cfg, err, errlen) == -1)
-			return -1;
-	}
+	http_listen_fd = -1;
 	return 0;
 }
 

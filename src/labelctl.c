@@ -16,30 +16,115 @@
 #include "crypto.h"
 #include "scheme.h"
 
-static const char usage_text[] =
-"usage: labelctl [--config FILE] [--data-dir DIR] command [args]\n"
-"commands:\n"
-"  init\n"
-"  token create --org ID --role ROLE [--label TEXT]\n"
-"  token list [--org ID]\n"
-"  token revoke ID\n"
-"  scheme validate FILE...\n"
-"  scheme import FILE...\n"
-"  check\n"
-"  backup FILE\n"
-"  key generate [--passphrase-file FILE]\n"
-"  key rotate [--passphrase-file FILE]\n"
-"  key list\n"
-"  key export [KID]\n"
-"  key compromise KID --since TIME\n";
+/*
+ * A command: its name (one or two words), what follows the name in its
+ * usage line, and the function that runs it, given argv from the
+ * command's first word.  The usage lines labelctl prints are these, and
+ * labelctl(8)'s SYNOPSIS states them word for word (tests/e2e/operator.sh).
+ */
+struct labelctl_cmd {
+	const char	*name;
+	const char	*usage;
+	int		(*exec)(int argc, char **argv);
+};
+
+static int	cmd_init(int, char **);
+static int	cmd_token(int, char **);
+static int	cmd_scheme(int, char **);
+static int	cmd_check(int, char **);
+static int	cmd_backup(int, char **);
+static int	cmd_key(int, char **);
+
+static const struct labelctl_cmd commands[] = {
+	{ "init", "", cmd_init },
+	{ "token create", "--role role [--org id] [--label text]", cmd_token },
+	{ "token list", "[--org id]", cmd_token },
+	{ "token revoke", "id", cmd_token },
+	{ "scheme validate", "file ...", cmd_scheme },
+	{ "scheme import", "file ...", cmd_scheme },
+	{ "check", "", cmd_check },
+	{ "backup", "[--force] file", cmd_backup },
+	{ "key generate", "[--passphrase-file file]", cmd_key },
+	{ "key rotate", "[--passphrase-file file]", cmd_key },
+	{ "key list", "", cmd_key },
+	{ "key export", "[kid]", cmd_key },
+	{ "key compromise", "kid --since time", cmd_key },
+};
+#define LABELCTL_NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static const char labelctl_synopsis[] =
+    "[--config file] [--data-dir dir] command [arg ...]";
 
 static struct config	 cfg;
+
+/* 1 when the command's name begins with the word group. */
+static int
+cmd_in(const struct labelctl_cmd *c, const char *group)
+{
+	size_t n = strlen(group);
+
+	return strncmp(c->name, group, n) == 0 &&
+	    (c->name[n] == '\0' || c->name[n] == ' ');
+}
+
+/* The usage lines of the commands in group (all when NULL) to f. */
+static void
+print_usage(FILE *f, const char *group)
+{
+	const char *lead = "usage:";
+
+	if (group == NULL) {
+		fprintf(f, "%s labelctl %s\n", lead, labelctl_synopsis);
+		lead = "      ";
+	}
+	for (size_t i = 0; i < LABELCTL_NCOMMANDS; i++) {
+		if (group != NULL && !cmd_in(&commands[i], group))
+			continue;
+		fprintf(f, "%s labelctl %s%s%s\n", lead, commands[i].name,
+		    commands[i].usage[0] ? " " : "", commands[i].usage);
+		lead = "      ";
+	}
+}
+
+/* 1 when some command's name begins with the words of group. */
+static int
+group_known(const char *group)
+{
+	for (size_t i = 0; i < LABELCTL_NCOMMANDS; i++)
+		if (cmd_in(&commands[i], group))
+			return 1;
+	return 0;
+}
+
+/*
+ * A usage error of "word sub" (sub may be NULL): the usage lines of that
+ * command, else of the commands of word, else of every command, on
+ * stderr; exits with status 2.
+ */
+void
+labelctl_usage(const char *word, const char *sub)
+{
+	char		 group[64];
+	const char	*g = word;
+
+	if (word != NULL && sub != NULL) {
+		snprintf(group, sizeof(group), "%s %s", word, sub);
+		if (group_known(group))
+			g = group;
+	}
+	if (g != NULL && !group_known(g))
+		g = NULL;
+	print_usage(stderr, g);
+	exit(2);
+}
 
 static void
 usage(int status)
 {
-	fputs(usage_text, status ? stderr : stdout);
-	exit(status);
+	if (status != 0)
+		labelctl_usage(NULL, NULL);
+	print_usage(stdout, NULL);
+	exit(0);
 }
 
 /*
@@ -78,7 +163,7 @@ cmd_init(int argc, char **argv)
 
 	(void)argv;
 	if (argc != 1)
-		usage(2);
+		labelctl_usage("init", NULL);
 	if (bootstrap_data_dir(&cfg, &s, err, sizeof(err)) == -1) {
 		fprintf(stderr, "labelctl: %s\n", err);
 		return 1;
@@ -118,7 +203,7 @@ cmd_token(int argc, char **argv)
 	int		 ch, rc = 1;
 
 	if (argc < 2)
-		usage(2);
+		labelctl_usage("token", NULL);
 	/*
 	 * Parse argv[1..] (the subcommand stands as argv[0] of that); optind
 	 * 0 re-initialises getopt after main()'s "+" (stop at the command)
@@ -136,8 +221,13 @@ cmd_token(int argc, char **argv)
 		else if (ch == 'l')
 			label = optarg;
 		else
-			usage(2);
+			labelctl_usage("token", sub);
 	}
+	if (!((strcmp(sub, "create") == 0 && optind == argc) ||
+	    (strcmp(sub, "list") == 0 && optind == argc && rname == NULL) ||
+	    (strcmp(sub, "revoke") == 0 && optind == argc - 1 &&
+	    org == NULL && rname == NULL)))
+		labelctl_usage("token", sub);
 	if (auth_load_key(cfg.data_dir, err, sizeof(err)) == -1) {
 		fprintf(stderr, "labelctl: %s\n", err);
 		return 1;
@@ -145,7 +235,7 @@ cmd_token(int argc, char **argv)
 	if ((s = labelctl_open_store(&cfg, 1)) == NULL)
 		return 1;
 	db = store_acquire(s);
-	if (strcmp(sub, "create") == 0 && optind == argc) {
+	if (strcmp(sub, "create") == 0) {
 		if ((role = role_byname(rname)) == ROLE_PUBLIC) {
 			fprintf(stderr, "labelctl: token create needs --role "
 			    "%s\n", role_list(ROLE_ANY_AUTH, "|", list,
@@ -174,10 +264,10 @@ cmd_token(int argc, char **argv)
 		printf("id %s\ntoken %s\n", t.id, secret);
 		lc_wipe(secret, sizeof(secret));
 		rc = 0;
-	} else if (strcmp(sub, "list") == 0 && optind == argc) {
+	} else if (strcmp(sub, "list") == 0) {
 		rc = store_token_list(db, org, print_token, NULL) == STORE_OK ?
 		    0 : 1;
-	} else if (strcmp(sub, "revoke") == 0 && optind == argc - 1) {
+	} else {
 		switch (store_token_revoke(db, argv[optind])) {
 		case STORE_OK:
 			printf("revoked %s\n", argv[optind]);
@@ -190,8 +280,7 @@ cmd_token(int argc, char **argv)
 		default:
 			fprintf(stderr, "labelctl: database error\n");
 		}
-	} else
-		usage(2);
+	}
 done:
 	store_release(db);
 	store_close(s);
@@ -207,13 +296,13 @@ cmd_scheme(int argc, char **argv)
 	int		 import, rc = 0;
 
 	if (argc < 3)
-		usage(2);
+		labelctl_usage("scheme", argc > 1 ? argv[1] : NULL);
 	if (strcmp(argv[1], "validate") == 0)
 		import = 0;
 	else if (strcmp(argv[1], "import") == 0)
 		import = 1;
 	else
-		usage(2);
+		labelctl_usage("scheme", argv[1]);
 	if (import) {
 		if ((s = labelctl_open_store(&cfg, 1)) == NULL)
 			return 1;
@@ -265,7 +354,7 @@ cmd_check(int argc, char **argv)
 
 	(void)argv;
 	if (argc != 1)
-		usage(2);
+		labelctl_usage("check", NULL);
 	if ((s = labelctl_open_store(&cfg, 0)) == NULL)
 		return 1;
 	db = store_acquire(s);
@@ -276,24 +365,47 @@ cmd_check(int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+/*
+ * Copies the database to a file no one else may read (labelctl runs with
+ * umask 077); an existing file is refused unless --force.
+ */
 static int
 cmd_backup(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct store	*s;
 	struct db	*db;
+	struct stat	 st;
+	const char	*dest;
 	char		 err[512];
-	int		 rc;
+	int		 ch, force = 0, rc;
 
-	if (argc != 2)
-		usage(2);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'f')
+			force = 1;
+		else
+			labelctl_usage("backup", NULL);
+	}
+	if (optind != argc - 1)
+		labelctl_usage("backup", NULL);
+	dest = argv[optind];
+	if (!force && lstat(dest, &st) == 0) {
+		fprintf(stderr, "labelctl: %s exists: give --force to replace "
+		    "it\n", dest);
+		return 1;
+	}
 	if ((s = labelctl_open_store(&cfg, 0)) == NULL)
 		return 1;
 	db = store_acquire(s);
-	rc = store_backup(db, argv[1], err, sizeof(err));
+	rc = store_backup(db, dest, err, sizeof(err));
 	if (rc == -1)
 		fprintf(stderr, "labelctl: %s\n", err);
 	else
-		printf("backup written to %s\n", argv[1]);
+		printf("backup written to %s\n", dest);
 	store_release(db);
 	store_close(s);
 	return rc == 0 ? 0 : 1;
@@ -305,18 +417,6 @@ cmd_key(int argc, char **argv)
 {
 	return labelctl_key(&cfg, argc, argv);
 }
-
-static const struct {
-	const char	*name;
-	int		(*fn)(int, char **);
-} commands[] = {
-	{ "init", cmd_init },
-	{ "token", cmd_token },
-	{ "scheme", cmd_scheme },
-	{ "check", cmd_check },
-	{ "backup", cmd_backup },
-	{ "key", cmd_key },
-};
 
 int
 main(int argc, char **argv)
@@ -374,10 +474,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "labelctl: libsodium failed to initialise\n");
 		return 1;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[0], commands[i].name) == 0) {
+	/* Keys, tokens, the database and its backups: for the operator only. */
+	umask(077);
+	for (size_t i = 0; i < LABELCTL_NCOMMANDS; i++)
+		if (strchr(argv[0], ' ') == NULL &&
+		    cmd_in(&commands[i], argv[0])) {
 			optind = 1;
-			return commands[i].fn(argc, argv);
+			return commands[i].exec(argc, argv);
 		}
 	fprintf(stderr, "labelctl: unknown command %s\n", argv[0]);
 	usage(2);

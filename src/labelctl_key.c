@@ -14,13 +14,6 @@
 #include "labeld.h"
 #include "crypto.h"
 
-static const char key_usage[] =
-"usage: labelctl key generate [--passphrase-file FILE]\n"
-"       labelctl key rotate [--passphrase-file FILE]\n"
-"       labelctl key list\n"
-"       labelctl key export [KID]\n"
-"       labelctl key compromise KID --since TIME\n";
-
 static int
 print_json(json_t *j)
 {
@@ -187,6 +180,10 @@ make_key(struct db *db, const struct config *cfg_in, const char *pfile,
 	return 0;
 }
 
+/*
+ * Runs "key sub ..." with argv from "key"; a usage error exits with 2
+ * (labelctl_usage), otherwise returns labelctl's exit status.
+ */
 int
 labelctl_key(const struct config *cfg, int argc, char **argv)
 {
@@ -202,10 +199,8 @@ labelctl_key(const struct config *cfg, int argc, char **argv)
 	char		**sargv = argv + 1;
 	int		 ch, rc = 1, nargs, sargc = argc - 1;
 
-	if (argc < 2) {
-		fputs(key_usage, stderr);
-		return 2;
-	}
+	if (argc < 2)
+		labelctl_usage("key", NULL);
 	sub = sargv[0];
 	/*
 	 * optind 0 re-initialises getopt: main() parsed with "+" (stop at
@@ -217,10 +212,8 @@ labelctl_key(const struct config *cfg, int argc, char **argv)
 			pfile = optarg;
 		else if (ch == 's')
 			since = optarg;
-		else {
-			fputs(key_usage, stderr);
-			return 2;
-		}
+		else
+			labelctl_usage("key", sub);
 	}
 	nargs = sargc - optind;
 	arg = nargs > 0 ? sargv[optind] : NULL;
@@ -229,10 +222,8 @@ labelctl_key(const struct config *cfg, int argc, char **argv)
 	    (strcmp(sub, "list") == 0 && nargs == 0 && !pfile && !since) ||
 	    (strcmp(sub, "export") == 0 && nargs <= 1 && !pfile && !since) ||
 	    (strcmp(sub, "compromise") == 0 && nargs == 1 && since != NULL &&
-	    pfile == NULL))) {
-		fputs(key_usage, stderr);
-		return 2;
-	}
+	    pfile == NULL)))
+		labelctl_usage("key", sub);
 	if ((s = labelctl_open_store(cfg, 1)) == NULL)
 		return 1;
 	db = store_acquire(s);

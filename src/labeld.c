@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,36 +14,113 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "labeld.h"
 #include "crypto.h"
 
-static const char usage_text[] =
-"usage: labeld [-hnV] [--config FILE] [--data-dir DIR] [--listen HOST:PORT]\n"
-"              [--public-url URL] [--threads N] [--max-body SIZE]\n"
-"              [--max-upload SIZE] [--log-level LEVEL] [--share-dir DIR]\n";
+/* Options of labeld itself; every setting's flag comes from config_options. */
+#define OPT_CONFIG	256
+#define OPT_SETTING	257	/* + index in config_options */
+#define LABELD_USAGE_WIDTH	79
+#define LABELD_MAX_OPTS		64
 
-static const struct option long_opts[] = {
-	{ "config",	required_argument, NULL, 'c' },
-	{ "data-dir",	required_argument, NULL, 'd' },
-	{ "listen",	required_argument, NULL, 'l' },
-	{ "public-url",	required_argument, NULL, 'u' },
-	{ "threads",	required_argument, NULL, 't' },
-	{ "max-body",	required_argument, NULL, 'b' },
-	{ "max-upload",	required_argument, NULL, 'U' },
-	{ "log-level",	required_argument, NULL, 'L' },
-	{ "share-dir",	required_argument, NULL, 's' },
+static const struct option own_opts[] = {
+	{ "config",	required_argument, NULL, OPT_CONFIG },
 	{ "check-config", no_argument,	   NULL, 'n' },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ "version",	no_argument,	   NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
 };
 
+static struct option	long_opts[LABELD_MAX_OPTS];
+
+/* labeld's own options, then one per setting, for getopt_long. */
 static void
-usage(FILE *f, int status)
+opts_build(void)
 {
-	fputs(usage_text, f);
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(own_opts) / sizeof(own_opts[0]); i++)
+		long_opts[n++] = own_opts[i];
+	for (i = 0; config_options[i].key != NULL; i++) {
+		assert(n < LABELD_MAX_OPTS - 1);
+		long_opts[n].name = config_options[i].flag;
+		long_opts[n].has_arg = required_argument;
+		long_opts[n].flag = NULL;
+		long_opts[n++].val = OPT_SETTING + (int)i;
+	}
+	memset(&long_opts[n], 0, sizeof(long_opts[n]));
+}
+
+/* One "[--flag arg]" of the synopsis, wrapped under "usage: labeld ". */
+static void
+usage_word(FILE *f, const char *word, size_t *col)
+{
+	static const char indent[] = "              ";
+
+	if (*col + 1 + strlen(word) > LABELD_USAGE_WIDTH) {
+		fprintf(f, "\n%s", indent);
+		*col = sizeof(indent) - 1;
+	} else {
+		fputc(' ', f);
+		(*col)++;
+	}
+	fputs(word, f);
+	*col += strlen(word);
+}
+
+/*
+ * The synopsis (labeld(8) states it word for word), then with long set a
+ * line per setting with its default; exits with status.
+ */
+static void
+usage(FILE *f, int status, int lng)
+{
+	const struct config_option	*o;
+	struct config			 def;
+	char				 w[128], v[PATH_MAX];
+	size_t				 col;
+
+	fputs("usage: labeld", f);
+	col = strlen("usage: labeld");
+	usage_word(f, "[-hnV]", &col);
+	usage_word(f, "[--config file]", &col);
+	for (o = config_options; o->key != NULL; o++) {
+		snprintf(w, sizeof(w), "[--%s %s]", o->flag, o->arg);
+		usage_word(f, w, &col);
+	}
+	fputc('\n', f);
+	if (lng) {
+		config_defaults(&def);
+		fputs("settings (labeld.conf key; default):\n", f);
+		for (o = config_options; o->key != NULL; o++) {
+			snprintf(w, sizeof(w), "--%s %s", o->flag, o->arg);
+			config_format(&def, o, v, sizeof(v));
+			fprintf(f, "  %-32s %s\n  %-32s (%s%s%s)\n", w, o->help,
+			    "", o->key, v[0] ? "; default " : "", v);
+		}
+	}
 	exit(status);
+}
+
+/*
+ * labeld -n: the settings as resolved, one "key = value" line each, after
+ * comment lines (OK, which file), so that the output is a labeld.conf.
+ */
+static void
+print_settings(const struct config *c, const char *path, int read)
+{
+	const struct config_option	*o;
+	char				 v[PATH_MAX];
+
+	printf("# labeld %s: configuration OK%s\n", PACKAGE_VERSION,
+	    clock_test_enabled() ? " (test clock compiled in: "
+	    LABELD_TEST_CLOCK_ENV " is honoured)" : "");
+	printf("# %s %s\n", read ? "read" : "absent, defaults:", path);
+	for (o = config_options; o->key != NULL; o++) {
+		config_format(c, o, v, sizeof(v));
+		printf("%s =%s%s\n", o->key, v[0] ? " " : "", v);
+	}
 }
 
 int
@@ -56,16 +134,17 @@ main(int argc, char **argv)
 
 	memset(&ld, 0, sizeof(ld));
 	config_defaults(&ld.cfg);
+	opts_build();
 	log_init("labeld", LOG_INFO);
 
 	/* First pass: only --config, --help and --version. */
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hnV", long_opts, NULL)) != -1) {
-		if (ch == 'c') {
+		if (ch == OPT_CONFIG) {
 			config_path = optarg;
 			explicit_config = 1;
 		} else if (ch == 'h')
-			usage(stdout, 0);
+			usage(stdout, 0, 1);
 		else if (ch == 'V') {
 			printf("labeld %s%s\n", PACKAGE_VERSION,
 			    clock_test_enabled() ? " (test clock: honours "
@@ -82,30 +161,28 @@ main(int argc, char **argv)
 	opterr = 1;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "hnV", long_opts, NULL)) != -1) {
-		const char *key = NULL;
+		const struct config_option *o;
 
 		switch (ch) {
-		case 'c': case 'h': case 'V':
+		case OPT_CONFIG: case 'h': case 'V':
 			continue;
 		case 'n':
 			check_only = 1;
 			continue;
 		case '?':
-			usage(stderr, 2);
+			usage(stderr, 2, 0);
 			break;
-		default:
-			for (const struct option *o = long_opts; o->name; o++)
-				if (o->val == ch)
-					key = o->name;
 		}
-		if (key != NULL && config_set(&ld.cfg, key, optarg, err,
+		assert(ch >= OPT_SETTING);
+		o = &config_options[ch - OPT_SETTING];
+		if (config_set(&ld.cfg, o->flag, optarg, err,
 		    sizeof(err)) == -1) {
 			fprintf(stderr, "labeld: --%s\n", err);
 			return 2;
 		}
 	}
 	if (optind != argc)
-		usage(stderr, 2);
+		usage(stderr, 2, 0);
 	if (config_finish(&ld.cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "labeld: %s\n", err);
 		return 1;
@@ -115,9 +192,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (check_only) {
-		printf("configuration OK%s\n", clock_test_enabled() ?
-		    " (test clock compiled in: " LABELD_TEST_CLOCK_ENV
-		    " is honoured)" : "");
+		print_settings(&ld.cfg, config_path,
+		    explicit_config || access(config_path, F_OK) == 0);
 		return 0;
 	}
 	log_set_level(ld.cfg.log_level);
@@ -135,6 +211,12 @@ main(int argc, char **argv)
 	/* The data dir holds keys and the database: nobody else reads it. */
 	umask(077);
 
+	/* Before the bootstrap: a busy port leaves an empty data dir empty. */
+	if (http_bind(&ld.cfg, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return 1;
+	}
+	/* After http_bind: the public URL is known (port 0 resolved). */
 	if (bootstrap_data_dir(&ld.cfg, &ld.store, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		return 1;
@@ -144,7 +226,6 @@ main(int argc, char **argv)
 		store_close(ld.store);
 		return 1;
 	}
-	/* After http_start: the public URL is known (port 0 resolved). */
 	if (scheduler_start(ld.store, &ld.cfg, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		http_stop(&ld);

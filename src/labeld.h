@@ -129,6 +129,32 @@ struct config {
 	int64_t		 status_list_validity;	/* seconds */
 	int64_t		 trust_bundle_validity;	/* seconds */
 };
+/* How a setting's value is parsed and printed (config.c). */
+enum config_type {
+	CONFIG_TEXT,		/* a string, min bytes at least */
+	CONFIG_LISTEN,		/* host:port into listen_host, listen_port */
+	CONFIG_URL,		/* http(s) URL, sets public_url_set */
+	CONFIG_DID,		/* a DID, sets issuer_did_set */
+	CONFIG_COUNTRY,		/* ISO 3166 alpha-2 */
+	CONFIG_COUNT,		/* unsigned in [min, max] */
+	CONFIG_SIZE,		/* size_t, K/M/G, in [min, max] */
+	CONFIG_DURATION,	/* int64_t seconds, DURATION, in [min, max] */
+	CONFIG_LEVEL,		/* log level */
+};
+struct config_option {
+	const char	*key;	/* labeld.conf key */
+	const char	*flag;	/* labeld's long option */
+	const char	*arg;	/* the value's name in usage */
+	enum config_type type;
+	size_t		 off;	/* offsetof(struct config, field) */
+	size_t		 size;	/* sizeof that field */
+	int64_t		 min, max;
+	const char	*help;	/* one line of labeld --help */
+};
+extern const struct config_option config_options[];	/* NULL key ends */
+const struct config_option *config_option(const char *key);
+void	 config_format(const struct config *, const struct config_option *,
+	    char *out, size_t outlen);
 /*
  * Fills every member of c with its default (labeld.conf(5) states them),
  * overwriting what it held.  Cannot fail.
@@ -295,6 +321,7 @@ struct labeld {
 	struct store		*store;
 	struct MHD_Daemon	*mhd;
 };
+int	 http_bind(struct config *, char *err, size_t errlen);
 int	 http_start(struct labeld *, char *err, size_t errlen);
 void	 http_stop(struct labeld *);
 unsigned long http_active(void);
@@ -984,6 +1011,8 @@ struct store *labelctl_open_store(const struct config *, int migrate);
  * status: 0, 1 when the command failed, 2 for a usage error.
  */
 int	 labelctl_key(const struct config *, int argc, char **argv);
+void	 labelctl_usage(const char *word, const char *sub)
+	    __attribute__((noreturn));
 
 /* api_products.c: shared with api_vulns.c */
 int	 api_products_load(struct req *, struct product *);
