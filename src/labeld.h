@@ -1089,6 +1089,9 @@ void	 fields_no_null(struct valid *, const json_t *obj, const char *field);
 /* api_orgs.c: shared with api_labs.c */
 int	 api_orgs_load(struct req *, struct org *);
 
+/* api_log.c: the log's routes, and a label's proof for api_labels.c */
+int	 api_log_label_proof(struct req *);
+
 /* route tables, one per api_*.c */
 extern const struct route api_ops_routes[];
 extern const struct route api_orgs_routes[];
@@ -1100,5 +1103,6 @@ extern const struct route api_vulns_routes[];
 extern const struct route api_labs_routes[];
 extern const struct route api_labels_routes[];
 extern const struct route api_verify_routes[];
+extern const struct route api_log_routes[];
 
 #endif /* LABELD_H */
