@@ -306,6 +306,13 @@ cmd_key(int argc, char **argv)
 	return labelctl_key(&cfg, argc, argv);
 }
 
+/* log verify: labelctl_log.c */
+static int
+cmd_log(int argc, char **argv)
+{
+	return labelctl_log(&cfg, argc, argv);
+}
+
 static const struct {
 	const char	*name;
 	int		(*fn)(int, char **);
@@ -316,6 +323,7 @@ static const struct {
 	{ "check", cmd_check },
 	{ "backup", cmd_backup },
 	{ "key", cmd_key },
+	{ "log", cmd_log },
 };
 
 int

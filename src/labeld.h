@@ -1070,9 +1070,10 @@ int	 scheduler_start(struct store *, const struct config *, char *err,
 void	 scheduler_stop(void);
 void	 scheduler_round(struct store *, const struct config *);
 
-/* labelctl.c, labelctl_key.c: the operator tool (in labelctl only) */
+/* labelctl.c, labelctl_key.c, labelctl_log.c: the operator tool (in labelctl only) */
 struct store *labelctl_open_store(const struct config *, int migrate);
 int	 labelctl_key(const struct config *, int argc, char **argv);
+int	 labelctl_log(const struct config *, int argc, char **argv);
 
 /* api_products.c: shared with api_vulns.c */
 int	 api_products_load(struct req *, struct product *);

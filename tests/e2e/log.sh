@@ -5,8 +5,8 @@
 # of a checkpoint signed by the log key the trust bundle carries
 # (tests/log_check, libverify.a only); status changes and a key rotation
 # are leaves too; more labels later, the two checkpoints are consistent;
-# bad numbers answer 400; a leaf changed in the database file no longer
-# reaches the signed root.
+# bad numbers answer 400; labelctl log verify passes the log, then finds
+# one leaf changed in the database file.
 . "$(dirname "$0")/lib.sh"
 LOG_CHECK="$top_builddir/tests/log_check"
 [ -x "$LOG_CHECK" ] || { echo "FAIL: $LOG_CHECK not built"; exit 1; }
@@ -121,11 +121,16 @@ for q in "entries?start=abc&end=3" "entries?start=-1&end=3" "entries?end=3" "ent
 done
 call GET /v1/labels/SG-CLS-2026-999999/proof; expect_problem 404 "proof of an unknown label" SG-CLS-2026-999999
 
-# ------------------------------------------------- a changed leaf
+# ------------------------------------------------- labelctl log verify
+OUT=$(ctl log verify 2>&1) && RC=0 || RC=$?
+check_eq "$RC/$OUT" "0/log ok: 9 leaves, every subtree hash and 2 checkpoints checked" "labelctl log verify passes the log"
 stop_labeld
 sqlite3 "$DATA/labeld.db" "DROP TRIGGER tlog_leaves_no_update;
     UPDATE tlog_leaves SET entry = CAST(replace(CAST(entry AS TEXT), '$L2', '$L3') AS BLOB) WHERE idx = 1;"
-# a partner holding the checkpoint sees it: the served leaf no longer
+OUT=$(ctl log verify 2>&1) && RC=0 || RC=$?
+check_eq "$RC" 1 "labelctl log verify fails on a changed leaf"
+check_eq "$(grep -c 'leaf 1: its entry does not hash to its stored leaf hash' <<<"$OUT")" 1 "and names it ($OUT)"
+# a partner holding the checkpoint sees it too: the served leaf no longer
 # reaches the signed root
 start_labeld
 call GET "/v1/labels/$L2"; SHA=$(sha256sum < "$WORK/body" | cut -d' ' -f1)
