@@ -4,8 +4,8 @@
  * inclusion and consistency proof the stored hashes give (up to 37
  * leaves) verifies against roots computed here by the RFC 6962
  * definition; checkpoints are signed notes of the log key, one per size;
- * translog_verify passes a sound log and names a tampered leaf or subtree
- * hash.
+ * translog_verify passes a sound log and names a tampered leaf, subtree
+ * hash or checkpoint; key rotations and compromises are leaves.
  */
 #include "config.h"
 
@@ -302,6 +302,83 @@ START_TEST(verify_detects_tampering)
 }
 END_TEST
 
+/* The empty log has a checkpoint too: size 0, the root of nothing. */
+START_TEST(empty_log)
+{
+	struct tlog_checkpoint	 c;
+	uint8_t			 empty[TLOG_HASH_LEN];
+	char			*note, err[256];
+	uint64_t		 nl, nc;
+
+	ck_assert_msg(translog_checkpoint(db, &cfg, &c, &note, err,
+	    sizeof(err)) == STORE_OK, "%s", err);
+	ck_assert_uint_eq(c.size, 0);
+	lc_sha256("", 0, empty);
+	ck_assert(memcmp(c.root, empty, TLOG_HASH_LEN) == 0);
+	ck_assert_ptr_nonnull(strstr(note, "labels.example.sg:8443/labeld\n0\n"));
+	free(note);
+	ck_assert_int_eq(translog_verify(db, &nl, &nc, err, sizeof(err)), 0);
+	ck_assert_uint_eq(nl, 0);
+	ck_assert_uint_eq(nc, 1);
+}
+END_TEST
+
+static int
+kinds(const struct tlog_leaf *l, void *arg)
+{
+	strcat(arg, l->kind);
+	strcat(arg, l->label_id[0] ? "+" : " ");
+	return 0;
+}
+
+/* A rotation and a compromise are "key" leaves of their transaction; a
+ * refused compromise leaves none. */
+START_TEST(key_events)
+{
+	struct signing_key	 k, added;
+	struct next_key		 nk;
+	char			 err[256], got[128] = "", now[32];
+	uint64_t		 size;
+
+	ck_assert_msg(keys_generate(db, tmpdir, NULL, &k, &nk, err,
+	    sizeof(err)) == STORE_OK, "%s", err);
+	ck_assert_int_eq(store_tlog_size(db, &size), STORE_OK);
+	ck_assert_uint_eq(size, 0);
+	ck_assert_msg(keys_rotate(db, tmpdir, NULL, &added, NULL, NULL, NULL,
+	    err, sizeof(err)) == STORE_OK, "%s", err);
+	store_now(now);
+	ck_assert_msg(keys_compromise(db, k.kid, now, NULL, err,
+	    sizeof(err)) == STORE_OK, "%s", err);
+	ck_assert_int_eq(keys_compromise(db, k.kid, now, NULL, err,
+	    sizeof(err)), STORE_CONFLICT);
+	ck_assert_int_eq(store_tlog_leaf_walk(db, 0, 10, 10, kinds, got),
+	    STORE_OK);
+	ck_assert_str_eq(got, "key key ");
+}
+END_TEST
+
+/* translog_verify names a checkpoint whose note was changed. */
+START_TEST(verify_detects_forged_checkpoint)
+{
+	char		 err[256], *note;
+	uint64_t	 nl, nc;
+	size_t		 i;
+
+	for (i = 0; i < 3; i++)
+		append(i);
+	ck_assert_int_eq(translog_checkpoint(db, &cfg, &(struct
+	    tlog_checkpoint){ 0 }, &note, err, sizeof(err)), STORE_OK);
+	free(note);
+	ck_assert_int_eq(translog_verify(db, &nl, &nc, err, sizeof(err)), 0);
+	ck_assert_int_eq(sqlite3_exec(db->conn, "DROP TRIGGER "
+	    "tlog_checkpoints_no_update; UPDATE tlog_checkpoints SET note = "
+	    "replace(note, '/labeld\n3\n', '/labeld\n2\n')", NULL, NULL,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(translog_verify(db, &nl, &nc, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "checkpoint 3:") != NULL, "%s", err);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -315,6 +392,9 @@ suite(void)
 	tcase_add_test(tc, append_needs_transaction);
 	tcase_add_test(tc, checkpoints);
 	tcase_add_test(tc, verify_detects_tampering);
+	tcase_add_test(tc, empty_log);
+	tcase_add_test(tc, key_events);
+	tcase_add_test(tc, verify_detects_forged_checkpoint);
 	suite_add_tcase(s, tc);
 	return s;
 }
