@@ -232,6 +232,8 @@ const struct route api_labels_routes[] = {
 	{ "GET", "/v1/labels/{label_id}", ROLE_PUBLIC, 0, label_get },
 	{ "GET", "/v1/labels/{label_id}/status", ROLE_PUBLIC, 0,
 	    label_status },
+	{ "GET", "/v1/labels/{label_id}/proof", ROLE_PUBLIC, 0,
+	    api_log_label_proof },
 	{ "POST", "/v1/labels/{label_id}/suspend", ROLE_REGULATOR, ROUTE_JSON,
 	    label_suspend },
 	{ "POST", "/v1/labels/{label_id}/revoke", ROLE_REGULATOR, ROUTE_JSON,

@@ -483,6 +483,10 @@ issue_label(struct db *db, const struct config *cfg,
 		snprintf(err, errlen, "cannot record the issuance of %s", l.id);
 		goto done;
 	}
+	if (translog_append(db, &(struct translog_entry){ .kind = "issue",
+	    .label_id = l.id, .credential_sha256 = l.credential_sha256,
+	    .time = now }, NULL, err, errlen) != STORE_OK)
+		goto done;
 	if (own && db_commit(db) == -1) {
 		snprintf(err, errlen, "cannot commit label %s", l.id);
 		goto done;

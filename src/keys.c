@@ -105,6 +105,21 @@ begin_own(struct db *db, int *own)
 	return 0;
 }
 
+/* Appends a "key" leaf to the transparency log, saying "<what>: <a>
+ * <mid> <b> <end>", in the transaction db holds; when 0, the clock. */
+static int
+log_key_event(struct db *db, time_t when, const char *what, const char *a,
+    const char *mid, const char *b, const char *end, char *err,
+    size_t errlen)
+{
+	char reason[160];
+
+	snprintf(reason, sizeof(reason), "%s: %s %s %s%s%s", what, a, mid, b,
+	    *end != '\0' ? " " : "", end);
+	return translog_append(db, &(struct translog_entry){ .kind = "key",
+	    .reason = reason, .time = when }, NULL, err, errlen);
+}
+
 /* Lowercase hex SHA-256 of the raw public key: a trust bundle's
  * nextKeyDigest. */
 void
@@ -463,7 +478,9 @@ keys_rotate(struct db *db, const char *data_dir, const char *passphrase,
 	}
 	if ((rc = activate(db, &k, now, 1, &old, err, errlen)) != STORE_OK ||
 	    (rc = commit_next(db, data_dir, passphrase, now, &nk, npath,
-	    sizeof(npath), err, errlen)) != STORE_OK)
+	    sizeof(npath), err, errlen)) != STORE_OK ||
+	    (rc = log_key_event(db, now, "rotate", old.kid[0] ? old.kid :
+	    "no key", "retired,", k.kid, "active", err, errlen)) != STORE_OK)
 		goto done;
 	if (own && db_commit(db) == -1) {
 		snprintf(err, errlen, "cannot commit the rotation");
@@ -505,7 +522,7 @@ keys_compromise(struct db *db, const char *kid, const char *since,
 {
 	struct signing_key	 k;
 	char			 t[32], now[32];
-	int			 rc;
+	int			 rc, own = 0;
 
 	if (keys_parse_time(since, t) == -1) {
 		snprintf(err, errlen, "--since: expected an RFC 3339 time such "
@@ -527,14 +544,30 @@ keys_compromise(struct db *db, const char *kid, const char *since,
 		    kid, k.compromised_at);
 		return STORE_CONFLICT;
 	}
+	if (begin_own(db, &own) == -1) {
+		snprintf(err, errlen, "cannot begin a transaction");
+		return STORE_ERR;
+	}
 	if ((rc = store_key_compromise(db, kid, t, now)) != STORE_OK) {
 		snprintf(err, errlen, "cannot mark key %s compromised", kid);
-		return rc;
+		goto fail;
+	}
+	if ((rc = log_key_event(db, 0, "compromise", kid, "since", t,
+	    "", err, errlen)) != STORE_OK)
+		goto fail;
+	if (own && db_commit(db) == -1) {
+		snprintf(err, errlen, "cannot commit the compromise of %s", kid);
+		rc = STORE_ERR;
+		goto fail;
 	}
 	log_info("signing key %s marked compromised since %s", kid, t);
 	if (out != NULL && store_key_get(db, kid, out) != STORE_OK)
 		memset(out, 0, sizeof(*out));
 	return STORE_OK;
+fail:
+	if (own)
+		db_rollback(db);
+	return rc;
 }
 
 /*

@@ -34,6 +34,7 @@ static int	cmd_scheme(int, char **);
 static int	cmd_check(int, char **);
 static int	cmd_backup(int, char **);
 static int	cmd_key(int, char **);
+static int	cmd_log(int, char **);
 
 static const struct labelctl_cmd commands[] = {
 	{ "init", "", cmd_init },
@@ -49,6 +50,7 @@ static const struct labelctl_cmd commands[] = {
 	{ "key list", "", cmd_key },
 	{ "key export", "[kid]", cmd_key },
 	{ "key compromise", "kid --since time", cmd_key },
+	{ "log verify", "", cmd_log },
 };
 #define LABELCTL_NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
@@ -416,6 +418,13 @@ static int
 cmd_key(int argc, char **argv)
 {
 	return labelctl_key(&cfg, argc, argv);
+}
+
+/* log verify: labelctl_log.c */
+static int
+cmd_log(int argc, char **argv)
+{
+	return labelctl_log(&cfg, argc, argv);
 }
 
 int

@@ -226,7 +226,13 @@ main(int argc, char **argv)
 		store_close(ld.store);
 		return 1;
 	}
-	if (scheduler_start(ld.store, &ld.cfg, err, sizeof(err)) == -1) {
+	/*
+	 * After http_start: the public URL is known (port 0 resolved), and
+	 * with it the log's origin, fixed when the log key is made (first
+	 * start, or the first start of an older data dir).
+	 */
+	if (translog_key_ensure(ld.store, &ld.cfg, err, sizeof(err)) == -1 ||
+	    scheduler_start(ld.store, &ld.cfg, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		http_stop(&ld);
 		store_close(ld.store);

@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "clock.h"
+#include "tlog.h"
 
 /* Limits; labeld(8) and labeld.conf(5) state these defaults. */
 #define LABELD_MAX_BODY_DEFAULT		(1024 * 1024)
@@ -991,6 +992,108 @@ int	 lifecycle_change(struct db *, const struct config *,
 	    const char *reason, struct label_state *out, char *err,
 	    size_t errlen);
 
+/* store_tlog.c: the transparency log's tables (0008), append-only */
+#define LABELD_LOG_ORIGIN_NAME		"labeld"  /* origin: <host>/labeld */
+#define LABELD_LOG_PAGE_MAX		1000	/* GET /v1/log/entries page */
+#define LABELD_LOG_MAX_KEYS		16	/* log keys a verify accepts */
+#define LABELD_LOG_ORIGIN_BUFLEN	256	/* NOTE_MAX_NAME + 1 */
+/* One leaf; strings and entry borrowed. */
+struct tlog_leaf {
+	uint64_t	 idx;
+	const void	*entry;		/* the exact bytes hashed */
+	size_t		 len;
+	uint8_t		 hash[TLOG_HASH_LEN];	/* SHA-256(0x00 || entry) */
+	const char	*kind;
+	const char	*label_id;	/* NULL or "": none */
+	const char	*appended_at;
+};
+/* The log key's public half (DATA/<file> holds the private one). */
+struct log_key {
+	char		 kid[LABELD_KID_BUFLEN];
+	char		 origin[LABELD_LOG_ORIGIN_BUFLEN];
+	uint8_t		 pk[32];
+	char		 file[64];		/* relative to the data dir */
+	char		 created_at[32];
+};
+/* One signed checkpoint; note borrowed. */
+struct tlog_checkpoint {
+	uint64_t	 size;
+	uint8_t		 root[TLOG_HASH_LEN];
+	char		 kid[LABELD_KID_BUFLEN];	/* the log key */
+	char		 created_at[32];
+	const char	*note;		/* the signed note text */
+	size_t		 notelen;
+};
+int	 store_tlog_size(struct db *, uint64_t *size);
+int	 store_tlog_leaf_insert(struct db *, const struct tlog_leaf *);
+int	 store_tlog_leaf_walk(struct db *, uint64_t start, uint64_t end,
+	    int64_t limit, int (*cb)(const struct tlog_leaf *, void *),
+	    void *arg);
+int	 store_tlog_leaf_of_label(struct db *, const char *label_id,
+	    const char *kind, uint64_t *idx);
+int	 store_tlog_hash_get(struct db *, unsigned level, uint64_t idx,
+	    uint8_t out[TLOG_HASH_LEN]);
+int	 store_tlog_hash_insert(struct db *, unsigned level, uint64_t idx,
+	    const uint8_t hash[TLOG_HASH_LEN]);
+int	 store_tlog_hash_count(struct db *, uint64_t *n);
+int	 store_log_key_get(struct db *, struct log_key *);
+int	 store_log_key_insert(struct db *, const struct log_key *);
+int	 store_log_key_list(struct db *,
+	    int (*cb)(const struct log_key *, void *), void *arg);
+int	 store_tlog_checkpoint_latest(struct db *, struct tlog_checkpoint *,
+	    char **note);
+int	 store_tlog_checkpoint_insert(struct db *,
+	    const struct tlog_checkpoint *);
+int	 store_tlog_checkpoint_walk(struct db *,
+	    int (*cb)(const struct tlog_checkpoint *, void *), void *arg);
+
+/* translog.c: the transparency log: appends, log key, checkpoints, proofs */
+/* One leaf to append; strings borrowed, NULL for none (null in the entry). */
+struct translog_entry {
+	const char	*kind;	/* issue suspend reinstate revoke supersede
+				   recognise key */
+	const char	*label_id;
+	const char	*credential_sha256;	/* hex of the credential bytes */
+	const char	*reason;
+	time_t		 time;	/* 0: the clock */
+};
+/* What GET /v1/labels/{id}/proof answers. */
+struct translog_label_proof {
+	uint64_t		 index;
+	uint64_t		 tree_size;
+	char			*entry;		/* the leaf bytes */
+	size_t			 len;
+	uint8_t			 proof[TLOG_MAX_PROOF][TLOG_HASH_LEN];
+	size_t			 nproof;
+	struct tlog_checkpoint	 checkpoint;
+	char			*note;		/* checkpoint.note */
+};
+int	 translog_read(void *db, unsigned level, uint64_t idx,
+	    uint8_t out[TLOG_HASH_LEN], char *err, size_t errlen);
+int	 translog_entry_bytes(const struct translog_entry *, const char *time,
+	    char **out, size_t *len, char *err, size_t errlen);
+int	 translog_append(struct db *, const struct translog_entry *,
+	    uint64_t *index, char *err, size_t errlen);
+int	 translog_origin(const struct config *, char *out, size_t outlen);
+int	 translog_key_ensure(struct store *, const struct config *, char *err,
+	    size_t errlen);
+int	 translog_vkey(struct db *, char *origin, size_t originlen,
+	    char **vkey);
+int	 translog_checkpoint(struct db *, const struct config *,
+	    struct tlog_checkpoint *, char **note, char *err, size_t errlen);
+int	 translog_inclusion(struct db *, uint64_t index, uint64_t size,
+	    uint8_t proof[TLOG_MAX_PROOF][TLOG_HASH_LEN], size_t *n,
+	    char *err, size_t errlen);
+int	 translog_consistency(struct db *, uint64_t first, uint64_t second,
+	    uint8_t proof[TLOG_MAX_PROOF][TLOG_HASH_LEN], size_t *n,
+	    char *err, size_t errlen);
+int	 translog_label_proof(struct db *, const struct config *,
+	    const char *label_id, struct translog_label_proof *, char *err,
+	    size_t errlen);
+void	 translog_label_proof_free(struct translog_label_proof *);
+int	 translog_verify(struct db *, uint64_t *leaves, uint64_t *checkpoints,
+	    char *err, size_t errlen);
+
 /* trust_bundle.c: the signed, versioned document a partner pins */
 int	 trust_bundle_current(struct db *, const struct config *, time_t now,
 	    char **bundle, size_t *len, struct trust_bundle_row *row,
@@ -1003,7 +1106,7 @@ int	 scheduler_start(struct store *, const struct config *, char *err,
 void	 scheduler_stop(void);
 void	 scheduler_round(struct store *, const struct config *);
 
-/* labelctl.c, labelctl_key.c: the operator tool (in labelctl only) */
+/* labelctl.c, labelctl_key.c, labelctl_log.c: the operator tool (in labelctl only) */
 struct store *labelctl_open_store(const struct config *, int migrate);
 /*
  * Runs "labelctl key <command> [...]" (argv[0] is "key") on cfg's data
@@ -1013,6 +1116,7 @@ struct store *labelctl_open_store(const struct config *, int migrate);
 int	 labelctl_key(const struct config *, int argc, char **argv);
 void	 labelctl_usage(const char *word, const char *sub)
 	    __attribute__((noreturn));
+int	 labelctl_log(const struct config *, int argc, char **argv);
 
 /* api_products.c: shared with api_vulns.c */
 int	 api_products_load(struct req *, struct product *);
@@ -1029,6 +1133,9 @@ void	 fields_no_null(struct valid *, const json_t *obj, const char *field);
 /* api_orgs.c: shared with api_labs.c */
 int	 api_orgs_load(struct req *, struct org *);
 
+/* api_log.c: the log's routes, and a label's proof for api_labels.c */
+int	 api_log_label_proof(struct req *);
+
 /* api_*.c: the route tables, one per file */
 extern const struct route api_ops_routes[];
 extern const struct route api_orgs_routes[];
@@ -1040,5 +1147,6 @@ extern const struct route api_vulns_routes[];
 extern const struct route api_labs_routes[];
 extern const struct route api_labels_routes[];
 extern const struct route api_verify_routes[];
+extern const struct route api_log_routes[];
 
 #endif /* LABELD_H */

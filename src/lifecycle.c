@@ -186,6 +186,11 @@ lifecycle_change(struct db *db, const struct config *cfg,
 		    l.id);
 		goto done;
 	}
+	if (translog_append(db, &(struct translog_entry){ .kind =
+	    actions[a].verb, .label_id = l.id, .credential_sha256 =
+	    l.credential_sha256, .reason = reason, .time = t }, NULL, err,
+	    errlen) != STORE_OK)
+		goto done;
 	if (own && db_commit(db) == -1) {
 		snprintf(err, errlen, "cannot commit the change of label %s",
 		    l.id);

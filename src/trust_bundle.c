@@ -76,6 +76,27 @@ add_scheme(const struct scheme_row *s, void *arg)
 	return 0;
 }
 
+/* {origin, vkey} of the log key; null while there is none; NULL on a
+ * fault. */
+static json_t *
+log_json(struct db *db)
+{
+	char	 origin[LABELD_LOG_ORIGIN_BUFLEN], *vkey = NULL;
+	json_t	*j;
+
+	switch (translog_vkey(db, origin, sizeof(origin), &vkey)) {
+	case STORE_OK:
+		break;
+	case STORE_NOTFOUND:
+		return json_null();
+	default:
+		return NULL;
+	}
+	j = json_pack("{s:s, s:s}", "origin", origin, "vkey", vkey);
+	free(vkey);
+	return j;
+}
+
 /*
  * The bundle's content as of now: everything but version, issued,
  * expires and proof.  New reference, or NULL with a message in err.
@@ -87,7 +108,7 @@ build_content(struct db *db, const struct config *cfg, char *err,
 	struct walk	 keys = { cfg, json_array(), 0 };
 	struct walk	 schemes = { cfg, json_array(), 0 };
 	struct next_key	 nk;
-	json_t		*doc = NULL, *did = NULL, *next = NULL;
+	json_t		*doc = NULL, *did = NULL, *next = NULL, *log = NULL;
 	char		 id[1024], rev[1024], sus[1024];
 	int		 rc;
 
@@ -97,6 +118,7 @@ build_content(struct db *db, const struct config *cfg, char *err,
 	else if (rc == STORE_NOTFOUND)
 		next = json_null();
 	if (next == NULL || keys.arr == NULL || schemes.arr == NULL ||
+	    (log = log_json(db)) == NULL ||
 	    (did = keys_did_document(db, cfg)) == NULL ||
 	    store_key_list(db, add_key, &keys) != STORE_OK || keys.failed ||
 	    store_scheme_list(db, NULL, add_scheme, &schemes) != STORE_OK ||
@@ -109,7 +131,7 @@ build_content(struct db *db, const struct config *cfg, char *err,
 		goto fail;
 	}
 	doc = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:o, s:o, s:o, "
-	    "s:[s, s], s:n, s:o}",
+	    "s:[s, s], s:o, s:o}",
 	    "type", "LabeldTrustBundle",
 	    "id", id,
 	    "issuer", "id", cfg->issuer_did, "name", cfg->issuer_name,
@@ -118,14 +140,15 @@ build_content(struct db *db, const struct config *cfg, char *err,
 	    "keys", keys.arr,
 	    "schemes", schemes.arr,
 	    "statusLists", rev, sus,
-	    "log",
+	    "log", log,
 	    "nextKeyDigest", next);
-	did = keys.arr = schemes.arr = next = NULL;
+	did = keys.arr = schemes.arr = next = log = NULL;
 	if (doc == NULL)
 		snprintf(err, errlen, "out of memory");
 	return doc;
 fail:
 	json_decref(next);
+	json_decref(log);
 	json_decref(did);
 	json_decref(keys.arr);
 	json_decref(schemes.arr);

@@ -15,7 +15,7 @@
 #            handler answers with
 #   domain   workflow*.c assess.c issue.c lifecycle.c catalog.c evidence.c
 #            keys.c statuslist.c trust_bundle.c verify*.c scheme.c auth.c
-#            bootstrap.c scheduler.c: rules and transactions, no HTTP, no
+#            bootstrap.c scheduler.c translog.c: rules and transactions, no HTTP, no
 #            SQL text
 #   base     store*.c crypto.c jcs.c rfc3339.c utf8.c dataint.c
 #            bitstring.c log.c config.c role.c clock.c errfmt.c tlog.c note.c
@@ -36,13 +36,13 @@ self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 
 rank() {
 	case "$1" in
-	labeld.c|labelctl.c|labelctl_key.c|labelverify.c)	echo 60 ;;
+	labeld.c|labelctl.c|labelctl_key.c|labelctl_log.c|labelverify.c) echo 60 ;;
 	http.c|router.c)					echo 50 ;;
 	api_*.c)						echo 40 ;;
 	reply.c|valid.c|page.c|metrics.c|fields.c)		echo 35 ;;
 	workflow*.c|assess.c|issue.c|lifecycle.c|catalog.c|evidence.c|\
 	keys.c|statuslist.c|trust_bundle.c|verify*.c|scheme.c|auth.c|\
-	bootstrap.c|scheduler.c)				echo 20 ;;
+	bootstrap.c|scheduler.c|translog.c)			echo 20 ;;
 	store*.c|crypto.c|jcs.c|rfc3339.c|utf8.c|dataint.c|bitstring.c|\
 	log.c|config.c|role.c|clock.c|errfmt.c|tlog.c|note.c)	echo 10 ;;
 	*)							echo "" ;;

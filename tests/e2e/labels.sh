@@ -29,7 +29,9 @@ DID="did:web:127.0.0.1%3A$PORT"
 
 # ------------------------------------------------------------ first key
 check_eq "$(stat -c %a "$DATA/keys")" 700 "keys dir mode"
-KEYFILES=$(ls "$DATA/keys")
+KEYFILES=$(ls "$DATA/keys" | grep -v '^log-')
+LOGKEY=$(ls "$DATA/keys" | grep '^log-key-[0-9a-f]\{8\}\.key$')
+check_eq "$(stat -c %a "$DATA/keys/$LOGKEY")" 600 "the log key made on first start, mode 0600"
 check_eq "$(wc -l <<<"$KEYFILES")" 2 "the active and the committed next key made on first start"
 KID1=$(sed -n 's/.*created signing key \(key-[0-9a-f]*\) .*/\1/p' "$LOG")
 check_eq "$(stat -c %a "$DATA/keys/$KID1.key")" 600 "key file mode"
@@ -63,7 +65,8 @@ check_eq "$(jget '.keys[0].id')/$(jget '.keys[0].status')/$(jget '.keys[0].valid
 check_eq "$(jget '.statusLists | join(" ")')" \
     "$BASE/v1/status-lists/revocation-1 $BASE/v1/status-lists/suspension-1" "bundle status lists"
 check_eq "$(jget '[.schemes[].id] | index("sg-cls-iot") != null')" true "bundle lists the schemes"
-check_eq "$(jget .log)" null "no log yet"
+check_eq "$(jget .log.origin)" "127.0.0.1:$PORT/labeld" "bundle log origin: host of public_url + /labeld"
+check_eq "$(jget '.log.vkey | test("^127\\.0\\.0\\.1:[0-9]+/labeld\\+[0-9a-f]{8}\\+A[Q-Za-f][A-Za-z0-9+/]{42}$")')" true "bundle log vkey: name+hex(keyid)+base64(0x01||pk)"
 check_eq "$(jget .proof.verificationMethod)" "$DID#$KID1" "bundle signed by the active key"
 check_eq "$(verifies "$WORK/did1.json" < "$WORK/tb1.json")" "ok $KID1" "bundle proof verifies"
 jq -c '.issuer.country = "FI"' "$WORK/tb1.json" > "$WORK/tb1-bad.json"
@@ -217,7 +220,7 @@ check_eq "$(grep -c "sha256 of its public key: $(sed -n 's/.*digest \([0-9a-f]*\
 check_eq "$(ctl key export "$KID2" | jq -r .publicKeyMultibase)" "$(jq -r '.verificationMethod[1].publicKeyMultibase' "$WORK/did2.json")" "labelctl key export KID"
 check_eq "$(ctl key export | jq -r '.verificationMethod | length')" 2 "labelctl key export: DID document"
 ctl key generate > /dev/null || true
-check_eq "$(ls "$DATA/keys" | wc -l)" 3 "key generate refuses while a key is active"
+check_eq "$(ls "$DATA/keys" | grep -vc '^log-')" 3 "key generate refuses while a key is active"
 RC=0; "$LABELCTL" --data-dir "$DATA" key compromise >/dev/null 2>&1 || RC=$?
 check_eq "$RC" 2 "compromise without KID: usage"
 

@@ -1,0 +1,269 @@
+/*
+ * api_log.c: the transparency log, public: the current checkpoint (a C2SP
+ * signed note), a page of entries, inclusion and consistency proofs, and
+ * a label's proof (GET /v1/labels/{id}/proof, in api_labels.c's table).
+ * Numbers are strict decimals; a bad or out-of-range one answers 400.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "labeld.h"
+#include "crypto.h"
+
+#define API_LOG_CHECKPOINT_TYPE	"text/plain; charset=utf-8"
+#define API_LOG_MAX_DIGITS	20
+
+/*
+ * The query parameter name as a decimal of at most TLOG_MAX_SIZE into
+ * *out: 0, or -1 after answering 400.
+ */
+static int
+query_u64(struct req *r, const char *name, uint64_t *out)
+{
+	const char	*s = req_query(r, name);
+	uint64_t	 v = 0;
+	size_t		 i, n;
+
+	n = s != NULL ? strlen(s) : 0;
+	if (n == 0 || n > API_LOG_MAX_DIGITS || (n > 1 && s[0] == '0'))
+		goto bad;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			goto bad;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v > TLOG_MAX_SIZE)
+			goto bad;
+	}
+	*out = v;
+	return 0;
+bad:
+	reply_problem(r, MHD_HTTP_BAD_REQUEST, "validation", "%s: expected a "
+	    "decimal from 0 to %llu", name, (unsigned long long)TLOG_MAX_SIZE);
+	return -1;
+}
+
+/* A JSON array of the base64 of hashes[0..n). */
+static json_t *
+hashes_json(const uint8_t (*hashes)[TLOG_HASH_LEN], size_t n)
+{
+	json_t	*a = json_array();
+	char	*b;
+	size_t	 i;
+
+	for (i = 0; a != NULL && i < n; i++) {
+		if ((b = lc_b64_encode(hashes[i], TLOG_HASH_LEN, 0)) == NULL ||
+		    json_array_append_new(a, json_string(b)) == -1) {
+			free(b);
+			json_decref(a);
+			return NULL;
+		}
+		free(b);
+	}
+	return a;
+}
+
+static int
+log_unavailable(struct req *r, int rc, const char *err)
+{
+	if (rc == KEYS_NOKEY)
+		return reply_problem(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "no-log-key", "%s", err);
+	log_error("log: %s", err);
+	return reply_db_error(r);
+}
+
+/* The checkpoint of the current tree, signed when the tree grew. */
+static int
+log_checkpoint(struct req *r)
+{
+	struct tlog_checkpoint	 c;
+	char			*note, err[512];
+	int			 rc;
+
+	if ((rc = translog_checkpoint(r->db, &r->ld->cfg, &c, &note, err,
+	    sizeof(err))) != STORE_OK)
+		return log_unavailable(r, rc, err);
+	rc = reply_raw(r, MHD_HTTP_OK, API_LOG_CHECKPOINT_TYPE, note,
+	    c.notelen);
+	free(note);
+	return rc;
+}
+
+static int
+add_entry(const struct tlog_leaf *l, void *arg)
+{
+	json_t	*a = arg;
+	char	*b = lc_b64_encode(l->entry, l->len, 0);
+	int	 rc;
+
+	rc = b == NULL || json_array_append_new(a, json_pack("{s:I, s:s}",
+	    "index", (json_int_t)l->idx, "leaf", b)) == -1;
+	free(b);
+	return rc;
+}
+
+/* Entries start <= index < min(end, size, start + LABELD_LOG_PAGE_MAX). */
+static int
+log_entries(struct req *r)
+{
+	json_t		*a;
+	uint64_t	 start, end, size;
+	int		 rc;
+
+	if (query_u64(r, "start", &start) == -1 ||
+	    query_u64(r, "end", &end) == -1)
+		return -1;
+	if (end <= start)
+		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "validation",
+		    "end: must exceed start");
+	if (db_begin_read(r->db) == -1)
+		return reply_db_error(r);
+	if (store_tlog_size(r->db, &size) != STORE_OK) {
+		db_rollback(r->db);
+		return reply_db_error(r);
+	}
+	if (start > size) {
+		db_rollback(r->db);
+		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "validation",
+		    "start: beyond the log size %llu",
+		    (unsigned long long)size);
+	}
+	if ((a = json_array()) == NULL) {
+		db_rollback(r->db);
+		return reply_oom(r);
+	}
+	rc = store_tlog_leaf_walk(r->db, start, end, LABELD_LOG_PAGE_MAX,
+	    add_entry, a);
+	db_rollback(r->db);
+	if (rc != STORE_OK || json_array_size(a) > LABELD_LOG_PAGE_MAX ||
+	    (json_array_size(a) < LABELD_LOG_PAGE_MAX &&
+	    json_array_size(a) != (end < size ? end : size) - start)) {
+		json_decref(a);
+		return reply_db_error(r);
+	}
+	return reply_json(r, MHD_HTTP_OK, json_pack("{s:o}", "entries", a));
+}
+
+static int
+log_inclusion(struct req *r)
+{
+	uint8_t		 proof[TLOG_MAX_PROOF][TLOG_HASH_LEN];
+	uint64_t	 index, size;
+	size_t		 n;
+	char		 err[256];
+	json_t		*h;
+
+	if (query_u64(r, "index", &index) == -1 ||
+	    query_u64(r, "tree_size", &size) == -1)
+		return -1;
+	switch (translog_inclusion(r->db, index, size, proof, &n, err,
+	    sizeof(err))) {
+	case STORE_OK:
+		break;
+	case STORE_INVALID:
+		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "validation",
+		    "%s", err);
+	default:
+		return log_unavailable(r, STORE_ERR, err);
+	}
+	if ((h = hashes_json((const uint8_t (*)[TLOG_HASH_LEN])proof, n)) ==
+	    NULL)
+		return reply_oom(r);
+	return reply_json(r, MHD_HTTP_OK, json_pack("{s:I, s:I, s:o}",
+	    "index", (json_int_t)index, "tree_size", (json_int_t)size,
+	    "hashes", h));
+}
+
+static int
+log_consistency(struct req *r)
+{
+	uint8_t		 proof[TLOG_MAX_PROOF][TLOG_HASH_LEN];
+	uint64_t	 first, second;
+	size_t		 n;
+	char		 err[256];
+	json_t		*h;
+
+	if (query_u64(r, "first", &first) == -1 ||
+	    query_u64(r, "second", &second) == -1)
+		return -1;
+	switch (translog_consistency(r->db, first, second, proof, &n, err,
+	    sizeof(err))) {
+	case STORE_OK:
+		break;
+	case STORE_INVALID:
+		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "validation",
+		    "%s", err);
+	default:
+		return log_unavailable(r, STORE_ERR, err);
+	}
+	if ((h = hashes_json((const uint8_t (*)[TLOG_HASH_LEN])proof, n)) ==
+	    NULL)
+		return reply_oom(r);
+	return reply_json(r, MHD_HTTP_OK, json_pack("{s:I, s:I, s:o}",
+	    "first", (json_int_t)first, "second", (json_int_t)second,
+	    "hashes", h));
+}
+
+/*
+ * GET /v1/labels/{label_id}/proof: {log_index, tree_size, leaf,
+ * inclusion, checkpoint} of the label's issue leaf in the current
+ * checkpoint.  404 for an unknown label or one issued before the log.
+ */
+int
+api_log_label_proof(struct req *r)
+{
+	struct translog_label_proof	 p;
+	struct label			 l;
+	json_t				*h;
+	char				*leaf, err[512];
+	int				 rc;
+
+	switch (store_label_get(r->db, r->params[0], &l)) {
+	case STORE_OK:
+		break;
+	case STORE_NOTFOUND:
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "no label %s", r->params[0]);
+	default:
+		return reply_db_error(r);
+	}
+	switch ((rc = translog_label_proof(r->db, &r->ld->cfg, l.id, &p, err,
+	    sizeof(err)))) {
+	case STORE_OK:
+		break;
+	case STORE_NOTFOUND:
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found", "%s",
+		    err);
+	default:
+		return log_unavailable(r, rc, err);
+	}
+	leaf = lc_b64_encode(p.entry, p.len, 0);
+	h = hashes_json((const uint8_t (*)[TLOG_HASH_LEN])p.proof, p.nproof);
+	if (leaf == NULL || h == NULL) {
+		free(leaf);
+		json_decref(h);
+		translog_label_proof_free(&p);
+		return reply_oom(r);
+	}
+	rc = reply_json(r, MHD_HTTP_OK, json_pack("{s:I, s:I, s:s, s:o, "
+	    "s:s}", "log_index", (json_int_t)p.index, "tree_size",
+	    (json_int_t)p.tree_size, "leaf", leaf, "inclusion", h,
+	    "checkpoint", p.note));
+	free(leaf);
+	translog_label_proof_free(&p);
+	return rc;
+}
+
+const struct route api_log_routes[] = {
+	{ "GET", "/v1/log/checkpoint", ROLE_PUBLIC, 0, log_checkpoint },
+	{ "GET", "/v1/log/entries", ROLE_PUBLIC, 0, log_entries },
+	{ "GET", "/v1/log/proof/inclusion", ROLE_PUBLIC, 0, log_inclusion },
+	{ "GET", "/v1/log/proof/consistency", ROLE_PUBLIC, 0,
+	    log_consistency },
+	{ NULL, NULL, 0, 0, NULL }
+};
