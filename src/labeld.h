@@ -971,6 +971,97 @@ void	 scheduler_round(struct store *, const struct config *);
 struct store *labelctl_open_store(const struct config *, int migrate);
 int	 labelctl_key(const struct config *, int argc, char **argv);
 
+/* ---- section: partners (partner.c, store_partners.c, api_partners.c) ---- */
+#define LABELD_PARTNER_MAX_BUNDLE	(512 * 1024)	/* a bundle, RFC 8785 bytes */
+#define LABELD_PARTNER_MAX_LIST		(256 * 1024)	/* a status list, RFC 8785 */
+#define LABELD_PARTNER_MAX_ID		2048	/* issuer DID, URL, list id */
+#define LABELD_PARTNER_MAX_SCHEME	64	/* partner_scheme, local_scheme */
+#define LABELD_PARTNER_MAX_CROSSWALK	1024	/* crosswalk entries */
+#define LABELD_PARTNER_MAX_MAPPED	64	/* local ids per crosswalk entry */
+#define LABELD_PARTNER_MAX_REQ_ID	128	/* a partner requirement id */
+#define LABELD_PARTNER_MAX_AGREEMENTS	256	/* agreements of one partner */
+
+/* store_partners.c: partners, their bundles, agreements, lists, events */
+struct partner {
+	char		 id[40];
+	char		 issuer[LABELD_PARTNER_MAX_ID + 1];
+	char		 name[LABELD_MAX_NAME + 1];
+	char		 country[3];
+	char		 url[LABELD_PARTNER_MAX_ID + 1];	/* "" none */
+	int64_t		 bundle_version;
+	char		 bundle_expires[32];	/* of the pinned version */
+	char		 refreshed_at[32];	/* its acceptance */
+	char		 created_at[32];
+	char		 created_by[40];
+	int64_t		 seq;
+};
+/*
+ * tier_map and crosswalk are JSON object text (crosswalk NULL: none).
+ * Written: borrowed from the caller.  Read by store_agreement_get: malloc'd,
+ * released by store_agreement_clear; in a list walk: borrowed for the call.
+ */
+struct agreement {
+	char		 id[40];
+	char		 partner_id[40];
+	char		 partner_scheme[LABELD_PARTNER_MAX_SCHEME + 1];
+	char		 local_scheme[LABELD_PARTNER_MAX_SCHEME + 1];
+	char		*tier_map;
+	char		*crosswalk;
+	char		 valid_from[11];	/* YYYY-MM-DD, inclusive */
+	char		 valid_until[11];
+	char		 created_at[32];
+	char		 created_by[40];
+	char		 updated_at[32];
+	char		 ended_at[32];		/* "" unless ended */
+	int64_t		 seq;
+};
+struct partner_list {
+	char		 partner_id[40];
+	char		 list_id[LABELD_PARTNER_MAX_ID + 1];
+	char		 status_purpose[32];
+	char		 sha256[65];
+	char		 valid_from[32];
+	char		 valid_until[32];	/* "" none */
+	char		 received_at[32];
+};
+/* One audit-trail entry; strings borrowed, NULL for none. */
+struct partner_event {
+	const char	*partner_id;
+	const char	*at;		/* NULL: now */
+	const char	*action;	/* pinned agreement_added ... */
+	const char	*agreement_id;
+	const char	*org_id;
+	const char	*token_id;
+	const char	*detail;	/* JSON object text */
+};
+int	 store_partner_insert(struct db *, struct partner *);
+int	 store_partner_get(struct db *, const char *id, struct partner *);
+int	 store_partner_by_issuer(struct db *, const char *issuer,
+	    struct partner *);
+int	 store_partner_set_bundle(struct db *, const struct partner *);
+int	 store_partner_list(struct db *, int64_t after, int limit,
+	    int (*cb)(const struct partner *, void *), void *arg);
+int	 store_partner_bundle_insert(struct db *, const char *partner_id,
+	    int64_t version, const char *bundle, size_t len,
+	    const char *expires_at, const char *received_at,
+	    const char *received_by);
+int	 store_partner_bundle_get(struct db *, const char *partner_id,
+	    int64_t version, char **bundle, size_t *len);
+int	 store_agreement_insert(struct db *, struct agreement *);
+int	 store_agreement_get(struct db *, const char *partner_id,
+	    const char *id, struct agreement *);
+int	 store_agreement_update(struct db *, const struct agreement *);
+void	 store_agreement_clear(struct agreement *);
+int	 store_agreement_list(struct db *, const char *partner_id,
+	    int (*cb)(const struct agreement *, void *), void *arg);
+int	 store_partner_list_insert(struct db *, const struct partner_list *,
+	    const char *credential, size_t len, const char *received_by);
+int	 store_partner_list_latest(struct db *, const char *partner_id,
+	    const char *list_id, struct partner_list *);
+int	 store_partner_lists(struct db *, const char *partner_id,
+	    int (*cb)(const struct partner_list *, void *), void *arg);
+int	 store_partner_event_append(struct db *, const struct partner_event *);
+
 /* api_products.c: shared with api_vulns.c */
 int	 api_products_load(struct req *, struct product *);
 int	 api_products_is_version(const char *);
