@@ -77,6 +77,8 @@ enum result {
 	 * right passphrase, file missing); HTTP 503 */
 	KEYS_NOKEY		= -20,
 	LIFECYCLE_BADSTATE	= -30,	/* not allowed from the label's status */
+	/* a partner's bundle update does not follow by continuity; HTTP 409 */
+	PARTNER_REFUSED		= -40,
 };
 
 /* log.c */
@@ -1061,6 +1063,28 @@ int	 store_partner_list_latest(struct db *, const char *partner_id,
 int	 store_partner_lists(struct db *, const char *partner_id,
 	    int (*cb)(const struct partner_list *, void *), void *arg);
 int	 store_partner_event_append(struct db *, const struct partner_event *);
+
+/* partner.c: pinning partners, agreements, bundle updates, lists (no HTTP) */
+int	 partner_pin(struct db *, const struct config *,
+	    const struct principal *, const json_t *bundle,
+	    const json_t *agreement, time_t now, struct partner *out,
+	    json_t *errors, struct wf_why *);
+int	 partner_agreement_check(struct db *, const json_t *obj,
+	    const struct agreement *old, struct agreement *out,
+	    const char *prefix, json_t *errors);
+int	 partner_agreement_add(struct db *, const struct principal *,
+	    const char *partner_id, const json_t *obj, struct agreement *out,
+	    json_t *errors);
+int	 partner_agreement_amend(struct db *, const struct principal *,
+	    const char *partner_id, const char *agreement_id,
+	    const json_t *patch, struct agreement *out, json_t *errors,
+	    struct wf_why *);
+int	 partner_update_bundle(struct db *, const struct principal *,
+	    const char *partner_id, const json_t *bundle, time_t now,
+	    struct partner *out, int *unchanged, struct wf_why *);
+int	 partner_add_status_list(struct db *, const struct principal *,
+	    const char *partner_id, const json_t *list, time_t now,
+	    struct partner_list *out, int *unchanged, struct wf_why *);
 
 /* api_products.c: shared with api_vulns.c */
 int	 api_products_load(struct req *, struct product *);
