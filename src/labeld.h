@@ -1112,5 +1112,6 @@ extern const struct route api_vulns_routes[];
 extern const struct route api_labs_routes[];
 extern const struct route api_labels_routes[];
 extern const struct route api_verify_routes[];
+extern const struct route api_partners_routes[];
 
 #endif /* LABELD_H */

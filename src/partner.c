@@ -795,16 +795,29 @@ done:
 
 /* ---- status lists ---- */
 
-/* 1 when the pinned bundle's statusLists names url. */
+/*
+ * 1 when the pinned bundle's statusLists names url; else 0 with the names
+ * it has, space-separated (truncated), in names.
+ */
 static int
-bundle_names_list(const json_t *bundle, const char *url)
+bundle_names_list(const json_t *bundle, const char *url, char *names,
+    size_t nameslen)
 {
 	const json_t	*v;
-	size_t		 i;
+	size_t		 i, o = 0;
+	int		 n;
 
-	json_array_foreach(json_object_get(bundle, "statusLists"), i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), url) == 0)
+	names[0] = '\0';
+	json_array_foreach(json_object_get(bundle, "statusLists"), i, v) {
+		if (!json_is_string(v))
+			continue;
+		if (strcmp(json_string_value(v), url) == 0)
 			return 1;
+		n = snprintf(names + o, nameslen - o, "%s%s", o ? " " : "",
+		    json_string_value(v));
+		if (n > 0 && (size_t)n < nameslen - o)
+			o += (size_t)n;
+	}
 	return 0;
 }
 
@@ -830,6 +843,7 @@ partner_add_status_list(struct db *db, const struct principal *who,
 	json_t			*pinned = NULL;
 	const char		*id, *issuer, *from, *until, *purpose;
 	char			 err[PARTNER_ERR_MAX], *bytes = NULL;
+	char			 names[PARTNER_ERR_MAX];
 	uint8_t			 md[32];
 	size_t			 len = 0;
 	time_t			 from_t, until_t = 0, held_t;
@@ -882,11 +896,11 @@ partner_add_status_list(struct db *db, const struct principal *who,
 		rc = STORE_ERR;
 		goto fail;
 	}
-	if (!bundle_names_list(pinned, id)) {
+	if (!bundle_names_list(pinned, id, names, sizeof(names))) {
 		rc = workflow_refuse(why, STORE_INVALID, "id", "%.256s is not "
-		    "a status list of partner %s: its bundle version %lld names "
-		    "only its statusLists", id, p.id,
-		    (long long)p.bundle_version);
+		    "a status list of partner %s: the statusLists of its bundle "
+		    "version %lld are: %.200s", id, p.id,
+		    (long long)p.bundle_version, names[0] ? names : "none");
 		goto fail;
 	}
 	if (verify_trust_add_status_list(t, list, err, sizeof(err)) == -1) {
