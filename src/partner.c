@@ -206,6 +206,23 @@ fail:
 
 /* ---- agreements ---- */
 
+/*
+ * The current version of local scheme id (*s borrowed from the catalogue).
+ * STORE_OK, STORE_NOTFOUND, or STORE_ERR: a database fault is never taken
+ * for an unknown scheme (catalog_get answers NULL for both).
+ */
+static int
+local_scheme(struct db *db, const char *id, const struct scheme **s)
+{
+	int	 version, rc;
+
+	*s = NULL;
+	if ((rc = store_scheme_latest(db, id, &version)) != STORE_OK)
+		return rc;
+	return (*s = catalog_get(db, id, version)) != NULL ? STORE_OK :
+	    STORE_ERR;
+}
+
 /* tier_map: {"1".."9": local tier of s}, 1 to 9 entries. */
 static void
 check_tier_map(const json_t *map, const struct scheme *s, const char *prefix,
@@ -346,7 +363,8 @@ map_text(const json_t *v, const char *prefix, const char *field,
  * valid_from <= valid_until, dates; crosswalk absent, null, or an object
  * of partner requirement id -> array of requirement ids of the local
  * scheme.  out's tier_map and crosswalk are malloc'd canonical text
- * (store_agreement_clear).  0, or -1 when a fault was added.
+ * (store_agreement_clear).  STORE_OK; STORE_INVALID when a fault was
+ * added; STORE_ERR when the catalogue could not be read (out cleared).
  */
 int
 partner_agreement_check(struct db *db, const json_t *obj,
@@ -357,14 +375,14 @@ partner_agreement_check(struct db *db, const json_t *obj,
 	const json_t		*map, *cw;
 	const char		*ps, *ls;
 	size_t			 before = json_array_size(errors);
-	int			 i;
+	int			 i, rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!json_is_object(obj)) {
 		fault(errors, "", prefix[0] ? "agreement" : "body", "must be an "
 		    "object {partner_scheme, local_scheme, tier_map, "
 		    "valid_from, valid_until, crosswalk?}");
-		return -1;
+		return STORE_INVALID;
 	}
 	if (old != NULL) {
 		static const char *const fixed[] = { "partner_scheme",
@@ -389,7 +407,8 @@ partner_agreement_check(struct db *db, const json_t *obj,
 		memcpy(out->valid_from, old->valid_from, sizeof(out->valid_from));
 		memcpy(out->valid_until, old->valid_until,
 		    sizeof(out->valid_until));
-		s = catalog_get(db, old->local_scheme, 0);
+		if (local_scheme(db, old->local_scheme, &s) != STORE_OK)
+			return STORE_ERR;	/* it was published: a fault */
 	} else {
 		ps = string_field(obj, "partner_scheme",
 		    LABELD_PARTNER_MAX_SCHEME, prefix, errors);
@@ -398,10 +417,13 @@ partner_agreement_check(struct db *db, const json_t *obj,
 			    "%s", ps);
 		ls = string_field(obj, "local_scheme", LABELD_PARTNER_MAX_SCHEME,
 		    prefix, errors);
-		if (ls != NULL && (s = catalog_get(db, ls, 0)) == NULL)
+		if (ls != NULL &&
+		    (rc = local_scheme(db, ls, &s)) == STORE_NOTFOUND)
 			fault(errors, prefix, "local_scheme", "no published "
 			    "local scheme \"%s\" (GET /v1/schemes lists them)",
 			    ls);
+		else if (ls != NULL && rc != STORE_OK)
+			return STORE_ERR;
 		else if (ls != NULL)
 			snprintf(out->local_scheme, sizeof(out->local_scheme),
 			    "%s", ls);
@@ -451,9 +473,9 @@ partner_agreement_check(struct db *db, const json_t *obj,
 	}
 	if (json_array_size(errors) != before) {
 		store_agreement_clear(out);
-		return -1;
+		return STORE_INVALID;
 	}
-	return 0;
+	return STORE_OK;
 }
 
 /* The agreement as an audit detail: what it says now. */
@@ -485,10 +507,9 @@ partner_agreement_add(struct db *db, const struct principal *who,
 		return STORE_ERR;
 	if ((rc = store_partner_get(db, partner_id, &p)) != STORE_OK)
 		goto fail;
-	if (partner_agreement_check(db, obj, NULL, out, "", errors) == -1) {
-		rc = STORE_INVALID;
+	if ((rc = partner_agreement_check(db, obj, NULL, out, "", errors)) !=
+	    STORE_OK)
 		goto fail;
-	}
 	memcpy(out->partner_id, p.id, sizeof(out->partner_id));
 	snprintf(out->created_by, sizeof(out->created_by), "%s", who->org_id);
 	if ((rc = store_agreement_insert(db, out)) != STORE_OK ||
@@ -539,10 +560,9 @@ partner_agreement_amend(struct db *db, const struct principal *who,
 		    old.valid_until);
 		goto fail;
 	}
-	if (partner_agreement_check(db, patch, &old, out, "", errors) == -1) {
-		rc = STORE_INVALID;
+	if ((rc = partner_agreement_check(db, patch, &old, out, "",
+	    errors)) != STORE_OK)
 		goto fail;
-	}
 	memcpy(out->id, old.id, sizeof(out->id));
 	memcpy(out->partner_id, old.partner_id, sizeof(out->partner_id));
 	memcpy(out->created_at, old.created_at, sizeof(out->created_at));
@@ -622,8 +642,10 @@ partner_pin(struct db *db, const struct config *cfg,
 
 	if (db_begin(db) == -1)
 		goto done;
-	if (partner_agreement_check(db, agreement, NULL, &a, "agreement.",
-	    errors) == -1 || json_array_size(errors) != before) {
+	if ((rc = partner_agreement_check(db, agreement, NULL, &a,
+	    "agreement.", errors)) == STORE_ERR)
+		goto fail;
+	if (rc != STORE_OK || json_array_size(errors) != before) {
 		rc = STORE_INVALID;
 		goto fail;
 	}

@@ -6,7 +6,8 @@
  * fault is reported with its field; a newer bundle is accepted by
  * continuity (a rotation), a rollback, a forged version and another
  * authority's bundle are refused with a reason and leave the pinned one;
- * a status list is accepted with the partner's keys only.
+ * a status list is accepted with the partner's keys only; a storage
+ * fault at any SQLite call of a pin or an update leaves nothing behind.
  */
 #include "config.h"
 
@@ -241,7 +242,7 @@ START_TEST(agreement_faults)
 	    "valid_until", "2026-12-31", "crosswalk", "P-1", "NO-SUCH-REQ",
 	    "P-2", "ETSI-5.1-1");
 	ck_assert_int_eq(partner_agreement_check(sg.db, bad, NULL, &a,
-	    "agreement.", errors), -1);
+	    "agreement.", errors), STORE_INVALID);
 	ck_assert(has_fault(errors, "agreement.partner_scheme", "string"));
 	ck_assert(has_fault(errors, "agreement.tier_map.10", "\"1\" to \"9\""));
 	ck_assert(has_fault(errors, "agreement.tier_map.2", "no tier 7"));
@@ -256,7 +257,7 @@ START_TEST(agreement_faults)
 	errors = json_array();
 	bad = json_pack("{s:s}", "partner_scheme", "x");
 	ck_assert_int_eq(partner_agreement_check(sg.db, bad, NULL, &a, "",
-	    errors), -1);
+	    errors), STORE_INVALID);
 	ck_assert(has_fault(errors, "local_scheme", "required"));
 	ck_assert(has_fault(errors, "tier_map", "required"));
 	ck_assert(has_fault(errors, "valid_from", "required"));
@@ -270,14 +271,14 @@ START_TEST(agreement_faults)
 	json_object_set_new(bad, "crosswalk", json_pack("{s:[s, s]}", "P-1",
 	    "ETSI-5.1-1", "ETSI-5.1-2"));
 	ck_assert_int_eq(partner_agreement_check(sg.db, bad, NULL, &old, "",
-	    errors), 0);
+	    errors), STORE_OK);
 	ck_assert_str_eq(old.tier_map, "{\"1\":1,\"2\":1}");
 	ck_assert_str_eq(old.crosswalk, "{\"P-1\":[\"ETSI-5.1-1\",\"ETSI-5.1-2\"]}");
 	json_decref(bad);
 	bad = json_pack("{s:s, s:s, s:n}", "local_scheme", "us-ctm-iot",
 	    "valid_until", "2025-12-31", "crosswalk");
 	ck_assert_int_eq(partner_agreement_check(sg.db, bad, &old, &a, "",
-	    errors), -1);
+	    errors), STORE_INVALID);
 	ck_assert(has_fault(errors, "local_scheme", "cannot change"));
 	ck_assert(has_fault(errors, "valid_until", "before valid_from"));
 	json_decref(bad);
@@ -285,7 +286,7 @@ START_TEST(agreement_faults)
 	errors = json_array();
 	bad = json_pack("{s:s, s:n}", "valid_until", "2030-06-30", "crosswalk");
 	ck_assert_int_eq(partner_agreement_check(sg.db, bad, &old, &a, "",
-	    errors), 0);
+	    errors), STORE_OK);
 	ck_assert_str_eq(a.tier_map, old.tier_map);
 	ck_assert_ptr_null(a.crosswalk);
 	ck_assert_str_eq(a.valid_until, "2030-06-30");
@@ -461,6 +462,111 @@ START_TEST(status_lists_with_partner_keys)
 }
 END_TEST
 
+/* One integer from sql on SG's connection, outside the fault countdown. */
+static long long
+count(const char *sql)
+{
+	sqlite3_stmt	*st;
+	long long	 n = -1;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(sg.db->conn, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * The n-th SQLite call fails with SQLITE_FULL (pin, status list) or
+ * SQLITE_BUSY (update): a 500 each time, nothing kept, no transaction
+ * left open; past the last call the change succeeds.
+ */
+START_TEST(storage_faults_leave_nothing)
+{
+	struct partner		 p, q;
+	struct partner_list	 l;
+	struct signing_key	 k;
+	struct wf_why		 why;
+	json_t			*errors, *v1, *v2, *list;
+	json_t			*agr = agreement("{\"1\": 1}");
+	const char		*site;
+	char			 err[512], *buf;
+	size_t			 len;
+	int			 n, rc, fired, unchanged;
+	time_t			 now = time(NULL);
+
+	keys_for(&fi);
+	v1 = bundle_at(&fi, now);
+	ck_assert_int_eq(keys_rotate(fi.db, fi.dir, NULL, &k, NULL, NULL, NULL,
+	    err, sizeof(err)), STORE_OK);
+	v2 = bundle_at(&fi, now + 1);
+	for (n = 1; ; n++) {
+		store_fault_set(n, SQLITE_FULL);
+		rc = pin(v1, agr, &p, &errors, &why);
+		fired = store_fault_fired(&site);
+		store_fault_set(0, 0);
+		json_decref(errors);
+		ck_assert_msg(!db_in_transaction(sg.db), "pin: call %d (%s) "
+		    "left a transaction open", n, site);
+		if (!fired) {
+			ck_assert_int_eq(rc, STORE_OK);
+			break;
+		}
+		ck_assert_msg(rc == STORE_ERR, "pin: call %d (%s) answered %d",
+		    n, site, rc);
+		ck_assert_int_eq(count("SELECT (SELECT count(*) FROM partners) "
+		    "+ (SELECT count(*) FROM partner_bundles) + (SELECT count(*) "
+		    "FROM partner_agreements) + (SELECT count(*) FROM "
+		    "partner_events)"), 0);
+	}
+	ck_assert_int_gt(n, 5);
+	for (n = 1; ; n++) {
+		store_fault_set(n, SQLITE_BUSY);
+		rc = partner_update_bundle(sg.db, &who, p.id, v2, now, &q,
+		    &unchanged, &why);
+		fired = store_fault_fired(&site);
+		store_fault_set(0, 0);
+		ck_assert_msg(!db_in_transaction(sg.db), "update: call %d (%s) "
+		    "left a transaction open", n, site);
+		if (!fired) {
+			ck_assert_int_eq(rc, STORE_OK);
+			break;
+		}
+		ck_assert_msg(rc == STORE_ERR, "update: call %d (%s) answered "
+		    "%d", n, site, rc);
+		ck_assert_int_eq(count("SELECT bundle_version * 100 + (SELECT "
+		    "count(*) FROM partner_bundles) FROM partners"), 101);
+	}
+	ck_assert_int_eq(count("SELECT bundle_version FROM partners"), 2);
+	ck_assert_int_eq(statuslist_get(fi.db, &fi.cfg,
+	    LABELD_STATUSLIST_REVOCATION, &buf, &len, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(list = json_loadb(buf, len, 0, NULL));
+	free(buf);
+	for (n = 1; ; n++) {
+		store_fault_set(n, SQLITE_FULL);
+		rc = partner_add_status_list(sg.db, &who, p.id, list, now, &l,
+		    &unchanged, &why);
+		fired = store_fault_fired(&site);
+		store_fault_set(0, 0);
+		ck_assert(!db_in_transaction(sg.db));
+		if (!fired) {
+			ck_assert_int_eq(rc, STORE_OK);
+			break;
+		}
+		ck_assert_msg(rc == STORE_ERR, "list: call %d (%s) answered %d",
+		    n, site, rc);
+		ck_assert_int_eq(count("SELECT count(*) FROM "
+		    "partner_status_lists"), 0);
+	}
+	ck_assert_int_eq(count("SELECT count(*) FROM partner_status_lists"), 1);
+	json_decref(list);
+	json_decref(v1);
+	json_decref(v2);
+	json_decref(agr);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -476,6 +582,7 @@ main(void)
 	tcase_add_test(tc, agreements_amend_and_end);
 	tcase_add_test(tc, continuity_accepts_and_refuses);
 	tcase_add_test(tc, status_lists_with_partner_keys);
+	tcase_add_test(tc, storage_faults_leave_nothing);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
