@@ -1064,11 +1064,25 @@ int	 store_partner_lists(struct db *, const char *partner_id,
 	    int (*cb)(const struct partner_list *, void *), void *arg);
 int	 store_partner_event_append(struct db *, const struct partner_event *);
 
-/* partner.c: pinning partners, agreements, bundle updates, lists (no HTTP) */
+/* partner.c: pinning partners, bundle updates, status lists (no HTTP) */
+void	 partner_fault(json_t *errors, const char *prefix, const char *field,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int	 partner_event(struct db *, const struct principal *,
+	    const char *partner_id, const char *action,
+	    const char *agreement_id, json_t *detail);
 int	 partner_pin(struct db *, const struct config *,
 	    const struct principal *, const json_t *bundle,
 	    const json_t *agreement, time_t now, struct partner *out,
 	    json_t *errors, struct wf_why *);
+int	 partner_update_bundle(struct db *, const struct principal *,
+	    const char *partner_id, const json_t *bundle, time_t now,
+	    struct partner *out, int *unchanged, struct wf_why *);
+int	 partner_add_status_list(struct db *, const struct principal *,
+	    const char *partner_id, const json_t *list, time_t now,
+	    struct partner_list *out, int *unchanged, struct wf_why *);
+
+/* partner_agreement.c: agreements as data (no HTTP) */
+json_t	*partner_agreement_detail(const struct agreement *);
 int	 partner_agreement_check(struct db *, const json_t *obj,
 	    const struct agreement *old, struct agreement *out,
 	    const char *prefix, json_t *errors);
@@ -1079,12 +1093,6 @@ int	 partner_agreement_amend(struct db *, const struct principal *,
 	    const char *partner_id, const char *agreement_id,
 	    const json_t *patch, struct agreement *out, json_t *errors,
 	    struct wf_why *);
-int	 partner_update_bundle(struct db *, const struct principal *,
-	    const char *partner_id, const json_t *bundle, time_t now,
-	    struct partner *out, int *unchanged, struct wf_why *);
-int	 partner_add_status_list(struct db *, const struct principal *,
-	    const char *partner_id, const json_t *list, time_t now,
-	    struct partner_list *out, int *unchanged, struct wf_why *);
 
 /* api_products.c: shared with api_vulns.c */
 int	 api_products_load(struct req *, struct product *);

@@ -176,9 +176,10 @@ START_TEST(pin_verifies_and_refuses)
 	struct wf_why	 why;
 	json_t		*cur, *bad, *agr = agreement("{\"1\": 1, \"2\": 2}");
 	json_t		*errors;
-	time_t		 now = time(NULL);
+	time_t		 now;
 
 	keys_for(&fi);
+	now = time(NULL);	/* after the key: a bundle is never older */
 	cur = bundle_at(&fi, now);
 
 	/* 400 days on, it expired (365 days of validity) */
@@ -350,15 +351,16 @@ START_TEST(continuity_accepts_and_refuses)
 	json_t			*agr = agreement("{\"1\": 1}");
 	char			 err[256];
 	int			 unchanged;
-	time_t			 now = time(NULL);
+	time_t			 now;
 
 	keys_for(&kr);
-	other = bundle_at(&kr, now);
 	keys_for(&fi);
+	now = time(NULL);
+	other = bundle_at(&kr, now);
 	v1 = bundle_at(&fi, now);
 	ck_assert_int_eq(keys_rotate(fi.db, fi.dir, NULL, &k, NULL, NULL, NULL,
 	    err, sizeof(err)), STORE_OK);
-	v2 = bundle_at(&fi, now + 1);
+	v2 = bundle_at(&fi, time(NULL));
 	ck_assert_int_eq(json_integer_value(json_object_get(v2, "version")), 2);
 	ck_assert_int_eq(pin(v1, agr, &p, &errors, &why), STORE_OK);
 	json_decref(errors);
@@ -416,7 +418,7 @@ START_TEST(status_lists_with_partner_keys)
 	char			*buf, err[512];
 	size_t			 len;
 	int			 unchanged;
-	time_t			 now = time(NULL);
+	time_t			 now;
 
 	keys_for(&kr);
 	ck_assert_int_eq(statuslist_get(kr.db, &kr.cfg,
@@ -424,6 +426,7 @@ START_TEST(status_lists_with_partner_keys)
 	ck_assert_ptr_nonnull(krl = json_loadb(buf, len, 0, NULL));
 	free(buf);
 	keys_for(&fi);
+	now = time(NULL);
 	fib = bundle_at(&fi, now);
 	ck_assert_int_eq(statuslist_get(fi.db, &fi.cfg,
 	    LABELD_STATUSLIST_REVOCATION, &buf, &len, err, sizeof(err)), 0);
@@ -494,13 +497,14 @@ START_TEST(storage_faults_leave_nothing)
 	char			 err[512], *buf;
 	size_t			 len;
 	int			 n, rc, fired, unchanged;
-	time_t			 now = time(NULL);
+	time_t			 now;
 
 	keys_for(&fi);
+	now = time(NULL);
 	v1 = bundle_at(&fi, now);
 	ck_assert_int_eq(keys_rotate(fi.db, fi.dir, NULL, &k, NULL, NULL, NULL,
 	    err, sizeof(err)), STORE_OK);
-	v2 = bundle_at(&fi, now + 1);
+	v2 = bundle_at(&fi, time(NULL));
 	for (n = 1; ; n++) {
 		store_fault_set(n, SQLITE_FULL);
 		rc = pin(v1, agr, &p, &errors, &why);
