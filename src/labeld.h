@@ -78,6 +78,8 @@ enum result {
 	 * right passphrase, file missing); HTTP 503 */
 	KEYS_NOKEY		= -20,
 	LIFECYCLE_BADSTATE	= -30,	/* not allowed from the label's status */
+	/* a partner's bundle update does not follow by continuity; HTTP 409 */
+	PARTNER_REFUSED		= -40,
 };
 
 /* log.c: one line per event on stderr, journald priorities under systemd */
@@ -1118,6 +1120,127 @@ void	 labelctl_usage(const char *word, const char *sub)
 	    __attribute__((noreturn));
 int	 labelctl_log(const struct config *, int argc, char **argv);
 
+/* ---- section: partners (partner.c, store_partners.c, api_partners.c) ---- */
+#define LABELD_PARTNER_MAX_BUNDLE	(512 * 1024)	/* a bundle, RFC 8785 bytes */
+#define LABELD_PARTNER_MAX_LIST		(256 * 1024)	/* a status list, RFC 8785 */
+#define LABELD_PARTNER_MAX_ID		2048	/* issuer DID, URL, list id */
+#define LABELD_PARTNER_MAX_SCHEME	64	/* partner_scheme, local_scheme */
+#define LABELD_PARTNER_MAX_CROSSWALK	1024	/* crosswalk entries */
+#define LABELD_PARTNER_MAX_MAPPED	64	/* local ids per crosswalk entry */
+#define LABELD_PARTNER_MAX_REQ_ID	128	/* a partner requirement id */
+#define LABELD_PARTNER_MAX_AGREEMENTS	256	/* agreements of one partner */
+
+/* store_partners.c: partners, their bundles, agreements, lists, events */
+struct partner {
+	char		 id[40];
+	char		 issuer[LABELD_PARTNER_MAX_ID + 1];
+	char		 name[LABELD_MAX_NAME + 1];
+	char		 country[3];
+	char		 url[LABELD_PARTNER_MAX_ID + 1];	/* "" none */
+	int64_t		 bundle_version;
+	char		 bundle_expires[32];	/* of the pinned version */
+	char		 refreshed_at[32];	/* its acceptance */
+	char		 created_at[32];
+	char		 created_by[40];
+	int64_t		 seq;
+};
+/*
+ * tier_map and crosswalk are JSON object text (crosswalk NULL: none).
+ * Written: borrowed from the caller.  Read by store_agreement_get: malloc'd,
+ * released by store_agreement_clear; in a list walk: borrowed for the call.
+ */
+struct agreement {
+	char		 id[40];
+	char		 partner_id[40];
+	char		 partner_scheme[LABELD_PARTNER_MAX_SCHEME + 1];
+	char		 local_scheme[LABELD_PARTNER_MAX_SCHEME + 1];
+	char		*tier_map;
+	char		*crosswalk;
+	char		 valid_from[11];	/* YYYY-MM-DD, inclusive */
+	char		 valid_until[11];
+	char		 created_at[32];
+	char		 created_by[40];
+	char		 updated_at[32];
+	char		 ended_at[32];		/* "" unless ended */
+	int64_t		 seq;
+};
+struct partner_list {
+	char		 partner_id[40];
+	char		 list_id[LABELD_PARTNER_MAX_ID + 1];
+	char		 status_purpose[32];
+	char		 sha256[65];
+	char		 valid_from[32];
+	char		 valid_until[32];	/* "" none */
+	char		 received_at[32];
+};
+/* One audit-trail entry; strings borrowed, NULL for none. */
+struct partner_event {
+	const char	*partner_id;
+	const char	*at;		/* NULL: now */
+	const char	*action;	/* pinned agreement_added ... */
+	const char	*agreement_id;
+	const char	*org_id;
+	const char	*token_id;
+	const char	*detail;	/* JSON object text */
+};
+int	 store_partner_insert(struct db *, struct partner *);
+int	 store_partner_get(struct db *, const char *id, struct partner *);
+int	 store_partner_by_issuer(struct db *, const char *issuer,
+	    struct partner *);
+int	 store_partner_set_bundle(struct db *, const struct partner *);
+int	 store_partner_list(struct db *, int64_t after, int limit,
+	    int (*cb)(const struct partner *, void *), void *arg);
+int	 store_partner_bundle_insert(struct db *, const char *partner_id,
+	    int64_t version, const char *bundle, size_t len,
+	    const char *expires_at, const char *received_at,
+	    const char *received_by);
+int	 store_partner_bundle_get(struct db *, const char *partner_id,
+	    int64_t version, char **bundle, size_t *len);
+int	 store_agreement_insert(struct db *, struct agreement *);
+int	 store_agreement_get(struct db *, const char *partner_id,
+	    const char *id, struct agreement *);
+int	 store_agreement_update(struct db *, const struct agreement *);
+void	 store_agreement_clear(struct agreement *);
+int	 store_agreement_list(struct db *, const char *partner_id,
+	    int (*cb)(const struct agreement *, void *), void *arg);
+int	 store_partner_list_insert(struct db *, const struct partner_list *,
+	    const char *credential, size_t len, const char *received_by);
+int	 store_partner_list_latest(struct db *, const char *partner_id,
+	    const char *list_id, struct partner_list *);
+int	 store_partner_lists(struct db *, const char *partner_id,
+	    int (*cb)(const struct partner_list *, void *), void *arg);
+int	 store_partner_event_append(struct db *, const struct partner_event *);
+
+/* partner.c: pinning partners, bundle updates, status lists (no HTTP) */
+void	 partner_fault(json_t *errors, const char *prefix, const char *field,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int	 partner_event(struct db *, const struct principal *,
+	    const char *partner_id, const char *action,
+	    const char *agreement_id, json_t *detail);
+int	 partner_pin(struct db *, const struct config *,
+	    const struct principal *, const json_t *bundle,
+	    const json_t *agreement, time_t now, struct partner *out,
+	    json_t *errors, struct wf_why *);
+int	 partner_update_bundle(struct db *, const struct principal *,
+	    const char *partner_id, const json_t *bundle, time_t now,
+	    struct partner *out, int *unchanged, struct wf_why *);
+int	 partner_add_status_list(struct db *, const struct principal *,
+	    const char *partner_id, const json_t *list, time_t now,
+	    struct partner_list *out, int *unchanged, struct wf_why *);
+
+/* partner_agreement.c: agreements as data (no HTTP) */
+json_t	*partner_agreement_detail(const struct agreement *);
+int	 partner_agreement_check(struct db *, const json_t *obj,
+	    const struct agreement *old, struct agreement *out,
+	    const char *prefix, json_t *errors);
+int	 partner_agreement_add(struct db *, const struct principal *,
+	    const char *partner_id, const json_t *obj, struct agreement *out,
+	    json_t *errors);
+int	 partner_agreement_amend(struct db *, const struct principal *,
+	    const char *partner_id, const char *agreement_id,
+	    const json_t *patch, struct agreement *out, json_t *errors,
+	    struct wf_why *);
+
 /* api_products.c: shared with api_vulns.c */
 int	 api_products_load(struct req *, struct product *);
 int	 api_products_is_version(const char *);
@@ -1148,5 +1271,6 @@ extern const struct route api_labs_routes[];
 extern const struct route api_labels_routes[];
 extern const struct route api_verify_routes[];
 extern const struct route api_log_routes[];
+extern const struct route api_partners_routes[];
 
 #endif /* LABELD_H */

@@ -29,6 +29,7 @@ static const struct route *const route_tables[] = {
 	api_labels_routes,
 	api_verify_routes,
 	api_log_routes,
+	api_partners_routes,
 };
 
 #define ROUTER_MAX_SEGMENTS 16

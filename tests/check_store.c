@@ -1,6 +1,7 @@
 /*
  * check_store: the migration runner (order, atomicity, refusal of a newer
- * schema), token hashing and the token lifecycle in the real schema.
+ * schema, a gap in the numbers), token hashing and the token lifecycle in
+ * the real schema, and the partner tables of 0009 with their triggers.
  */
 #include "config.h"
 
@@ -102,6 +103,27 @@ START_TEST(failed_migration_keeps_old_schema)
 	ck_assert_int_eq(v, 1);
 	ck_assert(table_exists(c, "a"));
 	ck_assert(!table_exists(c, "b"));
+	sqlite3_close(c);
+}
+END_TEST
+
+/* A number missing (0008 lives on another branch) is no fault. */
+START_TEST(migration_gap_is_accepted)
+{
+	char	 mig[128], db[128], err[256];
+	sqlite3	*c;
+	int	 v;
+
+	snprintf(mig, sizeof(mig), "%s/mig", tmpdir);
+	snprintf(db, sizeof(db), "%s/t.db", tmpdir);
+	mkdir(mig, 0700);
+	put_file(mig, "0001_a.sql", "CREATE TABLE a (x INTEGER);");
+	put_file(mig, "0003_c.sql", "CREATE TABLE c (x INTEGER);");
+	ck_assert_int_eq(sqlite3_open(db, &c), SQLITE_OK);
+	ck_assert_msg(store_migrate(c, mig, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(store_schema_version(c, &v), 0);
+	ck_assert_int_eq(v, 3);
+	ck_assert(table_exists(c, "c"));
 	sqlite3_close(c);
 }
 END_TEST
@@ -223,6 +245,122 @@ START_TEST(integrity_and_backup)
 }
 END_TEST
 
+/* 1 when sql fails on a constraint (a trigger of 0009). */
+static int
+refused(struct db *db, const char *sql)
+{
+	return (sqlite3_exec(db->conn, sql, NULL, NULL, NULL) & 0xff) ==
+	    SQLITE_CONSTRAINT;
+}
+
+static int
+count_agreement(const struct agreement *a, void *arg)
+{
+	ck_assert_ptr_nonnull(a->tier_map);
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* 0009: versions only move forward, copies never change, nothing goes. */
+START_TEST(partner_tables)
+{
+	struct store		*s = open_real();
+	struct db		*db = store_acquire(s);
+	struct partner		 p, q;
+	struct agreement	 a, b;
+	struct partner_list	 l, m;
+	struct partner_event	 e;
+	char			*buf;
+	size_t			 len;
+	int			 n = 0;
+
+	memset(&p, 0, sizeof(p));
+	strcpy(p.issuer, "did:web:fi.example");
+	strcpy(p.name, "Traficom");
+	strcpy(p.country, "FI");
+	p.bundle_version = 2;
+	strcpy(p.refreshed_at, "2026-12-01T00:00:00Z");
+	ck_assert_int_eq(store_partner_insert(db, &p), STORE_OK);
+	ck_assert_int_eq(store_partner_bundle_insert(db, p.id, 2, "{\"v\":2}",
+	    7, "2027-12-01T00:00:00Z", p.refreshed_at, NULL), STORE_OK);
+	ck_assert_int_eq(store_partner_get(db, p.id, &q), STORE_OK);
+	ck_assert_str_eq(q.issuer, p.issuer);
+	ck_assert_str_eq(q.bundle_expires, "2027-12-01T00:00:00Z");
+	ck_assert_str_eq(q.url, "");
+	ck_assert_int_eq(store_partner_by_issuer(db, p.issuer, &q), STORE_OK);
+	ck_assert_int_eq(store_partner_insert(db, &q), STORE_CONFLICT);
+	/* an older version is refused, a newer one kept beside */
+	ck_assert_int_ne(store_partner_bundle_insert(db, p.id, 1, "{}", 2,
+	    "2027-12-01T00:00:00Z", p.refreshed_at, NULL), STORE_OK);
+	ck_assert_int_eq(store_partner_bundle_insert(db, p.id, 3, "{\"v\":3}",
+	    7, "2028-01-01T00:00:00Z", p.refreshed_at, NULL), STORE_OK);
+	p.bundle_version = 3;
+	ck_assert_int_eq(store_partner_set_bundle(db, &p), STORE_OK);
+	p.bundle_version = 2;
+	ck_assert_int_ne(store_partner_set_bundle(db, &p), STORE_OK);
+	ck_assert_int_eq(store_partner_bundle_get(db, p.id, 2, &buf, &len),
+	    STORE_OK);
+	ck_assert_str_eq(buf, "{\"v\":2}");
+	free(buf);
+	ck_assert_int_eq(refused(db, "UPDATE partner_bundles SET "
+	    "bundle = '{}'"), 1);
+	ck_assert_int_eq(refused(db, "DELETE FROM partners"), 1);
+	ck_assert_int_eq(refused(db, "UPDATE partners SET issuer = "
+	    "'did:web:x'"), 1);
+
+	memset(&a, 0, sizeof(a));
+	strcpy(a.partner_id, p.id);
+	strcpy(a.partner_scheme, "fi-cls");
+	strcpy(a.local_scheme, "sg-cls-iot");
+	a.tier_map = "{\"1\":1}";
+	strcpy(a.valid_from, "2026-01-01");
+	strcpy(a.valid_until, "2027-12-31");
+	ck_assert_int_eq(store_agreement_insert(db, &a), STORE_OK);
+	ck_assert_int_eq(store_agreement_get(db, p.id, a.id, &b), STORE_OK);
+	ck_assert_str_eq(b.tier_map, "{\"1\":1}");
+	ck_assert_ptr_null(b.crosswalk);
+	strcpy(b.valid_until, "2026-06-30");
+	strcpy(b.ended_at, "2026-12-01T00:00:00Z");
+	ck_assert_int_eq(store_agreement_update(db, &b), STORE_OK);
+	ck_assert_int_ne(store_agreement_update(db, &b), STORE_OK);
+	store_agreement_clear(&b);
+	ck_assert_int_eq(store_agreement_get(db, p.id, "agr_none", &b),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(store_agreement_list(db, p.id, count_agreement, &n),
+	    STORE_OK);
+	ck_assert_int_eq(n, 1);
+
+	memset(&l, 0, sizeof(l));
+	strcpy(l.partner_id, p.id);
+	strcpy(l.list_id, "https://fi.example/v1/status-lists/revocation-1");
+	strcpy(l.status_purpose, "revocation");
+	memset(l.sha256, 'a', 64);
+	strcpy(l.valid_from, "2026-12-01T00:00:00Z");
+	strcpy(l.received_at, "2026-12-01T00:00:01Z");
+	ck_assert_int_eq(store_partner_list_insert(db, &l, "{}", 2, NULL),
+	    STORE_OK);
+	ck_assert_int_ne(store_partner_list_insert(db, &l, "{}", 2, NULL),
+	    STORE_OK);
+	strcpy(l.valid_from, "2026-12-02T00:00:00Z");
+	ck_assert_int_eq(store_partner_list_insert(db, &l, "{}", 2, NULL),
+	    STORE_OK);
+	ck_assert_int_eq(store_partner_list_latest(db, p.id, l.list_id, &m),
+	    STORE_OK);
+	ck_assert_str_eq(m.valid_from, "2026-12-02T00:00:00Z");
+
+	memset(&e, 0, sizeof(e));
+	e.partner_id = p.id;
+	e.action = "pinned";
+	e.detail = "{\"version\":2}";
+	ck_assert_int_eq(store_partner_event_append(db, &e), STORE_OK);
+	e.action = "befriended";
+	ck_assert_int_ne(store_partner_event_append(db, &e), STORE_OK);
+	ck_assert_int_eq(refused(db, "DELETE FROM partner_events"), 1);
+	store_release(db);
+	store_close(s);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -234,10 +372,12 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, migrations_apply_in_order);
 	tcase_add_test(tc, failed_migration_keeps_old_schema);
+	tcase_add_test(tc, migration_gap_is_accepted);
 	tcase_add_test(tc, newer_schema_is_refused);
 	tcase_add_test(tc, token_hash_is_keyed_and_stable);
 	tcase_add_test(tc, token_lifecycle);
 	tcase_add_test(tc, integrity_and_backup);
+	tcase_add_test(tc, partner_tables);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
