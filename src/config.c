@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "labeld.h"
+#include "rfc3339.h"
 
 #define CONFIG_MAX_LINE	1024
 
@@ -44,37 +45,12 @@ config_defaults(struct config *c)
 int
 config_parse_duration(const char *s, int64_t min, int64_t max, int64_t *out)
 {
-	char			*end;
-	unsigned long long	 v, mult;
+	int64_t	 v;
 
-	if (s == NULL || !isdigit((unsigned char)*s))
+	/* The grammar is rfc3339_duration's, labelverify's too. */
+	if (rfc3339_duration(s, &v) == -1 || v < min || v > max)
 		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case 's':
-		mult = 1;
-		break;
-	case 'm':
-		mult = 60;
-		break;
-	case 'h':
-		mult = 3600;
-		break;
-	case 'd':
-		mult = 86400;
-		break;
-	default:
-		return -1;
-	}
-	if (end[1] != '\0' || max < 0 || v > (unsigned long long)max / mult)
-		return -1;
-	v *= mult;
-	if ((int64_t)v < min || (int64_t)v > max)
-		return -1;
-	*out = (int64_t)v;
+	*out = v;
 	return 0;
 }
 
