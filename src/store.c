@@ -645,6 +645,22 @@ store_schema_version(sqlite3 *c, int *version)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* 1 when migration version is recorded as applied, 0 when not, -1. */
+static int
+migration_applied(sqlite3 *c, int version)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(c, "SELECT 1 FROM schema_migrations WHERE "
+	    "version = ?", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int(st, 1, version);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int
 apply_migration(sqlite3 *c, int version, const char *name, const char *sql,
     char *err, size_t errlen)
@@ -720,8 +736,21 @@ store_migrate(sqlite3 *c, const char *dir, char *err, size_t errlen)
 		char	 path[PATH_MAX], *sql;
 		int	 v = atoi(list[i]->d_name), r;
 
-		if (v <= current)
-			continue;
+		if (v <= current) {
+			/* A file that a newer schema skipped (made by a build
+			 * without it) would never be applied: refuse. */
+			if ((r = migration_applied(c, v)) == 1)
+				continue;
+			if (r == 0)
+				snprintf(err, errlen, "database schema version "
+				    "%d lacks migration %s: it was made by a "
+				    "build without it; restore a backup made by "
+				    "this labeld", current, list[i]->d_name);
+			else
+				snprintf(err, errlen, "cannot read "
+				    "schema_migrations: %s", sqlite3_errmsg(c));
+			goto done;
+		}
 		if (path_join(path, sizeof(path), dir, list[i]->d_name)) {
 			snprintf(err, errlen, "path too long");
 			goto done;
