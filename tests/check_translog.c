@@ -274,15 +274,16 @@ END_TEST
  * changed checkpoint. */
 START_TEST(verify_detects_tampering)
 {
-	char		 err[256];
-	uint64_t	 nl, nc;
-	size_t		 i;
+	struct tlog_checkpoint	 c;
+	char			 err[256], *note;
+	uint64_t		 nl, nc;
+	size_t			 i;
 
 	for (i = 0; i < 9; i++)
 		append(i);
-	ck_assert_int_eq(translog_checkpoint(db, &cfg, &(struct
-	    tlog_checkpoint){ 0 }, &(char *){ NULL }, err, sizeof(err)),
-	    STORE_OK);
+	ck_assert_int_eq(translog_checkpoint(db, &cfg, &c, &note, err,
+	    sizeof(err)), STORE_OK);
+	free(note);
 	ck_assert_int_eq(translog_verify(db, &nl, &nc, err, sizeof(err)), 0);
 	ck_assert_int_eq(sqlite3_exec(db->conn, "DROP TRIGGER "
 	    "tlog_leaves_no_update; UPDATE tlog_leaves SET entry = "
