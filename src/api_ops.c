@@ -75,7 +75,8 @@ static const char *const verify_codes[] = {
 	"unknown_issuer", "unknown_key", "bundle_refused", "bundle_expired",
 	"bad_signature", "key_not_valid", "key_compromised", "not_yet_valid",
 	"expired", "revoked", "suspended", "status_unchecked", "status_stale",
-	"status_skipped", "not_issued_here", "differs_from_issued",
+	"status_skipped", "log_skipped", "not_logged", "bad_log_proof",
+	"not_issued_here", "differs_from_issued",
 };
 
 /* The schema of POST /v1/verify's answer; NULL on OOM. */
@@ -96,7 +97,7 @@ verify_schema(void)
 		return NULL;
 	return json_pack("{s:s, s:[s, s, s], s:{s:{s:s}, s:{s:s}, "
 	    "s:{s:s, s:{s:s, s:[s, s, s, s], s:{s:{s:s, s:[s, s, s, s, s, s, "
-	    "s, s, s]}, s:{s:s, s:o}, s:{s:s}, s:{s:s}}}}, s:{}}}",
+	    "s, s, s, s]}, s:{s:s, s:o}, s:{s:s}, s:{s:s}}}}, s:{}}}",
 	    "type", "object", "required", "verified", "checks", "label",
 	    "properties",
 	    "verified", "type", "boolean",
@@ -105,7 +106,7 @@ verify_schema(void)
 	    "check", "code", "ok", "detail", "properties",
 	    "check", "type", "string", "enum", "format", "context",
 	    "canonical", "issuer", "signature", "key", "validity", "status",
-	    "registry",
+	    "log", "registry",
 	    "code", "type", "string", "enum", codes,
 	    "ok", "type", "boolean",
 	    "detail", "type", "string",

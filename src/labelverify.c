@@ -1,7 +1,8 @@
 /*
  * labelverify: checks labeld credentials offline against pinned trust
  * bundles (updated by continuity) and the issuers' status lists, which
- * are required unless --no-status says otherwise.  Links libverify.a only
+ * are required unless --no-status says otherwise, and their transparency
+ * log proofs (--proof, required with --require-log-proof).  Links libverify.a only
  * (jansson, libsodium, zlib), so a foreign authority can build it alone.
  */
 #include "config.h"
@@ -33,7 +34,7 @@
 
 /* Static so that an early exit (die) leaves them reachable, not leaked. */
 static struct verify_trust	*trust;
-static json_t			*results, *updates;
+static json_t			*results, *updates, *proofs;
 
 /* A --bundle-update file, read and ordered before it is applied. */
 struct update {
@@ -49,6 +50,7 @@ static size_t			 nupd;
 static const char usage_text[] =
 "usage: labelverify [-hVv] [--trust-bundle FILE]... [--bundle-update FILE]...\n"
 "                   [--status-list FILE]... [--no-status]\n"
+"                   [--proof FILE]... [--require-log-proof]\n"
 "                   [--max-status-age DURATION] [--at TIME] [--json]\n"
 "                   CREDENTIAL...\n";
 
@@ -410,6 +412,8 @@ main(int argc, char *argv[])
 		{ "no-status",		no_argument,	   NULL, 'n' },
 		{ "max-status-age",	required_argument, NULL, 'm' },
 		{ "at",			required_argument, NULL, 'a' },
+		{ "proof",		required_argument, NULL, 'p' },
+		{ "require-log-proof",	no_argument,	   NULL, 'r' },
 		{ "json",		no_argument,	   NULL, 'j' },
 		{ "verbose",		no_argument,	   NULL, 'v' },
 		{ "help",		no_argument,	   NULL, 'h' },
@@ -419,8 +423,10 @@ main(int argc, char *argv[])
 	const char		*bundles[LABELVERIFY_MAX_FILES];
 	const char		*lists[LABELVERIFY_MAX_FILES];
 	const char		*upaths[LABELVERIFY_MAX_FILES];
+	const char		*ppaths[LABELVERIFY_MAX_FILES];
 	struct verify_opts	 o;
 	size_t			 nbundles = 0, nlists = 0, nupaths = 0, i;
+	size_t			 nproofs = 0;
 	size_t			 refused;
 	json_t			*j;
 	char			 err[1024];
@@ -444,6 +450,15 @@ main(int argc, char *argv[])
 				lists[nlists++] = optarg;
 			else
 				upaths[nupaths++] = optarg;
+			break;
+		case 'p':
+			if (nproofs == LABELVERIFY_MAX_FILES)
+				die("more than %d files of one kind",
+				    LABELVERIFY_MAX_FILES);
+			ppaths[nproofs++] = optarg;
+			break;
+		case 'r':
+			o.require_log = 1;
 			break;
 		case 'n':
 			o.no_status = 1;
@@ -486,8 +501,17 @@ main(int argc, char *argv[])
 	if (lc_init() != 0)
 		die("libsodium cannot be initialised");
 	if ((trust = verify_trust_new()) == NULL ||
-	    (updates = json_array()) == NULL)
+	    (updates = json_array()) == NULL || (proofs = json_array()) == NULL)
 		die("out of memory");
+	/* Each proof finds its credential by the label id in its leaf. */
+	for (i = 0; i < nproofs; i++) {
+		if ((j = load_json(ppaths[i], &unreadable, err,
+		    sizeof(err))) == NULL)
+			die("log proof %s: %s", ppaths[i], err);
+		if (!json_is_object(j) || json_array_append_new(proofs, j) != 0)
+			die("log proof %s: not a JSON object", ppaths[i]);
+	}
+	o.log_proofs = proofs;
 
 	for (i = 0; i < nbundles; i++) {
 		if ((j = load_json(bundles[i], &unreadable, err,
@@ -535,6 +559,7 @@ main(int argc, char *argv[])
 	verify_trust_free(trust);
 	json_decref(results);
 	json_decref(updates);
+	json_decref(proofs);
 	if (fflush(stdout) != 0)
 		die("cannot write the result: %s", strerror(errno));
 	return all && refused == 0 ? EXIT_VALID : EXIT_INVALID;

@@ -11,8 +11,11 @@
 #include <string.h>
 
 #include "bitstring.h"
+#include "crypto.h"
 #include "dataint.h"
 #include "jcs.h"
+#include "note.h"
+#include "tlog.h"
 
 /* Longest statusListIndex accepted (digits): lists hold at most
  * BITSTRING_MAX_BYTES * 8 = 2^27 entries, nine digits. */
@@ -40,6 +43,12 @@ struct vrun {
 	const json_t	*proof;		/* a proof object, NULL when none */
 	const char	*vm;		/* its verificationMethod */
 	const struct vkey *key;		/* the trusted key it names */
+	/* the log check, decided before the checks (check_key needs it) */
+	const char	*log_code;
+	char		 log_detail[VERIFY_DETAIL_MAX];
+	int		 has_leaf_time;	/* a leaf naming this credential */
+	struct rfc3339_time leaf_time;
+	char		 leaf_time_s[RFC3339_BUFLEN];
 	json_t		*checks;
 	int		 all_ok;
 	int		 oom;
@@ -49,6 +58,8 @@ static void	 detail_add(struct detail *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	 add_check(struct vrun *, const char *, const char *,
 		    const char *, ...) __attribute__((format(printf, 4, 5)));
+static void	 log_verdict(struct vrun *, const char *, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 static void
 detail_add(struct detail *d, const char *fmt, ...)
@@ -77,8 +88,9 @@ detail_add(struct detail *d, const char *fmt, ...)
 }
 
 /*
- * Appends {check: name, code, ok, detail}; ok is code "ok" or
- * "status_skipped" (the explicit opt-out).  Anything else fails the run.
+ * Appends {check: name, code, ok, detail}; ok is code "ok",
+ * "status_skipped" or "log_skipped" (the explicit opt-outs).  Anything
+ * else fails the run.
  */
 static void
 add_check(struct vrun *v, const char *name, const char *code,
@@ -92,7 +104,8 @@ add_check(struct vrun *v, const char *name, const char *code,
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	ok = strcmp(code, "ok") == 0 || strcmp(code, "status_skipped") == 0;
+	ok = strcmp(code, "ok") == 0 || strcmp(code, "status_skipped") == 0 ||
+	    strcmp(code, "log_skipped") == 0;
 	if (!ok)
 		v->all_ok = 0;
 	c = json_pack("{s:s, s:s, s:b, s:s}", "check", name, "code", code,
@@ -343,6 +356,14 @@ check_key(struct vrun *v)
 		    "key_compromised" : "key_not_valid", "%s", why);
 		return;
 	}
+	if (v->has_leaf_time && v->key->has_comp &&
+	    rfc3339_cmp(&v->leaf_time, &v->key->comp) >= 0) {
+		add_check(v, "key", "key_compromised", "logged %s, at or after "
+		    "the compromise of key %s on %s (the log fixes when it was "
+		    "issued, whatever proof.created claims)", v->leaf_time_s,
+		    v->key->vm_id, v->key->comp_s);
+		return;
+	}
 	add_check(v, "key", "ok", "%s", why);
 }
 
@@ -570,6 +591,264 @@ check_status(struct vrun *v)
 		add_check(v, "status", "ok", "%s", good.buf);
 }
 
+/* The log check's verdict: code and detail, kept for check_log. */
+static void
+log_verdict(struct vrun *v, const char *code, const char *fmt, ...)
+{
+	va_list	ap;
+
+	v->log_code = code;
+	va_start(ap, fmt);
+	vsnprintf(v->log_detail, sizeof(v->log_detail), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The leaf of a label proof, decoded and parsed into *leaf (the caller
+ * decrefs it), and its bytes into *bytes (free).  0, or -1 when the proof
+ * has no base64 leaf of at most VERIFY_MAX_LEAF bytes holding a JSON
+ * object.
+ */
+static int
+proof_leaf(const json_t *proof, json_t **leaf, uint8_t **bytes, size_t *len)
+{
+	const char	*b64 = vt_str(proof, "leaf");
+
+	*leaf = NULL;
+	*bytes = NULL;
+	if (b64 == NULL || lc_b64_decode(b64, 0, bytes, len) != 0)
+		return -1;
+	if (*len > VERIFY_MAX_LEAF || (*leaf = json_loadb((const char *)*bytes,
+	    *len, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    !json_is_object(*leaf)) {
+		json_decref(*leaf);
+		*leaf = NULL;
+		free(*bytes);
+		*bytes = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The base64 hashes of the array a into out[0..*n); 0 or -1. */
+static int
+proof_hashes(const json_t *a, uint8_t out[TLOG_MAX_PROOF][TLOG_HASH_LEN],
+    size_t *n)
+{
+	const json_t	*e;
+	uint8_t		*b;
+	size_t		 i, len;
+
+	*n = 0;
+	if (!json_is_array(a) || json_array_size(a) > TLOG_MAX_PROOF)
+		return -1;
+	json_array_foreach(a, i, e) {
+		if (!json_is_string(e) || lc_b64_decode(json_string_value(e), 0,
+		    &b, &len) != 0)
+			return -1;
+		if (len != TLOG_HASH_LEN) {
+			free(b);
+			return -1;
+		}
+		memcpy(out[i], b, TLOG_HASH_LEN);
+		free(b);
+		(*n)++;
+	}
+	return 0;
+}
+
+/*
+ * The checkpoint note text of proof, signed by the issuer's log key and of
+ * its log origin, into c (cleared by the caller).  0, or -1 with why.
+ */
+static int
+proof_checkpoint(const struct vissuer *is, const char *text,
+    struct note_checkpoint *c, char *why, size_t whylen)
+{
+	struct note	*n = NULL;
+	char		 e[VERIFY_DETAIL_MAX];
+	int		 rc = -1;
+
+	if (note_parse(text, strlen(text), &n, e, sizeof(e)) != 0) {
+		snprintf(why, whylen, "the checkpoint is not a signed note: "
+		    "%.300s", e);
+		goto done;
+	}
+	if (note_verify(n, &is->log_vk, 1, NULL, NULL, e, sizeof(e)) != 0) {
+		snprintf(why, whylen, "the checkpoint is not signed by the log "
+		    "key of %.200s's trust bundle: %.300s", is->did, e);
+		goto done;
+	}
+	if (note_checkpoint_parse(n->text, n->textlen, c, e, sizeof(e)) != 0) {
+		snprintf(why, whylen, "the checkpoint: %.300s", e);
+		goto done;
+	}
+	if (strcmp(c->origin, is->log_origin) != 0) {
+		snprintf(why, whylen, "the checkpoint is of log %.300s, not of "
+		    "the issuer's log %.300s", c->origin, is->log_origin);
+		goto done;
+	}
+	rc = 0;
+done:
+	note_free(n);
+	return rc;
+}
+
+/*
+ * Checks the proof p, whose leaf (leaf, bytes[0..len)) names the label,
+ * against the credential and the issuer's log; sets the verdict.  A leaf
+ * that names this very credential also gives its time to check_key.
+ */
+static void
+log_check_proof(struct vrun *v, const json_t *p, const json_t *leaf,
+    const uint8_t *bytes, size_t len, const char *label)
+{
+	const struct vissuer	*is;
+	struct note_checkpoint	 c;
+	uint8_t			 proof[TLOG_MAX_PROOF][TLOG_HASH_LEN];
+	uint8_t			 digest[32], lh[TLOG_HASH_LEN];
+	const json_t		*ji = json_object_get(p, "log_index");
+	const json_t		*js = json_object_get(p, "tree_size");
+	const char		*kind = vt_str(leaf, "kind");
+	const char		*sha = vt_str(leaf, "credential_sha256");
+	const char		*lt = vt_str(leaf, "time");
+	const char		*note = vt_str(p, "checkpoint");
+	char			 hex[65], why[VERIFY_DETAIL_MAX], *canon;
+	size_t			 clen, n;
+
+	memset(&c, 0, sizeof(c));
+	if (kind == NULL || strcmp(kind, "issue") != 0) {
+		log_verdict(v, "bad_log_proof", "the proof's leaf for %s is of "
+		    "kind %.40s, not its issue", label, kind ? kind : "(none)");
+		return;
+	}
+	if ((canon = jcs_serialize(v->cred, &clen, why, sizeof(why))) ==
+	    NULL) {
+		log_verdict(v, "bad_log_proof", "no RFC 8785 form to digest: "
+		    "%s", why);
+		return;
+	}
+	lc_sha256(canon, clen, digest);
+	free(canon);
+	lc_hex(digest, sizeof(digest), hex);
+	if (sha == NULL || strcmp(sha, hex) != 0) {
+		log_verdict(v, "bad_log_proof", "the logged credential_sha256 "
+		    "%.64s of %s is not this credential's %s", sha ? sha :
+		    "(none)", label, hex);
+		return;
+	}
+	if (lt == NULL || rfc3339_parse(lt, &v->leaf_time) != 0) {
+		log_verdict(v, "bad_log_proof", "the leaf of %s has no RFC 3339 "
+		    "time", label);
+		return;
+	}
+	v->has_leaf_time = 1;
+	snprintf(v->leaf_time_s, sizeof(v->leaf_time_s), "%.31s", lt);
+	if (v->issuer == NULL || v->trust == NULL || (is =
+	    vt_find_issuer(v->trust, v->issuer)) == NULL || !is->has_log) {
+		log_verdict(v, "bad_log_proof", "no pinned trust bundle of the "
+		    "issuer carries a log key");
+		return;
+	}
+	if (!json_is_integer(ji) || !json_is_integer(js) ||
+	    json_integer_value(ji) < 0 || json_integer_value(js) < 1 ||
+	    note == NULL) {
+		log_verdict(v, "bad_log_proof", "the proof needs integer "
+		    "log_index and tree_size and a checkpoint");
+		return;
+	}
+	if (proof_checkpoint(is, note, &c, why, sizeof(why)) != 0) {
+		log_verdict(v, "bad_log_proof", "%s", why);
+		goto done;
+	}
+	if (c.size != (uint64_t)json_integer_value(js)) {
+		log_verdict(v, "bad_log_proof", "tree_size %lld is not the "
+		    "checkpoint's %llu", (long long)json_integer_value(js),
+		    (unsigned long long)c.size);
+		goto done;
+	}
+	if (proof_hashes(json_object_get(p, "inclusion"), proof, &n) != 0) {
+		log_verdict(v, "bad_log_proof", "inclusion must be an array of "
+		    "at most %d base64 SHA-256 hashes", TLOG_MAX_PROOF);
+		goto done;
+	}
+	if (tlog_leaf_hash(bytes, len, lh, why, sizeof(why)) != 0 ||
+	    tlog_verify_inclusion((uint64_t)json_integer_value(ji), c.size, lh,
+	    (const uint8_t (*)[TLOG_HASH_LEN])proof, n, c.root, why,
+	    sizeof(why)) != 0) {
+		log_verdict(v, "bad_log_proof", "the inclusion proof of leaf "
+		    "%lld does not reach the checkpoint's root: %s",
+		    (long long)json_integer_value(ji), why);
+		goto done;
+	}
+	log_verdict(v, "ok", "%s logged %s: leaf %lld of the %llu-leaf "
+	    "checkpoint of %s, signed by its log key", label, v->leaf_time_s,
+	    (long long)json_integer_value(ji), (unsigned long long)c.size,
+	    c.origin);
+done:
+	note_checkpoint_clear(&c);
+}
+
+/*
+ * Decides the log check before the others run: finds the proof whose leaf
+ * names the credential's labelId and checks it (log_check_proof).
+ */
+static void
+log_prepare(struct vrun *v)
+{
+	const json_t	*subj, *p, *leaf = NULL;
+	const char	*label, *lid;
+	uint8_t		*bytes = NULL;
+	json_t		*l;
+	size_t		 i, len = 0;
+
+	if (!json_is_object(v->cred)) {
+		log_verdict(v, "not_checked", "not checked: not a credential");
+		return;
+	}
+	if (v->o->log_online) {
+		log_verdict(v, "log_skipped", "not checked: POST /v1/verify does "
+		    "not check log proofs (labelverify --proof does)");
+		return;
+	}
+	subj = json_object_get(v->cred, "credentialSubject");
+	label = vt_str(subj, "labelId");
+	json_array_foreach(v->o->log_proofs, i, p) {
+		if (label == NULL || i >= VERIFY_MAX_PROOFS)
+			break;
+		if (proof_leaf(p, &l, &bytes, &len) != 0)
+			continue;
+		lid = vt_str(l, "label_id");
+		if (lid != NULL && strcmp(lid, label) == 0) {
+			leaf = l;
+			break;
+		}
+		json_decref(l);
+		free(bytes);
+		bytes = NULL;
+	}
+	if (leaf == NULL) {
+		if (v->o->require_log)
+			log_verdict(v, "not_logged", "no log proof of %.300s "
+			    "was given (--require-log-proof)", label ? label :
+			    "the credential (it has no labelId)");
+		else
+			log_verdict(v, "log_skipped", "not checked: no log proof "
+			    "of %.300s was given", label ? label :
+			    "the credential (it has no labelId)");
+		return;
+	}
+	log_check_proof(v, p, leaf, bytes, len, label);
+	json_decref((json_t *)leaf);
+	free(bytes);
+}
+
+static void
+check_log(struct vrun *v)
+{
+	add_check(v, "log", v->log_code, "%s", v->log_detail);
+}
+
 json_t *
 verify_credential(const struct verify_trust *t, const json_t *cred,
     const struct verify_opts *o, int *verified)
@@ -597,6 +876,7 @@ verify_credential(const struct verify_trust *t, const json_t *cred,
 				v.key = vt_find_key(t, v.vm);
 		}
 	}
+	log_prepare(&v);
 	check_format(&v);
 	check_context(&v);
 	check_canonical(&v);
@@ -605,6 +885,7 @@ verify_credential(const struct verify_trust *t, const json_t *cred,
 	check_key(&v);
 	check_validity(&v);
 	check_status(&v);
+	check_log(&v);
 	if (v.oom) {
 		json_decref(v.checks);
 		return NULL;

@@ -13,7 +13,8 @@
  *
  * verify_credential answers these checks, always all of them, in this
  * order (VERIFY_NCHECKS), each {check, code, ok, detail}; a passing check
- * has code "ok" (or "status_skipped", the explicit opt-out), a failing one
+ * has code "ok" (or "status_skipped" or "log_skipped", the explicit
+ * opt-outs), a failing one
  * the code named here, or "not_checked" when an earlier fault kept it
  * from running (its detail then starts "not checked: "):
  *   format     VC 2.0 shape: type includes VerifiableCredential, issuer,
@@ -33,7 +34,10 @@
  *   key        proof.created lies in the key's validity (validFrom <=
  *              created <= validUntil when retired: stamps are whole
  *              seconds, and the retired key signed nothing after its
- *              rotation) and strictly before its compromisedAt
+ *              rotation) and strictly before its compromisedAt; and,
+ *              when a log proof names the credential, the leaf's time
+ *              too strictly before compromisedAt (the log fixes when it
+ *              was issued, whatever proof.created claims)
  *                                             key_not_valid, key_compromised
  *   validity   validFrom <= at <= validUntil    not_yet_valid, expired
  *   status     every BitstringStatusListEntry's list was given, is the
@@ -41,6 +45,16 @@
  *              older than max_status_age) and its bit is clear
  *                 revoked, suspended, status_stale, status_unchecked;
  *              with no_status: ok with code status_skipped
+ *   log        the log proof whose leaf names the credential's labelId
+ *              (opts.log_proofs, each the answer of GET
+ *              /v1/labels/{id}/proof): an issue leaf whose
+ *              credential_sha256 is SHA-256 of the credential's RFC 8785
+ *              form, its inclusion proof reaching the root of the
+ *              checkpoint, of tree_size leaves, whose origin is the
+ *              issuer's log.origin and whose note verifies with its
+ *              log.vkey (the pinned bundle's)               bad_log_proof;
+ *              no proof: ok with code log_skipped, or not_logged with
+ *              require_log; online (log_online): log_skipped
  */
 #ifndef LABELD_VERIFY_H
 #define LABELD_VERIFY_H
@@ -51,7 +65,9 @@
 
 #include <jansson.h>
 
-#define VERIFY_NCHECKS		8
+#include "tlog.h"
+
+#define VERIFY_NCHECKS		9
 /* Keys in one trust store, and in one trust bundle. */
 #define VERIFY_MAX_KEYS		1024
 /* Status lists in one trust store. */
@@ -60,6 +76,10 @@
 #define VERIFY_MAX_STATUS	16
 /* Longest key id, DID or list URL accepted (bytes). */
 #define VERIFY_MAX_ID		2048
+/* Log proofs in one verification (opts.log_proofs). */
+#define VERIFY_MAX_PROOFS	256
+/* Longest decoded leaf of a log proof (bytes). */
+#define VERIFY_MAX_LEAF		TLOG_MAX_ENTRY
 /* Longest detail text of one check (bytes, NUL included). */
 #define VERIFY_DETAIL_MAX	768
 
@@ -150,6 +170,9 @@ struct verify_opts {
 	time_t	 now;		/* the verifier's clock: bundle expiry */
 	int	 no_status;	/* skip the status check (status_skipped) */
 	int64_t	 max_status_age; /* seconds from a list's validFrom; 0: none */
+	const json_t *log_proofs; /* array of label proofs, or NULL: none */
+	int	 require_log;	/* no proof for the label: not_logged */
+	int	 log_online;	/* POST /v1/verify: the log check is skipped */
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "verify_int.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,9 @@ struct pbundle {
 	int		*usable;
 	size_t		 nkeys;
 	size_t		 signer;	/* index in keys of the proof's key */
+	int		 has_log;	/* "log" given: log_origin, log_vk */
+	const char	*log_origin;
+	struct note_verifier log_vk;
 };
 
 static void
@@ -184,6 +188,45 @@ is_digest(const char *s)
 	return i == 64;
 }
 
+/*
+ * The bundle's transparency log, {origin, vkey}, into b (absent or null:
+ * none): the origin a valid key name, the vkey an Ed25519 note key.  0,
+ * or -1 with err.
+ */
+static int
+bundle_log(const json_t *bundle, struct pbundle *b, char *err,
+    size_t errlen)
+{
+	const json_t	*log = json_object_get(bundle, "log");
+	const char	*vkey;
+	char		 why[VERIFY_DETAIL_MAX];
+
+	if (log == NULL || json_is_null(log))
+		return 0;
+	b->log_origin = vt_str(log, "origin");
+	vkey = vt_str(log, "vkey");
+	if (b->log_origin == NULL || vkey == NULL) {
+		errfmt(err, errlen, "trust bundle log must be an object with "
+		    "string origin and vkey");
+		return -1;
+	}
+	if (note_check_name(b->log_origin, why, sizeof(why)) != 0) {
+		errfmt(err, errlen, "trust bundle log origin: %s", why);
+		return -1;
+	}
+	if (note_vkey_parse(vkey, &b->log_vk, why, sizeof(why)) != 0) {
+		errfmt(err, errlen, "trust bundle log vkey: %s", why);
+		return -1;
+	}
+	if (b->log_vk.alg != NOTE_ALG_ED25519) {
+		errfmt(err, errlen, "trust bundle log vkey is not an Ed25519 "
+		    "note key");
+		return -1;
+	}
+	b->has_log = 1;
+	return 0;
+}
+
 /* The version, expiry and key commitment of bundle into b. */
 static int
 bundle_meta(const json_t *bundle, struct pbundle *b, char *err,
@@ -213,6 +256,8 @@ bundle_meta(const json_t *bundle, struct pbundle *b, char *err,
 		return -1;
 	}
 	b->next = json_string_value(next);
+	if (bundle_log(bundle, b, err, errlen) != 0)
+		return -1;
 	b->name = vt_str(iss, "name");
 	b->country = vt_str(iss, "country");
 	return 0;
@@ -310,6 +355,12 @@ issuer_set(struct vissuer *is, const struct pbundle *b)
 	n.expires = b->expires;
 	if (b->next != NULL)
 		memcpy(n.next_digest, b->next, 65);
+	if (b->has_log) {
+		n.has_log = 1;
+		snprintf(n.log_origin, sizeof(n.log_origin), "%s",
+		    b->log_origin);
+		n.log_vk = b->log_vk;
+	}
 	for (i = 0; i < b->nkeys; i++) {
 		if ((n.keys[i].vm_id = strdup(b->keys[i].vm_id)) == NULL)
 			goto oom;

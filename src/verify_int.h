@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "note.h"
 #include "rfc3339.h"
 #include "verify.h"
 
@@ -54,6 +55,10 @@ struct vissuer {
 	struct vbkey	*keys;
 	size_t		 nkeys;
 	char		*refused;	/* why an update was refused, or NULL */
+	/* the bundle's "log": its origin and the key of its checkpoints */
+	int		 has_log;
+	char		 log_origin[NOTE_MAX_NAME + 1];
+	struct note_verifier log_vk;
 };
 
 struct verify_trust {

@@ -16,6 +16,8 @@
 #include "rfc3339.h"
 #include "dataint.h"
 #include "jcs.h"
+#include "note.h"
+#include "tlog.h"
 #include "verify.h"
 
 #define DID_A	"did:web:labeld.example"
@@ -273,7 +275,7 @@ trust_a(int with_lists)
 
 static const char *const check_names[VERIFY_NCHECKS] = {
 	"format", "context", "canonical", "issuer", "signature", "key",
-	"validity", "status"
+	"validity", "status", "log"
 };
 
 /* The check named name in checks: 1 ok, 0 failed; its detail in *detail. */
@@ -319,7 +321,9 @@ run(const struct verify_trust *t, const json_t *cred, const char *at,
 		ck_assert_msg(json_is_true(json_object_get(c, "ok")) ==
 		    (strcmp(json_string_value(json_object_get(c, "code")),
 		    "ok") == 0 || strcmp(json_string_value(json_object_get(c,
-		    "code")), "status_skipped") == 0), "check %zu: ok and "
+		    "code")), "status_skipped") == 0 ||
+		    strcmp(json_string_value(json_object_get(c, "code")),
+		    "log_skipped") == 0), "check %zu: ok and "
 		    "code disagree", i);
 		ck_assert(json_string_length(json_object_get(c, "detail")) > 0);
 	}
@@ -1451,6 +1455,369 @@ START_TEST(test_bundle_expired)
 }
 END_TEST
 
+/* ---- transparency log proofs (the log check) ---- */
+
+#define LOG_ORIGIN	"labeld.example/labeld"
+#define LOG_LABEL	"SG-CLS-2026-000001"
+#define LOG_OTHER	"SG-CLS-2026-000009"
+/* Leaves of the test log; the label's issue leaf is number LOG_INDEX. */
+#define LOG_SIZE	5
+#define LOG_INDEX	1
+
+/* A tiny in-memory subtree store: every node ever stored, searched. */
+struct tmem {
+	struct tlog_node	 n[4 * LOG_SIZE + TLOG_MAX_APPEND];
+	size_t			 len;
+};
+
+static int
+tmem_read(void *arg, unsigned level, uint64_t idx, uint8_t out[TLOG_HASH_LEN],
+    char *err, size_t errlen)
+{
+	struct tmem *m = arg;
+
+	for (size_t i = 0; i < m->len; i++)
+		if (m->n[i].level == level && m->n[i].idx == idx) {
+			memcpy(out, m->n[i].hash, TLOG_HASH_LEN);
+			return 0;
+		}
+	snprintf(err, errlen, "no subtree (%u, %llu)", level,
+	    (unsigned long long)idx);
+	return -1;
+}
+
+/* The log key (or another key) as a note signer named name. */
+static void
+log_signer(struct note_signer *s, uint8_t fill, const char *name)
+{
+	uint8_t	 seed[32], pk[32], sk[64];
+	char	 err[256];
+
+	memset(seed, fill, sizeof(seed));
+	lc_ed25519_seed_keypair(seed, pk, sk);
+	ck_assert_msg(note_signer_init(s, name, NOTE_ALG_ED25519, sk, err,
+	    sizeof(err)) == 0, "%s", err);
+}
+
+/* The RFC 8785 bytes of a leaf (*len of them, malloc'd). */
+static char *
+log_leaf(const char *kind, const char *label, const char *sha,
+    const char *time, size_t *len)
+{
+	json_t	*l = json_pack("{s:s, s:s, s:s, s:n, s:s}", "credential_sha256",
+	    sha, "kind", kind, "label_id", label, "reason", "time", time);
+	char	 err[256], *b;
+
+	ck_assert_ptr_nonnull(l);
+	b = jcs_serialize(l, len, err, sizeof(err));
+	ck_assert_msg(b != NULL, "%s", err);
+	json_decref(l);
+	return b;
+}
+
+/* The hex SHA-256 of cred's RFC 8785 form into hex. */
+static void
+cred_digest(const json_t *cred, char hex[65])
+{
+	uint8_t	 h[32];
+	size_t	 len;
+	char	 err[256], *b = jcs_serialize(cred, &len, err, sizeof(err));
+
+	ck_assert_msg(b != NULL, "%s", err);
+	lc_sha256(b, len, h);
+	lc_hex(h, sizeof(h), hex);
+	free(b);
+}
+
+/*
+ * The answer of GET /v1/labels/{id}/proof for a log of LOG_SIZE leaves
+ * whose leaf LOG_INDEX is (kind, label, cred's digest, time); the others
+ * are issue leaves of LOG_OTHER.  The checkpoint names origin and is
+ * signed by s.
+ */
+static json_t *
+log_proof(const json_t *cred, const char *kind, const char *label,
+    const char *time, const struct note_signer *s, const char *origin)
+{
+	struct tmem		 m;
+	struct tlog_node	 nodes[TLOG_MAX_APPEND];
+	struct note_checkpoint	 c;
+	struct note		*n;
+	uint8_t			 lh[TLOG_HASH_LEN];
+	uint8_t			 proof[TLOG_MAX_PROOF][TLOG_HASH_LEN];
+	char			 hex[65], err[256], *leaf = NULL, *b, *text;
+	char			*signed_text;
+	size_t			 len, nn, np, tlen = 0, i, j;
+	json_t			*p, *inc;
+
+	memset(&m, 0, sizeof(m));
+	memset(&c, 0, sizeof(c));
+	cred_digest(cred, hex);
+	for (i = 0; i < LOG_SIZE; i++) {
+		char *e = i == LOG_INDEX ? log_leaf(kind, label, hex, time,
+		    &len) : log_leaf("issue", LOG_OTHER, "00000000000000000000"
+		    "000000000000000000000000000000000000000000000",
+		    "2026-11-01T00:00:00Z", &len);
+
+		ck_assert_int_eq(tlog_leaf_hash(e, len, lh, err, sizeof(err)),
+		    0);
+		ck_assert_msg(tlog_append_hashes(i, lh, tmem_read, &m, nodes,
+		    &nn, err, sizeof(err)) == 0, "%s", err);
+		for (j = 0; j < nn; j++)
+			m.n[m.len++] = nodes[j];
+		if (i == LOG_INDEX) {
+			leaf = e;
+			tlen = len;
+		} else
+			free(e);
+	}
+	snprintf(c.origin, sizeof(c.origin), "%s", origin);
+	c.size = LOG_SIZE;
+	ck_assert_int_eq(tlog_root(LOG_SIZE, tmem_read, &m, c.root, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(tlog_inclusion_proof(LOG_INDEX, LOG_SIZE, tmem_read,
+	    &m, proof, &np, err, sizeof(err)), 0);
+	ck_assert_int_eq(note_checkpoint_format(&c, &text, &len, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(note_new(text, len, &n, err, sizeof(err)), 0);
+	ck_assert_msg(note_sign(n, s, 0, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(note_format(n, &signed_text, &len, err, sizeof(err)),
+	    0);
+	inc = json_array();
+	for (i = 0; i < np; i++) {
+		b = lc_b64_encode(proof[i], TLOG_HASH_LEN, 0);
+		json_array_append_new(inc, json_string(b));
+		free(b);
+	}
+	b = lc_b64_encode(leaf, tlen, 0);
+	p = json_pack("{s:i, s:i, s:s, s:o, s:s}", "log_index", LOG_INDEX,
+	    "tree_size", LOG_SIZE, "leaf", b, "inclusion", inc, "checkpoint",
+	    signed_text);
+	ck_assert_ptr_nonnull(p);
+	free(b);
+	free(leaf);
+	free(text);
+	free(signed_text);
+	note_free(n);
+	return p;
+}
+
+/* A store with A's version 1 pinned, its log key the signer log_k; a2
+ * compromised at comp when comp is not NULL. */
+static struct verify_trust *
+pinned_log(const struct note_signer *log_k, const char *comp)
+{
+	struct verify_trust	*t = verify_trust_new();
+	struct note_verifier	 v;
+	json_t			*b = bundle_doc();
+	char			 err[512], *vkey;
+
+	note_signer_verifier(log_k, &v);
+	ck_assert_int_eq(note_vkey_format(&v, &vkey, err, sizeof(err)), 0);
+	json_object_set_new(b, "log", json_pack("{s:s, s:s}", "origin",
+	    LOG_ORIGIN, "vkey", vkey));
+	if (comp != NULL)
+		json_array_set_new(json_object_get(b, "keys"), 1, bundle_key(&a2,
+		    "2026-12-01T00:00:00Z", NULL, comp, "compromised"));
+	sign(b, &a2, a2.vm, "2026-12-02T00:00:00Z");
+	ck_assert_msg(verify_trust_add_bundle(t, b, err, sizeof(err)) == 0,
+	    "%s", err);
+	free(vkey);
+	json_decref(b);
+	return t;
+}
+
+/* Verifies c with proofs (an array, stolen; NULL: none); the log check's
+ * code must be want, its detail contain why, and the whole verdict be
+ * verified. */
+static void
+log_run(const struct verify_trust *t, const json_t *c, json_t *proofs,
+    const char *want, const char *why, int verified)
+{
+	json_t		*checks;
+	const char	*d;
+	int		 v;
+
+	opts.no_status = 1;
+	opts.log_proofs = proofs;
+	checks = run(t, c, "2027-01-01", &v);
+	expect_code(checks, "log", want);
+	check_ok(checks, "log", &d);
+	ck_assert_msg(strstr(d, why) != NULL, "log detail \"%s\" lacks "
+	    "\"%s\"", d, why);
+	ck_assert_msg(v == verified, "verified %d, want %d (log: %s)", v,
+	    verified, want);
+	json_decref(checks);
+	json_decref(proofs);
+	opts.log_proofs = NULL;
+}
+
+START_TEST(test_log_proof)
+{
+	struct note_signer	 lk, other;
+	struct verify_trust	*t;
+	json_t			*c, *c2, *p, *checks;
+	const char		*h;
+	char			*s;
+	uint8_t			*raw;
+	size_t			 len;
+	int			 v;
+
+	log_signer(&lk, 0x66, LOG_ORIGIN);
+	t = pinned_log(&lk, NULL);
+	c = label(&a2, DID_A, a2.vm, "2026-12-02T00:00:00Z");
+
+	/* Valid: the leaf names this credential, the path reaches the root
+	 * of a checkpoint signed by the bundle's log key; among other
+	 * labels' proofs, and required. */
+	p = log_proof(c, "issue", LOG_LABEL, "2026-12-02T00:00:00Z", &lk,
+	    LOG_ORIGIN);
+	opts.require_log = 1;
+	opts.no_status = 1;
+	opts.log_proofs = json_pack("[o]", p);
+	checks = run(t, c, "2027-01-01", &v);
+	ck_assert_int_eq(v, 1);
+	expect_ok(checks, "log", LOG_LABEL " logged 2026-12-02T00:00:00Z: "
+	    "leaf 1 of the 5-leaf checkpoint of " LOG_ORIGIN);
+	json_decref(checks);
+	json_decref((json_t *)opts.log_proofs);
+	opts.require_log = 0;
+
+	/* Missing: skipped (and said so) unless required. */
+	log_run(t, c, NULL, "log_skipped", "not checked: no log proof", 1);
+	opts.require_log = 1;
+	log_run(t, c, NULL, "not_logged", "(--require-log-proof)", 0);
+	/* A proof of another label only is no proof of this one. */
+	log_run(t, c, json_pack("[o]", log_proof(c, "issue", LOG_OTHER,
+	    "2026-12-02T00:00:00Z", &lk, LOG_ORIGIN)), "not_logged",
+	    "no log proof of " LOG_LABEL, 0);
+	opts.require_log = 0;
+
+	/* Wrong leaf: the label's suspend leaf, or the right leaf at the
+	 * wrong index. */
+	log_run(t, c, json_pack("[o]", log_proof(c, "suspend", LOG_LABEL,
+	    "2026-12-02T00:00:00Z", &lk, LOG_ORIGIN)), "bad_log_proof",
+	    "of kind suspend, not its issue", 0);
+	p = log_proof(c, "issue", LOG_LABEL, "2026-12-02T00:00:00Z", &lk,
+	    LOG_ORIGIN);
+	json_object_set_new(p, "log_index", json_integer(2));
+	log_run(t, c, json_pack("[o]", p), "bad_log_proof", "the inclusion "
+	    "proof of leaf 2 does not reach the checkpoint's root", 0);
+
+	/* Wrong credential: the leaf digests another credential of the
+	 * same label. */
+	c2 = label(&a2, DID_A, a2.vm, "2026-12-03T00:00:00Z");
+	log_run(t, c, json_pack("[o]", log_proof(c2, "issue", LOG_LABEL,
+	    "2026-12-02T00:00:00Z", &lk, LOG_ORIGIN)), "bad_log_proof",
+	    "is not this credential's", 0);
+	json_decref(c2);
+
+	/* A tampered inclusion hash. */
+	p = log_proof(c, "issue", LOG_LABEL, "2026-12-02T00:00:00Z", &lk,
+	    LOG_ORIGIN);
+	h = json_string_value(json_array_get(json_object_get(p, "inclusion"),
+	    0));
+	ck_assert_int_eq(lc_b64_decode(h, 0, &raw, &len), 0);
+	raw[7] ^= 0x01;
+	s = lc_b64_encode(raw, len, 0);
+	json_array_set_new(json_object_get(p, "inclusion"), 0, json_string(s));
+	free(s);
+	free(raw);
+	opts.log_proofs = json_pack("[o]", p);
+	checks = run(t, c, "2027-01-01", &v);
+	ck_assert_int_eq(v, 0);
+	expect_fail(checks, "log", "does not reach the checkpoint's root");
+	json_decref(checks);
+	json_decref((json_t *)opts.log_proofs);
+	opts.log_proofs = NULL;
+
+	/* A checkpoint signed by another key of the same name. */
+	log_signer(&other, 0x77, LOG_ORIGIN);
+	log_run(t, c, json_pack("[o]", log_proof(c, "issue", LOG_LABEL,
+	    "2026-12-02T00:00:00Z", &other, LOG_ORIGIN)), "bad_log_proof",
+	    "the checkpoint is not signed by the log key", 0);
+	note_signer_wipe(&other);
+
+	/* A checkpoint of another origin, signed by the log key. */
+	opts.log_proofs = json_pack("[o]", log_proof(c, "issue", LOG_LABEL,
+	    "2026-12-02T00:00:00Z", &lk, "other.example/labeld"));
+	checks = run(t, c, "2027-01-01", &v);
+	ck_assert_int_eq(v, 0);
+	expect_fail(checks, "log", "is of log other.example/labeld, not of "
+	    "the issuer's log " LOG_ORIGIN);
+	json_decref(checks);
+	json_decref((json_t *)opts.log_proofs);
+	opts.log_proofs = NULL;
+
+	/* A store whose bundle carries no log: nothing to check against. */
+	verify_trust_free(t);
+	t = pinned_a();
+	log_run(t, c, json_pack("[o]", log_proof(c, "issue", LOG_LABEL,
+	    "2026-12-02T00:00:00Z", &lk, LOG_ORIGIN)), "bad_log_proof",
+	    "no pinned trust bundle of the issuer carries a log key", 0);
+
+	/* Online the check is skipped, whatever was given. */
+	opts.log_online = 1;
+	opts.require_log = 1;
+	log_run(t, c, NULL, "log_skipped", "POST /v1/verify does not check "
+	    "log proofs", 1);
+	opts.log_online = 0;
+	opts.require_log = 0;
+
+	json_decref(c);
+	verify_trust_free(t);
+	note_signer_wipe(&lk);
+}
+END_TEST
+
+/* A label back-dated by a thief of a2: proof.created before a2's
+ * compromise, logged after it.  The leaf's time decides. */
+START_TEST(test_log_compromise)
+{
+	struct note_signer	 lk;
+	struct verify_trust	*t;
+	json_t			*c, *checks;
+	int			 v;
+
+	log_signer(&lk, 0x66, LOG_ORIGIN);
+	t = pinned_log(&lk, "2026-12-05T00:00:00Z");
+	c = label(&a2, DID_A, a2.vm, "2026-12-03T00:00:00Z");
+
+	/* Logged before the compromise: verified. */
+	opts.log_proofs = json_pack("[o]", log_proof(c, "issue", LOG_LABEL,
+	    "2026-12-04T23:59:59Z", &lk, LOG_ORIGIN));
+	opts.no_status = 1;
+	checks = run(t, c, "2027-01-01", &v);
+	ck_assert_int_eq(v, 1);
+	json_decref(checks);
+	json_decref((json_t *)opts.log_proofs);
+	/* Logged at, and after, compromisedAt: key_compromised though
+	 * proof.created claims otherwise, and the log check itself passes. */
+	opts.log_proofs = json_pack("[o, o]", log_proof(c, "issue", LOG_LABEL,
+	    "2026-12-05T00:00:00Z", &lk, LOG_ORIGIN), json_null());
+	checks = run(t, c, "2027-01-01", &v);
+	ck_assert_int_eq(v, 0);
+	expect_code(checks, "key", "key_compromised");
+	expect_fail(checks, "key", "logged 2026-12-05T00:00:00Z, at or after "
+	    "the compromise of key");
+	expect_ok(checks, "log", NULL);
+	json_decref(checks);
+	json_decref((json_t *)opts.log_proofs);
+	opts.log_proofs = json_pack("[o]", log_proof(c, "issue", LOG_LABEL,
+	    "2027-02-01T00:00:00Z", &lk, LOG_ORIGIN));
+	checks = run(t, c, "2027-01-01", &v);
+	ck_assert_int_eq(v, 0);
+	expect_code(checks, "key", "key_compromised");
+	json_decref(checks);
+	json_decref((json_t *)opts.log_proofs);
+	opts.log_proofs = NULL;
+
+	json_decref(c);
+	verify_trust_free(t);
+	note_signer_wipe(&lk);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1481,6 +1848,8 @@ main(void)
 	tcase_add_test(tc, test_status_fail_closed);
 	tcase_add_test(tc, test_bundle_update);
 	tcase_add_test(tc, test_bundle_expired);
+	tcase_add_test(tc, test_log_proof);
+	tcase_add_test(tc, test_log_compromise);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

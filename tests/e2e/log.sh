@@ -6,7 +6,9 @@
 # (tests/log_check, libverify.a only); status changes and a key rotation
 # are leaves too; more labels later, the two checkpoints are consistent;
 # bad numbers answer 400; labelctl log verify passes the log, then finds
-# one leaf changed in the database file.
+# one leaf changed in the database file; labelverify --proof verifies
+# every label's proof, and refuses a flipped path hash or a missing proof
+# under --require-log-proof.
 . "$(dirname "$0")/lib.sh"
 LOG_CHECK="$top_builddir/tests/log_check"
 [ -x "$LOG_CHECK" ] || { echo "FAIL: $LOG_CHECK not built"; exit 1; }
@@ -140,4 +142,34 @@ check_eq "$(jget .checkpoint)" "$(cat "$WORK/cp2")" "the checkpoint is unchanged
 check_eq "$(jq -r .leaf "$WORK/proof-tampered.json" | base64 -d | jq -r .label_id)" "$L3" "the changed leaf is served"
 check_eq "$("$LOG_CHECK" inclusion "$VKEY" "$WORK/proof-tampered.json" "$SHA" | cut -c1-15)" "fail: inclusion" \
     "its path no longer reaches the signed root"
+# ------------------------------------------------ labelverify --proof
+# Every label of the story verifies offline with its proof (taken at the
+# second checkpoint, before the leaf was changed) against the log key of
+# the pinned trust bundle; a flipped inclusion hash is bad_log_proof, no
+# proof under --require-log-proof not_logged.
+LABELVERIFY="$top_builddir/labelverify"
+call GET /v1/trust-bundle; expect 200 "trust bundle for labelverify"
+cp "$WORK/body" "$WORK/bundle.json"
+for L in $LABELS; do
+	call GET "/v1/labels/$L"; expect 200 "$L: label for labelverify"
+	cp "$WORK/body" "$WORK/label-$L.json"
+	OUT=$("$LABELVERIFY" --trust-bundle "$WORK/bundle.json" --no-status --proof "$WORK/proof-$L.json" \
+	    --require-log-proof --json "$WORK/label-$L.json" 2>&1) && RC=0 || RC=$?
+	check_eq "$RC $(jq -r '.credentials[0].checks[] | select(.check == "log") | .code' <<<"$OUT")" "0 ok" \
+	    "$L: labelverify --proof --require-log-proof verifies its log proof ($OUT)"
+	jq '.inclusion[0] |= (if startswith("A") then "B" else "A" end) + .[1:]' "$WORK/proof-$L.json" > "$WORK/flip-$L.json"
+	OUT=$("$LABELVERIFY" --trust-bundle "$WORK/bundle.json" --no-status --proof "$WORK/flip-$L.json" \
+	    --require-log-proof --json "$WORK/label-$L.json" 2>&1) && RC=0 || RC=$?
+	check_eq "$RC $(jq -r '.credentials[0].checks[] | select(.check == "log") | .code' <<<"$OUT")" "1 bad_log_proof" \
+	    "$L: a flipped inclusion hash is bad_log_proof"
+	OUT=$("$LABELVERIFY" --trust-bundle "$WORK/bundle.json" --no-status --require-log-proof --json \
+	    "$WORK/label-$L.json" 2>&1) && RC=0 || RC=$?
+	check_eq "$RC $(jq -r '.credentials[0].checks[] | select(.check == "log") | .code' <<<"$OUT")" "1 not_logged" \
+	    "$L: no proof under --require-log-proof is not_logged"
+done
+# All proofs at once: each finds its label by the label id in its leaf.
+PROOFS=(); FILES=()
+for L in $LABELS; do PROOFS+=(--proof "$WORK/proof-$L.json"); FILES+=("$WORK/label-$L.json"); done
+"$LABELVERIFY" --trust-bundle "$WORK/bundle.json" --no-status "${PROOFS[@]}" --require-log-proof "${FILES[@]}" > /dev/null 2>&1 &&
+    ok || fail "labelverify matches several proofs to several labels"
 finish

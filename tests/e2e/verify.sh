@@ -27,9 +27,9 @@ verify_fetch_trust
 # --- a credential signed by this authority's key ---
 verify_all_expect "$WORK/fx1.json" valid "fixture signed with labeld's key"
 check_eq "$(jq -r '.credentials[0].checks | map(.check) | join(",")' <<<"$LV_OUT")" \
-    "format,context,canonical,issuer,signature,key,validity,status" "labelverify check order"
+    "format,context,canonical,issuer,signature,key,validity,status,log" "labelverify check order"
 check_eq "$(jq -r '.credentials[0].checks | map(.code) | join(",")' <<<"$LV_OUT")" \
-    "ok,ok,ok,ok,ok,ok,ok,ok" "labelverify: every check's code is ok"
+    "ok,ok,ok,ok,ok,ok,ok,ok,log_skipped" "labelverify: every check's code is ok (no --proof: log_skipped)"
 check_eq "$(jq -r '.credentials[0].label' <<<"$LV_OUT")" FIXTURE-1 "labelverify label id"
 jq -r '.credentials[0].checks[7].detail' <<<"$LV_OUT" |
     grep -Eq '^revocation bit 101 clear in the list of .*; suspension bit 202 clear in the list of ' &&
@@ -39,7 +39,10 @@ call POST /v1/verify "" "{\"credential\": $(cat "$WORK/fx1.json")}"
 expect 200 "POST /v1/verify {credential}"
 check_eq "$(jget .verified)" false "a credential signed with our key but never issued is not verified online"
 check_eq "$(jget '.checks | map(.check) | join(",")')" \
-    "format,context,canonical,issuer,signature,key,validity,status,registry" "API check order"
+    "format,context,canonical,issuer,signature,key,validity,status,log,registry" "API check order"
+check_eq "$(jget '.checks[8].code + " " + .checks[8].detail')" \
+    "log_skipped not checked: POST /v1/verify does not check log proofs (labelverify --proof does)" \
+    "API: the log check is skipped online, and says so"
 check_eq "$(jget '[.checks[] | select(.ok | not) | .check + ":" + .code] | join(",")')" \
     "registry:not_issued_here" "API: only the registry fails, not_issued_here"
 jget '.checks[7].detail' |
