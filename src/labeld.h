@@ -463,6 +463,18 @@ struct product_version {
 	int		 sbom_components;
 	char		 created_at[32];
 };
+/* A row of the products' audit trail (product_events). */
+struct product_event {
+	const char	*product_id;
+	const char	*version;	/* NULL: the product itself */
+	const char	*at;		/* NULL: now */
+	const char	*action;	/* sbom_attached */
+	const char	*org_id;
+	const char	*token_id;
+	const char	*detail;	/* JSON object text, or NULL */
+};
+int	 store_product_event_append(struct db *,
+	    const struct product_event *);
 struct vuln {
 	char		 product_id[40];
 	char		 id[LABELD_MAX_VULN_ID + 1];	/* CVE-2024-1234 */
@@ -488,6 +500,8 @@ int	 store_product_version_get(struct db *, const char *product_id,
 	    const char *version, struct product_version *);
 int	 store_product_version_sbom(struct db *, const char *product_id,
 	    const char *version, char **sbom, size_t *len);
+int	 store_product_version_set_sbom(struct db *, struct product_version *,
+	    const char *sbom, size_t sbom_len);
 int	 store_product_version_list(struct db *, const char *product_id,
 	    int64_t after, int limit,
 	    int (*cb)(const struct product_version *, int64_t seq, void *),
