@@ -670,11 +670,11 @@ int	 store_label_seq_next(struct db *, const char *prefix, int64_t *seq);
 /* workflow.c: the submission state machine and decision rules (no HTTP) */
 enum wf_state {
 	WF_DRAFT, WF_SUBMITTED, WF_UNDER_REVIEW, WF_CHANGES_REQUESTED,
-	WF_APPROVED, WF_REJECTED, WF_NSTATES
+	WF_APPROVED, WF_REJECTED, WF_WITHDRAWN, WF_NSTATES
 };
 enum wf_action {
 	WF_SUBMIT, WF_REVIEW, WF_REQUEST_CHANGES, WF_APPROVE, WF_REJECT,
-	WF_NACTIONS
+	WF_WITHDRAW, WF_NACTIONS
 };
 /* Why a workflow_* change was refused: the input at fault and a sentence. */
 struct wf_why {
@@ -728,6 +728,8 @@ int	 workflow_file_report(struct db *, const struct principal *,
 int	 workflow_submit(struct db *, const struct principal *,
 	    struct submission *, int64_t if_revision, json_t **gaps,
 	    int *achieved);
+int	 workflow_withdraw(struct db *, const struct principal *,
+	    struct submission *, int64_t if_revision);
 int	 workflow_review(struct db *, const struct principal *,
 	    struct submission *, int64_t if_revision);
 int	 workflow_decide(struct db *, const struct config *,
