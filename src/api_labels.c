@@ -101,6 +101,38 @@ label_change(struct req *r, enum label_action a)
 	}
 }
 
+/*
+ * The vendor withdraws its label (an optional {reason} text): revoked
+ * with the reason withdrawn_by_vendor, then the text.
+ */
+static int
+label_withdraw(struct req *r)
+{
+	struct valid		 v;
+	struct label_state	 s;
+	const char		*text = NULL;
+	char			 err[512];
+
+	valid_init(&v);
+	if (r->json != NULL)
+		text = valid_string(&v, r->json, "reason", 0,
+		    LABELD_MAX_WITHDRAW_TEXT);
+	if (valid_check(r, &v) == -1)
+		return -1;
+	switch (lifecycle_withdraw(r->db, &r->ld->cfg, &r->who, r->params[0],
+	    text, &s, err, sizeof(err))) {
+	case STORE_OK:
+		return reply_json(r, MHD_HTTP_OK, state_json(&s));
+	case STORE_NOTFOUND:
+		return no_label(r);
+	case LIFECYCLE_BADSTATE:
+		return reply_problem(r, MHD_HTTP_CONFLICT, "conflict", "%s",
+		    err);
+	default:
+		return reply_db_error(r);
+	}
+}
+
 static int
 label_suspend(struct req *r)
 {
@@ -240,6 +272,8 @@ const struct route api_labels_routes[] = {
 	    label_revoke },
 	{ "POST", "/v1/labels/{label_id}/reinstate", ROLE_REGULATOR,
 	    ROUTE_JSON, label_reinstate },
+	{ "POST", "/v1/labels/{label_id}/withdraw", ROLE_VENDOR,
+	    ROUTE_JSON_OPT, label_withdraw },
 	{ "GET", "/v1/status-lists/{list}", ROLE_PUBLIC, 0, status_list_get },
 	{ "GET", "/.well-known/did.json", ROLE_PUBLIC, 0, did_document },
 	{ "GET", "/v1/trust-bundle", ROLE_PUBLIC, 0, trust_bundle },

@@ -335,6 +335,7 @@ const char *req_header(struct req *, const char *name);
 enum route_flags {
 	ROUTE_JSON	= 1 << 0,	/* body must be a JSON object */
 	ROUTE_UPLOAD	= 1 << 1,	/* raw body up to max_upload */
+	ROUTE_JSON_OPT	= 1 << 2,	/* no body, or a JSON object */
 };
 struct route {
 	const char	*method;
@@ -994,7 +995,12 @@ int	 statuslist_refresh(struct db *, const struct config *,
 	    size_t errlen);
 
 /* lifecycle.c: label status (suspend, revoke, reinstate; expiry at read) */
-enum label_action { LABEL_SUSPEND, LABEL_REVOKE, LABEL_REINSTATE };
+enum label_action { LABEL_SUSPEND, LABEL_REVOKE, LABEL_REINSTATE,
+	LABEL_WITHDRAW };
+/* A vendor's withdrawal: its status reason is this, then ": " and the text. */
+#define LIFECYCLE_WITHDRAWN		"withdrawn_by_vendor"
+#define LABELD_MAX_WITHDRAW_TEXT	(LABELD_MAX_TEXT - \
+	    (int)sizeof(LIFECYCLE_WITHDRAWN ": ") + 1)
 struct label_state {
 	char		 label_id[LABELD_LABEL_ID_MAX + 1];
 	char		 status[16];	/* + expired, computed at read time */
@@ -1009,6 +1015,9 @@ int	 lifecycle_change(struct db *, const struct config *,
 	    const struct principal *, const char *label_id, enum label_action,
 	    const char *reason, struct label_state *out, char *err,
 	    size_t errlen);
+int	 lifecycle_withdraw(struct db *, const struct config *,
+	    const struct principal *, const char *label_id, const char *text,
+	    struct label_state *, char *err, size_t errlen);
 
 /* store_tlog.c: the transparency log's tables (0008), append-only */
 #define LABELD_LOG_ORIGIN_NAME		"labeld"  /* origin: <host>/labeld */
