@@ -102,6 +102,7 @@ callr GET /v1/status-lists/revocation-2; expect_problem 404 "unknown status list
 # ------------------------------------------------- label routes without a label
 callr GET /v1/labels/SG-CLS-2026-999999; expect_problem 404 "unknown label" SG-CLS-2026-999999
 callr GET /v1/labels/SG-CLS-2026-999999/status; expect_problem 404 "status of an unknown label"
+callr GET /v1/labels/SG-CLS-2026-999999/events; expect_problem 404 "history of an unknown label" SG-CLS-2026-999999
 make_org "Acme Devices" vendor vendor; VENDOR_ORG=$ORG_ID; VENDOR=$TOKEN
 call GET "/v1/organizations?kind=authority" "$ADMIN"; AUTH_ORG=$(jget '.items[0].id')
 call POST "/v1/organizations/$AUTH_ORG/tokens" "$ADMIN" '{"role":"regulator"}'
@@ -197,6 +198,14 @@ if issue_one && callr GET "/v1/labels/$LABEL" && [ "$STATUS" = 200 ]; then
 	callr GET "/v1/labels/$LABEL"
 	check_eq "$BODY" "$(cat "$WORK/label.json")" "status changes never touch the issued bytes"
 
+	# -------------------------------------- the status history, public
+	callr GET "/v1/labels/$(tr 'A-Z' 'a-z' <<<"$LABEL")/events"; expect 200 "the history, without a token, id in lower case"
+	check_eq "$(jget '[.items[] | "\(.action):\(.from_status)>\(.to_status):\(.reason)"] | join(",")')" \
+	    "issued:null>active:null,suspended:active>suspended:default password reported,reinstated:suspended>active:fixed in 2.2,revoked:active>revoked:support withdrawn" \
+	    "every status change with its reason, oldest first"
+	check_eq "$(jget '[.items[] | keys | join(" ")] | unique | join(",")')" "action at from_status reason to_status" "only what and why, never who"
+	check_eq "$(jget '[.items[].at | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")] | all')" true "times are RFC 3339 UTC"
+
 	# ---------------------------------- the vendor withdraws its own label
 	make_org "Other Devices" vendor vendor; OTHER=$TOKEN
 	LABEL1=$LABEL
@@ -232,6 +241,9 @@ if issue_one && callr GET "/v1/labels/$LABEL" && [ "$STATUS" = 200 ]; then
 		    "withdrawn_by_vendor: product discontinued" "the transparency log records the withdrawal as a revocation"
 		callr POST "/v1/labels/$LABEL2/withdraw" "$VENDOR"
 		expect_problem 409 "withdrawn twice" final
+		callr GET "/v1/labels/$LABEL2/events"; expect 200 "the withdrawn label's history"
+		check_eq "$(jget '[.items[] | "\(.action):\(.from_status)>\(.to_status):\(.reason)"] | join(",")')" \
+		    "issued:null>active:null,revoked:active>revoked:withdrawn_by_vendor: product discontinued" "the withdrawal in the history, refusals not"
 		callr POST "/v1/labels/$LABEL2/reinstate" "$REG" '{"reason":"undo"}'
 		expect_problem 409 "a withdrawal is a revocation: final" final
 	else
