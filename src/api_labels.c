@@ -1,6 +1,7 @@
 /*
- * api_labels.c: issued labels (exact bytes, status, suspend / revoke /
- * reinstate), the status list credentials, the issuer's DID document and
+ * api_labels.c: issued labels (exact bytes, status, status history,
+ * suspend / revoke / reinstate, the vendor's withdrawal), the status list
+ * credentials, the issuer's DID document and
  * the trust bundle.  Everything but the status changes is public.
  */
 #include "config.h"
@@ -74,6 +75,59 @@ label_status(struct req *r)
 	}
 }
 
+struct event_walk {
+	json_t		*items;
+	int		 failed;	/* out of memory: the list is short */
+};
+
+/* One history entry as GET /v1/labels/{id}/events lists it; "" is null. */
+static int
+label_event_add(const struct label_event *e, void *arg)
+{
+	struct event_walk	*w = arg;
+	json_t			*o;
+
+	o = json_pack("{s:s, s:s, s:s?, s:s, s:s?}", "at", e->at, "action",
+	    e->action, "from_status", e->from_status[0] ? e->from_status :
+	    NULL, "to_status", e->to_status, "reason", e->reason[0] ?
+	    e->reason : NULL);
+	if (o == NULL || json_array_append_new(w->items, o) == -1) {
+		w->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The label's status history, oldest first, read in one snapshot with
+ * the label (whose id matches in any case).  Public: who acted is not
+ * said, only what and why.
+ */
+static int
+label_events(struct req *r)
+{
+	struct label		 l;
+	struct event_walk	 w = { NULL, 0 };
+	int			 rc;
+
+	if ((w.items = json_array()) == NULL)
+		return reply_db_error(r);
+	if (db_begin_read(r->db) == -1) {
+		json_decref(w.items);
+		return reply_db_error(r);
+	}
+	if ((rc = store_label_get(r->db, r->params[0], &l)) == STORE_OK &&
+	    (rc = store_label_event_list(r->db, l.id, label_event_add,
+	    &w)) == STORE_OK && w.failed)
+		rc = STORE_ERR;
+	db_rollback(r->db);
+	if (rc != STORE_OK) {
+		json_decref(w.items);
+		return rc == STORE_NOTFOUND ? no_label(r) : reply_db_error(r);
+	}
+	return reply_json(r, MHD_HTTP_OK, json_pack("{s:o}", "items", w.items));
+}
+
 /* suspend, revoke and reinstate differ only in the action. */
 static int
 label_change(struct req *r, enum label_action a)
@@ -89,6 +143,38 @@ label_change(struct req *r, enum label_action a)
 		return -1;
 	switch (lifecycle_change(r->db, &r->ld->cfg, &r->who, r->params[0], a,
 	    reason, &s, err, sizeof(err))) {
+	case STORE_OK:
+		return reply_json(r, MHD_HTTP_OK, state_json(&s));
+	case STORE_NOTFOUND:
+		return no_label(r);
+	case LIFECYCLE_BADSTATE:
+		return reply_problem(r, MHD_HTTP_CONFLICT, "conflict", "%s",
+		    err);
+	default:
+		return reply_db_error(r);
+	}
+}
+
+/*
+ * The vendor withdraws its label (an optional {reason} text): revoked
+ * with the reason withdrawn_by_vendor, then the text.
+ */
+static int
+label_withdraw(struct req *r)
+{
+	struct valid		 v;
+	struct label_state	 s;
+	const char		*text = NULL;
+	char			 err[512];
+
+	valid_init(&v);
+	if (r->json != NULL)
+		text = valid_string(&v, r->json, "reason", 0,
+		    LABELD_MAX_WITHDRAW_TEXT);
+	if (valid_check(r, &v) == -1)
+		return -1;
+	switch (lifecycle_withdraw(r->db, &r->ld->cfg, &r->who, r->params[0],
+	    text, &s, err, sizeof(err))) {
 	case STORE_OK:
 		return reply_json(r, MHD_HTTP_OK, state_json(&s));
 	case STORE_NOTFOUND:
@@ -232,6 +318,8 @@ const struct route api_labels_routes[] = {
 	{ "GET", "/v1/labels/{label_id}", ROLE_PUBLIC, 0, label_get },
 	{ "GET", "/v1/labels/{label_id}/status", ROLE_PUBLIC, 0,
 	    label_status },
+	{ "GET", "/v1/labels/{label_id}/events", ROLE_PUBLIC, 0,
+	    label_events },
 	{ "GET", "/v1/labels/{label_id}/proof", ROLE_PUBLIC, 0,
 	    api_log_label_proof },
 	{ "POST", "/v1/labels/{label_id}/suspend", ROLE_REGULATOR, ROUTE_JSON,
@@ -240,6 +328,8 @@ const struct route api_labels_routes[] = {
 	    label_revoke },
 	{ "POST", "/v1/labels/{label_id}/reinstate", ROLE_REGULATOR,
 	    ROUTE_JSON, label_reinstate },
+	{ "POST", "/v1/labels/{label_id}/withdraw", ROLE_VENDOR,
+	    ROUTE_JSON_OPT, label_withdraw },
 	{ "GET", "/v1/status-lists/{list}", ROLE_PUBLIC, 0, status_list_get },
 	{ "GET", "/.well-known/did.json", ROLE_PUBLIC, 0, did_document },
 	{ "GET", "/v1/trust-bundle", ROLE_PUBLIC, 0, trust_bundle },

@@ -61,6 +61,10 @@ add_operation(const struct route *rt, void *arg)
 		json_object_set_new(op, "requestBody", json_pack(
 		    "{s:b, s:{s:{}}}", "required", 1, "content",
 		    "application/json"));
+	else if (rt->flags & ROUTE_JSON_OPT)
+		json_object_set_new(op, "requestBody", json_pack(
+		    "{s:b, s:{s:{}}}", "required", 0, "content",
+		    "application/json"));
 	else if (rt->flags & ROUTE_UPLOAD)
 		json_object_set_new(op, "requestBody", json_pack(
 		    "{s:b, s:{s:{}}}", "required", 1, "content", "*/*"));

@@ -44,6 +44,8 @@ static void	 product_fields_check(struct valid *, const json_t *,
 static void	 sbom_components(struct sbom_walk *, const json_t *,
 		    const char *path, int depth);
 static json_t	*sbom_check(struct valid *, const json_t *field, long *count);
+static char	*sbom_prepare(struct valid *, const json_t *field,
+		    struct product_version *, size_t *len);
 
 /* ---- helpers ---- */
 
@@ -366,6 +368,36 @@ fail:
 	return NULL;
 }
 
+/*
+ * Checks the SBOM field (sbom_check) and returns its RFC 8785 form
+ * (malloc'd, *len bytes; the caller frees it) with its digest and
+ * component count set in pv; NULL with the faults recorded in v.
+ */
+static char *
+sbom_prepare(struct valid *v, const json_t *field, struct product_version *pv,
+    size_t *len)
+{
+	json_t		*doc;
+	char		*canon, jerr[256];
+	uint8_t		 h[32];
+	long		 count = 0;
+
+	*len = 0;
+	if ((doc = sbom_check(v, field, &count)) == NULL)
+		return NULL;
+	if ((canon = jcs_serialize(doc, len, jerr, sizeof(jerr))) == NULL)
+		valid_fail(v, "sbom", "cannot be canonicalised (RFC 8785): "
+		    "%s", jerr);
+	json_decref(doc);
+	if (canon == NULL)
+		return NULL;
+	/* The digest of the canonical form: anyone can recompute it. */
+	lc_sha256(canon, *len, h);
+	lc_hex(h, sizeof(h), pv->sbom_sha256);
+	pv->sbom_components = (int)count;
+	return canon;
+}
+
 static int
 version_create(struct req *r)
 {
@@ -374,15 +406,13 @@ version_create(struct req *r)
 	struct product_version	 pv;
 	const char		*version;
 	const json_t		*sb;
-	json_t			*doc = NULL;
-	char			*canon = NULL, jerr[256];
-	uint8_t			 h[32];
+	char			*canon = NULL;
 	size_t			 len = 0;
-	long			 count = 0;
 	int			 rc;
 
 	if (api_products_load(r, &p) == -1)
 		return -1;
+	memset(&pv, 0, sizeof(pv));
 	valid_init(&v);
 	version = valid_string(&v, r->json, "version", 1, LABELD_MAX_VERSION);
 	if (version != NULL && !api_products_is_version(version))
@@ -390,25 +420,14 @@ version_create(struct req *r)
 		    ". _ + ~ -, starting with a letter or digit, not \"%s\"",
 		    version);
 	sb = json_object_get(r->json, "sbom");
-	if (sb != NULL && !json_is_null(sb) &&
-	    (doc = sbom_check(&v, sb, &count)) != NULL &&
-	    (canon = jcs_serialize(doc, &len, jerr, sizeof(jerr))) == NULL)
-		valid_fail(&v, "sbom", "cannot be canonicalised (RFC 8785): "
-		    "%s", jerr);
-	json_decref(doc);
+	if (sb != NULL && !json_is_null(sb))
+		canon = sbom_prepare(&v, sb, &pv, &len);
 	if (valid_check(r, &v) == -1) {
 		free(canon);
 		return -1;
 	}
-	memset(&pv, 0, sizeof(pv));
 	snprintf(pv.product_id, sizeof(pv.product_id), "%s", p.id);
 	snprintf(pv.version, sizeof(pv.version), "%s", version);
-	if (canon != NULL) {
-		/* The digest of the canonical form: anyone can recompute it. */
-		lc_sha256(canon, len, h);
-		lc_hex(h, sizeof(h), pv.sbom_sha256);
-		pv.sbom_components = (int)count;
-	}
 	rc = store_product_version_insert(r->db, &pv, canon, len);
 	free(canon);
 	if (rc == STORE_CONFLICT)
@@ -488,6 +507,82 @@ version_sbom(struct req *r)
 	}
 }
 
+/*
+ * PUT .../versions/{version}/sbom: the body is the CycloneDX document,
+ * checked as POST .../versions checks its "sbom" field.  A version gets
+ * its SBOM once, audited in product_events in the same transaction; a
+ * version that has one answers 409 (a corrected SBOM is a new version).
+ */
+static int
+version_sbom_put(struct req *r)
+{
+	struct valid		 v;
+	struct product		 p;
+	struct product_version	 pv;
+	struct product_event	 e;
+	json_t			*detail;
+	char			*canon = NULL, *text = NULL;
+	size_t			 len;
+	int			 rc;
+
+	if (db_begin(r->db) == -1)
+		return reply_db_error(r);
+	if (api_products_load(r, &p) == -1)
+		goto fail;
+	memset(&pv, 0, sizeof(pv));
+	valid_init(&v);
+	canon = sbom_prepare(&v, r->json, &pv, &len);
+	if (valid_check(r, &v) == -1)
+		goto fail;
+	snprintf(pv.product_id, sizeof(pv.product_id), "%s", p.id);
+	snprintf(pv.version, sizeof(pv.version), "%s", r->params[1]);
+	rc = store_product_version_set_sbom(r->db, &pv, canon, len);
+	if (rc == STORE_NOTFOUND) {
+		reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "product %s has no version %s", p.id, r->params[1]);
+		goto fail;
+	}
+	if (rc == STORE_CONFLICT) {
+		reply_problem(r, MHD_HTTP_CONFLICT, "conflict",
+		    "version %s of product %s has an SBOM already and it never "
+		    "changes: record the corrected firmware as a new version",
+		    r->params[1], p.id);
+		goto fail;
+	}
+	if (rc != STORE_OK) {
+		reply_db_error(r);
+		goto fail;
+	}
+	if ((detail = json_pack("{s:s, s:i}", "sbom_sha256", pv.sbom_sha256,
+	    "sbom_components", pv.sbom_components)) == NULL ||
+	    (text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
+		json_decref(detail);
+		reply_db_error(r);
+		goto fail;
+	}
+	json_decref(detail);
+	memset(&e, 0, sizeof(e));
+	e.product_id = pv.product_id;
+	e.version = pv.version;
+	e.action = "sbom_attached";
+	e.org_id = r->who.org_id;
+	e.token_id = r->who.token_id;
+	e.detail = text;
+	if (store_product_event_append(r->db, &e) != STORE_OK ||
+	    db_commit(r->db) == -1) {
+		reply_db_error(r);
+		goto fail;
+	}
+	free(text);
+	free(canon);
+	return reply_json(r, MHD_HTTP_OK, version_json(&pv));
+fail:
+	db_rollback(r->db);
+	free(text);
+	free(canon);
+	return -1;
+}
+
 #define RV	(ROLE_REGULATOR | ROLE_VENDOR)
 
 const struct route api_products_routes[] = {
@@ -503,5 +598,7 @@ const struct route api_products_routes[] = {
 	{ "GET", "/v1/products/{id}/versions/{version}", RV, 0, version_get },
 	{ "GET", "/v1/products/{id}/versions/{version}/sbom", RV, 0,
 	    version_sbom },
+	{ "PUT", "/v1/products/{id}/versions/{version}/sbom", ROLE_VENDOR,
+	    ROUTE_JSON | ROUTE_UPLOAD, version_sbom_put },
 	{ NULL, NULL, 0, 0, NULL }
 };

@@ -141,7 +141,8 @@ sub_list(struct req *r)
 	if (f.state != NULL && workflow_state_parse(f.state, &st) == -1)
 		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-query",
 		    "state: expected draft, submitted, under_review, "
-		    "changes_requested, approved or rejected, got \"%s\"",
+		    "changes_requested, approved, rejected or withdrawn, got "
+		    "\"%s\"",
 		    f.state);
 	if (tier != NULL) {
 		if (strlen(tier) != 1 || tier[0] < '1' ||
@@ -382,6 +383,26 @@ sub_review(struct req *r)
 	}
 }
 
+/* The vendor withdraws its submission before the decision. */
+static int
+sub_withdraw(struct req *r)
+{
+	struct submission	 s;
+	int64_t			 rev;
+	int			 rc;
+
+	if (submissions_load_visible(r, &s) == -1 ||
+	    submissions_if_match(r, &s, 0, &rev) == -1)
+		return -1;
+	switch ((rc = workflow_withdraw(r->db, &r->who, &s, rev))) {
+	case STORE_OK:
+		return submissions_reply(r, MHD_HTTP_OK, &s);
+	default:
+		return submissions_reply_change(r, &s, rc, "withdrawing",
+		    "draft, submitted, under_review or changes_requested");
+	}
+}
+
 static int
 sub_decision(struct req *r)
 {
@@ -493,6 +514,8 @@ const struct route api_submissions_routes[] = {
 	{ "POST", "/v1/submissions/{id}/submit", ROLE_VENDOR, 0, sub_submit },
 	{ "POST", "/v1/submissions/{id}/review", ROLE_REGULATOR, 0,
 	    sub_review },
+	{ "POST", "/v1/submissions/{id}/withdraw", ROLE_VENDOR, 0,
+	    sub_withdraw },
 	{ "POST", "/v1/submissions/{id}/decision", ROLE_REGULATOR, ROUTE_JSON,
 	    sub_decision },
 	{ "GET", "/v1/submissions/{id}/events", ROLES_VIEW, 0, sub_events },

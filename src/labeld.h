@@ -335,6 +335,7 @@ const char *req_header(struct req *, const char *name);
 enum route_flags {
 	ROUTE_JSON	= 1 << 0,	/* body must be a JSON object */
 	ROUTE_UPLOAD	= 1 << 1,	/* raw body up to max_upload */
+	ROUTE_JSON_OPT	= 1 << 2,	/* no body, or a JSON object */
 };
 struct route {
 	const char	*method;
@@ -463,6 +464,18 @@ struct product_version {
 	int		 sbom_components;
 	char		 created_at[32];
 };
+/* A row of the products' audit trail (product_events). */
+struct product_event {
+	const char	*product_id;
+	const char	*version;	/* NULL: the product itself */
+	const char	*at;		/* NULL: now */
+	const char	*action;	/* sbom_attached */
+	const char	*org_id;
+	const char	*token_id;
+	const char	*detail;	/* JSON object text, or NULL */
+};
+int	 store_product_event_append(struct db *,
+	    const struct product_event *);
 struct vuln {
 	char		 product_id[40];
 	char		 id[LABELD_MAX_VULN_ID + 1];	/* CVE-2024-1234 */
@@ -488,6 +501,8 @@ int	 store_product_version_get(struct db *, const char *product_id,
 	    const char *version, struct product_version *);
 int	 store_product_version_sbom(struct db *, const char *product_id,
 	    const char *version, char **sbom, size_t *len);
+int	 store_product_version_set_sbom(struct db *, struct product_version *,
+	    const char *sbom, size_t sbom_len);
 int	 store_product_version_list(struct db *, const char *product_id,
 	    int64_t after, int limit,
 	    int (*cb)(const struct product_version *, int64_t seq, void *),
@@ -656,11 +671,11 @@ int	 store_label_seq_next(struct db *, const char *prefix, int64_t *seq);
 /* workflow.c: the submission state machine and decision rules (no HTTP) */
 enum wf_state {
 	WF_DRAFT, WF_SUBMITTED, WF_UNDER_REVIEW, WF_CHANGES_REQUESTED,
-	WF_APPROVED, WF_REJECTED, WF_NSTATES
+	WF_APPROVED, WF_REJECTED, WF_WITHDRAWN, WF_NSTATES
 };
 enum wf_action {
 	WF_SUBMIT, WF_REVIEW, WF_REQUEST_CHANGES, WF_APPROVE, WF_REJECT,
-	WF_NACTIONS
+	WF_WITHDRAW, WF_NACTIONS
 };
 /* Why a workflow_* change was refused: the input at fault and a sentence. */
 struct wf_why {
@@ -714,6 +729,8 @@ int	 workflow_file_report(struct db *, const struct principal *,
 int	 workflow_submit(struct db *, const struct principal *,
 	    struct submission *, int64_t if_revision, json_t **gaps,
 	    int *achieved);
+int	 workflow_withdraw(struct db *, const struct principal *,
+	    struct submission *, int64_t if_revision);
 int	 workflow_review(struct db *, const struct principal *,
 	    struct submission *, int64_t if_revision);
 int	 workflow_decide(struct db *, const struct config *,
@@ -978,7 +995,12 @@ int	 statuslist_refresh(struct db *, const struct config *,
 	    size_t errlen);
 
 /* lifecycle.c: label status (suspend, revoke, reinstate; expiry at read) */
-enum label_action { LABEL_SUSPEND, LABEL_REVOKE, LABEL_REINSTATE };
+enum label_action { LABEL_SUSPEND, LABEL_REVOKE, LABEL_REINSTATE,
+	LABEL_WITHDRAW };
+/* A vendor's withdrawal: its status reason is this, then ": " and the text. */
+#define LIFECYCLE_WITHDRAWN		"withdrawn_by_vendor"
+#define LABELD_MAX_WITHDRAW_TEXT	(LABELD_MAX_TEXT - \
+	    (int)sizeof(LIFECYCLE_WITHDRAWN ": ") + 1)
 struct label_state {
 	char		 label_id[LABELD_LABEL_ID_MAX + 1];
 	char		 status[16];	/* + expired, computed at read time */
@@ -993,6 +1015,9 @@ int	 lifecycle_change(struct db *, const struct config *,
 	    const struct principal *, const char *label_id, enum label_action,
 	    const char *reason, struct label_state *out, char *err,
 	    size_t errlen);
+int	 lifecycle_withdraw(struct db *, const struct config *,
+	    const struct principal *, const char *label_id, const char *text,
+	    struct label_state *, char *err, size_t errlen);
 
 /* store_tlog.c: the transparency log's tables (0008), append-only */
 #define LABELD_LOG_ORIGIN_NAME		"labeld"  /* origin: <host>/labeld */

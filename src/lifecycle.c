@@ -1,12 +1,14 @@
 /*
  * lifecycle.c: the status of an issued label.  A regulator suspends
  * (reversible), reinstates (from suspended only) or revokes (final) a
- * label with a reason; each change is a history entry and flips the
- * label's bit in the matching status list.  "expired" is never stored: it
+ * label with a reason; the vendor owning a label withdraws it, which
+ * revokes it with the reason "withdrawn_by_vendor[: text]".  Each change
+ * is a history entry and flips the label's bit in the matching status
+ * list.  "expired" is never stored: it
  * is read from validUntil at the time of the question.
  *
  *   active --suspend--> suspended --reinstate--> active
- *   active | suspended | superseded --revoke--> revoked (final)
+ *   active | suspended | superseded --revoke, withdraw--> revoked (final)
  */
 #include "config.h"
 
@@ -63,6 +65,8 @@ static const struct {
 	[LABEL_SUSPEND] = { "suspend", "suspended", "suspended" },
 	[LABEL_REVOKE] = { "revoke", "revoked", "revoked" },
 	[LABEL_REINSTATE] = { "reinstate", "reinstated", "active" },
+	/* a revocation in the history, the lists and the log */
+	[LABEL_WITHDRAW] = { "revoke", "revoked", "revoked" },
 };
 
 /* 0 when action may apply to l at now, else -1 with the reason in err. */
@@ -96,6 +100,7 @@ allowed(const struct label *l, enum label_action a, const char *now,
 		}
 		return 0;
 	case LABEL_REVOKE:
+	case LABEL_WITHDRAW:
 		return 0;
 	}
 	return -1;
@@ -119,7 +124,9 @@ refresh(struct db *db, const struct config *cfg, const char *list)
  * LABELD_MAX_TEXT bytes), recording who (may be NULL) in the history and
  * marking the affected status lists for re-signing, in one transaction
  * (the caller's when one is open).  out (may be NULL) receives the new
- * status; on LIFECYCLE_BADSTATE it holds the current one.
+ * status; on LIFECYCLE_BADSTATE it holds the current one.  LABEL_WITHDRAW
+ * applies only to a label of who's organisation (another's answers
+ * STORE_NOTFOUND, as an unknown one does).
  * STORE_OK, STORE_NOTFOUND, STORE_INVALID, LIFECYCLE_BADSTATE (409) or
  * STORE_ERR, with a message in err.
  */
@@ -135,7 +142,8 @@ lifecycle_change(struct db *db, const struct config *cfg,
 	int			 rc, own = 0, sus_changed, rev_changed;
 
 	assert(a == LABEL_SUSPEND || a == LABEL_REVOKE ||
-	    a == LABEL_REINSTATE);
+	    a == LABEL_REINSTATE || a == LABEL_WITHDRAW);
+	assert(a != LABEL_WITHDRAW || who != NULL);
 	if (reason == NULL || *reason == '\0' ||
 	    strlen(reason) > LABELD_MAX_TEXT) {
 		snprintf(err, errlen, "a reason of 1 to %d bytes is required",
@@ -155,6 +163,11 @@ lifecycle_change(struct db *db, const struct config *cfg,
 		    "cannot read label %s", label_id);
 		goto done;
 	}
+	if (a == LABEL_WITHDRAW && strcmp(l.vendor_id, who->org_id) != 0) {
+		snprintf(err, errlen, "no label %s", label_id);
+		rc = STORE_NOTFOUND;
+		goto done;
+	}
 	if (allowed(&l, a, now, err, errlen) == -1) {
 		if (out != NULL)
 			lifecycle_state_of(&l, t, out);
@@ -162,8 +175,8 @@ lifecycle_change(struct db *db, const struct config *cfg,
 		goto done;
 	}
 	rc = STORE_ERR;
-	sus_changed = a != LABEL_REVOKE || strcmp(l.status, "suspended") == 0;
-	rev_changed = a == LABEL_REVOKE;
+	rev_changed = a == LABEL_REVOKE || a == LABEL_WITHDRAW;
+	sus_changed = !rev_changed || strcmp(l.status, "suspended") == 0;
 	memset(&ev, 0, sizeof(ev));
 	ev.label_id = l.id;
 	ev.at = now;
@@ -214,4 +227,33 @@ done:
 	if (own)
 		db_rollback(db);
 	return rc;
+}
+
+/*
+ * The vendor who withdraws label_id (its own; the product is no longer
+ * sold): the label is revoked by lifecycle_change with the status reason
+ * "withdrawn_by_vendor", followed by ": " and text when text (may be NULL,
+ * at most LABELD_MAX_WITHDRAW_TEXT bytes) is not empty.  Returns as
+ * lifecycle_change does.
+ */
+int
+lifecycle_withdraw(struct db *db, const struct config *cfg,
+    const struct principal *who, const char *label_id, const char *text,
+    struct label_state *out, char *err, size_t errlen)
+{
+	char	reason[LABELD_MAX_TEXT + 1];
+
+	assert(who != NULL);
+	if (text != NULL && strlen(text) > LABELD_MAX_WITHDRAW_TEXT) {
+		snprintf(err, errlen, "a withdrawal's reason is at most %d "
+		    "bytes", LABELD_MAX_WITHDRAW_TEXT);
+		return STORE_INVALID;
+	}
+	if (text != NULL && *text != '\0')
+		snprintf(reason, sizeof(reason), "%s: %s", LIFECYCLE_WITHDRAWN,
+		    text);
+	else
+		snprintf(reason, sizeof(reason), "%s", LIFECYCLE_WITHDRAWN);
+	return lifecycle_change(db, cfg, who, label_id, LABEL_WITHDRAW, reason,
+	    out, err, errlen);
 }

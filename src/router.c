@@ -294,7 +294,9 @@ router_dispatch(struct req *r)
 		return;
 	}
 	r->db = store_acquire(r->ld->store);
-	if ((r->route->flags & ROUTE_JSON) && parse_json_body(r) == -1)
+	if (((r->route->flags & ROUTE_JSON) ||
+	    ((r->route->flags & ROUTE_JSON_OPT) && r->body_len > 0)) &&
+	    parse_json_body(r) == -1)
 		goto done;
 	(void)r->route->handler(r);
 	if (!r->queued)

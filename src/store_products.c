@@ -417,3 +417,64 @@ store_vuln_list(struct db *db, const char *product_id, const char *status,
 	free(v);
 	return db_walk_done(db, st, rc, __func__);
 }
+
+/*
+ * Gives version v->version of v->product_id the SBOM sbom (canonical JSON,
+ * sbom_len bytes) with v's sbom_sha256 and sbom_components, once: STORE_OK
+ * with v->created_at filled, STORE_NOTFOUND for an unknown version,
+ * STORE_CONFLICT when the version has an SBOM already, or STORE_ERR.  Run
+ * it inside the caller's transaction with the audit row.
+ */
+int
+store_product_version_set_sbom(struct db *db, struct product_version *v,
+    const char *sbom, size_t sbom_len)
+{
+	struct product_version	 cur;
+	sqlite3_stmt		*st;
+	int			 rc, changed;
+
+	assert(sbom != NULL && v->sbom_sha256[0] != '\0');
+	if ((st = db_prepare(db, "UPDATE product_versions SET sbom = ?, "
+	    "sbom_sha256 = ?, sbom_components = ? WHERE product_id = ? AND "
+	    "version = ? AND sbom IS NULL")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text64(st, 1, sbom, sbom_len, SQLITE_STATIC, SQLITE_UTF8);
+	sqlite3_bind_text(st, 2, v->sbom_sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, v->sbom_components);
+	sqlite3_bind_text(st, 4, v->product_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, v->version, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st)) != STORE_OK)
+		return rc;
+	changed = sqlite3_changes(db->conn);
+	rc = store_product_version_get(db, v->product_id, v->version, &cur);
+	if (rc != STORE_OK)
+		return rc;
+	if (changed == 0)
+		return STORE_CONFLICT;
+	*v = cur;
+	return STORE_OK;
+}
+
+/* Appends e to the products' audit trail (e->at NULL: now). */
+int
+store_product_event_append(struct db *db, const struct product_event *e)
+{
+	sqlite3_stmt	*st;
+	char		 now[32];
+
+	assert(e->product_id != NULL && e->action != NULL);
+	store_now(now);
+	if ((st = db_prepare(db, "INSERT INTO product_events (product_id, "
+	    "version, at, action, org_id, token_id, detail) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?)")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, e->product_id, -1, SQLITE_STATIC);
+	db_bind_opt(st, 2, e->version);
+	sqlite3_bind_text(st, 3, e->at != NULL ? e->at : now, -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, e->action, -1, SQLITE_STATIC);
+	db_bind_opt(st, 5, e->org_id);
+	db_bind_opt(st, 6, e->token_id);
+	db_bind_opt(st, 7, e->detail);
+	return db_step_done(db, st);
+}

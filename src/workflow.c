@@ -12,6 +12,8 @@
  *							changes_requested
  *	submitted, under_review	--approve (regulator)-->	approved (final)
  *	submitted, under_review	--reject (regulator)-->		rejected (final)
+ *	draft, submitted, under_review, changes_requested
+ *				--withdraw (vendor)-->		withdrawn (final)
  *
  * submit needs the assessment to meet the target tier; approve needs a
  * tier no higher than the achieved one nor than the target tier (what
@@ -34,6 +36,7 @@ static const char *const state_names[WF_NSTATES] = {
 	[WF_CHANGES_REQUESTED] = "changes_requested",
 	[WF_APPROVED] = "approved",
 	[WF_REJECTED] = "rejected",
+	[WF_WITHDRAWN] = "withdrawn",
 };
 
 static const char *const action_names[WF_NACTIONS] = {
@@ -42,6 +45,7 @@ static const char *const action_names[WF_NACTIONS] = {
 	[WF_REQUEST_CHANGES] = "request_changes",
 	[WF_APPROVE] = "approve",
 	[WF_REJECT] = "reject",
+	[WF_WITHDRAW] = "withdraw",
 };
 
 /* The state machine.  Anything not listed is refused. */
@@ -59,6 +63,10 @@ static const struct {
 	{ WF_UNDER_REVIEW,	WF_APPROVE,		WF_APPROVED },
 	{ WF_SUBMITTED,		WF_REJECT,		WF_REJECTED },
 	{ WF_UNDER_REVIEW,	WF_REJECT,		WF_REJECTED },
+	{ WF_DRAFT,		WF_WITHDRAW,		WF_WITHDRAWN },
+	{ WF_SUBMITTED,		WF_WITHDRAW,		WF_WITHDRAWN },
+	{ WF_UNDER_REVIEW,	WF_WITHDRAW,		WF_WITHDRAWN },
+	{ WF_CHANGES_REQUESTED,	WF_WITHDRAW,		WF_WITHDRAWN },
 };
 
 /* Who may take each action (ROLE_* bits). */
@@ -68,6 +76,7 @@ static const unsigned action_roles[WF_NACTIONS] = {
 	[WF_REQUEST_CHANGES] = ROLE_REGULATOR,
 	[WF_APPROVE] = ROLE_REGULATOR,
 	[WF_REJECT] = ROLE_REGULATOR,
+	[WF_WITHDRAW] = ROLE_VENDOR,
 };
 
 /* The audit event each state change records. */
@@ -77,6 +86,7 @@ static const char *const action_events[WF_NACTIONS] = {
 	[WF_REQUEST_CHANGES] = "changes_requested",
 	[WF_APPROVE] = "approved",
 	[WF_REJECT] = "rejected",
+	[WF_WITHDRAW] = "withdrawn",
 };
 
 /* The name of state s; NULL when s is no state. */
@@ -155,11 +165,14 @@ workflow_state_of(const struct submission *s)
 	return st;
 }
 
-/* 1 for the decided states (approved, rejected): nothing changes them. */
+/*
+ * 1 for the final states, decided (approved, rejected) or withdrawn by the
+ * vendor: nothing changes them.
+ */
 int
 workflow_is_final(enum wf_state s)
 {
-	return s == WF_APPROVED || s == WF_REJECTED;
+	return s == WF_APPROVED || s == WF_REJECTED || s == WF_WITHDRAWN;
 }
 
 /* Declarations change only while the vendor holds the submission. */

@@ -378,7 +378,10 @@ workflow_submit(struct db *db, const struct principal *who,
 	return end_change(db, rc);
 }
 
-/* A state change that needs no assessment: review, request_changes, reject. */
+/*
+ * A state change that needs no assessment: review, request_changes,
+ * reject (decisions, with reason), withdraw (the vendor's, not a decision).
+ */
 static int
 transition(struct db *db, const struct principal *who, struct submission *sub,
     int64_t if_revision, enum wf_action action, const char *reason)
@@ -388,7 +391,7 @@ transition(struct db *db, const struct principal *who, struct submission *sub,
 	int		 rc;
 
 	assert(action == WF_REVIEW || action == WF_REQUEST_CHANGES ||
-	    action == WF_REJECT);
+	    action == WF_REJECT || action == WF_WITHDRAW);
 	if ((rc = begin_change(db, sub, if_revision)) != STORE_OK ||
 	    (rc = cur_state(sub, &st)) != STORE_OK)
 		return end_change(db, rc);
@@ -397,7 +400,7 @@ transition(struct db *db, const struct principal *who, struct submission *sub,
 		return end_change(db, WF_BADSTATE);
 	memcpy(from, sub->state, sizeof(from));
 	snprintf(sub->state, sizeof(sub->state), "%s", workflow_state_name(next));
-	if (action != WF_REVIEW) {
+	if (action == WF_REQUEST_CHANGES || action == WF_REJECT) {
 		snprintf(sub->decision, sizeof(sub->decision), "%s",
 		    workflow_action_name(action));
 		snprintf(sub->decision_reason, sizeof(sub->decision_reason),
@@ -410,6 +413,18 @@ transition(struct db *db, const struct principal *who, struct submission *sub,
 		rc = event(db, who, sub, workflow_action_event(action), from,
 		    sub->state, reason, NULL);
 	return end_change(db, rc);
+}
+
+/*
+ * The vendor withdraws its submission before the decision (draft,
+ * submitted, under_review, changes_requested): withdrawn is final.
+ * WF_BADSTATE once decided or withdrawn, or for another role.
+ */
+int
+workflow_withdraw(struct db *db, const struct principal *who,
+    struct submission *sub, int64_t if_revision)
+{
+	return transition(db, who, sub, if_revision, WF_WITHDRAW, NULL);
 }
 
 /* A regulator takes a submitted submission under review. */

@@ -25,6 +25,7 @@ START_TEST(final_states_are_final)
 {
 	ck_assert(workflow_is_final(WF_APPROVED));
 	ck_assert(workflow_is_final(WF_REJECTED));
+	ck_assert(workflow_is_final(WF_WITHDRAWN));
 	for (int s = WF_DRAFT; s <= WF_CHANGES_REQUESTED; s++)
 		ck_assert(!workflow_is_final(s));
 }
@@ -51,7 +52,7 @@ START_TEST(names_round_trip)
 	ck_assert_int_eq(workflow_state_parse("Draft", &s), -1);
 	ck_assert_int_eq(workflow_state_parse("", &s), -1);
 	ck_assert_int_eq(workflow_state_parse(NULL, &s), -1);
-	ck_assert_int_eq(workflow_action_parse("withdraw", &a), -1);
+	ck_assert_int_eq(workflow_action_parse("archive", &a), -1);
 	ck_assert_ptr_null(workflow_state_name(WF_NSTATES));
 }
 END_TEST
@@ -529,6 +530,8 @@ act(struct submission *s, const struct principal *who, enum wf_action a)
 		return rc;
 	case WF_REVIEW:
 		return workflow_review(db, who, s, 0);
+	case WF_WITHDRAW:
+		return workflow_withdraw(db, who, s, 0);
 	default:
 		return workflow_decide(db, &cfg, who, s, 0, a, 1, "because",
 		    &achieved, NULL);
@@ -540,7 +543,9 @@ static void
 reach(struct submission *s, enum wf_state to)
 {
 	open_submission(s, 1);
-	if (to == WF_DRAFT)
+	if (to == WF_WITHDRAWN)
+		ck_assert_int_eq(act(s, &vendor, WF_WITHDRAW), STORE_OK);
+	if (to == WF_DRAFT || to == WF_WITHDRAWN)
 		return;
 	declare_up_to(s, 1, NULL);
 	ck_assert_int_eq(act(s, &vendor, WF_SUBMIT), STORE_OK);
@@ -760,7 +765,7 @@ END_TEST
 START_TEST(decisions_are_final)
 {
 	static const enum wf_state	 decided[] = { WF_APPROVED,
-	    WF_REJECTED };
+	    WF_REJECTED, WF_WITHDRAWN };
 	const struct principal		*who[] = { &vendor, &regulator };
 	struct submission		 s;
 	struct seen			 before, after;

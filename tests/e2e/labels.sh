@@ -102,6 +102,7 @@ callr GET /v1/status-lists/revocation-2; expect_problem 404 "unknown status list
 # ------------------------------------------------- label routes without a label
 callr GET /v1/labels/SG-CLS-2026-999999; expect_problem 404 "unknown label" SG-CLS-2026-999999
 callr GET /v1/labels/SG-CLS-2026-999999/status; expect_problem 404 "status of an unknown label"
+callr GET /v1/labels/SG-CLS-2026-999999/events; expect_problem 404 "history of an unknown label" SG-CLS-2026-999999
 make_org "Acme Devices" vendor vendor; VENDOR_ORG=$ORG_ID; VENDOR=$TOKEN
 call GET "/v1/organizations?kind=authority" "$ADMIN"; AUTH_ORG=$(jget '.items[0].id')
 call POST "/v1/organizations/$AUTH_ORG/tokens" "$ADMIN" '{"role":"regulator"}'
@@ -196,6 +197,66 @@ if issue_one && callr GET "/v1/labels/$LABEL" && [ "$STATUS" = 200 ]; then
 	check_eq "$(jget .status)/$(jget .reason)" "revoked/support withdrawn" "revoked for good"
 	callr GET "/v1/labels/$LABEL"
 	check_eq "$BODY" "$(cat "$WORK/label.json")" "status changes never touch the issued bytes"
+
+	# -------------------------------------- the status history, public
+	callr GET "/v1/labels/$(tr 'A-Z' 'a-z' <<<"$LABEL")/events"; expect 200 "the history, without a token, id in lower case"
+	check_eq "$(jget '[.items[] | "\(.action):\(.from_status)>\(.to_status):\(.reason)"] | join(",")')" \
+	    "issued:null>active:null,suspended:active>suspended:default password reported,reinstated:suspended>active:fixed in 2.2,revoked:active>revoked:support withdrawn" \
+	    "every status change with its reason, oldest first"
+	check_eq "$(jget '[.items[] | keys | join(" ")] | unique | join(",")')" "action at from_status reason to_status" "only what and why, never who"
+	check_eq "$(jget '[.items[].at | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")] | all')" true "times are RFC 3339 UTC"
+
+	# ---------------------------------- the vendor withdraws its own label
+	make_org "Other Devices" vendor vendor; OTHER=$TOKEN
+	LABEL1=$LABEL
+	callr POST "/v1/labels/$LABEL1/withdraw" "$VENDOR"
+	expect_problem 409 "a revoked label is not withdrawn" final
+	if issue_one; then
+		LABEL2=$LABEL
+		callr GET "/v1/labels/$LABEL2"; cp "$WORK/body" "$WORK/label2.json"
+		REV2=$(jq -r '.credentialStatus[] | select(.statusPurpose == "revocation") | .statusListIndex' "$WORK/label2.json")
+		callr POST "/v1/labels/$LABEL2/withdraw" "$OTHER" '{"reason":"not mine"}'
+		expect_problem 404 "another vendor cannot withdraw it" "$LABEL2"
+		callr POST "/v1/labels/$LABEL2/withdraw" "$REG" '{"reason":"x"}'
+		expect_problem 403 "a regulator revokes, it does not withdraw"
+		callr POST "/v1/labels/$LABEL2/withdraw" "" '{"reason":"x"}'
+		expect_problem 401 "withdraw without a token"
+		callr POST "/v1/labels/$LABEL2/withdraw" "$VENDOR" "{\"reason\":\"$(head -c 3980 /dev/zero | tr '\0' r)\"}"
+		expect_problem 422 "a withdrawal's text over 3979 bytes" reason
+		callr POST "/v1/labels/$LABEL2/withdraw" "$VENDOR" '{"reason":7}'
+		expect_problem 422 "a reason that is no text" reason
+		callr POST "/v1/labels/$LABEL2/withdraw" "$VENDOR" 'not json'
+		expect_problem 400 "a malformed body"
+		callr POST /v1/labels/SG-CLS-2026-999999/withdraw "$VENDOR"
+		expect_problem 404 "withdraw an unknown label" SG-CLS-2026-999999
+		callr GET "/v1/labels/$LABEL2/status"
+		check_eq "$(jget .status)/$(bit revocation "$REV2")" "active/0" "refusals changed nothing"
+		callr POST "/v1/labels/$LABEL2/withdraw" "$VENDOR" '{"reason":"product discontinued"}'
+		expect 200 "the vendor withdraws its label"
+		check_eq "$(jget .status)/$(jget .reason)" "revoked/withdrawn_by_vendor: product discontinued" "revoked, the reason says withdrawn by the vendor"
+		check_eq "$(bit revocation "$REV2")" 1 "the revocation list follows"
+		callr GET "/v1/labels/$LABEL2/proof"; TS=$(jget .tree_size)
+		callr GET "/v1/log/entries?start=0&end=$TS"
+		check_eq "$(jget '.entries[].leaf' | while read -r l; do base64 -d <<<"$l"; echo; done | jq -r --arg l "$LABEL2" 'select(.label_id == $l and .kind == "revoke") | .reason')" \
+		    "withdrawn_by_vendor: product discontinued" "the transparency log records the withdrawal as a revocation"
+		callr POST "/v1/labels/$LABEL2/withdraw" "$VENDOR"
+		expect_problem 409 "withdrawn twice" final
+		callr GET "/v1/labels/$LABEL2/events"; expect 200 "the withdrawn label's history"
+		check_eq "$(jget '[.items[] | "\(.action):\(.from_status)>\(.to_status):\(.reason)"] | join(",")')" \
+		    "issued:null>active:null,revoked:active>revoked:withdrawn_by_vendor: product discontinued" "the withdrawal in the history, refusals not"
+		callr POST "/v1/labels/$LABEL2/reinstate" "$REG" '{"reason":"undo"}'
+		expect_problem 409 "a withdrawal is a revocation: final" final
+	else
+		fail "approval issued no second label"
+	fi
+	if issue_one; then
+		LABEL3=$LABEL
+		callr POST "/v1/labels/$(tr 'A-Z' 'a-z' <<<"$LABEL3")/withdraw" "$VENDOR"
+		expect 200 "withdrawn without a reason, id in lower case"
+		check_eq "$(jget .label_id)/$(jget .status)/$(jget .reason)" "$LABEL3/revoked/withdrawn_by_vendor" "the reason alone"
+	else
+		fail "approval issued no third label"
+	fi
 else
 	fail "approval issued no label${LABEL:+ ($LABEL answers $STATUS)}"
 fi

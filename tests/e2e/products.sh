@@ -317,4 +317,35 @@ call GET "/v1/products/$P1" "$OTHER"; expect_problem 404 "isolation survives res
 call GET /v1/products "$ACME"
 check_eq "$(jget '.items | length')" 5 "own products after restart"
 
+# ------------------------------- an SBOM attached once to a version without
+call POST "/v1/products/$P1/versions" "$ACME" '{"version":"4.0"}'
+expect 201 "version 4.0 without SBOM"
+call PUT "/v1/products/$P1/versions/4.0/sbom" "$ACME" '{"bomFormat":"SPDX","specVersion":"1.5"}'
+expect_problem 422 "attached SBOM checked as POST .../versions checks it" "sbom.bomFormat"
+call PUT "/v1/products/$P1/versions/4.0/sbom" "$ACME" '{"bomFormat":"CycloneDX","components":[7]}'
+expect_problem 422 "each fault of an attached SBOM named" "sbom.components\[0\]"
+call PUT "/v1/products/$P1/versions/4.0/sbom" "$OTHER" "$SBOM"
+expect_problem 404 "another vendor's version is hidden" "$P1"
+call PUT "/v1/products/$P1/versions/4.0/sbom" "$REG" "$SBOM"
+expect_problem 403 "regulator cannot attach an SBOM"
+call PUT "/v1/products/$P1/versions/4.0/sbom" "$LAB" "$SBOM"
+expect_problem 403 "lab cannot attach an SBOM"
+call PUT "/v1/products/$P1/versions/7.7/sbom" "$ACME" "$SBOM"
+expect_problem 404 "unknown version" 7.7
+call GET "/v1/products/$P1/versions/4.0/sbom" "$ACME"
+expect_problem 404 "refusals attached nothing"
+call PUT "/v1/products/$P1/versions/4.0/sbom" "$ACME" "$SBOM"
+expect 200 "SBOM attached to a version without one"
+check_eq "$(jget .version)/$(jget .sbom_sha256)/$(jget .sbom_components)" "4.0/$SBOM_SHA/3" "the version answered with its SBOM"
+call GET "/v1/products/$P1/versions/4.0/sbom" "$REG"; expect 200 "attached SBOM readable"
+check_eq "$(printf '%s' "$BODY" | sha256sum | cut -d' ' -f1)" "$SBOM_SHA" "attached SBOM bytes are its digest's"
+call PUT "/v1/products/$P1/versions/4.0/sbom" "$ACME" "$SBOM"
+expect_problem 409 "a version's SBOM is attached once" "never changes"
+call PUT "/v1/products/$P1/versions/1.1.0/sbom" "$ACME" '{"bomFormat":"CycloneDX","specVersion":"1.6"}'
+expect_problem 409 "an SBOM given at creation never changes" "never changes"
+call GET "/v1/products/$P1/versions/1.1.0" "$ACME"
+check_eq "$(jget .sbom_sha256)" "$SBOM_SHA" "the refused SBOM changed nothing"
+check_eq "$(sqlite3 "$DATA/labeld.db" "SELECT action || ' ' || version || ' ' || org_id || ' ' || json_extract(detail, '\$.sbom_sha256') FROM product_events WHERE product_id = '$P1'")" \
+    "sbom_attached 4.0 $ACME_ORG $SBOM_SHA" "the attachment audited once, by whom, with its digest"
+
 finish

@@ -443,4 +443,50 @@ else
 	echo "note: sqlite3 is not installed: the ended-support case is not run"
 fi
 
+# ------------------------------------- the vendor withdraws before the decision
+# open_l1: a Level 1 submission of version 0.9, declared; its id in SUB.
+open_l1() {
+	call POST /v1/submissions "$ACME" "{\"product_id\":\"$P1\",\"product_version\":\"0.9\",\"scheme\":\"sg-cls-iot\",\"target_tier\":1}"
+	expect 201 "a Level 1 submission to withdraw"; SUB=$(jget .id); ET=$(etag)
+	call POST "/v1/submissions/$SUB/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
+	call PUT "/v1/submissions/$SUB/declarations" "$ACME" "{\"items\":$ITEMS_L1}" -H "If-Match: $ET"
+	expect 200 "declared"
+}
+open_l1; W1=$SUB
+call POST "/v1/submissions/$W1/withdraw" "$OTHER"; expect_problem 404 "another vendor cannot withdraw it" "$W1"
+call POST "/v1/submissions/$W1/withdraw" "$REG"; expect_problem 403 "a regulator does not withdraw"
+call POST "/v1/submissions/$W1/withdraw" "$LAB"; expect_problem 403 "a lab does not withdraw"
+call POST "/v1/submissions/$W1/withdraw" "$ACME" '' -H 'If-Match: "r1"'; expect_problem 412 "a stale If-Match withdraws nothing"
+call GET "/v1/submissions/$W1" "$ACME"; check_eq "$(jget .state)" draft "refusals changed nothing"
+call POST "/v1/submissions/$W1/withdraw" "$ACME"; expect 200 "the vendor withdraws a draft"
+check_eq "$(jget .state)/$(jget .label_id)/$(jget .decision)" "withdrawn/null/null" "withdrawn, no label, no decision"
+call POST "/v1/submissions/$W1/withdraw" "$ACME"; expect_problem 409 "withdrawn is final" withdrawn
+call GET "/v1/submissions/$W1" "$ACME"; ET=$(etag)
+call PUT "/v1/submissions/$W1/declarations" "$ACME" "{\"items\":$ITEMS_L1}" -H "If-Match: $ET"
+expect_problem 409 "no declarations after withdrawal"
+call POST "/v1/submissions/$W1/submit" "$ACME"; expect_problem 409 "no submit after withdrawal"
+call POST "/v1/submissions/$W1/decision" "$REG" '{"decision":"approve","tier":1,"reason":"x"}'
+expect_problem 409 "no decision after withdrawal"
+call GET "/v1/submissions/$W1/events?limit=500" "$ACME"
+check_eq "$(jget '[.items[] | select(.action == "withdrawn") | "\(.from_state)/\(.to_state)/\(.role)/\(.org_id)"] | join(",")')" \
+    "draft/withdrawn/vendor/$ACME_ORG" "the withdrawal audited once, by the vendor"
+open_l1; W2=$SUB
+call POST "/v1/submissions/$W2/submit" "$ACME"; expect 200 "submitted"
+call POST "/v1/submissions/$W2/withdraw" "$ACME"; expect 200 "the vendor withdraws a submitted one"
+open_l1; W3=$SUB
+call POST "/v1/submissions/$W3/submit" "$ACME"; expect 200 "submitted"
+call POST "/v1/submissions/$W3/review" "$REG"; expect 200 "under review"
+call POST "/v1/submissions/$W3/withdraw" "$ACME"; expect 200 "the vendor withdraws one under review"
+open_l1; W4=$SUB
+call POST "/v1/submissions/$W4/submit" "$ACME"; expect 200 "submitted"
+call POST "/v1/submissions/$W4/decision" "$REG" '{"decision":"request_changes","reason":"more"}'
+expect 200 "changes requested"
+call POST "/v1/submissions/$W4/withdraw" "$ACME"; expect 200 "the vendor withdraws one awaiting changes"
+check_eq "$(actions "$W4" "$ACME" | tr ',' '\n' | tail -n 1)" withdrawn "the trail ends with the withdrawal"
+call POST "/v1/submissions/$S2/withdraw" "$ACME"; expect_problem 409 "a rejected submission is not withdrawn" rejected
+call POST "/v1/submissions/$S1/withdraw" "$ACME"; expect_problem 409 "an approved submission is not withdrawn" approved
+call GET "/v1/submissions?state=withdrawn" "$ACME"; expect 200 "filter by withdrawn"
+check_eq "$(jget '[.items[] | "\(.id)=\(.state)"] | join(",")')" "$W1=withdrawn,$W2=withdrawn,$W3=withdrawn,$W4=withdrawn" "the four withdrawn, listed as such"
+call GET "/v1/submissions?state=withdrawn&product=$P1" "$REG"; check_eq "$(jget '.items | length')" 4 "the regulator filters them too"
+
 finish
