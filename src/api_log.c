@@ -149,20 +149,18 @@ log_entries(struct req *r)
 	return reply_json(r, MHD_HTTP_OK, json_pack("{s:o}", "entries", a));
 }
 
+/*
+ * Answers a proof computed for (k1 = v1, k2 = v2) with result rc:
+ * {k1, k2, hashes}, 400 for numbers the log refuses, else 503/500.
+ */
 static int
-log_inclusion(struct req *r)
+proof_reply(struct req *r, int rc, const char *err,
+    const uint8_t (*proof)[TLOG_HASH_LEN], size_t n, const char *k1,
+    uint64_t v1, const char *k2, uint64_t v2)
 {
-	uint8_t		 proof[TLOG_MAX_PROOF][TLOG_HASH_LEN];
-	uint64_t	 index, size;
-	size_t		 n;
-	char		 err[256];
-	json_t		*h;
+	json_t	*h;
 
-	if (query_u64(r, "index", &index) == -1 ||
-	    query_u64(r, "tree_size", &size) == -1)
-		return -1;
-	switch (translog_inclusion(r->db, index, size, proof, &n, err,
-	    sizeof(err))) {
+	switch (rc) {
 	case STORE_OK:
 		break;
 	case STORE_INVALID:
@@ -171,12 +169,29 @@ log_inclusion(struct req *r)
 	default:
 		return log_unavailable(r, STORE_ERR, err);
 	}
-	if ((h = hashes_json((const uint8_t (*)[TLOG_HASH_LEN])proof, n)) ==
-	    NULL)
+	if ((h = hashes_json(proof, n)) == NULL)
 		return reply_oom(r);
-	return reply_json(r, MHD_HTTP_OK, json_pack("{s:I, s:I, s:o}",
-	    "index", (json_int_t)index, "tree_size", (json_int_t)size,
-	    "hashes", h));
+	return reply_json(r, MHD_HTTP_OK, json_pack("{s:I, s:I, s:o}", k1,
+	    (json_int_t)v1, k2, (json_int_t)v2, "hashes", h));
+}
+
+static int
+log_inclusion(struct req *r)
+{
+	uint8_t		 proof[TLOG_MAX_PROOF][TLOG_HASH_LEN];
+	uint64_t	 index, size;
+	size_t		 n = 0;
+	char		 err[256];
+	int		 rc;
+
+	if (query_u64(r, "index", &index) == -1 ||
+	    query_u64(r, "tree_size", &size) == -1)
+		return -1;
+	rc = translog_inclusion(r->db, index, size, proof, &n, err,
+	    sizeof(err));
+	return proof_reply(r, rc, err,
+	    (const uint8_t (*)[TLOG_HASH_LEN])proof, n, "index", index,
+	    "tree_size", size);
 }
 
 static int
@@ -184,29 +199,18 @@ log_consistency(struct req *r)
 {
 	uint8_t		 proof[TLOG_MAX_PROOF][TLOG_HASH_LEN];
 	uint64_t	 first, second;
-	size_t		 n;
+	size_t		 n = 0;
 	char		 err[256];
-	json_t		*h;
+	int		 rc;
 
 	if (query_u64(r, "first", &first) == -1 ||
 	    query_u64(r, "second", &second) == -1)
 		return -1;
-	switch (translog_consistency(r->db, first, second, proof, &n, err,
-	    sizeof(err))) {
-	case STORE_OK:
-		break;
-	case STORE_INVALID:
-		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "validation",
-		    "%s", err);
-	default:
-		return log_unavailable(r, STORE_ERR, err);
-	}
-	if ((h = hashes_json((const uint8_t (*)[TLOG_HASH_LEN])proof, n)) ==
-	    NULL)
-		return reply_oom(r);
-	return reply_json(r, MHD_HTTP_OK, json_pack("{s:I, s:I, s:o}",
-	    "first", (json_int_t)first, "second", (json_int_t)second,
-	    "hashes", h));
+	rc = translog_consistency(r->db, first, second, proof, &n, err,
+	    sizeof(err));
+	return proof_reply(r, rc, err,
+	    (const uint8_t (*)[TLOG_HASH_LEN])proof, n, "first", first,
+	    "second", second);
 }
 
 /*
