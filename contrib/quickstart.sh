@@ -1,7 +1,7 @@
 #!/bin/sh
 # quickstart.sh: set up a Debian 12 machine for labeld and build it, then
 #   run   start labeld on ./var at 127.0.0.1:8080 (foreground;
-#         QUICKSTART_DATA_DIR overrides ./var)
+#         QUICKSTART_DATA_DIR overrides ./var, QUICKSTART_LISTEN the address)
 #   test  run every test (make check, warnings as errors), built with
 #         --enable-test-clock (tests move time with LABELD_TEST_CLOCK_OFFSET)
 # run never uses a test-clock build: it reconfigures when the existing
@@ -72,7 +72,8 @@ run)
 	build no
 	data=${QUICKSTART_DATA_DIR:-./var}
 	mkdir -p "$data"
-	exec ./labeld --data-dir "$data" --listen 127.0.0.1:8080 --share-dir .
+	exec ./labeld --data-dir "$data" \
+	    --listen "${QUICKSTART_LISTEN:-127.0.0.1:8080}" --share-dir .
 	;;
 test)
 	# shellcheck disable=SC2086
