@@ -119,7 +119,7 @@ req_begin(struct req *r, struct labeld *ld, struct MHD_Connection *conn,
 		r->url_too_long = 1;
 	else
 		r->route = router_match(method, url, r->params, r->pathbuf,
-		    sizeof(r->pathbuf), r->allow, sizeof(r->allow));
+		    sizeof(r->pathbuf), r->allow, sizeof(r->allow), &r->near);
 	r->body_limit = router_body_limit(&ld->cfg, r->route);
 	/* A declared length over the limit is refused without reading it. */
 	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -254,7 +254,9 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    log_path(r->path, path, sizeof(path)), r->status, r->resp_bytes,
 	    (unsigned long long)us,
 	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
-	metrics_observe(r->route ? r->route->pattern : "unmatched", r->status,
+	/* A 405 counts under the path's pattern: only a 404 is unmatched. */
+	metrics_observe(r->route != NULL ? r->route->pattern : r->near != NULL ?
+	    r->near->pattern : "unmatched", r->status,
 	    us);
 	store_release(r->db);
 	json_decref(r->json);

@@ -297,6 +297,7 @@ struct req {
 	int			 path_ctl;	/* raw path decodes to a control byte */
 	enum admit		 admit;
 	char			 allow[128];	/* other methods, for 405 */
+	const struct route	*near;		/* a route of the path, for 405 */
 	const char		*params[LABELD_MAX_PARAMS];
 	char			 pathbuf[LABELD_MAX_URL];
 	struct principal	 who;
@@ -345,8 +346,8 @@ struct route {
 	int		(*handler)(struct req *);
 };
 const struct route *router_match(const char *method, const char *path,
-	    const char **params, char *pathbuf, size_t pathlen,
-	    char *allow, size_t allowlen);
+	    const char **params, char *pathbuf, size_t pathlen, char *allow,
+	    size_t allowlen, const struct route **near);
 int	 router_admit(struct req *);
 void	 router_dispatch(struct req *);
 void	 router_walk(void (*cb)(const struct route *, void *), void *arg);
@@ -643,6 +644,8 @@ struct sub_event {
 	const char	*reason;
 	const char	*detail;	/* JSON object text, "" / NULL none */
 };
+int	 store_submission_count_by_state(struct db *,
+	    int (*cb)(const char *, int64_t, void *), void *arg);
 int	 store_submission_insert(struct db *, struct submission *);
 int	 store_submission_get(struct db *, const char *id, struct submission *);
 int	 store_submission_update(struct db *, struct submission *);
@@ -917,6 +920,8 @@ struct label_event {
 };
 int	 store_label_insert(struct db *, struct label *, const char *credential,
 	    size_t len);
+int	 store_label_count_by_status(struct db *, const char *now,
+	    int (*cb)(const char *, int64_t, void *), void *arg);
 int	 store_label_get(struct db *, const char *id, struct label *);
 int	 store_label_credential(struct db *, const char *id, char **buf,
 	    size_t *len);

@@ -83,17 +83,22 @@ match_pattern(const char *pattern, const char *path, const char **params,
 
 /*
  * Finds the route for method and path.  When the path exists under other
- * methods only, returns NULL and lists them in allow (for 405); when it
- * does not exist at all, allow is "".
+ * methods only, returns NULL, lists them in allow (for 405) and sets *near
+ * (may be NULL) to the first of those routes, whose pattern names the
+ * path in metrics; when it does not exist at all, allow is "" and *near
+ * NULL.
  */
 const struct route *
 router_match(const char *method, const char *path, const char **params,
-    char *pathbuf, size_t pathlen, char *allow, size_t allowlen)
+    char *pathbuf, size_t pathlen, char *allow, size_t allowlen,
+    const struct route **near)
 {
 	const char	*tmp[LABELD_MAX_PARAMS];
 	size_t		 o = 0;
 
 	allow[0] = '\0';
+	if (near != NULL)
+		*near = NULL;
 	for (size_t t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]);
 	    t++)
 		for (const struct route *rt = route_tables[t]; rt->method; rt++) {
@@ -104,6 +109,8 @@ router_match(const char *method, const char *path, const char **params,
 				memcpy(params, tmp, sizeof(tmp));
 				return rt;
 			}
+			if (near != NULL && *near == NULL)
+				*near = rt;
 			if (strstr(allow, rt->method) == NULL) {
 				int n = snprintf(allow + o, allowlen - o,
 				    "%s%s", o ? ", " : "", rt->method);

@@ -357,3 +357,27 @@ store_status_list_mark_stale(struct db *db, const char *id,
 	sqlite3_bind_text(st, 2, purpose, -1, SQLITE_STATIC);
 	return db_step_done(db, st);
 }
+
+/*
+ * Counts the labels by status as of now ("expired" for an active label
+ * past its validUntil): cb(status, count, arg) per status present.
+ * STORE_OK or STORE_ERR.
+ */
+int
+store_label_count_by_status(struct db *db, const char *now,
+    int (*cb)(const char *, int64_t, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "SELECT CASE WHEN status = 'active' AND "
+	    "valid_until < ? THEN 'expired' ELSE status END AS s, count(*) "
+	    "FROM labels GROUP BY s ORDER BY s")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	while ((rc = db_step(db, st)) == SQLITE_ROW)
+		if (cb((const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_int64(st, 1), arg) == -1)
+			break;
+	return db_walk_done(db, st, rc, __func__);
+}

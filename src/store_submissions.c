@@ -485,3 +485,24 @@ store_label_seq_next(struct db *db, const char *prefix, int64_t *seq)
 	db_error(db, __func__);
 	return STORE_ERR;
 }
+
+/*
+ * Counts the submissions by state: cb(state, count, arg) per state
+ * present.  STORE_OK or STORE_ERR.
+ */
+int
+store_submission_count_by_state(struct db *db,
+    int (*cb)(const char *, int64_t, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "SELECT state, count(*) FROM submissions "
+	    "GROUP BY state ORDER BY state")) == NULL)
+		return STORE_ERR;
+	while ((rc = db_step(db, st)) == SQLITE_ROW)
+		if (cb((const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_int64(st, 1), arg) == -1)
+			break;
+	return db_walk_done(db, st, rc, __func__);
+}

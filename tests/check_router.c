@@ -15,7 +15,8 @@ match(const char *method, const char *path, const char **params, char *allow)
 {
 	static char buf[LABELD_MAX_URL];
 
-	return router_match(method, path, params, buf, sizeof(buf), allow, 128);
+	return router_match(method, path, params, buf, sizeof(buf), allow, 128,
+	    NULL);
 }
 
 START_TEST(literal_routes)

@@ -281,6 +281,11 @@ verify_fetch_trust
 check_eq "$(jq -r --arg k "$KID2" '.keys[] | select(.id | endswith($k)) | .compromisedAt' "$WORK/trust-bundle.json")" "$BEFORE" "bundle shows compromisedAt"
 verify_all_expect "$WORK/label2.json" invalid "signed after its key's compromise" key
 
+# the regulator's figures: labels by status, submissions by state
+call GET /metrics; expect 200 "metrics"
+check_eq "$(grep -c '^labeld_labels{status="revoked"} 1$' <<<"$BODY")" 1 "metrics: one revoked label"
+check_eq "$(grep -c '^labeld_submissions{state="approved"} 2$' <<<"$BODY")" 1 "metrics: two approved submissions"
+
 # nothing of the keys leaks into the log or the label
 for f in "$DATA"/keys/*.key; do
 	seed=$(sed -n 's/^seed: //p' "$f")

@@ -91,8 +91,13 @@ call POST /v1/organizations "$ADMIN" "" -H 'Content-Type: application/json' -H '
 expect_problem 413 "oversize chunked body" limit
 call GET /healthz; expect 200 "still healthy after bad input"
 
+call DELETE /healthz; expect_problem 405 "DELETE /healthz"
 call GET /metrics; expect 200 "metrics"
 grep -q '^labeld_http_requests_total{route="/v1/organizations",status="422"}' <<<"$BODY" && ok || fail "metrics by route and status"
+grep -q '^labeld_http_requests_total{route="/healthz",status="405"}' <<<"$BODY" && ok || fail "a 405 counts under the path's pattern, not as unmatched"
+grep -q '^labeld_signing_key_age_seconds [0-9]' <<<"$BODY" && ok || fail "signing key age"
+grep -q '^# TYPE labeld_labels gauge' <<<"$BODY" && grep -q '^# TYPE labeld_submissions gauge' <<<"$BODY" &&
+    ok || fail "domain gauges"
 grep -q '^labeld_http_request_duration_seconds_bucket{le="+Inf"}' <<<"$BODY" && ok || fail "latency histogram"
 grep -q '^labeld_db_errors_total 0' <<<"$BODY" && ok || fail "db error counter"
 
