@@ -4,16 +4,12 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <microhttpd.h>
 
 #include "labeld.h"
-#include "rfc3339.h"
 
 static int
 healthz(struct req *r)
@@ -24,130 +20,17 @@ healthz(struct req *r)
 	return reply_json(r, MHD_HTTP_OK, json_pack("{s:s}", "status", "ok"));
 }
 
-/* The domain figures appended to the HTTP ones. */
-struct figures {
-	char	*p;
-	size_t	 len, cap;
-	int	 failed;
-};
-
-static void	 fig_put(struct figures *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static void
-fig_put(struct figures *f, const char *fmt, ...)
-{
-	va_list	 ap;
-	int	 n;
-	char	*np;
-
-	if (f->failed)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(f->p + f->len, f->cap - f->len, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		f->failed = 1;
-		return;
-	}
-	if ((size_t)n >= f->cap - f->len) {
-		if ((np = realloc(f->p, f->cap * 2 + (size_t)n)) == NULL) {
-			f->failed = 1;
-			return;
-		}
-		f->p = np;
-		f->cap = f->cap * 2 + (size_t)n;
-		va_start(ap, fmt);
-		vsnprintf(f->p + f->len, f->cap - f->len, fmt, ap);
-		va_end(ap);
-	}
-	f->len += (size_t)n;
-}
-
-static int
-label_figure(const char *status, int64_t n, void *arg)
-{
-	fig_put(arg, "labeld_labels{status=\"%s\"} %lld\n", status,
-	    (long long)n);
-	return 0;
-}
-
-static int
-submission_figure(const char *state, int64_t n, void *arg)
-{
-	fig_put(arg, "labeld_submissions{state=\"%s\"} %lld\n", state,
-	    (long long)n);
-	return 0;
-}
-
-/*
- * Labels by status, submissions by state and the active signing key's
- * age, read now (gauges: what a regulator watches).  0, or -1 on a
- * database or memory fault.
- */
-static int
-domain_figures(struct req *r, struct figures *f)
-{
-	struct signing_key	 k;
-	char			 now[RFC3339_BUFLEN];
-	time_t			 t;
-
-	rfc3339_format(clock_now(), now);
-	fig_put(f, "# HELP labeld_labels Labels by status (expired: active "
-	    "past validUntil).\n# TYPE labeld_labels gauge\n");
-	if (store_label_count_by_status(r->db, now, label_figure, f) !=
-	    STORE_OK)
-		return -1;
-	fig_put(f, "# HELP labeld_submissions Submissions by state.\n"
-	    "# TYPE labeld_submissions gauge\n");
-	if (store_submission_count_by_state(r->db, submission_figure, f) !=
-	    STORE_OK)
-		return -1;
-	switch (store_key_active(r->db, &k)) {
-	case STORE_OK:
-		if (rfc3339_to_time(k.created_at, 0, &t) == 0)
-			fig_put(f, "# HELP labeld_signing_key_age_seconds Age "
-			    "of the active signing key.\n# TYPE "
-			    "labeld_signing_key_age_seconds gauge\n"
-			    "labeld_signing_key_age_seconds %lld\n",
-			    (long long)(clock_now() - t));
-		break;
-	case STORE_NOTFOUND:
-		break;
-	default:
-		return -1;
-	}
-	return f->failed ? -1 : 0;
-}
-
 static int
 metrics(struct req *r)
 {
-	struct figures	 f = { NULL, 0, 1024, 0 };
-	size_t		 len;
-	char		*text, *all;
-	int		 rc;
+	size_t	 len;
+	int	 dberr = 0, rc;
+	char	*text;
 
-	if ((f.p = malloc(f.cap)) == NULL)
-		return reply_oom(r);
-	f.p[0] = '\0';
-	if (domain_figures(r, &f) == -1) {
-		free(f.p);
-		return f.failed ? reply_oom(r) : reply_db_error(r);
-	}
-	if ((text = metrics_render(&len)) == NULL ||
-	    (all = malloc(len + f.len + 1)) == NULL) {
-		free(text);
-		free(f.p);
-		return reply_oom(r);
-	}
-	memcpy(all, text, len);
-	memcpy(all + len, f.p, f.len + 1);
-	rc = reply_raw(r, MHD_HTTP_OK, "text/plain; version=0.0.4", all,
-	    len + f.len);
-	free(all);
+	if ((text = metrics_render(r->db, &len, &dberr)) == NULL)
+		return dberr ? reply_db_error(r) : reply_oom(r);
+	rc = reply_raw(r, MHD_HTTP_OK, "text/plain; version=0.0.4", text, len);
 	free(text);
-	free(f.p);
 	return rc;
 }
 

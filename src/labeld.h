@@ -391,7 +391,7 @@ int	 valid_check(struct req *, struct valid *);
 
 /* metrics.c: Prometheus counters of requests, latency and errors */
 void	 metrics_observe(const char *route, unsigned status, uint64_t usec);
-char	*metrics_render(size_t *len);
+char	*metrics_render(struct db *, size_t *len, int *dberr);
 
 /* page.c: cursor pagination helpers shared by listings */
 struct page {

@@ -5,11 +5,13 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "labeld.h"
+#include "rfc3339.h"
 
 #define METRICS_MAX_SERIES	512
 
@@ -100,9 +102,67 @@ put(struct buf *b, const char *fmt, ...)
 	}
 }
 
-/* The exposition text, malloc'd; NULL on allocation failure. */
+
+static int
+label_figure(const char *status, int64_t n, void *arg)
+{
+	put(arg, "labeld_labels{status=\"%s\"} %lld\n", status, (long long)n);
+	return 0;
+}
+
+static int
+submission_figure(const char *state, int64_t n, void *arg)
+{
+	put(arg, "labeld_submissions{state=\"%s\"} %lld\n", state,
+	    (long long)n);
+	return 0;
+}
+
+/*
+ * Labels by status, submissions by state and the active signing key's
+ * age, read now from db (gauges: what a regulator watches).  0, or -1 on
+ * a database fault.
+ */
+static int
+domain_figures(struct db *db, struct buf *b)
+{
+	struct signing_key	 k;
+	char			 now[RFC3339_BUFLEN];
+	time_t			 t;
+
+	rfc3339_format(clock_now(), now);
+	put(b, "# HELP labeld_labels Labels by status (expired: active past "
+	    "validUntil).\n# TYPE labeld_labels gauge\n");
+	if (store_label_count_by_status(db, now, label_figure, b) != STORE_OK)
+		return -1;
+	put(b, "# HELP labeld_submissions Submissions by state.\n"
+	    "# TYPE labeld_submissions gauge\n");
+	if (store_submission_count_by_state(db, submission_figure, b) !=
+	    STORE_OK)
+		return -1;
+	switch (store_key_active(db, &k)) {
+	case STORE_OK:
+		if (rfc3339_to_time(k.created_at, 0, &t) == 0)
+			put(b, "# HELP labeld_signing_key_age_seconds Age of "
+			    "the active signing key.\n# TYPE "
+			    "labeld_signing_key_age_seconds gauge\n"
+			    "labeld_signing_key_age_seconds %lld\n",
+			    (long long)(clock_now() - t));
+		return 0;
+	case STORE_NOTFOUND:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * The exposition text, malloc'd: the request counters, then the gauges
+ * read from db.  NULL on allocation failure, or with *dberr set on a
+ * database fault.
+ */
 char *
-metrics_render(size_t *len)
+metrics_render(struct db *db, size_t *len, int *dberr)
 {
 	struct buf	 b = { NULL, 0, 4096, 0 };
 
@@ -133,6 +193,11 @@ metrics_render(size_t *len)
 	put(&b, "# HELP labeld_db_errors_total SQLite errors seen.\n"
 	    "# TYPE labeld_db_errors_total counter\nlabeld_db_errors_total %lu\n",
 	    store_errors());
+	if (domain_figures(db, &b) == -1) {
+		*dberr = 1;
+		free(b.p);
+		return NULL;
+	}
 	if (b.failed) {
 		free(b.p);
 		return NULL;
