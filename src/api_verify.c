@@ -114,7 +114,6 @@ registry_check(struct req *r, const json_t *cred, time_t now, json_t *checks,
 {
 	const json_t		*subj = json_object_get(cred,
 	    "credentialSubject");
-	const json_t		*iss = json_object_get(cred, "issuer");
 	const char		*issuer, *id, *code = "ok";
 	struct label		 l;
 	struct label_state	 s;
@@ -124,8 +123,7 @@ registry_check(struct req *r, const json_t *cred, time_t now, json_t *checks,
 	int			 same = 0;
 
 	*label = NULL;
-	issuer = json_string_value(json_is_object(iss) ?
-	    json_object_get(iss, "id") : iss);
+	issuer = verify_issuer_id(cred);
 	id = json_string_value(json_object_get(subj, "labelId"));
 	if (issuer == NULL || strcmp(issuer, r->ld->cfg.issuer_did) != 0) {
 		code = "not_issued_here";

@@ -476,7 +476,6 @@ partner_add_status_list(struct db *db, const struct principal *who,
 	struct verify_trust	*t = NULL;
 	struct partner		 p;
 	struct partner_list	 held;
-	const json_t		*iss;
 	json_t			*pinned = NULL;
 	const char		*id, *issuer, *from, *until, *purpose;
 	char			 err[PARTNER_ERR_MAX], *bytes = NULL;
@@ -490,9 +489,7 @@ partner_add_status_list(struct db *db, const struct principal *who,
 	*unchanged = 0;
 	memset(out, 0, sizeof(*out));
 	id = json_string_value(json_object_get(list, "id"));
-	iss = json_object_get(list, "issuer");
-	issuer = json_is_object(iss) ? json_string_value(json_object_get(iss,
-	    "id")) : json_string_value(iss);
+	issuer = verify_issuer_id(list);
 	from = json_string_value(json_object_get(list, "validFrom"));
 	until = json_string_value(json_object_get(list, "validUntil"));
 	purpose = json_string_value(json_object_get(json_object_get(list,

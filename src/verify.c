@@ -865,7 +865,7 @@ verify_credential(const struct verify_trust *t, const json_t *cred,
 	if ((v.checks = json_array()) == NULL)
 		return NULL;
 	if (json_is_object(cred)) {
-		v.issuer = vt_issuer_id(cred);
+		v.issuer = verify_issuer_id(cred);
 		if (v.issuer != NULL && strlen(v.issuer) > VERIFY_MAX_ID)
 			v.issuer = NULL;
 		proof = json_object_get(cred, "proof");

@@ -164,6 +164,13 @@ int	 verify_trust_add_status_list(struct verify_trust *,
 size_t	 verify_trust_nkeys(const struct verify_trust *);
 size_t	 verify_trust_nlists(const struct verify_trust *);
 
+/*
+ * The issuer id of a credential or bundle: "issuer" as a string, or its
+ * object's "id"; NULL when absent, empty or not a string.  Borrowed from
+ * doc.
+ */
+const char *verify_issuer_id(const json_t *doc);
+
 /* How to verify. */
 struct verify_opts {
 	time_t	 at;		/* the credential's time: validity, status */

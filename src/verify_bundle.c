@@ -282,7 +282,7 @@ bundle_parse(const json_t *bundle, struct pbundle *b, char *err,
 		    "object of type " VERIFY_BUNDLE_TYPE);
 		return -1;
 	}
-	if (!vt_good_id(b->issuer = vt_issuer_id(bundle))) {
+	if (!vt_good_id(b->issuer = verify_issuer_id(bundle))) {
 		errfmt(err, errlen, "trust bundle has no issuer id");
 		return -1;
 	}
@@ -502,8 +502,8 @@ verify_trust_update_bundle(struct verify_trust *t, const json_t *bundle,
 	memset(&n, 0, sizeof(n));
 	if (bundle_parse(bundle, &b, why, sizeof(why)) != 0) {
 		/* A malformed update still names whom it claims to update. */
-		if (vt_good_id(vt_issuer_id(bundle)))
-			is = vt_find_issuer(t, vt_issuer_id(bundle));
+		if (vt_good_id(verify_issuer_id(bundle)))
+			is = vt_find_issuer(t, verify_issuer_id(bundle));
 		goto refused;
 	}
 	if ((is = vt_find_issuer(t, b.issuer)) == NULL) {
@@ -543,7 +543,7 @@ verify_bundle_version(const json_t *bundle, const char **issuer,
 {
 	const json_t *v = json_object_get(bundle, "version");
 
-	*issuer = vt_issuer_id(bundle);
+	*issuer = verify_issuer_id(bundle);
 	*version = json_is_integer(v) ? json_integer_value(v) : 0;
 	return *issuer != NULL && *version >= 1 ? 0 : -1;
 }

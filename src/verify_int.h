@@ -71,7 +71,6 @@ struct verify_trust {
 };
 
 /* verify_trust.c */
-const char	*vt_issuer_id(const json_t *);
 int		 vt_has_value(const json_t *, const char *);
 const char	*vt_str(const json_t *, const char *);
 int		 vt_good_id(const char *);

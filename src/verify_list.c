@@ -79,7 +79,7 @@ verify_trust_add_status_list(struct verify_trust *t, const json_t *cred,
 		return -1;
 	}
 	id = vt_str(cred, "id");
-	issuer = vt_issuer_id(cred);
+	issuer = verify_issuer_id(cred);
 	if (!vt_good_id(id) || !vt_good_id(issuer)) {
 		errfmt(err, errlen, "status list needs an id and an issuer");
 		return -1;

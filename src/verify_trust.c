@@ -12,9 +12,8 @@
 #include "dataint.h"
 #include "errfmt.h"
 
-/* The issuer id: the string, or the object's "id"; NULL otherwise. */
 const char *
-vt_issuer_id(const json_t *doc)
+verify_issuer_id(const json_t *doc)
 {
 	const json_t *iss = json_object_get(doc, "issuer");
 
