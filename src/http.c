@@ -128,6 +128,17 @@ req_begin(struct req *r, struct labeld *ld, struct MHD_Connection *conn,
 		r->body_too_large = 1;
 }
 
+/* 1 when the headers announce a body of a length at most
+ * LABELD_DROP_BODY_MAX, read and dropped rather than cut off. */
+static int
+req_small_body(struct req *r)
+{
+	const char *cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	return cl != NULL && !r->body_too_large &&
+	    strtoull(cl, NULL, 10) <= LABELD_DROP_BODY_MAX;
+}
+
 /* 1 when the headers announce a body (a length above 0, or chunks). */
 static int
 req_has_body(struct req *r)
@@ -186,18 +197,24 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		 * Return on the first call without queueing: a response
 		 * queued here makes libmicrohttpd close the connection,
 		 * which costs keep-alive for every client.  Except for a
-		 * refused request with a body: it is answered now, before
-		 * a byte of the body is read (and before "100 Continue"),
-		 * and the connection closes.
+		 * refused request with a large or chunked body: it is
+		 * answered now, before a byte of the body is read (and
+		 * before "100 Continue"), and the connection closes.  A
+		 * small declared body is read and dropped instead: closing
+		 * on unread bytes makes TCP reset the connection, and a
+		 * client still sending may lose the answer with it.
 		 */
 		if (router_admit(r) == -1 && req_has_body(r)) {
-			router_dispatch(r);
-			return r->queued ? MHD_YES : MHD_NO;
+			if (!req_small_body(r)) {
+				router_dispatch(r);
+				return r->queued ? MHD_YES : MHD_NO;
+			}
+			r->drop_body = 1;
 		}
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
-		if (r->queued) {
+		if (r->queued || r->drop_body) {
 			*upload_data_size = 0;
 			return MHD_YES;
 		}

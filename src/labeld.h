@@ -32,6 +32,9 @@
 #define LABELD_CONN_TIMEOUT		30	/* seconds of idle before close */
 #define LABELD_CONN_LIMIT		1024
 #define LABELD_CONN_MEMORY		(64 * 1024)
+/* A refused request with a declared body up to this is read and dropped,
+ * a larger or chunked one cut off unread (labeld(8) LIMITS). */
+#define LABELD_DROP_BODY_MAX		(1024 * 1024)
 #define LABELD_SHUTDOWN_GRACE		30	/* seconds for in-flight requests */
 #define LABELD_MAX_URL			2048
 #define LABELD_MAX_PARAMS		4
@@ -311,6 +314,7 @@ struct req {
 	size_t			 body_limit;
 	int			 body_too_large;
 	size_t			 body_drained;
+	int			 drop_body;	/* refused: read, not kept */
 	json_t			*json;
 
 	/* response */
