@@ -12,6 +12,7 @@
 
 #include "labeld.h"
 #include "crypto.h"
+#include "rfc3339.h"
 
 static const char *const org_kinds[] = { "authority", "vendor", "lab", NULL };
 
@@ -26,10 +27,11 @@ org_json(const struct org *o)
 static json_t *
 token_json(const struct token *t)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "id", t->id,
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?}", "id", t->id,
 	    "org_id", t->org_id, "role", t->role, "label", t->label,
 	    "created_at", t->created_at, "revoked_at",
-	    t->revoked_at[0] ? t->revoked_at : NULL);
+	    t->revoked_at[0] ? t->revoked_at : NULL, "expires_at",
+	    t->expires_at[0] ? t->expires_at : NULL);
 }
 
 static int
@@ -124,8 +126,10 @@ token_create(struct req *r)
 	struct valid	 v;
 	struct org	 o;
 	struct token	 t;
-	const char	*name, *label;
+	const char	*name, *label, *exp;
 	char		 secret[LC_TOKEN_BUFLEN], list[64];
+	char		 expires[RFC3339_BUFLEN] = "";
+	time_t		 when;
 	enum role	 role = ROLE_PUBLIC;
 	json_t		*body;
 	int		 rc;
@@ -136,6 +140,19 @@ token_create(struct req *r)
 		valid_fail(&v, "role", "must be one of %s, not \"%s\"",
 		    role_list(ROLE_ANY_AUTH, ", ", list, sizeof(list)), name);
 	label = valid_string(&v, r->json, "label", 0, LABELD_MAX_NAME);
+	/* Kept in UTC to the second, the form auth.c compares. */
+	if ((exp = valid_string(&v, r->json, "expires_at", 0, 64)) != NULL) {
+		if (rfc3339_check(exp) == -1 ||
+		    rfc3339_to_time(exp, 0, &when) == -1)
+			valid_fail(&v, "expires_at", "must be an RFC 3339 "
+			    "date-time such as 2027-01-31T00:00:00Z, not \"%s\"",
+			    exp);
+		else if (when <= clock_now())
+			valid_fail(&v, "expires_at", "%s is not in the future",
+			    exp);
+		else
+			rfc3339_format(when, expires);
+	}
 	if (valid_check(r, &v) == -1)
 		return -1;
 	if (api_orgs_load(r, &o) == -1)
@@ -146,8 +163,8 @@ token_create(struct req *r)
 		    "hold role %s", o.kind, name);
 		return valid_check(r, &v);
 	}
-	rc = auth_issue_token(r->db, o.id, role, label, &t, secret,
-	    sizeof(secret));
+	rc = auth_issue_token(r->db, o.id, role, label,
+	    expires[0] ? expires : NULL, &t, secret, sizeof(secret));
 	if (rc != STORE_OK)
 		return reply_db_error(r);
 	body = token_json(&t);

@@ -46,39 +46,76 @@ auth_hash(const char *token, uint8_t out[32])
 	lc_token_hash(auth_key, token, out);
 }
 
-/*
- * Resolves an Authorization header to the live token's principal.
- * STORE_OK, STORE_NOTFOUND for a missing, malformed, unknown or revoked
- * token, STORE_ERR when the database failed.
- */
-int
-auth_resolve(struct db *db, const char *authorization, struct principal *p)
+const char *
+auth_fault_name(enum auth_fault f)
 {
-	uint8_t		 h[32];
-	const char	*tok;
-	int		 rc;
-
-	if (authorization == NULL || strncasecmp(authorization, "Bearer ", 7))
-		return STORE_NOTFOUND;
-	tok = authorization + 7;
-	while (*tok == ' ')
-		tok++;
-	if (*tok == '\0' || strlen(tok) > AUTH_MAX_TOKEN)
-		return STORE_NOTFOUND;
-	auth_hash(tok, h);
-	rc = store_principal_by_hash(db, h, p);
-	lc_wipe(h, sizeof(h));
-	return rc;
+	switch (f) {
+	case AUTH_NONE:		return "none";
+	case AUTH_MISSING:	return "missing";
+	case AUTH_MALFORMED:	return "malformed";
+	case AUTH_UNKNOWN:	return "unknown";
+	case AUTH_REVOKED:	return "revoked";
+	case AUTH_EXPIRED:	return "expired";
+	}
+	return "unknown";
 }
 
 /*
- * Makes a token for org_id with role (exactly one role), stores its hash,
- * fills t and copies the secret (shown once, never stored) into secret.
- * Store result codes; STORE_INVALID when role is not one role.
+ * Resolves an Authorization header to the live token's principal.
+ * STORE_OK; STORE_NOTFOUND for a missing, malformed, unknown, revoked or
+ * expired token, *why saying which; STORE_ERR when the database failed.
+ */
+int
+auth_resolve(struct db *db, const char *authorization, struct principal *p,
+    enum auth_fault *why)
+{
+	uint8_t		 h[32];
+	char		 now[32];
+	const char	*tok;
+	int		 rc;
+
+	*why = AUTH_NONE;
+	if (authorization == NULL) {
+		*why = AUTH_MISSING;
+		return STORE_NOTFOUND;
+	}
+	if (strncasecmp(authorization, "Bearer ", 7)) {
+		*why = AUTH_MALFORMED;
+		return STORE_NOTFOUND;
+	}
+	tok = authorization + 7;
+	while (*tok == ' ')
+		tok++;
+	if (*tok == '\0' || strlen(tok) > AUTH_MAX_TOKEN) {
+		*why = AUTH_MALFORMED;
+		return STORE_NOTFOUND;
+	}
+	auth_hash(tok, h);
+	rc = store_principal_by_hash(db, h, p);
+	lc_wipe(h, sizeof(h));
+	if (rc == STORE_NOTFOUND)
+		*why = AUTH_UNKNOWN;
+	if (rc != STORE_OK)
+		return rc;
+	/* Both are RFC 3339 UTC to the second: they compare as text. */
+	store_now(now);
+	if (p->revoked_at[0] != '\0')
+		*why = AUTH_REVOKED;
+	else if (p->expires_at[0] != '\0' && strcmp(p->expires_at, now) <= 0)
+		*why = AUTH_EXPIRED;
+	return *why == AUTH_NONE ? STORE_OK : STORE_NOTFOUND;
+}
+
+/*
+ * Makes a token for org_id with role (exactly one role), expiring at
+ * expires_at (RFC 3339 UTC; NULL: never), stores its hash, fills t and
+ * copies the secret (shown once, never stored) into secret.  Store result
+ * codes; STORE_INVALID when role is not one role.
  */
 int
 auth_issue_token(struct db *db, const char *org_id, enum role role,
-    const char *label, struct token *t, char *secret, size_t secretlen)
+    const char *label, const char *expires_at, struct token *t, char *secret,
+    size_t secretlen)
 {
 	const char	*name = role_name(role);
 	char		 tok[LC_TOKEN_BUFLEN];
@@ -93,6 +130,8 @@ auth_issue_token(struct db *db, const char *org_id, enum role role,
 	snprintf(t->org_id, sizeof(t->org_id), "%s", org_id);
 	snprintf(t->role, sizeof(t->role), "%s", name);
 	snprintf(t->label, sizeof(t->label), "%s", label ? label : "");
+	snprintf(t->expires_at, sizeof(t->expires_at), "%s",
+	    expires_at ? expires_at : "");
 	store_now(t->created_at);
 	lc_token_new(tok);
 	auth_hash(tok, h);

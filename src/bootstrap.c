@@ -114,7 +114,7 @@ ensure_authority(struct store *s, const struct config *cfg, char *err,
 	snprintf(o.kind, sizeof(o.kind), "authority");
 	memcpy(o.country, cfg->country, sizeof(o.country));
 	if (store_org_insert(db, &o) != STORE_OK ||
-	    auth_issue_token(db, o.id, ROLE_ADMIN, "first-start admin", &t,
+	    auth_issue_token(db, o.id, ROLE_ADMIN, "first-start admin", NULL, &t,
 	    secret, sizeof(secret)) != STORE_OK) {
 		snprintf(err, errlen, "cannot create the authority");
 		goto done;

@@ -34,6 +34,9 @@ config_defaults(struct config *c)
 	c->log_level = LOG_INFO;
 	c->status_list_validity = LABELD_STATUSLIST_VALIDITY_DEFAULT;
 	c->trust_bundle_validity = LABELD_TRUST_BUNDLE_VALIDITY_DEFAULT;
+	c->rate_limit_write = LABELD_RATE_WRITE_DEFAULT;
+	c->rate_limit_verify = LABELD_RATE_VERIFY_DEFAULT;
+	c->max_conns_per_ip = LABELD_CONN_PER_IP_DEFAULT;
 }
 
 /*
@@ -228,6 +231,15 @@ const struct config_option config_options[] = {
 	    CONFIG_DURATION, OPT_FIELD(trust_bundle_validity),
 	    LABELD_TRUST_BUNDLE_VALIDITY_MIN, LABELD_TRUST_BUNDLE_VALIDITY_MAX,
 	    "how long a trust bundle version is valid" },
+	{ "rate_limit_write", "rate-limit-write", "n", CONFIG_COUNT,
+	    OPT_FIELD(rate_limit_write), 0, LABELD_RATE_MAX,
+	    "authenticated writes per second per token (0: off)" },
+	{ "rate_limit_verify", "rate-limit-verify", "n", CONFIG_COUNT,
+	    OPT_FIELD(rate_limit_verify), 0, LABELD_RATE_MAX,
+	    "public POSTs (verify) per second per address (0: off)" },
+	{ "max_conns_per_ip", "max-conns-per-ip", "n", CONFIG_COUNT,
+	    OPT_FIELD(max_conns_per_ip), 1, LABELD_CONN_PER_IP_MAX,
+	    "open connections per client address" },
 	{ "key_passphrase_file", "key-passphrase-file", "file", CONFIG_TEXT,
 	    OPT_FIELD(key_passphrase_file), 0, 0,
 	    "first line: a sealed key's passphrase (default: none)" },

@@ -104,6 +104,20 @@ lc_token_hash(const uint8_t key[32], const char *token, uint8_t out[32])
 	    key, 32);
 }
 
+uint64_t
+lc_shorthash(const uint8_t key[LC_SHORTHASH_KEYBYTES], const void *in,
+    size_t len)
+{
+	unsigned char	 out[crypto_shorthash_BYTES];
+	uint64_t	 h;
+
+	_Static_assert(LC_SHORTHASH_KEYBYTES == crypto_shorthash_KEYBYTES,
+	    "shorthash key size");
+	crypto_shorthash(out, in, len, key);
+	memcpy(&h, out, sizeof(h));
+	return h;
+}
+
 /* A new API token into out (LC_TOKEN_BUFLEN bytes). */
 void
 lc_token_new(char *out)

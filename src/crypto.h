@@ -97,6 +97,11 @@ void	 lc_wipe(void *buf, size_t len);
 void	 lc_token_hash(const uint8_t key[32], const char *token,
 	    uint8_t out[32]);
 
+/* Keyed SipHash-2-4 (crypto_shorthash) of in: a table index no client can aim. */
+#define LC_SHORTHASH_KEYBYTES	16
+uint64_t lc_shorthash(const uint8_t key[LC_SHORTHASH_KEYBYTES],
+	    const void *in, size_t len);
+
 /*
  * New API token "lbd_" + base64url-nopad(32 random bytes) (47 chars) into
  * out, which must hold LC_TOKEN_BUFLEN bytes.

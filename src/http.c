@@ -53,6 +53,31 @@ req_header(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+/*
+ * The client's address as text ("127.0.0.1", "::1") into buf: 0, or -1
+ * when libmicrohttpd has none to tell (buf then holds "unknown").
+ */
+int
+req_client_addr(struct req *r, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const struct sockaddr		*sa;
+	const void			*a;
+
+	snprintf(buf, len, "unknown");
+	ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return -1;
+	if (sa->sa_family == AF_INET)
+		a = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else if (sa->sa_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	else
+		return -1;
+	return inet_ntop(sa->sa_family, a, buf, (socklen_t)len) ? 0 : -1;
+}
+
 static unsigned
 hexval(unsigned char c)
 {
@@ -285,10 +310,35 @@ done:
 	atomic_fetch_sub(&http_inflight, 1);
 }
 
+/*
+ * libmicrohttpd's messages, at warn.  A refused connection (over a limit)
+ * is one line per LABELD_LOG_LIMIT_PERIOD seconds with the count since the
+ * last: a flood of connections must not become a flood of log lines.
+ */
 static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	static atomic_long	 last;
+	static atomic_ulong	 suppressed;
+	struct timespec		 ts;
+	long			 prev;
+
 	(void)cls;
+	if (strstr(fmt, "reached connection limit") != NULL) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		prev = atomic_load(&last);
+		if (prev != 0 && ts.tv_sec - prev < LABELD_LOG_LIMIT_PERIOD) {
+			atomic_fetch_add(&suppressed, 1);
+			return;
+		}
+		if (!atomic_compare_exchange_strong(&last, &prev,
+		    (long)ts.tv_sec)) {
+			atomic_fetch_add(&suppressed, 1);
+			return;
+		}
+		log_warn("connections refused over a limit (%lu more since "
+		    "the last such line)", atomic_exchange(&suppressed, 0));
+	}
 	log_vmsg(LOG_WARN, fmt, ap);
 }
 
@@ -369,6 +419,7 @@ http_start(struct labeld *ld, char *err, size_t errlen)
 	    MHD_OPTION_THREAD_POOL_SIZE, ld->cfg.threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LABELD_CONN_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)LABELD_CONN_LIMIT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, ld->cfg.max_conns_per_ip,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LABELD_CONN_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, ld,

@@ -258,7 +258,7 @@ cmd_token(int argc, char **argv)
 			    "cannot hold role %s\n", o.kind, rname);
 			goto done;
 		}
-		if (auth_issue_token(db, o.id, role, label, &t, secret,
+		if (auth_issue_token(db, o.id, role, label, NULL, &t, secret,
 		    sizeof(secret)) != STORE_OK) {
 			fprintf(stderr, "labelctl: cannot store the token\n");
 			goto done;

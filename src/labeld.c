@@ -221,8 +221,15 @@ main(int argc, char **argv)
 		log_error("%s", err);
 		return 1;
 	}
+	if ((ld.cfg.rate_limit_write > 0 || ld.cfg.rate_limit_verify > 0) &&
+	    (ld.limits = ratelimit_new(LABELD_RATELIMIT_SLOTS)) == NULL) {
+		log_error("out of memory for the rate limits");
+		store_close(ld.store);
+		return 1;
+	}
 	if (http_start(&ld, err, sizeof(err)) == -1) {
 		log_error("%s", err);
+		ratelimit_free(ld.limits);
 		store_close(ld.store);
 		return 1;
 	}
@@ -235,6 +242,7 @@ main(int argc, char **argv)
 	    scheduler_start(ld.store, &ld.cfg, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		http_stop(&ld);
+		ratelimit_free(ld.limits);
 		store_close(ld.store);
 		return 1;
 	}
@@ -248,6 +256,7 @@ main(int argc, char **argv)
 	log_info("signal %d: stopping", sig);
 	scheduler_stop();
 	http_stop(&ld);
+	ratelimit_free(ld.limits);
 	store_close(ld.store);
 	log_info("stopped");
 	return 0;

@@ -29,12 +29,24 @@
 #define LABELD_MAX_UPLOAD_LIMIT		(1024LL * 1024 * 1024)
 #define LABELD_THREADS_DEFAULT		4
 #define LABELD_THREADS_MAX		64
-#define LABELD_CONN_TIMEOUT		30	/* seconds of idle before close */
+/* Seconds of idle before close, also while headers are awaited: a
+ * half-open client holds its slot no longer than that. */
+#define LABELD_CONN_TIMEOUT		10
 #define LABELD_CONN_LIMIT		1024
 #define LABELD_CONN_MEMORY		(64 * 1024)
 /* A refused request with a declared body up to this is read and dropped,
  * a larger or chunked one cut off unread (labeld(8) LIMITS). */
 #define LABELD_DROP_BODY_MAX		(1024 * 1024)
+#define LABELD_CONN_PER_IP_DEFAULT	128
+#define LABELD_CONN_PER_IP_MAX		LABELD_CONN_LIMIT
+/* Requests per second per client (0: off) and the burst a bucket holds,
+ * in seconds of its rate (labeld.conf(5) rate_limit_write). */
+#define LABELD_RATE_WRITE_DEFAULT	20
+#define LABELD_RATE_VERIFY_DEFAULT	100
+#define LABELD_RATE_MAX			1000000
+#define RATELIMIT_BURST			5
+#define LABELD_RATELIMIT_SLOTS		16384
+#define LABELD_LOG_LIMIT_PERIOD		10	/* seconds between refused-connection lines */
 #define LABELD_SHUTDOWN_GRACE		30	/* seconds for in-flight requests */
 #define LABELD_MAX_URL			2048
 #define LABELD_MAX_PARAMS		4
@@ -134,6 +146,9 @@ struct config {
 	char		 key_passphrase_file[PATH_MAX];	/* "": none */
 	int64_t		 status_list_validity;	/* seconds */
 	int64_t		 trust_bundle_validity;	/* seconds */
+	unsigned	 rate_limit_write;	/* per token per second; 0 off */
+	unsigned	 rate_limit_verify;	/* per address per second; 0 off */
+	unsigned	 max_conns_per_ip;
 };
 /* How a setting's value is parsed and printed (config.c). */
 enum config_type {
@@ -243,12 +258,15 @@ struct token {
 	char		 label[LABELD_MAX_NAME + 1];
 	char		 created_at[32];
 	char		 revoked_at[32];
+	char		 expires_at[32];	/* "": never */
 };
 struct principal {
 	char		 token_id[40];
 	char		 org_id[40];
 	char		 org_kind[16];
 	enum role	 role;
+	char		 revoked_at[32];	/* "": live */
+	char		 expires_at[32];	/* "": never */
 };
 int	 store_org_insert(struct db *, struct org *);
 int	 store_org_get(struct db *, const char *id, struct org *);
@@ -267,14 +285,32 @@ int	 store_first_authority(struct db *, struct org *);
 /* auth.c: bearer tokens */
 int	 auth_load_key(const char *data_dir, char *err, size_t errlen);
 void	 auth_hash(const char *token, uint8_t out[32]);
+/* Why auth_resolve refused a request (the 401's detail, the audit log). */
+enum auth_fault {
+	AUTH_NONE = 0,
+	AUTH_MISSING,		/* no Authorization header */
+	AUTH_MALFORMED,		/* not "Bearer <token>", or too long */
+	AUTH_UNKNOWN,		/* no such token */
+	AUTH_REVOKED,
+	AUTH_EXPIRED,
+};
+const char *auth_fault_name(enum auth_fault);
 int	 auth_resolve(struct db *, const char *authorization,
-	    struct principal *);
+	    struct principal *, enum auth_fault *);
 int	 auth_issue_token(struct db *, const char *org_id, enum role,
-	    const char *label, struct token *, char *secret, size_t secretlen);
+	    const char *label, const char *expires_at, struct token *,
+	    char *secret, size_t secretlen);
 
 /* bootstrap.c: what a first start on an empty data dir does */
 int	 bootstrap_data_dir(const struct config *, struct store **,
 	    char *err, size_t errlen);
+
+/* ratelimit.c: token buckets per client in a bounded table */
+struct ratelimit;
+struct ratelimit *ratelimit_new(size_t nslots);
+void	 ratelimit_free(struct ratelimit *);
+unsigned ratelimit_take(struct ratelimit *, const char *key, unsigned rate,
+	    double now);
 
 /* http.c: the request context seen by handlers */
 struct route;
@@ -288,6 +324,7 @@ enum admit {
 	ADMIT_UNAUTHORIZED,	/* 401 */
 	ADMIT_FORBIDDEN,	/* 403 */
 	ADMIT_TOO_LARGE,	/* 413: the declared length is over the limit */
+	ADMIT_RATE_LIMITED,	/* 429: the client's bucket is empty */
 };
 struct req {
 	struct labeld		*ld;
@@ -305,6 +342,8 @@ struct req {
 	char			 pathbuf[LABELD_MAX_URL];
 	struct principal	 who;
 	int			 authed;
+	enum auth_fault		 auth_fault;	/* why a 401 */
+	unsigned		 retry_after;	/* seconds, for a 429 */
 	struct db		*db;
 
 	/* request body */
@@ -328,6 +367,7 @@ struct labeld {
 	struct config		 cfg;
 	struct store		*store;
 	struct MHD_Daemon	*mhd;
+	struct ratelimit	*limits;	/* NULL: no rate limits */
 };
 int	 http_bind(struct config *, char *err, size_t errlen);
 int	 http_start(struct labeld *, char *err, size_t errlen);
@@ -335,6 +375,7 @@ void	 http_stop(struct labeld *);
 unsigned long http_active(void);
 const char *req_query(struct req *, const char *key);
 const char *req_header(struct req *, const char *name);
+int	 req_client_addr(struct req *, char *buf, size_t len);
 
 /* router.c: the route table walk, auth and role checks before a handler */
 enum route_flags {

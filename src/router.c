@@ -10,6 +10,7 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 #include <strings.h>
 
@@ -187,6 +188,62 @@ parse_json_body(struct req *r)
 	return 0;
 }
 
+static double
+mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Takes the request from its client's bucket: an authenticated change
+ * from its token's (rate_limit_write), a public POST such as
+ * POST /v1/verify from its address's (rate_limit_verify).  Reads are not
+ * limited.  0, or the seconds to wait.
+ */
+static unsigned
+rate_take(struct req *r)
+{
+	char key[80], addr[64];
+
+	if (r->ld->limits == NULL || strcmp(r->method, "GET") == 0 ||
+	    strcmp(r->method, "HEAD") == 0)
+		return 0;
+	if (r->authed) {
+		snprintf(key, sizeof(key), "t:%s", r->who.token_id);
+		return ratelimit_take(r->ld->limits, key,
+		    r->ld->cfg.rate_limit_write, mono_seconds());
+	}
+	(void)req_client_addr(r, addr, sizeof(addr));
+	snprintf(key, sizeof(key), "a:%s", addr);
+	return ratelimit_take(r->ld->limits, key,
+	    r->ld->cfg.rate_limit_verify, mono_seconds());
+}
+
+/* The audit line of a refused token: who tried, from where, on what. */
+static void
+log_auth_failure(struct req *r)
+{
+	char addr[64];
+
+	(void)req_client_addr(r, addr, sizeof(addr));
+	if (r->admit == ADMIT_FORBIDDEN)
+		log_warn("auth: token %s (role %s) refused on %s %s from %s",
+		    r->who.token_id, role_name(r->who.role), r->method,
+		    r->route->pattern, addr);
+	else if (r->auth_fault == AUTH_REVOKED ||
+	    r->auth_fault == AUTH_EXPIRED)
+		log_warn("auth: %s token %s on %s %s from %s",
+		    auth_fault_name(r->auth_fault), r->who.token_id, r->method,
+		    r->route->pattern, addr);
+	else
+		log_warn("auth: %s token on %s %s from %s",
+		    auth_fault_name(r->auth_fault), r->method,
+		    r->route->pattern, addr);
+}
+
 /*
  * Judges the request on its method, URL and headers alone: called on the
  * first callback, before a byte of the body is read, so that a client
@@ -211,7 +268,7 @@ router_admit(struct req *r)
 	else if (r->route->roles != ROLE_PUBLIC) {
 		r->db = store_acquire(r->ld->store);
 		rc = auth_resolve(r->db, req_header(r,
-		    MHD_HTTP_HEADER_AUTHORIZATION), &r->who);
+		    MHD_HTTP_HEADER_AUTHORIZATION), &r->who, &r->auth_fault);
 		store_release(r->db);
 		r->db = NULL;
 		if (rc == STORE_ERR)
@@ -222,16 +279,48 @@ router_admit(struct req *r)
 			r->admit = ADMIT_FORBIDDEN;
 		else
 			r->authed = 1;
+		if (r->admit == ADMIT_UNAUTHORIZED ||
+		    r->admit == ADMIT_FORBIDDEN)
+			log_auth_failure(r);
 	}
 	if (r->admit == ADMIT_OK && r->body_too_large)
 		r->admit = ADMIT_TOO_LARGE;
+	if (r->admit == ADMIT_OK && (r->retry_after = rate_take(r)) > 0)
+		r->admit = ADMIT_RATE_LIMITED;
 	return r->admit == ADMIT_OK ? 0 : -1;
+}
+
+/* 401 with the reason, which tells a token's holder nothing new. */
+static void
+unauthorized(struct req *r)
+{
+	reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+	    "Bearer realm=\"labeld\"");
+	switch (r->auth_fault) {
+	case AUTH_REVOKED:
+		reply_problem(r, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+		    "the bearer token was revoked at %s", r->who.revoked_at);
+		break;
+	case AUTH_EXPIRED:
+		reply_problem(r, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+		    "the bearer token expired at %s", r->who.expires_at);
+		break;
+	default:
+		reply_problem(r, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+		    "a valid bearer token is required (Authorization: "
+		    "Bearer ...); the token given is %s",
+		    r->auth_fault == AUTH_MISSING ? "missing" :
+		    r->auth_fault == AUTH_MALFORMED ? "malformed" : "unknown");
+		break;
+	}
 }
 
 /* Answers the verdict of router_admit. */
 static void
 refuse(struct req *r)
 {
+	char retry[16];
+
 	switch (r->admit) {
 	case ADMIT_URL_TOO_LONG:
 		reply_problem(r, MHD_HTTP_URI_TOO_LONG, "uri-too-long",
@@ -256,12 +345,7 @@ refuse(struct req *r)
 		reply_db_error(r);
 		break;
 	case ADMIT_UNAUTHORIZED:
-		reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-		    "Bearer realm=\"labeld\"");
-		reply_problem(r, MHD_HTTP_UNAUTHORIZED, "unauthorized",
-		    "a valid bearer token is required (Authorization: "
-		    "Bearer ...); the token given is missing, unknown or "
-		    "revoked");
+		unauthorized(r);
 		break;
 	case ADMIT_FORBIDDEN:
 		reply_problem(r, MHD_HTTP_FORBIDDEN, "forbidden",
@@ -272,6 +356,15 @@ refuse(struct req *r)
 		reply_problem(r, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",
 		    "the request body exceeds the limit of %zu bytes",
 		    r->body_limit);
+		break;
+	case ADMIT_RATE_LIMITED:
+		snprintf(retry, sizeof(retry), "%u", r->retry_after);
+		reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+		reply_problem(r, MHD_HTTP_TOO_MANY_REQUESTS, "rate-limited",
+		    "too many requests from this %s: at most %u per second; "
+		    "retry after %u s", r->authed ? "token" : "address",
+		    r->authed ? r->ld->cfg.rate_limit_write :
+		    r->ld->cfg.rate_limit_verify, r->retry_after);
 		break;
 	case ADMIT_OK:
 		/* unreachable: only refused requests come here */

@@ -117,7 +117,8 @@ store_token_insert(struct db *db, const struct token *t,
 	sqlite3_stmt *st;
 
 	if ((st = db_prepare(db, "INSERT INTO tokens (id, org_id, role, label, "
-	    "hash, created_at) VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
+	    "hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) ==
+	    NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, t->org_id, -1, SQLITE_STATIC);
@@ -125,6 +126,8 @@ store_token_insert(struct db *db, const struct token *t,
 	sqlite3_bind_text(st, 4, t->label, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 5, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, t->created_at, -1, SQLITE_STATIC);
+	if (t->expires_at[0] != '\0')
+		sqlite3_bind_text(st, 7, t->expires_at, -1, SQLITE_STATIC);
 	return db_step_done(db, st);
 }
 
@@ -140,9 +143,11 @@ token_from_row(sqlite3_stmt *st, void *out)
 	db_col_copy(st, 3, t->label, sizeof(t->label));
 	db_col_copy(st, 4, t->created_at, sizeof(t->created_at));
 	db_col_copy(st, 5, t->revoked_at, sizeof(t->revoked_at));
+	db_col_copy(st, 6, t->expires_at, sizeof(t->expires_at));
 }
 
-#define TOKEN_COLS "id, org_id, role, label, created_at, revoked_at"
+#define TOKEN_COLS \
+	"id, org_id, role, label, created_at, revoked_at, expires_at"
 
 /* Walks the tokens of one organisation, or of all when org_id is NULL. */
 int
@@ -201,7 +206,10 @@ store_token_revoke(struct db *db, const char *id)
 	return sqlite3_changes(db->conn) == 1 ? STORE_OK : STORE_NOTFOUND;
 }
 
-/* The live token whose keyed hash is hash, with its organisation's kind. */
+/*
+ * The token whose keyed hash is hash, with its organisation's kind, live
+ * or not (p->revoked_at, p->expires_at say; auth.c judges).
+ */
 int
 store_principal_by_hash(struct db *db, const uint8_t hash[32],
     struct principal *p)
@@ -209,9 +217,10 @@ store_principal_by_hash(struct db *db, const uint8_t hash[32],
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = db_prepare(db, "SELECT t.id, t.org_id, o.kind, t.role, t.hash "
+	if ((st = db_prepare(db, "SELECT t.id, t.org_id, o.kind, t.role, t.hash, "
+	    "t.revoked_at, t.expires_at "
 	    "FROM tokens t JOIN organizations o ON o.id = t.org_id "
-	    "WHERE t.hash = ? AND t.revoked_at IS NULL")) == NULL)
+	    "WHERE t.hash = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	rc = db_step(db, st);
@@ -228,6 +237,8 @@ store_principal_by_hash(struct db *db, const uint8_t hash[32],
 		db_col_copy(st, 1, p->org_id, sizeof(p->org_id));
 		db_col_copy(st, 2, p->org_kind, sizeof(p->org_kind));
 		p->role = role_byname(db_col_text(st, 3));
+		db_col_copy(st, 5, p->revoked_at, sizeof(p->revoked_at));
+		db_col_copy(st, 6, p->expires_at, sizeof(p->expires_at));
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)

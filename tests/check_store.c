@@ -200,6 +200,7 @@ START_TEST(token_lifecycle)
 	struct org		 o;
 	struct token		 t;
 	struct principal	 p;
+	enum auth_fault		 why;
 	char			 secret[LC_TOKEN_BUFLEN], hdr[128];
 
 	memset(&o, 0, sizeof(o));
@@ -207,21 +208,40 @@ START_TEST(token_lifecycle)
 	strcpy(o.kind, "vendor");
 	strcpy(o.country, "SG");
 	ck_assert_int_eq(store_org_insert(db, &o), STORE_OK);
-	ck_assert_int_eq(auth_issue_token(db, o.id, ROLE_VENDOR, "t", &t, secret,
-	    sizeof(secret)), STORE_OK);
+	ck_assert_int_eq(auth_issue_token(db, o.id, ROLE_VENDOR, "t", NULL, &t,
+	    secret, sizeof(secret)), STORE_OK);
 	ck_assert_int_eq(strncmp(secret, "lbd_", 4), 0);
 	snprintf(hdr, sizeof(hdr), "Bearer %s", secret);
-	ck_assert_int_eq(auth_resolve(db, hdr, &p), STORE_OK);
+	ck_assert_int_eq(auth_resolve(db, hdr, &p, &why), STORE_OK);
+	ck_assert_int_eq(why, AUTH_NONE);
 	ck_assert_str_eq(p.org_id, o.id);
 	ck_assert_int_eq(p.role, ROLE_VENDOR);
 	ck_assert_str_eq(p.org_kind, "vendor");
-	ck_assert_int_eq(auth_resolve(db, NULL, &p), STORE_NOTFOUND);
-	ck_assert_int_eq(auth_resolve(db, "Basic abc", &p), STORE_NOTFOUND);
-	ck_assert_int_eq(auth_resolve(db, "Bearer lbd_wrong", &p),
+	ck_assert_int_eq(auth_resolve(db, NULL, &p, &why), STORE_NOTFOUND);
+	ck_assert_int_eq(why, AUTH_MISSING);
+	ck_assert_int_eq(auth_resolve(db, "Basic abc", &p, &why),
 	    STORE_NOTFOUND);
+	ck_assert_int_eq(why, AUTH_MALFORMED);
+	ck_assert_int_eq(auth_resolve(db, "Bearer lbd_wrong", &p, &why),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(why, AUTH_UNKNOWN);
 	ck_assert_int_eq(store_token_revoke(db, t.id), STORE_OK);
 	ck_assert_int_eq(store_token_revoke(db, t.id), STORE_NOTFOUND);
-	ck_assert_int_eq(auth_resolve(db, hdr, &p), STORE_NOTFOUND);
+	ck_assert_int_eq(auth_resolve(db, hdr, &p, &why), STORE_NOTFOUND);
+	ck_assert_int_eq(why, AUTH_REVOKED);
+
+	/* A token past its expires_at is refused, one before it is not. */
+	ck_assert_int_eq(auth_issue_token(db, o.id, ROLE_VENDOR, "old",
+	    "2000-01-01T00:00:00Z", &t, secret, sizeof(secret)), STORE_OK);
+	snprintf(hdr, sizeof(hdr), "Bearer %s", secret);
+	ck_assert_int_eq(auth_resolve(db, hdr, &p, &why), STORE_NOTFOUND);
+	ck_assert_int_eq(why, AUTH_EXPIRED);
+	ck_assert_int_eq(auth_issue_token(db, o.id, ROLE_VENDOR, "new",
+	    "9999-12-31T23:59:59Z", &t, secret, sizeof(secret)), STORE_OK);
+	snprintf(hdr, sizeof(hdr), "Bearer %s", secret);
+	ck_assert_int_eq(auth_resolve(db, hdr, &p, &why), STORE_OK);
+	ck_assert_int_eq(store_token_get(db, t.id, &t), STORE_OK);
+	ck_assert_str_eq(t.expires_at, "9999-12-31T23:59:59Z");
 	ck_assert(role_fits_kind(ROLE_ADMIN, "authority"));
 	ck_assert(!role_fits_kind(ROLE_ADMIN, "vendor"));
 	ck_assert(!role_fits_kind(ROLE_VENDOR, "lab"));

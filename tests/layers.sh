@@ -44,7 +44,7 @@ rank() {
 	keys.c|statuslist.c|trust_bundle.c|verify*.c|scheme.c|auth.c|\
 	bootstrap.c|scheduler.c|translog.c|partner*.c)		echo 20 ;;
 	store*.c|crypto.c|jcs.c|rfc3339.c|utf8.c|dataint.c|bitstring.c|\
-	log.c|config.c|role.c|clock.c|errfmt.c|tlog.c|note.c)	echo 10 ;;
+	log.c|config.c|role.c|clock.c|errfmt.c|tlog.c|note.c|ratelimit.c) echo 10 ;;
 	*)							echo "" ;;
 	esac
 }

@@ -37,12 +37,14 @@ trap 'echo "FAIL: $0 line $LINENO: unexpected command failure"' ERR
 
 # start_labeld [extra flags...]: starts labeld on 127.0.0.1:0 (or on the
 # port of the previous run, so URLs and the issuer DID stay the same
-# across a restart) and waits until it answers.
+# across a restart) and waits until it answers.  Rate limits are off
+# (tests go faster than clients should); flags given turn them back on.
 start_labeld() {
 	local port_arg="${PORT:-0}" i
 	: > "$LOG.new"
 	"$LABELD" --data-dir "$DATA" --listen "127.0.0.1:$port_arg" \
-	    --threads 2 "$@" >>"$LOG.new" 2>&1 &
+	    --threads 2 --rate-limit-write 0 --rate-limit-verify 0 \
+	    "$@" >>"$LOG.new" 2>&1 &
 	PID=$!
 	for i in $(seq 1 100); do
 		if grep -q 'listening on' "$LOG.new" 2>/dev/null; then break; fi
