@@ -155,6 +155,31 @@ import_schemes(struct store *s, const struct config *cfg, char *err,
 }
 
 /*
+ * Refuses a data dir others may write into (they could replace a key or
+ * the database) and a database others may read or write.
+ */
+static int
+check_modes(const char *data_dir, const char *dbpath, char *err,
+    size_t errlen)
+{
+	struct stat st;
+
+	if (stat(data_dir, &st) == 0 && (st.st_mode & 022) != 0) {
+		snprintf(err, errlen, "data dir %s is writable by others than "
+		    "its owner (mode %04o): chmod go-w it", data_dir,
+		    (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	if (stat(dbpath, &st) == 0 && (st.st_mode & 007) != 0) {
+		snprintf(err, errlen, "database %s is open to anyone (mode "
+		    "%04o): chmod o-rwx it", dbpath,
+		    (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Makes cfg->data_dir usable and opens its store with cfg->threads
  * connections (one more for the caller's own use is not needed: the pool
  * blocks).  On success *out is the open store.
@@ -167,15 +192,16 @@ bootstrap_data_dir(const struct config *cfg, struct store **out, char *err,
 	struct store	*s;
 
 	*out = NULL;
-	if (ensure_dir(cfg->data_dir, err, errlen) == -1 ||
-	    ensure_token_key(cfg->data_dir, err, errlen) == -1 ||
-	    auth_load_key(cfg->data_dir, err, errlen) == -1)
-		return -1;
 	if (path_join(dbpath, sizeof(dbpath), cfg->data_dir, LABELD_DB_FILE) ||
 	    path_join(migdir, sizeof(migdir), cfg->share_dir, "migrations")) {
 		snprintf(err, errlen, "path too long");
 		return -1;
 	}
+	if (ensure_dir(cfg->data_dir, err, errlen) == -1 ||
+	    check_modes(cfg->data_dir, dbpath, err, errlen) == -1 ||
+	    ensure_token_key(cfg->data_dir, err, errlen) == -1 ||
+	    auth_load_key(cfg->data_dir, err, errlen) == -1)
+		return -1;
 	if ((s = store_open(dbpath, migdir, cfg->threads, err, errlen)) == NULL)
 		return -1;
 	if (ensure_authority(s, cfg, err, errlen) == -1 ||

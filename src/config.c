@@ -240,6 +240,12 @@ const struct config_option config_options[] = {
 	{ "max_conns_per_ip", "max-conns-per-ip", "n", CONFIG_COUNT,
 	    OPT_FIELD(max_conns_per_ip), 1, LABELD_CONN_PER_IP_MAX,
 	    "open connections per client address" },
+	{ "tls_cert", "tls-cert", "file", CONFIG_TEXT, OPT_FIELD(tls_cert),
+	    0, 0, "PEM certificate chain: serve HTTPS (default: HTTP)" },
+	{ "tls_key", "tls-key", "file", CONFIG_TEXT, OPT_FIELD(tls_key),
+	    0, 0, "PEM private key of tls_cert" },
+	{ "user", "user", "name", CONFIG_TEXT, OPT_FIELD(user), 0, 0,
+	    "started as root: run as this user once listening" },
 	{ "key_passphrase_file", "key-passphrase-file", "file", CONFIG_TEXT,
 	    OPT_FIELD(key_passphrase_file), 0, 0,
 	    "first line: a sealed key's passphrase (default: none)" },
@@ -524,14 +530,18 @@ did_web_from_url(const char *url, char *out, size_t outlen)
 int
 config_finish(struct config *c, char *err, size_t errlen)
 {
+	const char *scheme = c->tls_cert[0] != '\0' ? "https" : "http";
+
 	if (!c->public_url_set) {
 		int n;
 		if (strchr(c->listen_host, ':') != NULL)
 			n = snprintf(c->public_url, sizeof(c->public_url),
-			    "http://[%s]:%u", c->listen_host, c->listen_port);
+			    "%s://[%s]:%u", scheme, c->listen_host,
+			    c->listen_port);
 		else
 			n = snprintf(c->public_url, sizeof(c->public_url),
-			    "http://%s:%u", c->listen_host, c->listen_port);
+			    "%s://%s:%u", scheme, c->listen_host,
+			    c->listen_port);
 		if (n < 0 || (size_t)n >= sizeof(c->public_url)) {
 			snprintf(err, errlen, "listen host too long");
 			return -1;

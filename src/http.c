@@ -12,12 +12,14 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -403,19 +405,114 @@ fail:
 }
 
 /*
- * Starts the server threads on the socket http_bind made (which
- * libmicrohttpd owns from then on).
+ * Reads a PEM file of at most LABELD_TLS_FILE_MAX bytes into a new
+ * NUL-terminated string; NULL with err.  A private key (is_key) readable
+ * by others than its owner and group is refused.
+ */
+static char *
+read_pem(const char *path, int is_key, char *err, size_t errlen)
+{
+	struct stat	 st;
+	char		*buf = NULL;
+	ssize_t		 n;
+	size_t		 len = 0;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s (it must be readable by the "
+		    "user labeld runs as)", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		goto fail;
+	}
+	if (is_key && (st.st_mode & 007) != 0) {
+		snprintf(err, errlen, "%s: a private key readable by anyone "
+		    "(mode %04o): chmod o-rwx it", path,
+		    (unsigned)(st.st_mode & 07777));
+		goto fail;
+	}
+	if (st.st_size <= 0 || st.st_size > LABELD_TLS_FILE_MAX) {
+		snprintf(err, errlen, "%s: empty or larger than %d bytes", path,
+		    LABELD_TLS_FILE_MAX);
+		goto fail;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto fail;
+	}
+	while (len < (size_t)st.st_size &&
+	    (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
+		len += (size_t)n;
+	if (len != (size_t)st.st_size) {
+		snprintf(err, errlen, "%s: short read", path);
+		goto fail;
+	}
+	buf[len] = '\0';
+	close(fd);
+	return buf;
+fail:
+	if (buf != NULL) {
+		explicit_bzero(buf, (size_t)st.st_size + 1);
+		free(buf);
+	}
+	close(fd);
+	return NULL;
+}
+
+static void
+free_pem(char *pem)
+{
+	if (pem != NULL) {
+		explicit_bzero(pem, strlen(pem));
+		free(pem);
+	}
+}
+
+/*
+ * Reads tls_cert and tls_key (when set) into ld, replacing what it held
+ * only when both read: at start, and again on SIGHUP.  0, or -1 with err
+ * and ld unchanged.
  */
 int
-http_start(struct labeld *ld, char *err, size_t errlen)
+http_tls_load(struct labeld *ld, char *err, size_t errlen)
 {
-	assert(http_listen_fd != -1);
-	ld->mhd = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
-	    MHD_USE_ITC | MHD_USE_ERROR_LOG |
-	    (http_listen_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+	char *cert, *key;
+
+	if ((ld->cfg.tls_cert[0] == '\0') != (ld->cfg.tls_key[0] == '\0')) {
+		snprintf(err, errlen, "tls_cert and tls_key go together: "
+		    "set both or neither");
+		return -1;
+	}
+	if (ld->cfg.tls_cert[0] == '\0')
+		return 0;
+	if ((cert = read_pem(ld->cfg.tls_cert, 0, err, errlen)) == NULL)
+		return -1;
+	if ((key = read_pem(ld->cfg.tls_key, 1, err, errlen)) == NULL) {
+		free_pem(cert);
+		return -1;
+	}
+	free_pem(ld->tls_cert);
+	free_pem(ld->tls_key);
+	ld->tls_cert = cert;
+	ld->tls_key = key;
+	return 0;
+}
+
+/* A server on fd with ld's settings and the PEM given (NULL: plain). */
+static struct MHD_Daemon *
+mhd_start(struct labeld *ld, int fd, int family, const char *cert,
+    const char *key)
+{
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+	    MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
+
+	/* The HTTPS options come last: plain, MHD_OPTION_END stands first. */
+	return MHD_start_daemon(flags | (cert != NULL ? MHD_USE_TLS : 0),
 	    0, NULL, NULL, on_request, ld,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)http_listen_fd,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, ld->cfg.threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LABELD_CONN_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)LABELD_CONN_LIMIT,
@@ -423,7 +520,23 @@ http_start(struct labeld *ld, char *err, size_t errlen)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LABELD_CONN_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, ld,
+	    cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, key,
+	    MHD_OPTION_HTTPS_PRIORITIES, LABELD_TLS_PRIORITIES,
 	    MHD_OPTION_END);
+}
+
+/*
+ * Starts the server threads on the socket http_bind made (which
+ * libmicrohttpd owns from then on); HTTPS when http_tls_load read a
+ * certificate.
+ */
+int
+http_start(struct labeld *ld, char *err, size_t errlen)
+{
+	assert(http_listen_fd != -1);
+	ld->mhd = mhd_start(ld, http_listen_fd, http_listen_family,
+	    ld->tls_cert, ld->tls_key);
 	if (ld->mhd == NULL) {
 		snprintf(err, errlen, "cannot serve on %s port %u: %s",
 		    ld->cfg.listen_host, ld->cfg.listen_port,
@@ -434,6 +547,89 @@ http_start(struct labeld *ld, char *err, size_t errlen)
 	}
 	http_listen_fd = -1;
 	return 0;
+}
+
+/* Waits up to LABELD_SHUTDOWN_GRACE seconds for d's connections to end. */
+static void
+drain(struct MHD_Daemon *d)
+{
+	const union MHD_DaemonInfo *di;
+
+	for (int i = 0; i < LABELD_SHUTDOWN_GRACE * 10; i++) {
+		di = MHD_get_daemon_info(d,
+		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (di == NULL || di->num_connections == 0)
+			break;
+		usleep(100000);
+	}
+}
+
+/*
+ * SIGHUP: reads the certificate and key again and serves new connections
+ * with them, on the same socket, while the old server finishes its own
+ * connections.  A file that cannot be read or a pair that does not load
+ * leaves the old ones in use: -1 with err.  Without TLS, nothing to do.
+ * Should the socket not serve again at all (a system failure), ld->mhd
+ * is NULL: labeld must stop.
+ */
+int
+http_reload(struct labeld *ld, char *err, size_t errlen)
+{
+	struct MHD_Daemon	*old = ld->mhd, *new;
+	char			*cert = ld->tls_cert, *key = ld->tls_key;
+	MHD_socket		 fd;
+	int			 family = http_listen_family;
+
+	if (ld->cfg.tls_cert[0] == '\0' || old == NULL)
+		return 0;
+	ld->tls_cert = ld->tls_key = NULL;
+	if (http_tls_load(ld, err, errlen) == -1) {
+		ld->tls_cert = cert;
+		ld->tls_key = key;
+		return -1;
+	}
+	/*
+	 * Try the pair on a server without a socket first: a server that
+	 * fails to start closes the socket it was given, so the real
+	 * hand-over must not be the test.
+	 */
+	if ((new = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET | MHD_USE_TLS |
+	    MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, ld,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+	    MHD_OPTION_HTTPS_MEM_CERT, ld->tls_cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, ld->tls_key,
+	    MHD_OPTION_HTTPS_PRIORITIES, LABELD_TLS_PRIORITIES,
+	    MHD_OPTION_END)) == NULL) {
+		snprintf(err, errlen, "%s or %s does not load (see above): "
+		    "still serving the previous certificate", ld->cfg.tls_cert,
+		    ld->cfg.tls_key);
+		free_pem(ld->tls_cert);
+		free_pem(ld->tls_key);
+		ld->tls_cert = cert;
+		ld->tls_key = key;
+		return -1;
+	}
+	MHD_stop_daemon(new);
+	/* The old server stops accepting; the socket passes to the new. */
+	if ((fd = MHD_quiesce_daemon(old)) == MHD_INVALID_SOCKET) {
+		snprintf(err, errlen, "cannot take the listening socket over");
+		free_pem(ld->tls_cert);
+		free_pem(ld->tls_key);
+		ld->tls_cert = cert;
+		ld->tls_key = key;
+		return -1;
+	}
+	/* It failed (and closed fd) only if the system did: labeld stops. */
+	if ((ld->mhd = new = mhd_start(ld, fd, family, ld->tls_cert,
+	    ld->tls_key)) == NULL)
+		snprintf(err, errlen, "cannot serve on the listening socket "
+		    "again");
+	ld->mhd = new;
+	drain(old);
+	MHD_stop_daemon(old);
+	free_pem(cert);
+	free_pem(key);
+	return new != NULL ? 0 : -1;
 }
 
 /*
@@ -458,4 +654,7 @@ http_stop(struct labeld *ld)
 		    http_active());
 	MHD_stop_daemon(ld->mhd);
 	ld->mhd = NULL;
+	free_pem(ld->tls_cert);
+	free_pem(ld->tls_key);
+	ld->tls_cert = ld->tls_key = NULL;
 }

@@ -1,13 +1,17 @@
 /*
  * labeld: the labelling scheme daemon.  main() reads the configuration
- * (file first, flags win), brings up the data dir, serves until SIGTERM or
- * SIGINT, then stops gracefully: no new connections, in-flight requests
- * finish, the database is closed cleanly.
+ * (file first, flags win), binds, drops root for the configured user,
+ * brings up the data dir, serves until SIGTERM or SIGINT (SIGHUP reloads
+ * the TLS certificate), then stops gracefully: no new connections,
+ * in-flight requests finish, the database is closed cleanly.
  */
 #include "config.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -123,6 +127,58 @@ print_settings(const struct config *c, const char *path, int read)
 	}
 }
 
+/*
+ * Started as root with a user set: becomes that user (its groups too) for
+ * good, before a file of the data dir is touched.  Not root: the user, if
+ * set, must be the one labeld already runs as.  0, or -1 with err.
+ */
+static int
+drop_privileges(const struct config *cfg, char *err, size_t errlen)
+{
+	struct passwd *pw;
+
+	if (cfg->user[0] == '\0') {
+		if (geteuid() == 0)
+			log_warn("running as root: set user in labeld.conf so "
+			    "that labeld drops it once listening");
+		return 0;
+	}
+	errno = 0;
+	if ((pw = getpwnam(cfg->user)) == NULL) {
+		snprintf(err, errlen, "user %s: %s", cfg->user,
+		    errno ? strerror(errno) : "no such user");
+		return -1;
+	}
+	if (geteuid() != 0) {
+		if (pw->pw_uid == geteuid())
+			return 0;
+		snprintf(err, errlen, "user %s: labeld runs as uid %u and, "
+		    "not started as root, cannot become it", cfg->user,
+		    (unsigned)geteuid());
+		return -1;
+	}
+	if (pw->pw_uid == 0) {
+		snprintf(err, errlen, "user %s is root: name an unprivileged "
+		    "user", cfg->user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
+		snprintf(err, errlen, "cannot become user %s: %s", cfg->user,
+		    strerror(errno));
+		return -1;
+	}
+	/* For good: root must not come back. */
+	if (setuid(0) != -1 || seteuid(0) != -1) {
+		snprintf(err, errlen, "user %s: root could be regained",
+		    cfg->user);
+		return -1;
+	}
+	log_info("running as user %s (uid %u)", cfg->user,
+	    (unsigned)pw->pw_uid);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -206,6 +262,7 @@ main(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* The data dir holds keys and the database: nobody else reads it. */
@@ -213,6 +270,12 @@ main(int argc, char **argv)
 
 	/* Before the bootstrap: a busy port leaves an empty data dir empty. */
 	if (http_bind(&ld.cfg, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return 1;
+	}
+	/* Bound (a port under 1024 needs root); nothing else does. */
+	if (drop_privileges(&ld.cfg, err, sizeof(err)) == -1 ||
+	    http_tls_load(&ld, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		return 1;
 	}
@@ -251,8 +314,27 @@ main(int argc, char **argv)
 	    "%u threads)", ld.cfg.listen_host, ld.cfg.listen_port,
 	    ld.cfg.public_url, ld.cfg.data_dir, ld.cfg.threads);
 
-	if (sigwait(&set, &sig) != 0)
-		sig = SIGTERM;
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			sig = SIGTERM;
+		if (sig != SIGHUP)
+			break;
+		if (ld.cfg.tls_cert[0] == '\0') {
+			log_info("SIGHUP: no TLS certificate to reload");
+			continue;
+		}
+		if (http_reload(&ld, err, sizeof(err)) == -1)
+			log_error("SIGHUP: %s", err);
+		else
+			log_info("SIGHUP: serving %s", ld.cfg.tls_cert);
+		if (ld.mhd == NULL) {
+			log_error("no longer serving: stopping");
+			scheduler_stop();
+			ratelimit_free(ld.limits);
+			store_close(ld.store);
+			return 1;
+		}
+	}
 	log_info("signal %d: stopping", sig);
 	scheduler_stop();
 	http_stop(&ld);

@@ -46,6 +46,9 @@
 #define LABELD_RATE_MAX			1000000
 #define RATELIMIT_BURST			5
 #define LABELD_RATELIMIT_SLOTS		16384
+#define LABELD_TLS_FILE_MAX		(1024 * 1024)	/* PEM certificate or key */
+/* TLS 1.2 and 1.3 only (GnuTLS priority string). */
+#define LABELD_TLS_PRIORITIES	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define LABELD_LOG_LIMIT_PERIOD		10	/* seconds between refused-connection lines */
 #define LABELD_SHUTDOWN_GRACE		30	/* seconds for in-flight requests */
 #define LABELD_MAX_URL			2048
@@ -149,6 +152,9 @@ struct config {
 	unsigned	 rate_limit_write;	/* per token per second; 0 off */
 	unsigned	 rate_limit_verify;	/* per address per second; 0 off */
 	unsigned	 max_conns_per_ip;
+	char		 tls_cert[PATH_MAX];	/* "": plain HTTP */
+	char		 tls_key[PATH_MAX];
+	char		 user[64];		/* run as, when started as root */
 };
 /* How a setting's value is parsed and printed (config.c). */
 enum config_type {
@@ -368,9 +374,13 @@ struct labeld {
 	struct store		*store;
 	struct MHD_Daemon	*mhd;
 	struct ratelimit	*limits;	/* NULL: no rate limits */
+	char			*tls_cert;	/* PEM in memory; NULL: plain */
+	char			*tls_key;
 };
 int	 http_bind(struct config *, char *err, size_t errlen);
+int	 http_tls_load(struct labeld *, char *err, size_t errlen);
 int	 http_start(struct labeld *, char *err, size_t errlen);
+int	 http_reload(struct labeld *, char *err, size_t errlen);
 void	 http_stop(struct labeld *);
 unsigned long http_active(void);
 const char *req_query(struct req *, const char *key);
