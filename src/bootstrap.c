@@ -156,7 +156,9 @@ import_schemes(struct store *s, const struct config *cfg, char *err,
 
 /*
  * Refuses a data dir others may write into (they could replace a key or
- * the database) and a database others may read or write.
+ * the database).  A database others may read or write (made by hand with
+ * a looser umask, say) is closed to them, with a warning: it is labeld's
+ * own file.
  */
 static int
 check_modes(const char *data_dir, const char *dbpath, char *err,
@@ -170,11 +172,17 @@ check_modes(const char *data_dir, const char *dbpath, char *err,
 		    (unsigned)(st.st_mode & 07777));
 		return -1;
 	}
-	if (stat(dbpath, &st) == 0 && (st.st_mode & 007) != 0) {
-		snprintf(err, errlen, "database %s is open to anyone (mode "
-		    "%04o): chmod o-rwx it", dbpath,
-		    (unsigned)(st.st_mode & 07777));
-		return -1;
+	if (stat(dbpath, &st) == 0 && (st.st_mode & 077) != 0) {
+		if (chmod(dbpath, st.st_mode & 0700) == -1) {
+			snprintf(err, errlen, "database %s is open to others "
+			    "(mode %04o) and cannot be closed to them: %s",
+			    dbpath, (unsigned)(st.st_mode & 07777),
+			    strerror(errno));
+			return -1;
+		}
+		log_warn("database %s was open to others (mode %04o): now "
+		    "%04o", dbpath, (unsigned)(st.st_mode & 07777),
+		    (unsigned)(st.st_mode & 0700));
 	}
 	return 0;
 }

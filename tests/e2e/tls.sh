@@ -5,10 +5,10 @@
 #   HTTP refused; SIGHUP serves a new certificate without a restart, and a
 #   broken one leaves the old in use; a key anyone can read, a cert
 #   without its key, a missing file: refused at start with the reason.
-# - started as root with --user: runs as that user once listening, and a
-#   data dir others may write into, or a database anyone may read, is
-#   refused at start.  This part needs root (skipped with a message
-#   otherwise; CI runs as root).
+# - a data dir others may write into is refused at start, a database open
+#   to others is closed to them.
+# - started as root with --user: runs as that user once listening.  This
+#   part needs root (skipped with a message otherwise; CI runs as root).
 . "$(dirname "$0")/lib.sh"
 command -v openssl >/dev/null 2>&1 || { echo "FAIL: openssl is needed to make test certificates"; exit 1; }
 
@@ -82,8 +82,10 @@ stop_labeld
 mkdir -p "$WORK/open-dir"; chmod 777 "$WORK/open-dir"
 start_fails "a data dir anyone may write into" "writable by others" --data-dir "$WORK/open-dir"
 chmod 644 "$DATA/labeld.db"
-start_fails "a database anyone may read" "open to anyone" --data-dir "$DATA"
-chmod 600 "$DATA/labeld.db"
+start_labeld
+check_eq "$(stat -c %a "$DATA/labeld.db")" 600 "a database open to others is closed to them at start"
+grep -q "was open to others (mode 0644): now 0600" "$LOG" && ok || fail "the database's mode change is logged"
+stop_labeld
 
 # --- started as root: runs as --user once listening ---
 if [ "$(id -u)" -ne 0 ]; then
