@@ -34,6 +34,8 @@ config_defaults(struct config *c)
 	c->log_level = LOG_INFO;
 	c->status_list_validity = LABELD_STATUSLIST_VALIDITY_DEFAULT;
 	c->trust_bundle_validity = LABELD_TRUST_BUNDLE_VALIDITY_DEFAULT;
+	c->partner_refresh_interval = LABELD_PARTNER_REFRESH_DEFAULT;
+	c->partner_status_max_age = LABELD_PARTNER_MAX_AGE_DEFAULT;
 }
 
 /*
@@ -228,6 +230,14 @@ const struct config_option config_options[] = {
 	    CONFIG_DURATION, OPT_FIELD(trust_bundle_validity),
 	    LABELD_TRUST_BUNDLE_VALIDITY_MIN, LABELD_TRUST_BUNDLE_VALIDITY_MAX,
 	    "how long a trust bundle version is valid" },
+	{ "partner_refresh_interval", "partner-refresh-interval", "duration",
+	    CONFIG_DURATION, OPT_FIELD(partner_refresh_interval),
+	    LABELD_PARTNER_REFRESH_MIN, LABELD_PARTNER_REFRESH_MAX,
+	    "how often partners' bundles and status lists are pulled" },
+	{ "partner_status_max_age", "partner-status-max-age", "duration",
+	    CONFIG_DURATION, OPT_FIELD(partner_status_max_age),
+	    LABELD_PARTNER_MAX_AGE_MIN, LABELD_PARTNER_MAX_AGE_MAX,
+	    "how long a partner's lists may go unrefreshed" },
 	{ "key_passphrase_file", "key-passphrase-file", "file", CONFIG_TEXT,
 	    OPT_FIELD(key_passphrase_file), 0, 0,
 	    "first line: a sealed key's passphrase (default: none)" },

@@ -201,6 +201,11 @@ main(int argc, char **argv)
 		log_error("libsodium failed to initialise");
 		return 1;
 	}
+	/* Once, before any thread fetches (partner refresh, webhooks). */
+	if (fetch_global_init(err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return 1;
+	}
 
 	/* Server threads inherit this mask: only main() takes the signals. */
 	sigemptyset(&set);
@@ -232,8 +237,11 @@ main(int argc, char **argv)
 	 * start, or the first start of an older data dir).
 	 */
 	if (translog_key_ensure(ld.store, &ld.cfg, err, sizeof(err)) == -1 ||
-	    scheduler_start(ld.store, &ld.cfg, err, sizeof(err)) == -1) {
+	    scheduler_start(ld.store, &ld.cfg, err, sizeof(err)) == -1 ||
+	    scheduler_workers_start(ld.store, &ld.cfg, err, sizeof(err)) ==
+	    -1) {
 		log_error("%s", err);
+		scheduler_stop();
 		http_stop(&ld);
 		store_close(ld.store);
 		return 1;
@@ -246,9 +254,11 @@ main(int argc, char **argv)
 	if (sigwait(&set, &sig) != 0)
 		sig = SIGTERM;
 	log_info("signal %d: stopping", sig);
+	scheduler_workers_stop();
 	scheduler_stop();
 	http_stop(&ld);
 	store_close(ld.store);
+	fetch_global_cleanup();
 	log_info("stopped");
 	return 0;
 }
