@@ -7,7 +7,8 @@
 # problem+json that keeps the pinned version: a list URL the bundle does
 # not name, another authority's bundle served, a rollback served, an
 # oversize answer, an unreachable URL (a loopback stub, httpstub.py, is
-# the partner EV's public URL).  A third daemon with a 1s
+# the partner EV's public URL).  The accepted bundle reaches SG's
+# regulator as a partner_change webhook.  A third daemon with a 1s
 # partner_refresh_interval follows FI's next rotation without a call.
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 is not installed"; exit 77; }
@@ -20,6 +21,7 @@ STUBPID=
 cleanup_all() {
 	local a
 	[ -z "$STUBPID" ] || kill "$STUBPID" 2>/dev/null || true
+	[ -z "${HOOKPID-}" ] || kill "$HOOKPID" 2>/dev/null || true
 	for a in SG2 EV SG FI; do
 		if [ -n "${SAVED[$a.PID]-}" ]; then use "$a"; stop_labeld 2>/dev/null || true; fi
 	done
@@ -108,6 +110,12 @@ check_eq "$(jq -r .version "$WORK/fi-v2.json")" 2 "FI serves version 2"
 call GET /v1/status-lists/revocation-1; cp "$WORK/body" "$WORK/fi-rev.json"
 
 use SG
+# SG's regulator hears of partner changes on a loopback listener.
+mkdir -p "$WORK/hooks"
+python3 "$STUB" "$WORK/hooks.port" record "$WORK/hooks" & HOOKPID=$!
+for _ in $(seq 1 50); do [ -s "$WORK/hooks.port" ] && break; sleep 0.1; done
+call POST /v1/webhooks "$REG" "{\"url\":\"http://127.0.0.1:$(cat "$WORK/hooks.port")/sg\",\"events\":[\"partner_change\"]}"
+expect 201 "SG's regulator subscribes to partner_change"
 call POST "/v1/partners/$PFI/refresh" "$REG"; expect 200 "SG pulls after the rotation"
 check_eq "$(jget '[.outcome, .bundle.pinned_version, .bundle.fetched_version, .bundle.version, .bundle.updated] | join("|")')" \
     "ok|1|2|2|true" "version 2 accepted by continuity"
@@ -117,6 +125,11 @@ call GET "/v1/partners/$PFI"; expect 200 "the partner after the pull"
 check_eq "$(jget '[.bundle_version, .last_refresh.outcome, (.last_refresh.errors | length)] | join("|")')" "2|ok|0" "GET shows version 2 and the last refresh"
 check_eq "$(jget '.status_lists[] | select(.status_purpose == "revocation") | .sha256')" \
     "$(sha < "$WORK/fi-rev.json")" "the revocation list held is the one FI serves (the revoked label's bit)"
+
+for _ in $(seq 1 50); do ls "$WORK/hooks" | grep -q json && break; sleep 0.2; done
+check_eq "$(jq -j .body "$WORK"/hooks/0001.json 2>/dev/null | jq -r '[.type, .data.partner_id, .data.change, .data.from, .data.to] | join("|")')" \
+    "partner_change|$PFI|bundle_updated|1|2" "the accepted bundle is a partner_change event"
+kill "$HOOKPID"; wait "$HOOKPID" 2>/dev/null || true
 
 # ------------------------------------------------ refused refreshes
 # EV: an authority whose public URL is the stub; SG pins its bundle.
