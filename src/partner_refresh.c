@@ -172,7 +172,7 @@ bundle_step(struct refresh *r, const struct partner *p, const json_t *pinned,
 	char		 err[REFRESH_ERR_MAX];
 	json_int_t	 ver = 0, n;
 	long		 status = 0;
-	int		 rc = STORE_OK, moved = 0, m;
+	int		 rc = STORE_OK, moved = 0, m = 0;
 
 	info = json_pack("{s:n, s:n, s:I, s:b, s:n}", "url", "fetched_version",
 	    "pinned_version", (json_int_t)p->bundle_version, "updated", 0,
