@@ -4,7 +4,9 @@ webhooks.sh), standard library only.  It binds 127.0.0.1 on a free port
 and writes the port to PORTFILE.
 
   httpstub.py PORTFILE serve DIR
-      GET serves the files under DIR (a path that is no file: 404).
+      GET serves the files under DIR (a path that is no file: 404); a file
+      beside which FILE.nolength exists is sent without Content-Length
+      (the end of the body is the end of the connection).
   httpstub.py PORTFILE record OUTDIR [FAIL_FIRST]
       POST requests are recorded as OUTDIR/NNNN.json {path, headers, body};
       the first FAIL_FIRST answers are 500, the rest 200.
@@ -24,9 +26,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
-    def answer(self, code, body=b""):
+    def answer(self, code, body=b"", length=True):
         self.send_response(code)
-        self.send_header("Content-Length", str(len(body)))
+        if length:
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         try:
             self.wfile.write(body)
@@ -41,7 +44,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not path.startswith(root + os.sep) or not os.path.isfile(path):
             return self.answer(404, b"not found")
         with open(path, "rb") as f:
-            self.answer(200, f.read())
+            self.answer(200, f.read(), not os.path.exists(path + ".nolength"))
 
     def do_POST(self):
         if mode != "record":

@@ -167,11 +167,14 @@ cp "$WORK/ev-v1.json" "$WORK/ev-site/v1/trust-bundle"
 call POST "/v1/partners/$PEV/refresh" "$REG"; expect_problem 409 "a rollback served" "not newer"
 evpinned 2 "version 2 kept after the rollback"
 
-# oversize: 5 MiB at the bundle URL
+# oversize: 5 MiB at the bundle URL, its length declared, then not
 head -c $((5 * 1024 * 1024)) /dev/zero | tr '\0' ' ' > "$WORK/ev-site/v1/trust-bundle"
 call POST "/v1/partners/$PEV/refresh" "$REG"; expect_problem 502 "an oversize answer" "more than 4194304 bytes"
 check_eq "$(jget '.errors[0].url')" "http://127.0.0.1:$STUBPORT/v1/trust-bundle" "the error names the URL"
 evpinned 2 "version 2 kept after the oversize answer"
+touch "$WORK/ev-site/v1/trust-bundle.nolength"
+call POST "/v1/partners/$PEV/refresh" "$REG"; expect_problem 502 "an oversize answer of undeclared length (cut while read)" "more than 4194304 bytes"
+evpinned 2 "version 2 kept after the undeclared oversize answer"
 
 # unreachable: the stub stops
 kill "$STUBPID"; wait "$STUBPID" 2>/dev/null || true; STUBPID=
