@@ -1355,7 +1355,7 @@ void	 store_refresh_clear(struct partner_refresh_row *);
 int	 partner_refresh(struct db *, const struct principal *,
 	    const char *partner_id, const json_t *only, time_t now,
 	    json_t **report, struct wf_why *);
-void	 partner_refresh_all(struct store *, time_t now);
+void	 partner_refresh_all(struct store *, time_t now, int (*stop)(void));
 
 /* ---- section: webhooks (webhook.c, store_webhooks.c, api_webhooks.c) ---- */
 #define LABELD_WEBHOOK_MAX_PER_ORG	32
@@ -1425,7 +1425,7 @@ int	 webhook_create(struct db *, const struct principal *, const char *url,
 	    json_t *errors);
 int	 webhook_sign(const char *secret_hex, time_t t, const char *body,
 	    size_t len, char *out, size_t outlen);
-void	 webhook_deliver_round(struct store *, time_t now);
+void	 webhook_deliver_round(struct store *, time_t now, int (*stop)(void));
 extern const struct route api_webhooks_routes[];
 
 #endif /* LABELD_H */

@@ -464,10 +464,11 @@ collect(const struct partner *p, void *arg)
 
 /*
  * The refresh thread's round: every partner refreshed as the route does,
- * by nobody (a zeroed principal), each outcome logged.
+ * by nobody (a zeroed principal), each outcome logged; stop (may be NULL)
+ * answering 1 ends the round before the next partner.
  */
 void
-partner_refresh_all(struct store *s, time_t now)
+partner_refresh_all(struct store *s, time_t now, int (*stop)(void))
 {
 	struct principal	 nobody;
 	struct refresh_walk	 w;
@@ -484,7 +485,7 @@ partner_refresh_all(struct store *s, time_t now)
 	if (store_partner_list(db, 0, LABELD_PAGE_MAX * 1000, collect, &w) !=
 	    STORE_OK)
 		log_warn("partner refresh: cannot list the partners");
-	for (i = 0; i < w.n; i++) {
+	for (i = 0; i < w.n && (stop == NULL || !stop()); i++) {
 		memset(&why, 0, sizeof(why));
 		rc = partner_refresh(db, &nobody, w.ids[i], NULL, now, &report,
 		    &why);

@@ -175,16 +175,20 @@ struct worker {
 	void			(*round)(struct store *, time_t);
 };
 
+static int	refresh_stopping(void);
+static int	deliver_stopping(void);
+
+/* Both rounds ask between partners or deliveries whether to stop. */
 static void
 refresh_round(struct store *s, time_t now)
 {
-	partner_refresh_all(s, now);
+	partner_refresh_all(s, now, refresh_stopping);
 }
 
 static void
 deliver_round(struct store *s, time_t now)
 {
-	webhook_deliver_round(s, now);
+	webhook_deliver_round(s, now, deliver_stopping);
 }
 
 static struct worker workers[] = {
@@ -194,6 +198,29 @@ static struct worker workers[] = {
 	    .round = deliver_round },
 };
 #define NWORKERS	(sizeof(workers) / sizeof(workers[0]))
+
+static int
+stopping(struct worker *w)
+{
+	int stop;
+
+	pthread_mutex_lock(&w->lock);
+	stop = w->stop;
+	pthread_mutex_unlock(&w->lock);
+	return stop;
+}
+
+static int
+refresh_stopping(void)
+{
+	return stopping(&workers[0]);
+}
+
+static int
+deliver_stopping(void)
+{
+	return stopping(&workers[1]);
+}
 
 static void *
 worker_run(void *arg)
@@ -263,7 +290,10 @@ scheduler_workers_start(struct store *s, const struct config *cfg,
 	return 0;
 }
 
-/* Stops the workers (a round in progress finishes) and joins them. */
+/*
+ * Stops the workers and joins them: a round in progress ends after the
+ * partner or delivery at hand (one fetch, at most LABELD_FETCH_TIMEOUT).
+ */
 void
 scheduler_workers_stop(void)
 {

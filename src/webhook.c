@@ -302,10 +302,11 @@ attempt(struct store *s, const struct webhook_delivery *d, time_t now)
 
 /*
  * The delivery thread's round: fans out new events, then attempts the
- * deliveries due at now (at most LABELD_WEBHOOK_BATCH).
+ * deliveries due at now (at most LABELD_WEBHOOK_BATCH); stop (may be
+ * NULL) answering 1 ends it before the next attempt.
  */
 void
-webhook_deliver_round(struct store *s, time_t now)
+webhook_deliver_round(struct store *s, time_t now, int (*stop)(void))
 {
 	struct webhook_delivery	 batch[LABELD_WEBHOOK_BATCH];
 	struct due		 due = { batch, 0 };
@@ -323,6 +324,6 @@ webhook_deliver_round(struct store *s, time_t now)
 	    &due) != STORE_OK)
 		log_warn("webhooks: cannot read the deliveries due");
 	store_release(db);
-	for (i = 0; i < due.n; i++)
+	for (i = 0; i < due.n && (stop == NULL || !stop()); i++)
 		attempt(s, &batch[i], now);
 }

@@ -224,7 +224,7 @@ START_TEST(failed_attempt_backs_off)
 	ck_assert_int_eq(db_commit(db), 0);
 	store_release(db);
 	/* 127.0.0.1:1 refuses the connection: one failed attempt. */
-	webhook_deliver_round(st, now);
+	webhook_deliver_round(st, now, NULL);
 	db = store_acquire(st);
 	memset(&d, 0, sizeof(d));
 	ck_assert_int_eq(store_delivery_list(db, wa, 0, 10, first, &d),
