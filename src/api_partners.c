@@ -64,6 +64,26 @@ add_list(const struct partner_list *l, void *arg)
 	return json_array_append_new(arg, list_json(l));
 }
 
+/*
+ * The last pull of p (POST .../refresh or the refresh thread): {at,
+ * outcome, errors}, null when never refreshed (or unreadable: logged).
+ */
+static json_t *
+last_refresh_json(struct db *db, const struct partner *p)
+{
+	struct partner_refresh_row	 r;
+	json_t				*rep, *out;
+
+	if (store_refresh_get(db, p->id, &r) != STORE_OK)
+		return json_null();
+	rep = json_loads(r.report, 0, NULL);
+	out = json_pack("{s:s, s:s, s:O?}", "at", r.at, "outcome", r.outcome,
+	    "errors", json_object_get(rep, "errors"));
+	json_decref(rep);
+	store_refresh_clear(&r);
+	return out != NULL ? out : json_null();
+}
+
 /* A partner as the directory shows it; NULL on a database or memory fault. */
 static json_t *
 partner_json(struct db *db, const struct partner *p)
@@ -79,11 +99,12 @@ partner_json(struct db *db, const struct partner *p)
 		return NULL;
 	}
 	return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:I, s:s, s:s, s:s, s:o, "
-	    "s:o}", "id", p->id, "issuer", p->issuer, "name", p->name,
+	    "s:o, s:o}", "id", p->id, "issuer", p->issuer, "name", p->name,
 	    "country", p->country, "url", p->url[0] ? p->url : NULL,
 	    "bundle_version", (json_int_t)p->bundle_version, "bundle_expires",
 	    p->bundle_expires, "refreshed_at", p->refreshed_at, "created_at",
-	    p->created_at, "agreements", agreements, "status_lists", lists);
+	    p->created_at, "agreements", agreements, "status_lists", lists,
+	    "last_refresh", last_refresh_json(db, p));
 }
 
 static int
@@ -321,6 +342,61 @@ status_list_put(struct req *r)
 	}
 }
 
+/*
+ * POST /v1/partners/{id}/refresh: pulls the partner's bundle (by
+ * continuity) and status lists from the URLs its pinned bundle names;
+ * optional body {status_lists: [url, ...]} limits the lists fetched to
+ * those (each one the bundle names).  200 with the report; 409 when the
+ * bundle served does not follow (pinned kept); 502 when a URL could not
+ * be fetched or its document was refused (report in the problem).
+ */
+static int
+refresh_post(struct req *r)
+{
+	struct wf_why	 why;
+	json_t		*report = NULL, *only, *errors;
+	json_int_t	 pinned;
+	char		 first[512];
+	int		 rc;
+
+	memset(&why, 0, sizeof(why));
+	only = r->json != NULL ? json_object_get(r->json, "status_lists") :
+	    NULL;
+	rc = partner_refresh(r->db, &r->who, r->params[0], only, clock_now(),
+	    &report, &why);
+	switch (rc) {
+	case STORE_OK:
+		return reply_json(r, MHD_HTTP_OK, report);
+	case STORE_NOTFOUND:
+		return no_partner(r);
+	case STORE_INVALID:
+		return reply_problem_extra(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
+		    "url-not-in-bundle", json_pack("{s:s}", "field",
+		    why.field), "%s", why.text);
+	case PARTNER_REFUSED:
+		pinned = json_integer_value(json_object_get(json_object_get(
+		    report, "bundle"), "version"));
+		log_warn("partner %s: refresh: bundle refused: %s",
+		    r->params[0], why.text);
+		return reply_problem_extra(r, MHD_HTTP_CONFLICT,
+		    "bundle-refused", json_pack("{s:I, s:o}", "pinned_version",
+		    pinned, "report", report), "%s; the pinned version %lld "
+		    "stays", why.text, (long long)pinned);
+	case PARTNER_FETCH_FAILED:
+		errors = json_object_get(report, "errors");
+		snprintf(first, sizeof(first), "%s", json_string_value(
+		    json_object_get(json_array_get(errors, 0), "detail")));
+		return reply_problem_extra(r, MHD_HTTP_BAD_GATEWAY,
+		    "refresh-failed", json_pack("{s:O, s:o}", "errors", errors,
+		    "report", report), "partner %s: %zu URL(s) could not be "
+		    "used; the first: %s", r->params[0], json_array_size(errors),
+		    first);
+	default:
+		json_decref(report);
+		return reply_db_error(r);
+	}
+}
+
 const struct route api_partners_routes[] = {
 	{ "POST", "/v1/partners", ROLE_REGULATOR, ROUTE_JSON,
 	    partners_create },
@@ -334,5 +410,7 @@ const struct route api_partners_routes[] = {
 	    trust_bundle_put },
 	{ "PUT", "/v1/partners/{id}/status-lists", ROLE_REGULATOR, ROUTE_JSON,
 	    status_list_put },
+	{ "POST", "/v1/partners/{id}/refresh", ROLE_REGULATOR, ROUTE_JSON_OPT,
+	    refresh_post },
 	{ NULL, NULL, 0, 0, NULL }
 };

@@ -37,6 +37,8 @@ config_defaults(struct config *c)
 	c->rate_limit_write = LABELD_RATE_WRITE_DEFAULT;
 	c->rate_limit_verify = LABELD_RATE_VERIFY_DEFAULT;
 	c->max_conns_per_ip = LABELD_CONN_PER_IP_DEFAULT;
+	c->partner_refresh_interval = LABELD_PARTNER_REFRESH_DEFAULT;
+	c->partner_status_max_age = LABELD_PARTNER_MAX_AGE_DEFAULT;
 }
 
 /*
@@ -246,6 +248,14 @@ const struct config_option config_options[] = {
 	    0, 0, "PEM private key of tls_cert" },
 	{ "user", "user", "name", CONFIG_TEXT, OPT_FIELD(user), 0, 0,
 	    "started as root: run as this user once listening" },
+	{ "partner_refresh_interval", "partner-refresh-interval", "duration",
+	    CONFIG_DURATION, OPT_FIELD(partner_refresh_interval),
+	    LABELD_PARTNER_REFRESH_MIN, LABELD_PARTNER_REFRESH_MAX,
+	    "how often partners' bundles and status lists are pulled" },
+	{ "partner_status_max_age", "partner-status-max-age", "duration",
+	    CONFIG_DURATION, OPT_FIELD(partner_status_max_age),
+	    LABELD_PARTNER_MAX_AGE_MIN, LABELD_PARTNER_MAX_AGE_MAX,
+	    "how long a partner's lists may go unrefreshed" },
 	{ "key_passphrase_file", "key-passphrase-file", "file", CONFIG_TEXT,
 	    OPT_FIELD(key_passphrase_file), 0, 0,
 	    "first line: a sealed key's passphrase (default: none)" },

@@ -53,6 +53,22 @@ lc_sha256(const void *in, size_t len, uint8_t out[32])
 	crypto_hash_sha256(out, in, len);
 }
 
+/*
+ * HMAC-SHA256 of the len bytes of in under the keylen-byte key into out
+ * (libsodium's crypto_auth_hmacsha256, RFC 2104).  Any key length.
+ */
+void
+lc_hmac_sha256(const uint8_t *key, size_t keylen, const void *in,
+    size_t len, uint8_t out[32])
+{
+	crypto_auth_hmacsha256_state st;
+
+	crypto_auth_hmacsha256_init(&st, key, keylen);
+	crypto_auth_hmacsha256_update(&st, in, len);
+	crypto_auth_hmacsha256_final(&st, out);
+	sodium_memzero(&st, sizeof(st));
+}
+
 /* Lowercase hex of in into out (2 * len + 1 bytes, NUL-terminated). */
 void
 lc_hex(const uint8_t *in, size_t len, char *out)

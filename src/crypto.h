@@ -75,6 +75,10 @@ void	 lc_random(void *buf, size_t len);
 /* SHA-256 of in[0..len). */
 void	 lc_sha256(const void *in, size_t len, uint8_t out[32]);
 
+/* HMAC-SHA256 of in under key (any length) into out. */
+void	 lc_hmac_sha256(const uint8_t *key, size_t keylen, const void *in,
+	    size_t len, uint8_t out[32]);
+
 /* Lowercase hex of in; out must hold 2*len+1 bytes (NUL-terminated). */
 void	 lc_hex(const uint8_t *in, size_t len, char *out);
 

@@ -257,6 +257,11 @@ main(int argc, char **argv)
 		log_error("libsodium failed to initialise");
 		return 1;
 	}
+	/* Once, before any thread fetches (partner refresh, webhooks). */
+	if (fetch_global_init(err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return 1;
+	}
 
 	/* Server threads inherit this mask: only main() takes the signals. */
 	sigemptyset(&set);
@@ -302,8 +307,11 @@ main(int argc, char **argv)
 	 * start, or the first start of an older data dir).
 	 */
 	if (translog_key_ensure(ld.store, &ld.cfg, err, sizeof(err)) == -1 ||
-	    scheduler_start(ld.store, &ld.cfg, err, sizeof(err)) == -1) {
+	    scheduler_start(ld.store, &ld.cfg, err, sizeof(err)) == -1 ||
+	    scheduler_workers_start(ld.store, &ld.cfg, err, sizeof(err)) ==
+	    -1) {
 		log_error("%s", err);
+		scheduler_stop();
 		http_stop(&ld);
 		ratelimit_free(ld.limits);
 		store_close(ld.store);
@@ -336,10 +344,12 @@ main(int argc, char **argv)
 		}
 	}
 	log_info("signal %d: stopping", sig);
+	scheduler_workers_stop();
 	scheduler_stop();
 	http_stop(&ld);
 	ratelimit_free(ld.limits);
 	store_close(ld.store);
+	fetch_global_cleanup();
 	log_info("stopped");
 	return 0;
 }

@@ -68,6 +68,12 @@
 #define LABELD_TRUST_BUNDLE_RENEW		(30 * 86400)	/* before expires */
 #define LABELD_TRUST_BUNDLE_MAX_VERSION	1000000000LL	/* URL parsing bound */
 #define LABELD_SCHEDULER_PERIOD			60	/* seconds between rounds */
+#define LABELD_PARTNER_REFRESH_DEFAULT		3600
+#define LABELD_PARTNER_REFRESH_MIN		1
+#define LABELD_PARTNER_REFRESH_MAX		(30 * 86400)
+#define LABELD_PARTNER_MAX_AGE_DEFAULT		(7 * 86400)
+#define LABELD_PARTNER_MAX_AGE_MIN		60
+#define LABELD_PARTNER_MAX_AGE_MAX		(366 * 86400)
 
 #define LABELD_DB_FILE			"labeld.db"
 #define LABELD_TOKEN_KEY_FILE		"token.key"
@@ -98,6 +104,8 @@ enum result {
 	LIFECYCLE_BADSTATE	= -30,	/* not allowed from the label's status */
 	/* a partner's bundle update does not follow by continuity; HTTP 409 */
 	PARTNER_REFUSED		= -40,
+	/* a partner refresh could not fetch or use a URL; HTTP 502 */
+	PARTNER_FETCH_FAILED	= -41,
 };
 
 /* log.c: one line per event on stderr, journald priorities under systemd */
@@ -155,6 +163,8 @@ struct config {
 	char		 tls_cert[PATH_MAX];	/* "": plain HTTP */
 	char		 tls_key[PATH_MAX];
 	char		 user[64];		/* run as, when started as root */
+	int64_t		 partner_refresh_interval;	/* seconds */
+	int64_t		 partner_status_max_age;	/* seconds */
 };
 /* How a setting's value is parsed and printed (config.c). */
 enum config_type {
@@ -1192,6 +1202,9 @@ int	 scheduler_start(struct store *, const struct config *, char *err,
 	    size_t errlen);
 void	 scheduler_stop(void);
 void	 scheduler_round(struct store *, const struct config *);
+int	 scheduler_workers_start(struct store *, const struct config *,
+	    char *err, size_t errlen);
+void	 scheduler_workers_stop(void);
 
 /* labelctl.c, labelctl_key.c, labelctl_log.c: the operator tool (in labelctl only) */
 struct store *labelctl_open_store(const struct config *, int migrate);
@@ -1357,5 +1370,113 @@ extern const struct route api_labels_routes[];
 extern const struct route api_verify_routes[];
 extern const struct route api_log_routes[];
 extern const struct route api_partners_routes[];
+
+/* ---- section: outbound HTTP (fetch.c, libcurl) ---- */
+#define LABELD_FETCH_MAX_BODY		(4 * 1024 * 1024)	/* bytes answered */
+#define LABELD_FETCH_TIMEOUT		10	/* seconds, whole transfer */
+#define LABELD_FETCH_CONNECT_TIMEOUT	5	/* seconds */
+#define LABELD_FETCH_MAX_URL		2048
+struct fetch_result {
+	long		 status;	/* HTTP status */
+	char		*body;		/* NUL-terminated, malloc'd */
+	size_t		 len;
+};
+int	 fetch_global_init(char *err, size_t errlen);
+void	 fetch_global_cleanup(void);
+int	 fetch_url_ok(const char *url);
+int	 fetch_url(const char *method, const char *url,
+	    const char *const *headers, const char *body, size_t bodylen,
+	    size_t max, struct fetch_result *, char *err, size_t errlen);
+void	 fetch_result_free(struct fetch_result *);
+
+/* ---- section: partner refresh (partner_refresh.c, store_refresh.c) ---- */
+#define LABELD_REFRESH_MAX_LISTS	16	/* status lists fetched per refresh */
+#define LABELD_REFRESH_MAX_STEPS	32	/* bundle versions walked per refresh */
+struct partner_refresh_row {
+	char		 partner_id[40];
+	char		 at[32];
+	char		 outcome[16];	/* ok failed refused */
+	char		*report;	/* JSON object text, malloc'd */
+};
+int	 store_refresh_put(struct db *, const char *partner_id,
+	    const char *at, const char *outcome, const char *report);
+int	 store_refresh_get(struct db *, const char *partner_id,
+	    struct partner_refresh_row *);
+void	 store_refresh_clear(struct partner_refresh_row *);
+int	 partner_refresh(struct db *, const struct principal *,
+	    const char *partner_id, const json_t *only, time_t now,
+	    json_t **report, struct wf_why *);
+void	 partner_refresh_all(struct store *, time_t now, int (*stop)(void));
+
+/* ---- section: webhooks (webhook.c, store_webhooks.c, api_webhooks.c) ---- */
+#define LABELD_WEBHOOK_MAX_PER_ORG	32
+#define LABELD_WEBHOOK_MAX_ATTEMPTS	6	/* then the delivery failed */
+#define LABELD_WEBHOOK_BACKOFF		2	/* seconds, doubled each retry */
+#define LABELD_WEBHOOK_MAX_ANSWER	(64 * 1024)	/* answer bytes read */
+#define LABELD_WEBHOOK_PERIOD		1	/* seconds between rounds */
+#define LABELD_WEBHOOK_BATCH		32	/* deliveries per round */
+struct webhook {
+	char		 id[40];
+	char		 org_id[40];
+	char		 url[LABELD_FETCH_MAX_URL + 1];
+	char		*events;	/* JSON array text; malloc'd when read */
+	char		 secret[65];	/* hex */
+	char		 created_at[32];
+	int64_t		 seq;
+};
+struct webhook_delivery {
+	char		 id[40];
+	char		 webhook_id[40];
+	char		 event_id[40];
+	char		 event_type[32];
+	char		 state[16];	/* pending delivered failed */
+	int		 attempts;
+	char		 next_attempt_at[32];
+	long		 last_status;	/* 0 none */
+	char		 last_error[256];
+	char		 created_at[32];
+	char		 updated_at[32];
+	int64_t		 seq;
+};
+struct webhook_attempt {
+	char		 at[32];
+	long		 status;	/* 0 none */
+	char		 error[256];
+};
+int	 store_webhook_insert(struct db *, struct webhook *,
+	    const char *created_by);
+int	 store_webhook_get(struct db *, const char *id, struct webhook *);
+void	 store_webhook_clear(struct webhook *);
+int	 store_webhook_count(struct db *, const char *org_id, int *n);
+int	 store_webhook_list(struct db *, const char *org_id, int64_t after,
+	    int limit, int (*cb)(const struct webhook *, void *), void *arg);
+int	 store_webhook_delete(struct db *, const char *id, const char *at);
+int	 store_outbox_append(struct db *, const char *id, const char *type,
+	    const char *org_id, const char *lab_id, const char *at,
+	    const char *payload);
+int	 store_outbox_fan_out(struct db *, int limit, int *events);
+int	 store_delivery_due(struct db *, const char *now, int limit,
+	    int (*cb)(const struct webhook_delivery *, void *), void *arg);
+int	 store_delivery_payload(struct db *, const char *delivery_id,
+	    struct webhook *, char **payload);
+int	 store_delivery_record(struct db *, const char *delivery_id,
+	    const char *at, long status, const char *error, const char *state,
+	    const char *next_at);
+int	 store_delivery_list(struct db *, const char *webhook_id,
+	    int64_t after, int limit,
+	    int (*cb)(const struct webhook_delivery *, void *), void *arg);
+int	 store_attempt_list(struct db *, const char *delivery_id,
+	    int (*cb)(const struct webhook_attempt *, void *), void *arg);
+extern const char *const webhook_event_names[];	/* NULL ends */
+int	 webhook_event_known(const char *name);
+int	 webhook_emit(struct db *, const char *type, const char *org_id,
+	    const char *lab_id, json_t *data);
+int	 webhook_create(struct db *, const struct principal *, const char *url,
+	    const json_t *events, struct webhook *out, char *secret_hex,
+	    json_t *errors);
+int	 webhook_sign(const char *secret_hex, time_t t, const char *body,
+	    size_t len, char *out, size_t outlen);
+void	 webhook_deliver_round(struct store *, time_t now, int (*stop)(void));
+extern const struct route api_webhooks_routes[];
 
 #endif /* LABELD_H */

@@ -204,6 +204,17 @@ lifecycle_change(struct db *db, const struct config *cfg,
 	    l.credential_sha256, .reason = reason, .time = t }, NULL, err,
 	    errlen) != STORE_OK)
 		goto done;
+	/* The webhook event commits with the change (issue 13). */
+	if (webhook_emit(db, a == LABEL_SUSPEND ? "suspension" :
+	    a == LABEL_REINSTATE ? "reinstatement" : "revocation", l.vendor_id,
+	    NULL, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "label_id", l.id,
+	    "product_id", l.product_id, "vendor_id", l.vendor_id, "from",
+	    l.status, "status", actions[a].to, "reason", reason)) !=
+	    STORE_OK) {
+		snprintf(err, errlen, "cannot record the event of label %s",
+		    l.id);
+		goto done;
+	}
 	if (own && db_commit(db) == -1) {
 		snprintf(err, errlen, "cannot commit the change of label %s",
 		    l.id);

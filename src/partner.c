@@ -399,7 +399,12 @@ partner_update_bundle(struct db *db, const struct principal *who,
 	    (rc = store_partner_set_bundle(db, out)) != STORE_OK ||
 	    (rc = partner_event(db, who, out->id, "bundle_updated", NULL,
 	    json_pack("{s:I, s:I, s:s}", "from", (json_int_t)from, "to",
-	    (json_int_t)f.version, "expires", f.expires))) != STORE_OK)
+	    (json_int_t)f.version, "expires", f.expires))) != STORE_OK ||
+	    /* the authority's webhooks hear of it (issue 13) */
+	    (rc = webhook_emit(db, "partner_change", NULL, NULL, json_pack(
+	    "{s:s, s:s, s:s, s:I, s:I}", "partner_id", out->id, "issuer",
+	    out->issuer, "change", "bundle_updated", "from", (json_int_t)from,
+	    "to", (json_int_t)f.version))) != STORE_OK)
 		goto fail;
 	if (db_commit(db) == -1) {
 		rc = STORE_ERR;

@@ -155,3 +155,161 @@ scheduler_stop(void)
 	pthread_cond_destroy(&sched.wake);
 	sched.running = 0;
 }
+
+/* ---- workers: the partner refresh and webhook delivery threads ---- */
+
+/*
+ * A thread that runs round() every period seconds (the first after one
+ * period), stopped at once by workers_stop() through its condition
+ * variable, as the scheduler is.
+ */
+struct worker {
+	const char		*name;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 wake;
+	pthread_t		 thread;
+	int			 running;
+	int			 stop;
+	int64_t			 period;
+	struct store		*store;
+	void			(*round)(struct store *, time_t);
+};
+
+static int	refresh_stopping(void);
+static int	deliver_stopping(void);
+
+/* Both rounds ask between partners or deliveries whether to stop. */
+static void
+refresh_round(struct store *s, time_t now)
+{
+	partner_refresh_all(s, now, refresh_stopping);
+}
+
+static void
+deliver_round(struct store *s, time_t now)
+{
+	webhook_deliver_round(s, now, deliver_stopping);
+}
+
+static struct worker workers[] = {
+	{ .name = "partner refresh", .lock = PTHREAD_MUTEX_INITIALIZER,
+	    .round = refresh_round },
+	{ .name = "webhook delivery", .lock = PTHREAD_MUTEX_INITIALIZER,
+	    .round = deliver_round },
+};
+#define NWORKERS	(sizeof(workers) / sizeof(workers[0]))
+
+static int
+stopping(struct worker *w)
+{
+	int stop;
+
+	pthread_mutex_lock(&w->lock);
+	stop = w->stop;
+	pthread_mutex_unlock(&w->lock);
+	return stop;
+}
+
+static int
+refresh_stopping(void)
+{
+	return stopping(&workers[0]);
+}
+
+static int
+deliver_stopping(void)
+{
+	return stopping(&workers[1]);
+}
+
+static void *
+worker_run(void *arg)
+{
+	struct worker	*w = arg;
+	struct timespec	 until;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += w->period;
+		while (!w->stop && pthread_cond_timedwait(&w->wake, &w->lock,
+		    &until) == 0)
+			;
+		if (w->stop)
+			break;
+		pthread_mutex_unlock(&w->lock);
+		w->round(w->store, clock_now());
+		pthread_mutex_lock(&w->lock);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/*
+ * Starts the partner refresh thread (every partner_refresh_interval) and
+ * the webhook delivery thread (every LABELD_WEBHOOK_PERIOD seconds) on
+ * store s (borrowed until scheduler_workers_stop).  0, or -1 with err
+ * (none left running).
+ */
+int
+scheduler_workers_start(struct store *s, const struct config *cfg,
+    char *err, size_t errlen)
+{
+	pthread_condattr_t	 ca;
+	size_t			 i;
+	int			 rc;
+
+	workers[0].period = cfg->partner_refresh_interval;
+	workers[1].period = LABELD_WEBHOOK_PERIOD;
+	for (i = 0; i < NWORKERS; i++) {
+		struct worker *w = &workers[i];
+
+		if (pthread_condattr_init(&ca) != 0 ||
+		    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+		    pthread_cond_init(&w->wake, &ca) != 0) {
+			snprintf(err, errlen, "%s: cannot make its condition "
+			    "variable", w->name);
+			scheduler_workers_stop();
+			return -1;
+		}
+		pthread_condattr_destroy(&ca);
+		w->store = s;
+		w->stop = 0;
+		if ((rc = pthread_create(&w->thread, NULL, worker_run, w)) !=
+		    0) {
+			pthread_cond_destroy(&w->wake);
+			snprintf(err, errlen, "%s: cannot start its thread: %s",
+			    w->name, strerror(rc));
+			scheduler_workers_stop();
+			return -1;
+		}
+		w->running = 1;
+		log_info("%s started (every %lld seconds)", w->name,
+		    (long long)w->period);
+	}
+	return 0;
+}
+
+/*
+ * Stops the workers and joins them: a round in progress ends after the
+ * partner or delivery at hand (one fetch, at most LABELD_FETCH_TIMEOUT).
+ */
+void
+scheduler_workers_stop(void)
+{
+	size_t i;
+
+	for (i = 0; i < NWORKERS; i++) {
+		struct worker *w = &workers[i];
+
+		if (!w->running)
+			continue;
+		pthread_mutex_lock(&w->lock);
+		w->stop = 1;
+		pthread_cond_signal(&w->wake);
+		pthread_mutex_unlock(&w->lock);
+		pthread_join(w->thread, NULL);
+		pthread_cond_destroy(&w->wake);
+		w->running = 0;
+	}
+}

@@ -412,6 +412,15 @@ transition(struct db *db, const struct principal *who, struct submission *sub,
 	if ((rc = store_submission_update(db, sub)) == STORE_OK)
 		rc = event(db, who, sub, workflow_action_event(action), from,
 		    sub->state, reason, NULL);
+	/* A decision is a webhook event, committed with it (issue 13). */
+	if (rc == STORE_OK && (action == WF_REQUEST_CHANGES ||
+	    action == WF_REJECT))
+		rc = webhook_emit(db, "decision", sub->vendor_id, sub->lab_id,
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:n, s:n}",
+		    "submission_id", sub->id, "decision", sub->decision,
+		    "state", sub->state, "reason", reason, "product_id",
+		    sub->product_id, "vendor_id", sub->vendor_id, "tier",
+		    "label_id"));
 	return end_change(db, rc);
 }
 
@@ -552,6 +561,13 @@ workflow_approve(struct db *db, const struct config *cfg,
 			log_warn("approval of %s: no label: %s", sub->id, ierr);
 		json_decref(met);
 	}
+	if (rc == STORE_OK)
+		rc = webhook_emit(db, "decision", sub->vendor_id, sub->lab_id,
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s}",
+		    "submission_id", sub->id, "decision", sub->decision,
+		    "state", sub->state, "reason", reason, "product_id",
+		    sub->product_id, "vendor_id", sub->vendor_id, "tier", tier,
+		    "label_id", sub->label_id));
 	assess_free(res);
 	return end_change(db, rc);
 }

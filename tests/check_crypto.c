@@ -98,6 +98,26 @@ START_TEST(test_hex_sha_equal)
 }
 END_TEST
 
+/* RFC 4231 test cases 2 (short key) and 6 (a key longer than a block). */
+START_TEST(test_hmac)
+{
+	uint8_t	 mac[32], key[131];
+	char	 hex[65];
+
+	lc_hmac_sha256((const uint8_t *)"Jefe", 4,
+	    "what do ya want for nothing?", 28, mac);
+	lc_hex(mac, 32, hex);
+	ck_assert_str_eq(hex, "5bdcc146bf60754e6a042426089575c7"
+	    "5a003f089d2739839dec58b964ec3843");
+	memset(key, 0xaa, sizeof(key));
+	lc_hmac_sha256(key, sizeof(key), "Test Using Larger Than Block-Size "
+	    "Key - Hash Key First", 54, mac);
+	lc_hex(mac, 32, hex);
+	ck_assert_str_eq(hex, "60e431591ee0b67f0d8a26aacbf5b77f"
+	    "8e0bc6213728c5140546040f0ee37f54");
+}
+END_TEST
+
 START_TEST(test_b64)
 {
 	/* RFC 4648 section 10 */
@@ -547,6 +567,7 @@ int main(void)
 		return 1;
 	}
 	tcase_add_test(tc, test_hex_sha_equal);
+	tcase_add_test(tc, test_hmac);
 	tcase_add_test(tc, test_b64);
 	tcase_add_test(tc, test_base58);
 	tcase_add_test(tc, test_multikey);

@@ -15,10 +15,11 @@
 #            handler answers with
 #   domain   workflow*.c assess.c issue.c lifecycle.c catalog.c evidence.c
 #            keys.c statuslist.c trust_bundle.c verify*.c scheme.c auth.c
-#            bootstrap.c scheduler.c translog.c partner*.c: rules and
+#            bootstrap.c scheduler.c translog.c partner*.c webhook.c: rules and
 #            transactions, no HTTP, no SQL text
 #   base     store*.c crypto.c jcs.c rfc3339.c utf8.c dataint.c
 #            bitstring.c log.c config.c role.c clock.c errfmt.c tlog.c note.c
+#            fetch.c (the one outbound HTTP client, libcurl)
 #
 # A file may call its own layer and any layer below; a call up fails the
 # test with the caller, the function and its file.  A new file must be
@@ -42,9 +43,10 @@ rank() {
 	reply.c|valid.c|page.c|metrics.c|fields.c)		echo 35 ;;
 	workflow*.c|assess.c|issue.c|lifecycle.c|catalog.c|evidence.c|\
 	keys.c|statuslist.c|trust_bundle.c|verify*.c|scheme.c|auth.c|\
-	bootstrap.c|scheduler.c|translog.c|partner*.c)		echo 20 ;;
+	bootstrap.c|scheduler.c|translog.c|partner*.c|webhook.c) echo 20 ;;
 	store*.c|crypto.c|jcs.c|rfc3339.c|utf8.c|dataint.c|bitstring.c|\
-	log.c|config.c|role.c|clock.c|errfmt.c|tlog.c|note.c|ratelimit.c) echo 10 ;;
+	log.c|config.c|role.c|clock.c|errfmt.c|tlog.c|note.c|ratelimit.c|\
+	fetch.c)						echo 10 ;;
 	*)							echo "" ;;
 	esac
 }
