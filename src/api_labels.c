@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <microhttpd.h>
 
 #include "labeld.h"
+#include "rfc3339.h"
 
 #define API_DID_MEDIA_TYPE	"application/did+json"
 
@@ -37,6 +39,92 @@ no_key(struct req *r, const char *why)
 {
 	return reply_problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, "no-signing-key",
 	    "%s", why);
+}
+
+/* ---- GET /v1/labels ---- */
+
+struct list_walk {
+	struct page	*pg;
+	time_t		 now;
+	const char	*soon;		/* now + expiry_warning_window */
+};
+
+/* A label as GET /v1/labels lists it: its live status, its validity. */
+static int
+list_cb(const struct label *l, void *arg)
+{
+	struct list_walk	*w = arg;
+	struct label_state	 s;
+
+	lifecycle_state_of(l, w->now, &s);
+	return page_add(w->pg, json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, "
+	    "s:s, s:s?, s:s, s:s, s:s, s:b}", "label_id", l->id, "product_id",
+	    l->product_id, "vendor_id", l->vendor_id, "scheme", l->scheme,
+	    "scheme_version", l->scheme_version, "tier", l->tier, "status",
+	    s.status, "reason", s.reason[0] ? s.reason : NULL, "since",
+	    s.since, "issued_at", l->issued_at, "valid_until", l->valid_until,
+	    "expiring_soon", (strcmp(s.status, "active") == 0 ||
+	    strcmp(s.status, "suspended") == 0) &&
+	    strcmp(l->valid_until, w->soon) <= 0), l->seq);
+}
+
+/*
+ * The labels a regulator oversees (all) or a vendor holds (its own),
+ * filtered by product, live status and expiring_within=DAYS (active or
+ * suspended labels lapsing within that many days), in issue order.
+ */
+static int
+label_list(struct req *r)
+{
+	static const char *const statuses[] = { "active", "suspended",
+	    "revoked", "expired", "superseded" };
+	struct label_filter	 f;
+	struct list_walk	 w;
+	struct page		 pg;
+	const char		*days = req_query(r, "expiring_within");
+	char			 now[32], before[32], soon[32], *end;
+	int64_t			 after;
+	long			 d;
+	int			 limit;
+	size_t			 i;
+
+	if (page_parse(r, &after, &limit) == -1)
+		return -1;
+	memset(&f, 0, sizeof(f));
+	w.now = clock_now();
+	rfc3339_format(w.now, now);
+	rfc3339_format(w.now + (time_t)r->ld->cfg.expiry_warning_window, soon);
+	f.now = now;
+	w.soon = soon;
+	if ((f.product_id = req_query(r, "product")) == NULL)
+		f.product_id = req_query(r, "product_id");
+	if ((f.status = req_query(r, "status")) != NULL) {
+		for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+			if (strcmp(f.status, statuses[i]) == 0)
+				break;
+		if (i == sizeof(statuses) / sizeof(statuses[0]))
+			return reply_problem(r, MHD_HTTP_BAD_REQUEST,
+			    "bad-query", "status: expected active, suspended, "
+			    "revoked, expired or superseded, got \"%s\"",
+			    f.status);
+	}
+	if (days != NULL) {
+		d = strtol(days, &end, 10);
+		if (!isdigit((unsigned char)*days) || *end != '\0' ||
+		    d < 1 || d > LABELD_EXPIRY_WITHIN_MAX)
+			return reply_problem(r, MHD_HTTP_BAD_REQUEST,
+			    "bad-query", "expiring_within: expected a number of "
+			    "days from 1 to %d, got \"%s\"",
+			    LABELD_EXPIRY_WITHIN_MAX, days);
+		rfc3339_format(w.now + (time_t)d * 86400, before);
+		f.expiring_before = before;
+	}
+	if (r->who.role == ROLE_VENDOR)
+		f.vendor_id = r->who.org_id;
+	page_init(&pg, limit);
+	w.pg = &pg;
+	return page_finish(r, &pg, store_label_list(r->db, &f, after,
+	    limit + 1, list_cb, &w));
 }
 
 /* The credential exactly as issued. */
@@ -315,6 +403,7 @@ bad:
 }
 
 const struct route api_labels_routes[] = {
+	{ "GET", "/v1/labels", ROLE_REGULATOR | ROLE_VENDOR, 0, label_list },
 	{ "GET", "/v1/labels/{label_id}", ROLE_PUBLIC, 0, label_get },
 	{ "GET", "/v1/labels/{label_id}/status", ROLE_PUBLIC, 0,
 	    label_status },

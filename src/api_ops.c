@@ -27,7 +27,8 @@ metrics(struct req *r)
 	int	 dberr = 0, rc;
 	char	*text;
 
-	if ((text = metrics_render(r->db, &len, &dberr)) == NULL)
+	if ((text = metrics_render(r->db, r->ld->cfg.expiry_warning_window, &len,
+	    &dberr)) == NULL)
 		return dberr ? reply_db_error(r) : reply_oom(r);
 	rc = reply_raw(r, MHD_HTTP_OK, "text/plain; version=0.0.4", text, len);
 	free(text);

@@ -34,6 +34,7 @@ config_defaults(struct config *c)
 	c->log_level = LOG_INFO;
 	c->status_list_validity = LABELD_STATUSLIST_VALIDITY_DEFAULT;
 	c->trust_bundle_validity = LABELD_TRUST_BUNDLE_VALIDITY_DEFAULT;
+	c->expiry_warning_window = LABELD_EXPIRY_WINDOW_DEFAULT;
 	c->rate_limit_write = LABELD_RATE_WRITE_DEFAULT;
 	c->rate_limit_verify = LABELD_RATE_VERIFY_DEFAULT;
 	c->max_conns_per_ip = LABELD_CONN_PER_IP_DEFAULT;
@@ -233,6 +234,10 @@ const struct config_option config_options[] = {
 	    CONFIG_DURATION, OPT_FIELD(trust_bundle_validity),
 	    LABELD_TRUST_BUNDLE_VALIDITY_MIN, LABELD_TRUST_BUNDLE_VALIDITY_MAX,
 	    "how long a trust bundle version is valid" },
+	{ "expiry_warning_window", "expiry-warning-window", "duration",
+	    CONFIG_DURATION, OPT_FIELD(expiry_warning_window),
+	    LABELD_EXPIRY_WINDOW_MIN, LABELD_EXPIRY_WINDOW_MAX,
+	    "labels lapsing within it are flagged expiring" },
 	{ "rate_limit_write", "rate-limit-write", "n", CONFIG_COUNT,
 	    OPT_FIELD(rate_limit_write), 0, LABELD_RATE_MAX,
 	    "authenticated writes per second per token (0: off)" },

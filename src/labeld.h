@@ -65,6 +65,10 @@
 #define LABELD_TRUST_BUNDLE_VALIDITY_DEFAULT	(365 * 86400)
 #define LABELD_TRUST_BUNDLE_VALIDITY_MIN	(31 * 86400)
 #define LABELD_TRUST_BUNDLE_VALIDITY_MAX	(3650 * 86400)
+#define LABELD_EXPIRY_WITHIN_MAX		3650	/* ?expiring_within= days */
+#define LABELD_EXPIRY_WINDOW_DEFAULT		(90 * 86400)
+#define LABELD_EXPIRY_WINDOW_MIN		86400
+#define LABELD_EXPIRY_WINDOW_MAX		(3650 * 86400)
 #define LABELD_TRUST_BUNDLE_RENEW		(30 * 86400)	/* before expires */
 #define LABELD_TRUST_BUNDLE_MAX_VERSION	1000000000LL	/* URL parsing bound */
 #define LABELD_SCHEDULER_PERIOD			60	/* seconds between rounds */
@@ -157,6 +161,7 @@ struct config {
 	char		 key_passphrase_file[PATH_MAX];	/* "": none */
 	int64_t		 status_list_validity;	/* seconds */
 	int64_t		 trust_bundle_validity;	/* seconds */
+	int64_t		 expiry_warning_window;	/* seconds */
 	unsigned	 rate_limit_write;	/* per token per second; 0 off */
 	unsigned	 rate_limit_verify;	/* per address per second; 0 off */
 	unsigned	 max_conns_per_ip;
@@ -456,7 +461,8 @@ int	 valid_check(struct req *, struct valid *);
 
 /* metrics.c: Prometheus counters of requests, latency and errors */
 void	 metrics_observe(const char *route, unsigned status, uint64_t usec);
-char	*metrics_render(struct db *, size_t *len, int *dberr);
+char	*metrics_render(struct db *, int64_t window, size_t *len,
+	    int *dberr);
 
 /* page.c: cursor pagination helpers shared by listings */
 struct page {
@@ -985,6 +991,22 @@ struct label_event {
 };
 int	 store_label_insert(struct db *, struct label *, const char *credential,
 	    size_t len);
+/* What GET /v1/labels selects; NULL members select everything. */
+struct label_filter {
+	const char	*now;		/* RFC 3339: the live status's time */
+	const char	*vendor_id;
+	const char	*product_id;
+	const char	*status;	/* live: active ... expired */
+	const char	*expiring_before; /* lapsing in (now, this] */
+};
+int	 store_label_list(struct db *, const struct label_filter *,
+	    int64_t after, int limit, int (*cb)(const struct label *, void *),
+	    void *arg);
+int	 store_label_expiry_due(struct db *, const char *now, int limit,
+	    int (*cb)(const struct label *, void *), void *arg);
+int	 store_label_expiry_logged(struct db *, const char *id);
+int	 store_label_count_expiring(struct db *, const char *now,
+	    const char *before, int64_t *n);
 int	 store_label_count_by_status(struct db *, const char *now,
 	    int (*cb)(const char *, int64_t, void *), void *arg);
 int	 store_label_get(struct db *, const char *id, struct label *);
@@ -1088,6 +1110,10 @@ int	 lifecycle_change(struct db *, const struct config *,
 int	 lifecycle_withdraw(struct db *, const struct config *,
 	    const struct principal *, const char *label_id, const char *text,
 	    struct label_state *, char *err, size_t errlen);
+#define LIFECYCLE_EXPIRY_BATCH	100	/* expiries per transaction */
+#define LIFECYCLE_EXPIRY_MAX	1000	/* per scheduler round */
+int	 lifecycle_record_expiries(struct db *, int *recorded, char *err,
+	    size_t errlen);
 
 /* store_tlog.c: the transparency log's tables (0008), append-only */
 #define LABELD_LOG_ORIGIN_NAME		"labeld"  /* origin: <host>/labeld */

@@ -4,8 +4,9 @@
  * label with a reason; the vendor owning a label withdraws it, which
  * revokes it with the reason "withdrawn_by_vendor[: text]".  Each change
  * is a history entry and flips the label's bit in the matching status
- * list.  "expired" is never stored: it
- * is read from validUntil at the time of the question.
+ * list.  "expired" is never a stored status: it is read from validUntil
+ * at the time of the question; the scheduler only writes down, once, that
+ * a label expired (lifecycle_record_expiries).
  *
  *   active --suspend--> suspended --reinstate--> active
  *   active | suspended | superseded --revoke, withdraw--> revoked (final)
@@ -267,4 +268,112 @@ lifecycle_withdraw(struct db *db, const struct config *cfg,
 		snprintf(reason, sizeof(reason), "%s", LIFECYCLE_WITHDRAWN);
 	return lifecycle_change(db, cfg, who, label_id, LABEL_WITHDRAW, reason,
 	    out, err, errlen);
+}
+
+/* The labels of one batch of lifecycle_record_expiries. */
+struct expiry_batch {
+	struct label	*l;
+	int		 n;
+};
+
+static int
+expiry_cb(const struct label *l, void *arg)
+{
+	struct expiry_batch *b = arg;
+
+	assert(b->n < LIFECYCLE_EXPIRY_BATCH);
+	b->l[b->n++] = *l;
+	return 0;
+}
+
+/*
+ * Writes down, once, that labels whose validUntil has passed expired: a
+ * history entry and a log leaf (kind "expire") each, in one transaction
+ * per batch of LIFECYCLE_EXPIRY_BATCH; a revoked label only stops being
+ * looked at.  At most LIFECYCLE_EXPIRY_MAX per call (the scheduler's next
+ * round takes the rest).  *recorded counts the expiries written.
+ * STORE_OK or STORE_ERR with err.
+ */
+int
+lifecycle_record_expiries(struct db *db, int *recorded, char *err,
+    size_t errlen)
+{
+	struct expiry_batch	 b;
+	struct label_event	 ev;
+	char			 now[32], reason[64];
+	time_t			 t = clock_now();
+	int			 i, rc = STORE_OK, total;
+
+	*recorded = 0;
+	rfc3339_format(t, now);
+	if ((b.l = calloc(LIFECYCLE_EXPIRY_BATCH, sizeof(*b.l))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return STORE_ERR;
+	}
+	for (total = 0; total < LIFECYCLE_EXPIRY_MAX;
+	    total += LIFECYCLE_EXPIRY_BATCH) {
+		b.n = 0;
+		if (db_begin(db) == -1) {
+			snprintf(err, errlen, "cannot begin a transaction");
+			rc = STORE_ERR;
+			break;
+		}
+		if (store_label_expiry_due(db, now, LIFECYCLE_EXPIRY_BATCH,
+		    expiry_cb, &b) != STORE_OK) {
+			snprintf(err, errlen, "cannot read the labels due");
+			rc = STORE_ERR;
+			break;
+		}
+		for (i = 0; i < b.n && rc == STORE_OK; i++) {
+			struct label *l = &b.l[i];
+
+			if (store_label_expiry_logged(db, l->id) != STORE_OK) {
+				snprintf(err, errlen, "cannot mark label %s",
+				    l->id);
+				rc = STORE_ERR;
+				break;
+			}
+			if (strcmp(l->status, "revoked") == 0)
+				continue;
+			snprintf(reason, sizeof(reason), "valid until %s",
+			    l->valid_until);
+			memset(&ev, 0, sizeof(ev));
+			ev.label_id = l->id;
+			ev.at = now;
+			ev.action = "expired";
+			ev.from_status = l->status;
+			ev.to_status = "expired";
+			ev.reason = reason;
+			if (store_label_event_append(db, &ev) != STORE_OK) {
+				snprintf(err, errlen, "cannot record the expiry "
+				    "of label %s", l->id);
+				rc = STORE_ERR;
+				break;
+			}
+			rc = translog_append(db, &(struct translog_entry){
+			    .kind = "expire", .label_id = l->id,
+			    .credential_sha256 = l->credential_sha256,
+			    .reason = reason, .time = t }, NULL, err, errlen);
+		}
+		if (rc != STORE_OK || db_commit(db) == -1) {
+			if (rc == STORE_OK)
+				snprintf(err, errlen, "cannot commit expiries");
+			rc = STORE_ERR;
+			break;
+		}
+		for (i = 0; i < b.n; i++)
+			if (strcmp(b.l[i].status, "revoked") != 0) {
+				log_info("label %s expired (valid until %s)",
+				    b.l[i].id, b.l[i].valid_until);
+				(*recorded)++;
+			}
+		if (b.n < LIFECYCLE_EXPIRY_BATCH)
+			break;
+	}
+	if (rc != STORE_OK) {
+		db_rollback(db);
+		*recorded = 0;
+	}
+	free(b.l);
+	return rc;
 }

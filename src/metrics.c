@@ -119,22 +119,30 @@ submission_figure(const char *state, int64_t n, void *arg)
 }
 
 /*
- * Labels by status, submissions by state and the active signing key's
- * age, read now from db (gauges: what a regulator watches).  0, or -1 on
- * a database fault.
+ * Labels by status, those lapsing within the expiry warning window,
+ * submissions by state and the active signing key's age, read now from db
+ * (gauges: what a regulator watches).  0, or -1 on a database fault.
  */
 static int
-domain_figures(struct db *db, struct buf *b)
+domain_figures(struct db *db, int64_t window, struct buf *b)
 {
 	struct signing_key	 k;
-	char			 now[RFC3339_BUFLEN];
-	time_t			 t;
+	char			 now[RFC3339_BUFLEN], before[RFC3339_BUFLEN];
+	time_t			 t = clock_now();
+	int64_t			 n;
 
-	rfc3339_format(clock_now(), now);
-	put(b, "# HELP labeld_labels Labels by status (expired: active past "
-	    "validUntil).\n# TYPE labeld_labels gauge\n");
+	rfc3339_format(t, now);
+	rfc3339_format(t + (time_t)window, before);
+	put(b, "# HELP labeld_labels Labels by status (expired: not revoked, "
+	    "past validUntil).\n# TYPE labeld_labels gauge\n");
 	if (store_label_count_by_status(db, now, label_figure, b) != STORE_OK)
 		return -1;
+	if (store_label_count_expiring(db, now, before, &n) != STORE_OK)
+		return -1;
+	put(b, "# HELP labeld_labels_expiring Active or suspended labels "
+	    "lapsing within expiry_warning_window.\n"
+	    "# TYPE labeld_labels_expiring gauge\n"
+	    "labeld_labels_expiring %lld\n", (long long)n);
 	put(b, "# HELP labeld_submissions Submissions by state.\n"
 	    "# TYPE labeld_submissions gauge\n");
 	if (store_submission_count_by_state(db, submission_figure, b) !=
@@ -158,11 +166,11 @@ domain_figures(struct db *db, struct buf *b)
 
 /*
  * The exposition text, malloc'd: the request counters, then the gauges
- * read from db.  NULL on allocation failure, or with *dberr set on a
- * database fault.
+ * read from db (window: the expiry warning window, seconds).  NULL on
+ * allocation failure, or with *dberr set on a database fault.
  */
 char *
-metrics_render(struct db *db, size_t *len, int *dberr)
+metrics_render(struct db *db, int64_t window, size_t *len, int *dberr)
 {
 	struct buf	 b = { NULL, 0, 4096, 0 };
 
@@ -193,7 +201,7 @@ metrics_render(struct db *db, size_t *len, int *dberr)
 	put(&b, "# HELP labeld_db_errors_total SQLite errors seen.\n"
 	    "# TYPE labeld_db_errors_total counter\nlabeld_db_errors_total %lu\n",
 	    store_errors());
-	if (domain_figures(db, &b) == -1) {
+	if (domain_figures(db, window, &b) == -1) {
 		*dberr = 1;
 		free(b.p);
 		return NULL;

@@ -2,7 +2,8 @@
  * scheduler.c: one thread of labeld that re-signs what would otherwise
  * lapse while nobody fetches it: each status list once half its validity
  * has passed (status_list_validity), and the trust bundle 30 days before
- * its expiry (or when its content changed).  A round runs at start and
+ * its expiry (or when its content changed); and it writes down, once, the
+ * expiry of each label whose validUntil passed.  A round runs at start and
  * every LABELD_SCHEDULER_PERIOD seconds; it waits on a condition variable,
  * so scheduler_stop() (SIGTERM) ends it at once, and joins it.
  */
@@ -76,6 +77,12 @@ scheduler_round(struct store *s, const struct config *cfg)
 			    "(signed by %s, expires %s)", (long long)row.version,
 			    row.kid, row.expires_at);
 	}
+	if (lifecycle_record_expiries(db, &made, err, sizeof(err)) !=
+	    STORE_OK) {
+		fault("expiries", err);
+		faults++;
+	} else if (made > 0)
+		log_info("scheduler: %d label expiries recorded", made);
 	if (faults == 0)
 		sched.last_fault[0] = '\0';
 	store_release(db);

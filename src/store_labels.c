@@ -20,6 +20,13 @@
 	"revocation_index, suspension_list, suspension_index, " \
 	"credential_sha256, seq"
 
+/*
+ * A label's status at ?1 (RFC 3339 now), as lifecycle_state_of reads it:
+ * revoked stays revoked, anything else past its validUntil is expired.
+ */
+#define LIVE_STATUS "CASE WHEN status <> 'revoked' AND valid_until <= ?1 " \
+	"THEN 'expired' ELSE status END"
+
 static void
 label_from_row(sqlite3_stmt *st, void *out)
 {
@@ -370,8 +377,7 @@ store_label_count_by_status(struct db *db, const char *now,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = db_prepare(db, "SELECT CASE WHEN status = 'active' AND "
-	    "valid_until < ? THEN 'expired' ELSE status END AS s, count(*) "
+	if ((st = db_prepare(db, "SELECT " LIVE_STATUS " AS s, count(*) "
 	    "FROM labels GROUP BY s ORDER BY s")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
@@ -379,5 +385,112 @@ store_label_count_by_status(struct db *db, const char *now,
 		if (cb((const char *)sqlite3_column_text(st, 0),
 		    sqlite3_column_int64(st, 1), arg) == -1)
 			break;
+	return db_walk_done(db, st, rc, __func__);
+}
+
+/*
+ * Walks the labels f selects, after seq after, in seq order, at most limit
+ * of them: cb(label, arg) each, until it returns -1.  STORE_OK or
+ * STORE_ERR.
+ */
+int
+store_label_list(struct db *db, const struct label_filter *f, int64_t after,
+    int limit, int (*cb)(const struct label *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	struct label	 l;
+	int		 rc;
+
+	assert(f->now != NULL);
+	if ((st = db_prepare(db, "SELECT " LABEL_COLS " FROM labels "
+	    "WHERE seq > ?2 AND (?3 IS NULL OR vendor_id = ?3) "
+	    "AND (?4 IS NULL OR product_id = ?4) "
+	    "AND (?5 IS NULL OR " LIVE_STATUS " = ?5) "
+	    "AND (?6 IS NULL OR (valid_until > ?1 AND valid_until <= ?6 "
+	    "AND status IN ('active', 'suspended'))) "
+	    "ORDER BY seq LIMIT ?7")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, f->now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, after);
+	if (f->vendor_id != NULL)
+		sqlite3_bind_text(st, 3, f->vendor_id, -1, SQLITE_STATIC);
+	if (f->product_id != NULL)
+		sqlite3_bind_text(st, 4, f->product_id, -1, SQLITE_STATIC);
+	if (f->status != NULL)
+		sqlite3_bind_text(st, 5, f->status, -1, SQLITE_STATIC);
+	if (f->expiring_before != NULL)
+		sqlite3_bind_text(st, 6, f->expiring_before, -1,
+		    SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, limit);
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
+		label_from_row(st, &l);
+		if (cb(&l, arg) == -1)
+			break;
+	}
+	return db_walk_done(db, st, rc, __func__);
+}
+
+/*
+ * The labels whose validUntil has passed at now and whose expiry is not
+ * yet recorded, oldest first, at most limit: cb(label, arg) each.
+ */
+int
+store_label_expiry_due(struct db *db, const char *now, int limit,
+    int (*cb)(const struct label *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	struct label	 l;
+	int		 rc;
+
+	if ((st = db_prepare(db, "SELECT " LABEL_COLS " FROM labels "
+	    "WHERE expiry_logged = 0 AND valid_until <= ?1 "
+	    "ORDER BY valid_until, seq LIMIT ?2")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, limit);
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
+		label_from_row(st, &l);
+		if (cb(&l, arg) == -1)
+			break;
+	}
+	return db_walk_done(db, st, rc, __func__);
+}
+
+/* Marks label id's expiry as recorded.  STORE_OK, STORE_NOTFOUND. */
+int
+store_label_expiry_logged(struct db *db, const char *id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "UPDATE labels SET expiry_logged = 1 "
+	    "WHERE id = ? AND expiry_logged = 0")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(db->conn) == 1 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/*
+ * How many active or suspended labels lapse after now and by before (the
+ * expiry warning window) into *n.  STORE_OK or STORE_ERR.
+ */
+int
+store_label_count_expiring(struct db *db, const char *now, const char *before,
+    int64_t *n)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*n = 0;
+	if ((st = db_prepare(db, "SELECT count(*) FROM labels "
+	    "WHERE valid_until > ?1 AND valid_until <= ?2 "
+	    "AND status IN ('active', 'suspended')")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, before, -1, SQLITE_STATIC);
+	if ((rc = db_step(db, st)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
 	return db_walk_done(db, st, rc, __func__);
 }

@@ -28,6 +28,7 @@ declare -A VAL=([data_dir]=/srv/d [share_dir]="$top_srcdir" [listen]=127.0.0.2:9
     [issuer_name]="Some Agency" [country]=DE [threads]=7 [max_body]=2M \
     [max_upload]=3M [log_level]=debug [status_list_validity]=36h \
     [trust_bundle_validity]=90d [key_passphrase_file]=/etc/p \
+    [expiry_warning_window]=30d \
     [rate_limit_write]=5 [rate_limit_verify]=0 [max_conns_per_ip]=16 \
     [tls_cert]=/etc/c.pem [tls_key]=/etc/k.pem [user]=nobody \
     [partner_refresh_interval]=15m [partner_status_max_age]=3d)

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# expiry.sh: labels follow time.  GET /v1/labels lists a regulator's all
+# and a vendor's own labels, by product, live status and
+# expiring_within=DAYS, each flagged expiring_soon within
+# expiry_warning_window, which /metrics counts too; once the clock passes
+# a label's validUntil (LABELD_TEST_CLOCK_OFFSET, never sleeping), its
+# status reads expired, and the scheduler writes the expiry down once: a
+# history entry and a log leaf (kind expire), not again at the next start,
+# and none for a revoked label.  Bad queries and wrong roles are refused.
+#
+# Needs a build configured with --enable-test-clock: without it the test
+# fails when LABELD_REQUIRE_TEST_CLOCK=1 (CI, quickstart.sh test) and
+# skips otherwise.
+. "$(dirname "$0")/lib.sh"
+
+if ! "$LABELD" --version | grep -q 'test clock'; then
+	if [ "${LABELD_REQUIRE_TEST_CLOCK:-0}" = 1 ]; then
+		echo "FAIL: labeld was built without --enable-test-clock; this test moves time with LABELD_TEST_CLOCK_OFFSET"
+		exit 1
+	fi
+	echo "SKIP: needs a build configured with --enable-test-clock; contrib/quickstart.sh test and CI build so"
+	exit 77
+fi
+LABELCTL="$top_builddir/labelctl"
+ctl() { "$LABELCTL" --data-dir "$DATA" "$@"; }
+
+start_labeld
+make_org "Acme Devices" vendor vendor; VA=$TOKEN
+make_org "Other Devices" vendor vendor; VB=$TOKEN
+make_org "Test Lab" lab lab; LAB=$TOKEN
+ctl token create --role regulator > "$WORK/reg"
+REG=$(sed -n 's/^token //p' "$WORK/reg")
+call GET /v1/schemes/sg-cls-iot; SCHEME_DOC=$BODY
+
+# issue TOKEN NAME SUPPORT_UNTIL: a Level 2 label of a fresh product;
+# sets LABEL and PRODUCT.
+issue() {
+	local tok=$1 p sub e items et
+	call POST /v1/products "$tok" "{\"name\":\"$2\",\"model\":\"M-1\",\"category\":\"hub\",\"support_until\":\"$3\",\"vulnerability_contact\":\"security@example.com\"}"
+	expect 201 "$2: product"; p=$(jget .id); PRODUCT=$p
+	call POST "/v1/products/$p/versions" "$tok" '{"version":"1.0"}'
+	expect 201 "$2: version"
+	call POST /v1/submissions "$tok" "{\"product_id\":\"$p\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":2}"
+	expect 201 "$2: submission"; sub=$(jget .id)
+	call POST "/v1/submissions/$sub/evidence" "$tok" '' -H 'Content-Type: text/plain' --data-binary "documentation of $2"
+	e=$(jget .sha256)
+	items=$(jq -c --arg e "$e" '[.requirements[] | select(.mode == "self_declaration" and .tier <= 2) |
+	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [$e]}]' <<<"$SCHEME_DOC")
+	call GET "/v1/submissions/$sub" "$tok"
+	et=$(grep -i '^etag:' "$HDRS" | head -n 1 | cut -d' ' -f2- | tr -d '\r')
+	call PUT "/v1/submissions/$sub/declarations" "$tok" "{\"items\":$items}" -H "If-Match: $et"
+	expect 200 "$2: declarations"
+	call POST "/v1/submissions/$sub/submit" "$tok"; expect 200 "$2: submitted"
+	call POST "/v1/submissions/$sub/decision" "$REG" '{"decision":"approve","tier":2,"reason":"Level 2 met"}'
+	expect 200 "$2: approved"; LABEL=$(jget .label_id)
+}
+ids() { jget '[.items[].label_id] | sort | join(" ")'; }
+
+soon=$(date -u -d '+60 days' +%Y-%m-%d)
+issue "$VA" "Short Cam" "$soon"; L1=$LABEL P1=$PRODUCT
+issue "$VA" "Long Hub" 2030-06-30; L2=$LABEL
+issue "$VB" "Other Plug" 2030-06-30; L3=$LABEL
+call GET "/v1/labels/$L1/status"
+check_eq "$(jget .status)" active "$L1 active at issue"
+call GET "/v1/labels/$L1"
+check_eq "$(jget .validUntil)" "${soon}T23:59:59Z" "a label's validity ends with its product's support"
+
+# --- who sees what ---
+call GET /v1/labels "$REG"
+expect 200 "the regulator's listing"
+check_eq "$(ids)" "$(printf '%s\n' "$L1" "$L2" "$L3" | sort | tr '\n' ' ' | sed 's/ $//')" "a regulator sees every label"
+call GET /v1/labels "$VA"
+check_eq "$(ids)" "$(printf '%s\n' "$L1" "$L2" | sort | tr '\n' ' ' | sed 's/ $//')" "a vendor sees its own labels"
+call GET /v1/labels "$VB"
+check_eq "$(ids)" "$L3" "the other vendor sees only its own"
+call GET /v1/labels "$LAB"
+expect_problem 403 "a lab may not list labels" "lab"
+call GET /v1/labels
+expect_problem 401 "listing labels needs a token"
+
+# --- filters ---
+call GET "/v1/labels?expiring_within=90" "$REG"
+check_eq "$(ids)" "$L1" "expiring within 90 days: the short-lived label only"
+check_eq "$(jget '.items[0].expiring_soon')" true "it is flagged expiring_soon"
+check_eq "$(jget '.items[0].valid_until')" "${soon}T23:59:59Z" "and says until when"
+call GET "/v1/labels?expiring_within=90" "$VB"
+check_eq "$(jget '.items | length')" 0 "the other vendor has nothing expiring"
+call GET "/v1/labels?product=$P1" "$REG"
+check_eq "$(ids)" "$L1" "filtered by product"
+call GET /v1/labels "$REG"
+check_eq "$(jget "[.items[] | select(.label_id == \"$L2\") | .expiring_soon][0]")" false "a label valid for years is not expiring_soon"
+call POST "/v1/labels/$L2/suspend" "$REG" '{"reason":"under investigation"}'
+expect 200 "suspend $L2"
+call GET "/v1/labels?status=suspended" "$REG"
+check_eq "$(ids)" "$L2" "filtered by status"
+check_eq "$(jget '.items[0].reason')" "under investigation" "with the status reason"
+call POST "/v1/labels/$L3/revoke" "$REG" '{"reason":"fraud"}'
+expect 200 "revoke $L3"
+call GET "/v1/labels?limit=1" "$REG"
+check_eq "$(jget '.items | length')" 1 "a page of one"
+cursor=$(jget .next_cursor)
+call GET "/v1/labels?limit=1&cursor=$cursor" "$REG"
+check_eq "$(jget '.items[0].label_id')" "$L2" "the next page follows in issue order"
+for q in "status=gone" "expiring_within=0" "expiring_within=abc" "expiring_within=99999" "limit=0"; do
+	call GET "/v1/labels?$q" "$REG"
+	expect_problem 400 "GET /v1/labels?$q" "${q%%=*}"
+done
+curl -s "$BASE/metrics" > "$WORK/metrics"
+check_eq "$(sed -n 's/^labeld_labels_expiring //p' "$WORK/metrics")" 1 "/metrics counts the label expiring within the window"
+
+# --- time passes the short label's validUntil ---
+stop_labeld
+LABELD_TEST_CLOCK_OFFSET=70d start_labeld
+for i in $(seq 1 100); do grep -q "label $L1 expired" "$LOG" && break; sleep 0.1; done
+grep -q "label $L1 expired (valid until ${soon}T23:59:59Z)" "$LOG" && ok || fail "the scheduler records $L1's expiry"
+call GET "/v1/labels/$L1/status"
+check_eq "$(jget .status)/$(jget .since)" "expired/${soon}T23:59:59Z" "$L1 reads expired since its validUntil"
+call GET "/v1/labels?status=expired" "$REG"
+check_eq "$(ids)" "$L1" "listed as expired"
+check_eq "$(jget '.items[0].expiring_soon')" false "an expired label is no longer expiring_soon"
+call GET "/v1/labels/$L1/events"
+check_eq "$(jget '[.items[] | select(.action == "expired")] | length')" 1 "one expired entry in its history"
+check_eq "$(jget '[.items[] | select(.action == "expired")][0].from_status')" active "expired from active"
+call GET "/v1/labels/$L3/events"
+check_eq "$(jget '[.items[] | select(.action == "expired")] | length')" 0 "a revoked label has no expiry entry"
+call GET "/v1/log/entries?start=0&end=100"
+check_eq "$(jget "[.entries[].leaf | @base64d | fromjson | select(.kind == \"expire\") | .label_id] | join(\" \")")" "$L1" \
+    "the log holds one expire leaf, for $L1"
+stop_labeld
+# Recorded once: a later start adds nothing.
+LABELD_TEST_CLOCK_OFFSET=71d start_labeld
+call GET /healthz
+sleep 0.5
+call GET "/v1/labels/$L1/events"
+check_eq "$(jget '[.items[] | select(.action == "expired")] | length')" 1 "the expiry is recorded once, not at every start"
+stop_labeld
+out=$(ctl log verify 2>&1) && ok || fail "labelctl log verify after expiries: $out"
+finish
