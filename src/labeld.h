@@ -1005,6 +1005,10 @@ int	 store_label_list(struct db *, const struct label_filter *,
 int	 store_label_expiry_due(struct db *, const char *now, int limit,
 	    int (*cb)(const struct label *, void *), void *arg);
 int	 store_label_expiry_logged(struct db *, const char *id);
+int	 store_label_expiry_warn_due(struct db *, const char *now,
+	    const char *before, int limit,
+	    int (*cb)(const struct label *, void *), void *arg);
+int	 store_label_expiry_warned(struct db *, const char *id);
 int	 store_label_count_expiring(struct db *, const char *now,
 	    const char *before, int64_t *n);
 int	 store_label_count_by_status(struct db *, const char *now,
@@ -1112,8 +1116,8 @@ int	 lifecycle_withdraw(struct db *, const struct config *,
 	    struct label_state *, char *err, size_t errlen);
 #define LIFECYCLE_EXPIRY_BATCH	100	/* expiries per transaction */
 #define LIFECYCLE_EXPIRY_MAX	1000	/* per scheduler round */
-int	 lifecycle_record_expiries(struct db *, int *recorded, char *err,
-	    size_t errlen);
+int	 lifecycle_expiry_round(struct db *, int64_t window, int *warned,
+	    int *expired, char *err, size_t errlen);
 
 /* store_tlog.c: the transparency log's tables (0008), append-only */
 #define LABELD_LOG_ORIGIN_NAME		"labeld"  /* origin: <host>/labeld */

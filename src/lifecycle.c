@@ -6,7 +6,7 @@
  * is a history entry and flips the label's bit in the matching status
  * list.  "expired" is never a stored status: it is read from validUntil
  * at the time of the question; the scheduler only writes down, once, that
- * a label expired (lifecycle_record_expiries).
+ * a label expired, and says once that it soon will (lifecycle_expiry_round).
  *
  *   active --suspend--> suspended --reinstate--> active
  *   active | suspended | superseded --revoke, withdraw--> revoked (final)
@@ -270,110 +270,182 @@ lifecycle_withdraw(struct db *db, const struct config *cfg,
 	    out, err, errlen);
 }
 
-/* The labels of one batch of lifecycle_record_expiries. */
-struct expiry_batch {
-	struct label	*l;
+/* One pass of the scheduler over labels due for one time-driven act. */
+struct expiry_pass {
+	const char	*now;
+	const char	*before;	/* now + expiry_warning_window */
+	time_t		 t;
+	struct label	*l;		/* the batch */
 	int		 n;
+	/* the labels due, at most limit */
+	int		(*due)(struct db *, const struct expiry_pass *, int limit,
+			    int (*)(const struct label *, void *), void *);
+	/* the act on one label: STORE_OK; *done 1 when it counts */
+	int		(*act)(struct db *, const struct expiry_pass *,
+			    const struct label *, int *done, char *, size_t);
 };
 
 static int
-expiry_cb(const struct label *l, void *arg)
+batch_cb(const struct label *l, void *arg)
 {
-	struct expiry_batch *b = arg;
+	struct expiry_pass *p = arg;
 
-	assert(b->n < LIFECYCLE_EXPIRY_BATCH);
-	b->l[b->n++] = *l;
+	assert(p->n < LIFECYCLE_EXPIRY_BATCH);
+	p->l[p->n++] = *l;
 	return 0;
 }
 
 /*
- * Writes down, once, that labels whose validUntil has passed expired: a
- * history entry and a log leaf (kind "expire") each, in one transaction
- * per batch of LIFECYCLE_EXPIRY_BATCH; a revoked label only stops being
- * looked at.  At most LIFECYCLE_EXPIRY_MAX per call (the scheduler's next
- * round takes the rest).  *recorded counts the expiries written.
- * STORE_OK or STORE_ERR with err.
+ * Runs p->act on the labels p->due yields, in one transaction per batch of
+ * LIFECYCLE_EXPIRY_BATCH, at most LIFECYCLE_EXPIRY_MAX per call (the next
+ * round takes the rest).  *count: the acts that counted.  STORE_OK, or
+ * STORE_ERR with err (that batch rolled back).
  */
-int
-lifecycle_record_expiries(struct db *db, int *recorded, char *err,
+static int
+expiry_run(struct db *db, struct expiry_pass *p, int *count, char *err,
     size_t errlen)
 {
-	struct expiry_batch	 b;
-	struct label_event	 ev;
-	char			 now[32], reason[64];
-	time_t			 t = clock_now();
-	int			 i, rc = STORE_OK, total;
+	int i, total, rc = STORE_OK, done, n;
 
-	*recorded = 0;
-	rfc3339_format(t, now);
-	if ((b.l = calloc(LIFECYCLE_EXPIRY_BATCH, sizeof(*b.l))) == NULL) {
+	*count = 0;
+	if ((p->l = calloc(LIFECYCLE_EXPIRY_BATCH, sizeof(*p->l))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return STORE_ERR;
 	}
 	for (total = 0; total < LIFECYCLE_EXPIRY_MAX;
 	    total += LIFECYCLE_EXPIRY_BATCH) {
-		b.n = 0;
+		p->n = n = 0;
 		if (db_begin(db) == -1) {
 			snprintf(err, errlen, "cannot begin a transaction");
 			rc = STORE_ERR;
 			break;
 		}
-		if (store_label_expiry_due(db, now, LIFECYCLE_EXPIRY_BATCH,
-		    expiry_cb, &b) != STORE_OK) {
+		if (p->due(db, p, LIFECYCLE_EXPIRY_BATCH, batch_cb, p) !=
+		    STORE_OK) {
 			snprintf(err, errlen, "cannot read the labels due");
 			rc = STORE_ERR;
-			break;
 		}
-		for (i = 0; i < b.n && rc == STORE_OK; i++) {
-			struct label *l = &b.l[i];
-
-			if (store_label_expiry_logged(db, l->id) != STORE_OK) {
-				snprintf(err, errlen, "cannot mark label %s",
-				    l->id);
-				rc = STORE_ERR;
-				break;
-			}
-			if (strcmp(l->status, "revoked") == 0)
-				continue;
-			snprintf(reason, sizeof(reason), "valid until %s",
-			    l->valid_until);
-			memset(&ev, 0, sizeof(ev));
-			ev.label_id = l->id;
-			ev.at = now;
-			ev.action = "expired";
-			ev.from_status = l->status;
-			ev.to_status = "expired";
-			ev.reason = reason;
-			if (store_label_event_append(db, &ev) != STORE_OK) {
-				snprintf(err, errlen, "cannot record the expiry "
-				    "of label %s", l->id);
-				rc = STORE_ERR;
-				break;
-			}
-			rc = translog_append(db, &(struct translog_entry){
-			    .kind = "expire", .label_id = l->id,
-			    .credential_sha256 = l->credential_sha256,
-			    .reason = reason, .time = t }, NULL, err, errlen);
+		for (i = 0; i < p->n && rc == STORE_OK; i++) {
+			rc = p->act(db, p, &p->l[i], &done, err, errlen);
+			n += done;
 		}
-		if (rc != STORE_OK || db_commit(db) == -1) {
-			if (rc == STORE_OK)
-				snprintf(err, errlen, "cannot commit expiries");
+		if (rc == STORE_OK && db_commit(db) == -1) {
+			snprintf(err, errlen, "cannot commit");
 			rc = STORE_ERR;
+		}
+		if (rc != STORE_OK) {
+			db_rollback(db);
 			break;
 		}
-		for (i = 0; i < b.n; i++)
-			if (strcmp(b.l[i].status, "revoked") != 0) {
-				log_info("label %s expired (valid until %s)",
-				    b.l[i].id, b.l[i].valid_until);
-				(*recorded)++;
-			}
-		if (b.n < LIFECYCLE_EXPIRY_BATCH)
+		*count += n;
+		if (p->n < LIFECYCLE_EXPIRY_BATCH)
 			break;
 	}
-	if (rc != STORE_OK) {
-		db_rollback(db);
-		*recorded = 0;
-	}
-	free(b.l);
+	free(p->l);
+	p->l = NULL;
 	return rc;
+}
+
+static int
+expired_due(struct db *db, const struct expiry_pass *p, int limit,
+    int (*cb)(const struct label *, void *), void *arg)
+{
+	return store_label_expiry_due(db, p->now, limit, cb, arg);
+}
+
+/* Writes down l's expiry: a history entry and an expire leaf. */
+static int
+expired_act(struct db *db, const struct expiry_pass *p, const struct label *l,
+    int *done, char *err, size_t errlen)
+{
+	struct label_event	 ev;
+	char			 reason[64];
+
+	*done = 0;
+	if (store_label_expiry_logged(db, l->id) != STORE_OK) {
+		snprintf(err, errlen, "cannot mark label %s", l->id);
+		return STORE_ERR;
+	}
+	if (strcmp(l->status, "revoked") == 0)
+		return STORE_OK;	/* revocation said the last word */
+	snprintf(reason, sizeof(reason), "valid until %s", l->valid_until);
+	memset(&ev, 0, sizeof(ev));
+	ev.label_id = l->id;
+	ev.at = p->now;
+	ev.action = "expired";
+	ev.from_status = l->status;
+	ev.to_status = "expired";
+	ev.reason = reason;
+	if (store_label_event_append(db, &ev) != STORE_OK) {
+		snprintf(err, errlen, "cannot record the expiry of label %s",
+		    l->id);
+		return STORE_ERR;
+	}
+	if (translog_append(db, &(struct translog_entry){ .kind = "expire",
+	    .label_id = l->id, .credential_sha256 = l->credential_sha256,
+	    .reason = reason, .time = p->t }, NULL, err, errlen) != STORE_OK)
+		return STORE_ERR;
+	log_info("label %s expired (valid until %s)", l->id, l->valid_until);
+	*done = 1;
+	return STORE_OK;
+}
+
+static int
+warn_due(struct db *db, const struct expiry_pass *p, int limit,
+    int (*cb)(const struct label *, void *), void *arg)
+{
+	return store_label_expiry_warn_due(db, p->now, p->before, limit, cb,
+	    arg);
+}
+
+/* Tells l's holder (and the regulators) that l lapses soon: a webhook. */
+static int
+warn_act(struct db *db, const struct expiry_pass *p, const struct label *l,
+    int *done, char *err, size_t errlen)
+{
+	(void)p;
+	*done = 0;
+	if (store_label_expiry_warned(db, l->id) != STORE_OK ||
+	    webhook_emit(db, "expiring", l->vendor_id, NULL, json_pack("{s:s, "
+	    "s:s, s:s, s:s, s:s}", "label_id", l->id, "product_id",
+	    l->product_id, "vendor_id", l->vendor_id, "status", l->status,
+	    "valid_until", l->valid_until)) != STORE_OK) {
+		snprintf(err, errlen, "cannot record label %s as expiring",
+		    l->id);
+		return STORE_ERR;
+	}
+	*done = 1;
+	return STORE_OK;
+}
+
+/*
+ * The scheduler's time-driven acts on labels, each done once: an active or
+ * suspended label entering the last window seconds of its validity sends
+ * an "expiring" webhook event; a label past its validUntil has its expiry
+ * written down (history entry, log leaf; a revoked one only stops being
+ * looked at).  *warned and *expired count them.  STORE_OK or STORE_ERR
+ * with err.
+ */
+int
+lifecycle_expiry_round(struct db *db, int64_t window, int *warned,
+    int *expired, char *err, size_t errlen)
+{
+	struct expiry_pass	 p;
+	char			 now[32], before[32];
+	int			 rc;
+
+	memset(&p, 0, sizeof(p));
+	p.t = clock_now();
+	rfc3339_format(p.t, now);
+	rfc3339_format(p.t + (time_t)window, before);
+	p.now = now;
+	p.before = before;
+	*warned = *expired = 0;
+	p.due = warn_due;
+	p.act = warn_act;
+	if ((rc = expiry_run(db, &p, warned, err, errlen)) != STORE_OK)
+		return rc;
+	p.due = expired_due;
+	p.act = expired_act;
+	return expiry_run(db, &p, expired, err, errlen);
 }

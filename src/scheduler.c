@@ -55,7 +55,7 @@ scheduler_round(struct store *s, const struct config *cfg)
 	struct db		*db = store_acquire(s);
 	char			 err[512], until[32], *buf;
 	size_t			 len, i;
-	int			 resigned, made, faults = 0;
+	int			 resigned, made, faults = 0, warned, expired;
 
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		if (statuslist_refresh(db, cfg, lists[i], &resigned, until, err,
@@ -77,12 +77,13 @@ scheduler_round(struct store *s, const struct config *cfg)
 			    "(signed by %s, expires %s)", (long long)row.version,
 			    row.kid, row.expires_at);
 	}
-	if (lifecycle_record_expiries(db, &made, err, sizeof(err)) !=
-	    STORE_OK) {
+	if (lifecycle_expiry_round(db, cfg->expiry_warning_window, &warned,
+	    &expired, err, sizeof(err)) != STORE_OK) {
 		fault("expiries", err);
 		faults++;
-	} else if (made > 0)
-		log_info("scheduler: %d label expiries recorded", made);
+	} else if (warned > 0 || expired > 0)
+		log_info("scheduler: %d labels entered the expiry warning "
+		    "window, %d expiries recorded", warned, expired);
 	if (faults == 0)
 		sched.last_fault[0] = '\0';
 	store_release(db);

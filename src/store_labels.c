@@ -494,3 +494,48 @@ store_label_count_expiring(struct db *db, const char *now, const char *before,
 		*n = sqlite3_column_int64(st, 0);
 	return db_walk_done(db, st, rc, __func__);
 }
+
+/*
+ * The active or suspended labels lapsing after now and by before whose
+ * holder was not yet told, soonest first, at most limit.
+ */
+int
+store_label_expiry_warn_due(struct db *db, const char *now,
+    const char *before, int limit, int (*cb)(const struct label *, void *),
+    void *arg)
+{
+	sqlite3_stmt	*st;
+	struct label	 l;
+	int		 rc;
+
+	if ((st = db_prepare(db, "SELECT " LABEL_COLS " FROM labels "
+	    "WHERE expiry_warned = 0 AND valid_until > ?1 AND "
+	    "valid_until <= ?2 AND status IN ('active', 'suspended') "
+	    "ORDER BY valid_until, seq LIMIT ?3")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, before, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, limit);
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
+		label_from_row(st, &l);
+		if (cb(&l, arg) == -1)
+			break;
+	}
+	return db_walk_done(db, st, rc, __func__);
+}
+
+/* Marks label id's holder as told of its coming expiry. */
+int
+store_label_expiry_warned(struct db *db, const char *id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "UPDATE labels SET expiry_warned = 1 "
+	    "WHERE id = ? AND expiry_warned = 0")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(db->conn) == 1 ? STORE_OK : STORE_NOTFOUND;
+}

@@ -2,7 +2,8 @@
 # expiry.sh: labels follow time.  GET /v1/labels lists a regulator's all
 # and a vendor's own labels, by product, live status and
 # expiring_within=DAYS, each flagged expiring_soon within
-# expiry_warning_window, which /metrics counts too; once the clock passes
+# expiry_warning_window, which /metrics counts too, and the holder's
+# webhook hears once that the label is expiring; once the clock passes
 # a label's validUntil (LABELD_TEST_CLOCK_OFFSET, never sleeping), its
 # status reads expired, and the scheduler writes the expiry down once: a
 # history entry and a log leaf (kind expire), not again at the next start,
@@ -21,11 +22,24 @@ if ! "$LABELD" --version | grep -q 'test clock'; then
 	echo "SKIP: needs a build configured with --enable-test-clock; contrib/quickstart.sh test and CI build so"
 	exit 77
 fi
+command -v python3 >/dev/null 2>&1 || { echo "FAIL: python3 is needed for the webhook listener"; exit 1; }
 LABELCTL="$top_builddir/labelctl"
 ctl() { "$LABELCTL" --data-dir "$DATA" "$@"; }
+STUB="$top_srcdir/tests/e2e/httpstub.py"
+mkdir -p "$WORK/hook"
+python3 "$STUB" "$WORK/hook.port" record "$WORK/hook" 0 & STUB_PID=$!
+trap 'kill $STUB_PID 2>/dev/null; cleanup' EXIT
+for _ in $(seq 1 50); do [ -s "$WORK/hook.port" ] && break; sleep 0.1; done
+HOOK="http://127.0.0.1:$(cat "$WORK/hook.port")/hook"
+# expiring_events: the label ids of the "expiring" events received.
+expiring_events() {
+	cat "$WORK"/hook/*.json 2>/dev/null | jq -r '.body | fromjson | select(.type == "expiring") | .data.label_id' | sort | tr '\n' ' ' | sed 's/ $//'
+}
 
 start_labeld
 make_org "Acme Devices" vendor vendor; VA=$TOKEN
+call POST /v1/webhooks "$VA" "{\"url\":\"$HOOK\",\"events\":[\"expiring\"]}"
+expect 201 "the vendor's webhook for expiring labels"
 make_org "Other Devices" vendor vendor; VB=$TOKEN
 make_org "Test Lab" lab lab; LAB=$TOKEN
 ctl token create --role regulator > "$WORK/reg"
@@ -107,6 +121,15 @@ for q in "status=gone" "expiring_within=0" "expiring_within=abc" "expiring_withi
 done
 curl -s "$BASE/metrics" > "$WORK/metrics"
 check_eq "$(sed -n 's/^labeld_labels_expiring //p' "$WORK/metrics")" 1 "/metrics counts the label expiring within the window"
+# The scheduler's round at start sees the label in the window: one event.
+stop_labeld
+start_labeld
+for _ in $(seq 1 75); do [ -n "$(expiring_events)" ] && break; sleep 0.2; done
+check_eq "$(expiring_events)" "$L1" "the vendor's webhook hears that $L1 is expiring"
+stop_labeld
+start_labeld
+sleep 1
+check_eq "$(expiring_events)" "$L1" "said once, not at every start"
 
 # --- time passes the short label's validUntil ---
 stop_labeld
