@@ -62,3 +62,21 @@ CREATE TABLE log_witnessed (
 	note		TEXT NOT NULL,
 	cosigned_at	TEXT NOT NULL
 );
+
+-- The log key's lifecycle (labelctl log rotate|retire): a log key signs
+-- checkpoints until retired, so that after a rotation checkpoints carry
+-- the old and the new key's signatures (the overlap) until the old one is
+-- retired; a rotation for compromise retires the old key at once.
+CREATE TABLE log_key_retired (
+	kid		TEXT PRIMARY KEY REFERENCES log_keys(kid),
+	retired_at	TEXT NOT NULL,
+	compromised	INTEGER NOT NULL CHECK (compromised IN (0, 1))
+);
+CREATE TRIGGER log_key_retired_no_update BEFORE UPDATE ON log_key_retired
+BEGIN
+	SELECT RAISE(ABORT, 'a log key retirement never changes');
+END;
+CREATE TRIGGER log_key_retired_no_delete BEFORE DELETE ON log_key_retired
+BEGIN
+	SELECT RAISE(ABORT, 'log key retirements are never deleted');
+END;

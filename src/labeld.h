@@ -1050,6 +1050,8 @@ struct log_key {
 	uint8_t		 pk[32];
 	char		 file[64];		/* relative to the data dir */
 	char		 created_at[32];
+	char		 retired_at[32];	/* "": still signs */
+	int		 compromised;
 };
 /* One signed checkpoint; note borrowed. */
 struct tlog_checkpoint {
@@ -1074,6 +1076,8 @@ int	 store_tlog_hash_insert(struct db *, unsigned level, uint64_t idx,
 int	 store_tlog_hash_count(struct db *, uint64_t *n);
 int	 store_log_key_get(struct db *, struct log_key *);
 int	 store_log_key_insert(struct db *, const struct log_key *);
+int	 store_log_key_retire(struct db *, const char *kid, const char *at,
+	    int compromised);
 int	 store_log_key_list(struct db *,
 	    int (*cb)(const struct log_key *, void *), void *arg);
 int	 store_tlog_checkpoint_latest(struct db *, struct tlog_checkpoint *,
@@ -1183,6 +1187,10 @@ struct translog_cosig_result {
 int	 translog_cosignature(struct db *, const char *body, size_t len,
 	    struct translog_cosig_result *, char *err, size_t errlen);
 int	 translog_witness_vkey(struct db *, char **vkey);
+int	 translog_key_rotate(struct store *, const struct config *,
+	    int compromised, struct log_key *added, char *err, size_t errlen);
+int	 translog_key_retire(struct db *, const char *kid, char *err,
+	    size_t errlen);
 int	 translog_cosign(struct db *, const struct config *,
 	    const char *partner_id, const char *note, size_t len,
 	    const char *consistency, size_t clen, char **out, size_t *outlen,

@@ -209,19 +209,40 @@ log_key_from(sqlite3_stmt *st, void *out)
 		k->kid[0] = '\0';
 	db_col_copy(st, 3, k->file, sizeof(k->file));
 	db_col_copy(st, 4, k->created_at, sizeof(k->created_at));
+	db_col_copy(st, 5, k->retired_at, sizeof(k->retired_at));
+	k->compromised = sqlite3_column_int(st, 6);
 }
 
-/* The log key (the newest: there is one until its rotation exists) into
- * k.  STORE_OK, STORE_NOTFOUND or STORE_ERR. */
+#define LOG_KEY_SELECT "SELECT k.kid, k.origin, k.public_key, k.file, " \
+	"k.created_at, coalesce(r.retired_at, ''), coalesce(r.compromised, " \
+	"0) FROM log_keys k LEFT JOIN log_key_retired r ON r.kid = k.kid "
+
+/* Retires log key kid at `at` (it signs no more checkpoints).  STORE_OK,
+ * STORE_CONFLICT (retired already) or STORE_ERR. */
+int
+store_log_key_retire(struct db *db, const char *kid, const char *at,
+    int compromised)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_prepare(db, "INSERT INTO log_key_retired (kid, "
+	    "retired_at, compromised) VALUES (?, ?, ?)")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, kid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, compromised ? 1 : 0);
+	return db_step_done(db, st);
+}
+
+/* The log key (the newest, which signs every checkpoint) into k.  STORE_OK, STORE_NOTFOUND or STORE_ERR. */
 int
 store_log_key_get(struct db *db, struct log_key *k)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = db_prepare(db, "SELECT kid, origin, public_key, file, "
-	    "created_at FROM log_keys ORDER BY created_at DESC, rowid DESC "
-	    "LIMIT 1")) == NULL)
+	if ((st = db_prepare(db, LOG_KEY_SELECT "ORDER BY k.created_at DESC, "
+	    "k.rowid DESC LIMIT 1")) == NULL)
 		return STORE_ERR;
 	rc = db_get_one(db, st, log_key_from, k, __func__);
 	if (rc == STORE_OK && k->kid[0] == '\0')
@@ -356,8 +377,8 @@ store_log_key_list(struct db *db, int (*cb)(const struct log_key *, void *),
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = db_prepare(db, "SELECT kid, origin, public_key, file, "
-	    "created_at FROM log_keys ORDER BY created_at, rowid")) == NULL)
+	if ((st = db_prepare(db, LOG_KEY_SELECT "ORDER BY k.created_at, "
+	    "k.rowid")) == NULL)
 		return STORE_ERR;
 	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		log_key_from(st, &k);

@@ -157,35 +157,91 @@ translog_origin(const struct config *cfg, char *out, size_t outlen)
 	return 0;
 }
 
-/*
- * Makes the log key when the data dir has none (first start, or a data
- * dir from before 0008): a fresh Ed25519 key in DATA/keys/log-<kid>.key
- * (0600, unsealed: the daemon signs checkpoints unattended), recorded with
- * the origin of cfg's public_url.  0, or -1 with a message in err.
- */
-int
-translog_key_ensure(struct store *s, const struct config *cfg, char *err,
-    size_t errlen)
-{
-	struct db	*db = store_acquire(s);
+/* One log key by kid, found in a walk. */
+struct key_find {
+	const char	*kid;
 	struct log_key	 k;
-	uint8_t		 sk[LC_SK_LEN];
-	char		 path[PATH_MAX], dir[PATH_MAX];
-	int		 rc = -1, own = 0;
+	int		 found;
+};
+
+static int
+key_find(const struct log_key *k, void *arg)
+{
+	struct key_find *f = arg;
+
+	if (strcmp(k->kid, f->kid) != 0)
+		return 0;
+	f->k = *k;
+	f->found = 1;
+	return 1;
+}
+
+/* Retires every log key older than the new one (a compromise). */
+struct retire_all {
+	struct db	*db;
+	const char	*keep;
+	const char	*at;
+	int		 failed;
+};
+
+static int
+retire_old(const struct log_key *k, void *arg)
+{
+	struct retire_all *x = arg;
+
+	if (k->retired_at[0] != '\0' || strcmp(k->kid, x->keep) == 0)
+		return 0;
+	if (store_log_key_retire(x->db, k->kid, x->at, 1) != STORE_OK) {
+		x->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Makes a log key: a fresh Ed25519 key in DATA/keys/log-<kid>.key (0600,
+ * unsealed: the daemon signs checkpoints unattended).  rotate 0: only when
+ * there is none (first start, or a data dir from before 0008), with the
+ * origin of cfg's public_url.  Else a rotation: the new key keeps the log's
+ * origin, is the one GET /v1/trust-bundle lists from then on, and a "key"
+ * leaf records it in the same transaction; the old key keeps co-signing
+ * until retired, unless rotate is 2 (compromised: retired at once).
+ * 0 with the new key in *added (may be NULL), or -1 with err.
+ */
+static int
+make_log_key(struct store *s, const struct config *cfg, int rotate,
+    struct log_key *added, char *err, size_t errlen)
+{
+	struct db		*db = store_acquire(s);
+	struct log_key		 k, old;
+	struct retire_all	 x;
+	uint8_t			 sk[LC_SK_LEN];
+	char			 path[PATH_MAX], dir[PATH_MAX], reason[160];
+	int			 rc = -1, own = 0;
 
 	path[0] = '\0';
-	switch (store_log_key_get(db, &k)) {
+	memset(&old, 0, sizeof(old));
+	switch (store_log_key_get(db, &old)) {
 	case STORE_OK:
-		rc = 0;
-		goto done;
+		if (!rotate) {
+			rc = 0;
+			goto done;
+		}
+		break;
 	case STORE_NOTFOUND:
+		if (rotate) {
+			snprintf(err, errlen, "no log key to rotate");
+			goto done;
+		}
 		break;
 	default:
 		snprintf(err, errlen, "cannot read the log key");
 		goto done;
 	}
 	memset(&k, 0, sizeof(k));
-	if (translog_origin(cfg, k.origin, sizeof(k.origin)) == -1) {
+	if (rotate)
+		snprintf(k.origin, sizeof(k.origin), "%s", old.origin);
+	else if (translog_origin(cfg, k.origin, sizeof(k.origin)) == -1) {
 		snprintf(err, errlen, "public_url %s gives no log origin",
 		    cfg->public_url);
 		goto done;
@@ -215,13 +271,43 @@ translog_key_ensure(struct store *s, const struct config *cfg, char *err,
 		goto done;
 	}
 	own = 1;
-	if (store_log_key_insert(db, &k) != STORE_OK || db_commit(db) == -1) {
+	if (store_log_key_insert(db, &k) != STORE_OK) {
+		snprintf(err, errlen, "cannot record the log key");
+		goto done;
+	}
+	if (rotate == 2) {
+		memset(&x, 0, sizeof(x));
+		x.db = db;
+		x.keep = k.kid;
+		x.at = k.created_at;
+		if (store_log_key_list(db, retire_old, &x) != STORE_OK ||
+		    x.failed) {
+			snprintf(err, errlen, "cannot retire the old log keys");
+			goto done;
+		}
+	}
+	if (rotate) {
+		snprintf(reason, sizeof(reason), "log-rotate: %s %s, %s "
+		    "signs", old.kid, rotate == 2 ? "compromised and retired" :
+		    "co-signs until retired", k.kid);
+		if (translog_append(db, &(struct translog_entry){ .kind = "key",
+		    .reason = reason }, NULL, err, errlen) != STORE_OK)
+			goto done;
+	}
+	if (db_commit(db) == -1) {
 		snprintf(err, errlen, "cannot record the log key");
 		goto done;
 	}
 	own = 0;
 	path[0] = '\0';
-	log_info("created log key %s (origin %s)", k.kid, k.origin);
+	if (rotate)
+		log_info("log key rotated: %s signs checkpoints (origin %s), "
+		    "%s %s", k.kid, k.origin, old.kid, rotate == 2 ?
+		    "compromised and retired" : "co-signs until retired");
+	else
+		log_info("created log key %s (origin %s)", k.kid, k.origin);
+	if (added != NULL)
+		*added = k;
 	rc = 0;
 done:
 	lc_wipe(sk, sizeof(sk));
@@ -230,6 +316,82 @@ done:
 	if (path[0] != '\0')
 		unlink(path);
 	store_release(db);
+	return rc;
+}
+
+/* The log key at first start: see make_log_key.  0 or -1 with err. */
+int
+translog_key_ensure(struct store *s, const struct config *cfg, char *err,
+    size_t errlen)
+{
+	return make_log_key(s, cfg, 0, NULL, err, errlen);
+}
+
+/* labelctl log rotate [--compromised]: see make_log_key. */
+int
+translog_key_rotate(struct store *s, const struct config *cfg,
+    int compromised, struct log_key *added, char *err, size_t errlen)
+{
+	return make_log_key(s, cfg, compromised ? 2 : 1, added, err, errlen);
+}
+
+/*
+ * labelctl log retire kid: an older log key stops co-signing checkpoints
+ * (the end of a rotation's overlap), recorded by a "key" leaf.  The newest
+ * key cannot be retired: rotate instead.  STORE_OK, STORE_NOTFOUND,
+ * STORE_INVALID (the newest, or retired already) or STORE_ERR, with err.
+ */
+int
+translog_key_retire(struct db *db, const char *kid, char *err, size_t errlen)
+{
+	struct log_key	 newest;
+	struct key_find	 f;
+	char		 now[32], reason[160];
+	int		 rc = STORE_ERR;
+
+	if (db_begin(db) == -1) {
+		snprintf(err, errlen, "cannot begin a transaction");
+		return STORE_ERR;
+	}
+	memset(&f, 0, sizeof(f));
+	f.kid = kid;
+	if (store_log_key_get(db, &newest) != STORE_OK ||
+	    store_log_key_list(db, key_find, &f) != STORE_OK) {
+		snprintf(err, errlen, "cannot read the log keys");
+		goto fail;
+	}
+	rc = STORE_INVALID;
+	if (!f.found) {
+		snprintf(err, errlen, "no log key %s", kid);
+		rc = STORE_NOTFOUND;
+		goto fail;
+	}
+	if (strcmp(newest.kid, kid) == 0) {
+		snprintf(err, errlen, "log key %s is the newest: rotate it "
+		    "instead", kid);
+		goto fail;
+	}
+	if (f.k.retired_at[0] != '\0') {
+		snprintf(err, errlen, "log key %s is retired since %s", kid,
+		    f.k.retired_at);
+		goto fail;
+	}
+	rc = STORE_ERR;
+	rfc3339_format(clock_now(), now);
+	snprintf(reason, sizeof(reason), "log-retire: %s, %s signs", kid,
+	    newest.kid);
+	if (store_log_key_retire(db, kid, now, 0) != STORE_OK ||
+	    translog_append(db, &(struct translog_entry){ .kind = "key",
+	    .reason = reason }, NULL, err, errlen) != STORE_OK ||
+	    db_commit(db) == -1) {
+		snprintf(err, errlen, "cannot retire log key %s", kid);
+		goto fail;
+	}
+	log_info("log key %s retired: %s alone signs checkpoints", kid,
+	    newest.kid);
+	return STORE_OK;
+fail:
+	db_rollback(db);
 	return rc;
 }
 
@@ -292,38 +454,84 @@ done:
 	return rc;
 }
 
-/* Signs the checkpoint (origin, size, root) with the log key k: the note
- * into *note (malloc'd), *len. */
+/* The log keys that still sign (not retired), newest first. */
+struct signing_ring {
+	struct log_key	 k[LABELD_LOG_MAX_KEYS];
+	size_t		 n;
+	int		 failed;
+};
+
 static int
-sign_checkpoint(const struct config *cfg, const struct log_key *k,
-    uint64_t size, const uint8_t root[TLOG_HASH_LEN], char **note,
-    size_t *len, char *err, size_t errlen)
+ring_signer(const struct log_key *k, void *arg)
+{
+	struct signing_ring *r = arg;
+
+	if (k->retired_at[0] != '\0')
+		return 0;
+	if (r->n == LABELD_LOG_MAX_KEYS) {
+		r->failed = 1;
+		return 1;
+	}
+	/* store_log_key_list walks oldest first */
+	memmove(&r->k[1], &r->k[0], r->n * sizeof(r->k[0]));
+	r->k[0] = *k;
+	r->n++;
+	return 0;
+}
+
+/*
+ * Signs the checkpoint (origin, size, root) with the newest log key k and
+ * every older log key not retired (the overlap after a rotation: a
+ * verifier holding either key's bundle accepts it): the note into *note
+ * (malloc'd), *len.
+ */
+static int
+sign_checkpoint(struct db *db, const struct config *cfg,
+    const struct log_key *k, uint64_t size, const uint8_t root[TLOG_HASH_LEN],
+    char **note, size_t *len, char *err, size_t errlen)
 {
 	struct note_checkpoint	 c;
 	struct note_signer	 s;
+	struct signing_ring	*ring = NULL;
 	struct note		*n = NULL;
 	char			*text = NULL;
-	size_t			 tlen;
+	size_t			 tlen, i;
 	int			 rc = -1;
 
 	memset(&s, 0, sizeof(s));
 	memset(&c, 0, sizeof(c));
 	*note = NULL;
+	if ((ring = calloc(1, sizeof(*ring))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (store_log_key_list(db, ring_signer, ring) != STORE_OK ||
+	    ring->failed || ring->n == 0 || strcmp(ring->k[0].kid,
+	    k->kid) != 0) {
+		snprintf(err, errlen, "cannot read the log keys that sign");
+		goto done;
+	}
 	snprintf(c.origin, sizeof(c.origin), "%s", k->origin);
 	c.size = size;
 	memcpy(c.root, root, TLOG_HASH_LEN);
-	if (log_signer(cfg, k, k->origin, NOTE_ALG_ED25519, &s, err,
-	    errlen) == -1 ||
-	    note_checkpoint_format(&c, &text, &tlen, err, errlen) == -1 ||
-	    note_new(text, tlen, &n, err, errlen) == -1 ||
-	    note_sign(n, &s, 0, err, errlen) == -1 ||
-	    note_format(n, note, len, err, errlen) == -1)
+	if (note_checkpoint_format(&c, &text, &tlen, err, errlen) == -1 ||
+	    note_new(text, tlen, &n, err, errlen) == -1)
+		goto done;
+	for (i = 0; i < ring->n; i++) {
+		if (log_signer(cfg, &ring->k[i], k->origin, NOTE_ALG_ED25519,
+		    &s, err, errlen) == -1 ||
+		    note_sign(n, &s, 0, err, errlen) == -1)
+			goto done;
+		note_signer_wipe(&s);
+	}
+	if (note_format(n, note, len, err, errlen) == -1)
 		goto done;
 	rc = 0;
 done:
 	note_signer_wipe(&s);
 	note_free(n);
 	free(text);
+	free(ring);
 	return rc;
 }
 
@@ -439,8 +647,8 @@ translog_checkpoint(struct db *db, const struct config *cfg,
 	rfc3339_format(clock_now(), c->created_at);
 	if (tlog_root(size, translog_read, db, c->root, err, errlen) == -1)
 		goto fail;
-	if (sign_checkpoint(cfg, &k, size, c->root, &note, &c->notelen, err,
-	    errlen) == -1) {
+	if (sign_checkpoint(db, cfg, &k, size, c->root, &note, &c->notelen,
+	    err, errlen) == -1) {
 		rc = KEYS_NOKEY;
 		goto fail;
 	}

@@ -747,6 +747,7 @@ log_extends(const struct verify_opts *o, const struct vissuer *is,
 	size_t			 i, np;
 	int			 rc = -1;
 
+	memset(&old, 0, sizeof(old));
 	json_array_foreach(o->log_since, i, s) {
 		memset(&old, 0, sizeof(old));
 		note_free(n);

@@ -205,4 +205,61 @@ check_eq "$(jget '[.incidents[].kind] | join(",")')" "beyond_log" "incidents aft
 call GET "/v1/log/incidents?after=x"; expect_problem 400 "a bad cursor" "after"
 call GET /v1/log/checkpoint
 check_eq "$BODY" "$(cat "$WORK/sg-cp2.fi")" "the served checkpoint is the real one, with FI's cosignature"
+
+# ------------------------------------------------ SG rotates its log key
+# The new key signs from now on and the bundle lists it; the old key
+# co-signs (the overlap) until retired, so verifiers and witnesses still
+# holding the old bundle go on; after the retirement they need the
+# bundle update.  A rotation for compromise retires the old key at once.
+OLD_VKEY=$(jq -r .log.vkey "$WORK/sg-bundle.json")
+OLDKID=$(basename "$SGKEY" .key); OLDKID=${OLDKID#log-}
+OUT=$(ctl SG log rotate); NEWKID=$(cut -d' ' -f3 <<<"$OUT")
+check_eq "$OUT" "log key $NEWKID signs checkpoints; the older key co-signs until labelctl log retire" "labelctl log rotate"
+use SG; call GET /v1/trust-bundle; cp "$WORK/body" "$WORK/sg-bundle2.json"; NEW_VKEY=$(jget .log.vkey)
+check_eq "$(jget .log.origin) $([ "$NEW_VKEY" != "$OLD_VKEY" ] && echo new)" "$SG_ORIGIN new" "the bundle lists the new log key, same origin"
+call GET /v1/log/entries?start=0\&end=100
+check_eq "$(jget '.entries[-1].leaf | @base64d | fromjson | .kind + " " + .reason')" \
+    "key log-rotate: $OLDKID co-signs until retired, $NEWKID signs" "the rotation is a leaf"
+call GET /v1/log/checkpoint; cp "$WORK/body" "$WORK/sg-cp3"; N3=$(sed -n 2p "$WORK/sg-cp3")
+check_eq "$(grep -c "^— $SG_ORIGIN " "$WORK/sg-cp3")" 2 "the checkpoint is signed by both keys"
+check_eq "$("$LOG_CHECK" checkpoint "$OLD_VKEY" "$WORK/sg-cp3" | cut -d' ' -f1-2) $("$LOG_CHECK" checkpoint "$NEW_VKEY" "$WORK/sg-cp3" | cut -d' ' -f1-2)" \
+    "ok $N3 ok $N3" "either key verifies it"
+call GET "/v1/labels/$L2"; cp "$WORK/body" "$WORK/label2.json"
+call GET "/v1/labels/$L2/proof"; cp "$WORK/body" "$WORK/proof3.json"
+check_eq "$(logcode --trust-bundle "$WORK/sg-bundle.json" --proof "$WORK/proof3.json" "$WORK/label2.json")" "0 ok" "a verifier with the old bundle accepts it"
+check_eq "$(logcode --trust-bundle "$WORK/sg-bundle.json" --bundle-update "$WORK/sg-bundle2.json" --proof "$WORK/proof3.json" "$WORK/label2.json")" \
+    "0 ok" "and one with the new bundle"
+call GET "/v1/log/proof/consistency?first=$N2&second=$N3"; cp "$WORK/body" "$WORK/cons23.json"
+ctl FI log cosign "$PID_SG" "$WORK/sg-cp3" --consistency "$WORK/cons23.json" > /dev/null && ok ||
+    fail "FI, pinned to the old bundle, still witnesses the dual-signed checkpoint"
+
+ctl SG log retire "$NEWKID" > /dev/null 2>&1 && fail "the newest log key retired" || ok
+check_eq "$(ctl SG log retire "$OLDKID")" "log key $OLDKID retired" "labelctl log retire"
+ctl SG log retire "$OLDKID" > /dev/null 2>&1 && fail "a log key retired twice" || ok
+ctl SG log retire key-00000000 > /dev/null 2>&1 && fail "an unknown log key retired" || ok
+call GET /v1/log/checkpoint; cp "$WORK/body" "$WORK/sg-cp4"; N4=$(sed -n 2p "$WORK/sg-cp4")
+check_eq "$(grep -c "^— $SG_ORIGIN " "$WORK/sg-cp4")" 1 "after the retirement, the new key alone signs"
+call GET "/v1/labels/$L2/proof"; cp "$WORK/body" "$WORK/proof4.json"
+check_eq "$(logcode --trust-bundle "$WORK/sg-bundle.json" --proof "$WORK/proof4.json" "$WORK/label2.json")" "1 bad_log_proof" \
+    "the old bundle no longer verifies it"
+check_eq "$(logcode --trust-bundle "$WORK/sg-bundle.json" --bundle-update "$WORK/sg-bundle2.json" --proof "$WORK/proof4.json" "$WORK/label2.json")" \
+    "0 ok" "the new bundle does"
+call GET "/v1/log/proof/consistency?first=$N3&second=$N4"; cp "$WORK/body" "$WORK/cons34.json"
+ctl FI log cosign "$PID_SG" "$WORK/sg-cp4" --consistency "$WORK/cons34.json" > /dev/null 2>&1 &&
+    fail "FI cosigns a checkpoint its pinned bundle's key did not sign" || ok
+use FI; call PUT "/v1/partners/$PID_SG/trust-bundle" "$FIREG" "$(cat "$WORK/sg-bundle2.json")"
+expect 200 "FI accepts SG's new bundle by continuity"
+ctl FI log cosign "$PID_SG" "$WORK/sg-cp4" --consistency "$WORK/cons34.json" > "$WORK/sg-cp4.fi" && ok ||
+    fail "then FI witnesses SG's new key"
+use SG; post_cosig "$WORK/sg-cp4.fi"; expect 201 "SG stores it"
+
+OUT=$(ctl SG log rotate --compromised); NEWKID2=$(cut -d' ' -f3 <<<"$OUT")
+check_eq "$OUT" "log key $NEWKID2 signs checkpoints; the older keys are retired (compromised)" "labelctl log rotate --compromised"
+call GET /v1/log/checkpoint; cp "$WORK/body" "$WORK/sg-cp5"
+check_eq "$(grep -c "^— $SG_ORIGIN " "$WORK/sg-cp5")" 1 "a compromised key co-signs nothing"
+call GET /v1/trust-bundle; cp "$WORK/body" "$WORK/sg-bundle3.json"
+check_eq "$("$LOG_CHECK" checkpoint "$(jget .log.vkey)" "$WORK/sg-cp5" | cut -d' ' -f1) $("$LOG_CHECK" checkpoint "$NEW_VKEY" "$WORK/sg-cp5" | cut -c1-5)" \
+    "ok fail:" "only the newest key, in the newest bundle, verifies it"
+OUT=$(ctl SG log verify 2>&1) && RC=0 || RC=$?
+check_eq "$RC" 0 "labelctl log verify checks checkpoints of every log key ($OUT)"
 finish
