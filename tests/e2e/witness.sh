@@ -262,4 +262,17 @@ check_eq "$("$LOG_CHECK" checkpoint "$(jget .log.vkey)" "$WORK/sg-cp5" | cut -d'
     "ok fail:" "only the newest key, in the newest bundle, verifies it"
 OUT=$(ctl SG log verify 2>&1) && RC=0 || RC=$?
 check_eq "$RC" 0 "labelctl log verify checks checkpoints of every log key ($OUT)"
+
+# A larger checkpoint that its consistency proof does not extend: FI
+# (still pinned to the bundle of the key it was signed with) records it.
+N5=$(sed -n 2p "$WORK/sg-cp5")
+{ printf '%s\n%s\n' "$SG_ORIGIN" "$N5"; head -c 32 /dev/urandom | base64; } > "$WORK/fork5-text"
+"$LOG_CHECK" sign "$WORK/SG/keys/log-$NEWKID.key" "$SG_ORIGIN" "$WORK/fork5-text" > "$WORK/fork5"
+call GET "/v1/log/proof/consistency?first=$N4&second=$N5"; cp "$WORK/body" "$WORK/cons45.json"
+OUT=$(ctl FI log cosign "$PID_SG" "$WORK/fork5" --consistency "$WORK/cons45.json" 2>&1) && RC=0 || RC=$?
+check_eq "$RC" 1 "FI refuses a checkpoint the consistency proof does not extend"
+grep -q "log $SG_ORIGIN did not only grow from $N4 to $N5 leaves: .*not cosigned, recorded as incident" <<<"$OUT" && ok ||
+    fail "and says so ($OUT)"
+use FI; call GET /v1/log/incidents
+check_eq "$(jget '[.incidents[].kind] | join(",")')" "inconsistent,inconsistent" "FI's second incident"
 finish
