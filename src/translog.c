@@ -1217,8 +1217,6 @@ partner_witness(struct db *db, const char *name, uint32_t keyid,
 		}
 		for (i = 0; i < pg->n && rc == STORE_NOTFOUND; i++) {
 			after = pg->p[i].seq;
-			if (strcmp(pg->p[i].issuer, "") == 0)
-				continue;
 			switch (partner_log(db, &pg->p[i], &logv)) {
 			case STORE_OK:
 				break;
