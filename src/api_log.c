@@ -1,7 +1,10 @@
 /*
  * api_log.c: the transparency log, public: the current checkpoint (a C2SP
  * signed note), a page of entries, inclusion and consistency proofs, and
- * a label's proof (GET /v1/labels/{id}/proof, in api_labels.c's table).
+ * a label's proof (GET /v1/labels/{id}/proof, in api_labels.c's table);
+ * partners' witness cosignatures (POST /v1/log/cosignatures, no token: the
+ * cosignature is checked against the pinned partner's key) and the
+ * incidents they reveal (GET /v1/log/incidents).
  * Numbers are strict decimals; a bad or out-of-range one answers 400.
  */
 #include "config.h"
@@ -9,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <microhttpd.h>
 
@@ -263,11 +267,104 @@ api_log_label_proof(struct req *r)
 	return rc;
 }
 
+/*
+ * POST /v1/log/cosignatures: a text/plain body, our checkpoint as a signed
+ * note carrying a pinned partner's witness cosignature.  201 when stored,
+ * 200 when that cosignature was stored before; 409 with the incident id
+ * when it witnesses another view of our log (recorded); 403 when no
+ * pinned partner's witness key cosigned it; 422 for a bad note.
+ */
+static int
+log_cosign(struct req *r)
+{
+	struct translog_cosig_result	 res;
+	const char			*ct;
+	char				 err[1024];
+	size_t				 n;
+	int				 rc;
+
+	ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	n = ct != NULL ? strcspn(ct, "; ") : 0;
+	if (ct == NULL || n != 10 || strncasecmp(ct, "text/plain", 10) != 0)
+		return reply_problem(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+		    "unsupported-media-type", "this route takes a signed note: "
+		    "send Content-Type: text/plain");
+	if (r->body_len == 0)
+		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "validation",
+		    "the request body is empty; expected our checkpoint with "
+		    "a witness cosignature");
+	switch ((rc = translog_cosignature(r->db, r->body, r->body_len, &res,
+	    err, sizeof(err)))) {
+	case STORE_OK:
+		return reply_json(r, res.stored ? MHD_HTTP_CREATED :
+		    MHD_HTTP_OK, json_pack("{s:I, s:s, s:s, s:s, s:b}",
+		    "tree_size", (json_int_t)res.size, "partner_id",
+		    res.partner_id, "witness", res.witness, "cosigned_at",
+		    res.cosigned_at, "stored", res.stored));
+	case STORE_CONFLICT:
+		return reply_problem_extra(r, MHD_HTTP_CONFLICT, "log-incident",
+		    json_pack("{s:I}", "incident", (json_int_t)res.incident),
+		    "%s", err);
+	case STORE_NOTFOUND:
+		return reply_problem(r, MHD_HTTP_FORBIDDEN, "unknown-witness",
+		    "%s", err);
+	case STORE_INVALID:
+		return reply_problem(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
+		    "validation", "%s", err);
+	default:
+		log_error("log cosignature: %s", err);
+		return reply_db_error(r);
+	}
+}
+
+static int
+add_incident(const struct log_incident *i, void *arg)
+{
+	json_t *a = arg;
+
+	return json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:I, s:s?, "
+	    "s:s?, s:b, s:s, s:s, s:s}", "id", (json_int_t)i->id, "kind",
+	    i->kind, "origin", i->origin, "tree_size", (json_int_t)i->size,
+	    "partner_id", i->partner_id, "witness", i->witness, "log_signed",
+	    i->log_signed, "detail", i->detail, "evidence", i->evidence,
+	    "recorded_at", i->recorded_at)) == -1;
+}
+
+/* GET /v1/log/incidents?after=ID: {incidents: [...]}, oldest first, at
+ * most LABELD_LOG_INCIDENTS_MAX after the id given. */
+static int
+log_incidents(struct req *r)
+{
+	json_t		*a;
+	uint64_t	 after = 0;
+	int		 rc;
+
+	if (req_query(r, "after") != NULL && query_u64(r, "after",
+	    &after) == -1)
+		return -1;
+	if ((a = json_array()) == NULL)
+		return reply_oom(r);
+	if (db_begin_read(r->db) == -1) {
+		json_decref(a);
+		return reply_db_error(r);
+	}
+	rc = store_log_incident_walk(r->db, (int64_t)after,
+	    LABELD_LOG_INCIDENTS_MAX, add_incident, a);
+	db_rollback(r->db);
+	if (rc != STORE_OK) {
+		json_decref(a);
+		return reply_db_error(r);
+	}
+	return reply_json(r, MHD_HTTP_OK, json_pack("{s:o}", "incidents", a));
+}
+
 const struct route api_log_routes[] = {
 	{ "GET", "/v1/log/checkpoint", ROLE_PUBLIC, 0, log_checkpoint },
 	{ "GET", "/v1/log/entries", ROLE_PUBLIC, 0, log_entries },
 	{ "GET", "/v1/log/proof/inclusion", ROLE_PUBLIC, 0, log_inclusion },
 	{ "GET", "/v1/log/proof/consistency", ROLE_PUBLIC, 0,
 	    log_consistency },
+	{ "POST", "/v1/log/cosignatures", ROLE_PUBLIC, 0, log_cosign },
+	{ "GET", "/v1/log/incidents", ROLE_PUBLIC, 0, log_incidents },
 	{ NULL, NULL, 0, 0, NULL }
 };

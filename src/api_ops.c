@@ -81,6 +81,7 @@ static const char *const verify_codes[] = {
 	"bad_signature", "key_not_valid", "key_compromised", "not_yet_valid",
 	"expired", "revoked", "suspended", "status_unchecked", "status_stale",
 	"status_skipped", "log_skipped", "not_logged", "bad_log_proof",
+	"log_inconsistent", "log_not_witnessed",
 	"not_issued_here", "differs_from_issued",
 };
 

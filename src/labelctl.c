@@ -51,6 +51,10 @@ static const struct labelctl_cmd commands[] = {
 	{ "key export", "[kid]", cmd_key },
 	{ "key compromise", "kid --since time", cmd_key },
 	{ "log verify", "", cmd_log },
+	{ "log witness-key", "", cmd_log },
+	{ "log cosign", "partner checkpoint [--consistency file]", cmd_log },
+	{ "log rotate", "[--compromised]", cmd_log },
+	{ "log retire", "kid", cmd_log },
 };
 #define LABELCTL_NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
@@ -420,7 +424,7 @@ cmd_key(int argc, char **argv)
 	return labelctl_key(&cfg, argc, argv);
 }
 
-/* log verify: labelctl_log.c */
+/* log verify|witness-key|cosign|rotate|retire: labelctl_log.c */
 static int
 cmd_log(int argc, char **argv)
 {

@@ -1141,6 +1141,8 @@ struct log_key {
 	uint8_t		 pk[32];
 	char		 file[64];		/* relative to the data dir */
 	char		 created_at[32];
+	char		 retired_at[32];	/* "": still signs */
+	int		 compromised;
 };
 /* One signed checkpoint; note borrowed. */
 struct tlog_checkpoint {
@@ -1165,6 +1167,8 @@ int	 store_tlog_hash_insert(struct db *, unsigned level, uint64_t idx,
 int	 store_tlog_hash_count(struct db *, uint64_t *n);
 int	 store_log_key_get(struct db *, struct log_key *);
 int	 store_log_key_insert(struct db *, const struct log_key *);
+int	 store_log_key_retire(struct db *, const char *kid, const char *at,
+	    int compromised);
 int	 store_log_key_list(struct db *,
 	    int (*cb)(const struct log_key *, void *), void *arg);
 int	 store_tlog_checkpoint_latest(struct db *, struct tlog_checkpoint *,
@@ -1173,6 +1177,48 @@ int	 store_tlog_checkpoint_insert(struct db *,
 	    const struct tlog_checkpoint *);
 int	 store_tlog_checkpoint_walk(struct db *,
 	    int (*cb)(const struct tlog_checkpoint *, void *), void *arg);
+/* Witnesses (0015): cosignatures of our checkpoints, incidents, and the
+ * partners' checkpoints we cosigned.  Strings borrowed. */
+#define LABELD_LOG_INCIDENTS_MAX	1000	/* GET /v1/log/incidents page */
+struct log_cosig {
+	uint64_t	 size;
+	const char	*witness;	/* the witness key's name */
+	uint32_t	 keyid;
+	const char	*partner_id;
+	const char	*line;		/* "\u2014 name base64" without LF */
+	const char	*cosigned_at;
+	const char	*received_at;
+};
+struct log_incident {
+	int64_t		 id;
+	const char	*kind;		/* split_view beyond_log inconsistent */
+	const char	*origin;
+	uint64_t	 size;
+	const char	*partner_id;	/* NULL: none */
+	const char	*witness;	/* NULL: none */
+	int		 log_signed;
+	const char	*detail;
+	const char	*evidence;	/* the note as received */
+	const char	*recorded_at;
+};
+struct log_witnessed {
+	char		 partner_id[40];
+	uint64_t	 size;
+	uint8_t		 root[TLOG_HASH_LEN];
+	char		 cosigned_at[32];
+};
+int	 store_tlog_checkpoint_get(struct db *, uint64_t size,
+	    struct tlog_checkpoint *, char **note);
+int	 store_log_cosig_insert(struct db *, const struct log_cosig *);
+int	 store_log_cosig_walk(struct db *, uint64_t size,
+	    int (*cb)(const struct log_cosig *, void *), void *arg);
+int	 store_log_incident_insert(struct db *, struct log_incident *);
+int	 store_log_incident_walk(struct db *, int64_t after, int limit,
+	    int (*cb)(const struct log_incident *, void *), void *arg);
+int	 store_log_witnessed_get(struct db *, const char *origin,
+	    struct log_witnessed *, char **note);
+int	 store_log_witnessed_put(struct db *, const char *origin,
+	    const struct log_witnessed *, const char *note);
 
 /* translog.c: the transparency log: appends, log key, checkpoints, proofs */
 /* One leaf to append; strings borrowed, NULL for none (null in the entry). */
@@ -1219,6 +1265,26 @@ int	 translog_label_proof(struct db *, const struct config *,
 	    size_t errlen);
 void	 translog_label_proof_free(struct translog_label_proof *);
 int	 translog_verify(struct db *, uint64_t *leaves, uint64_t *checkpoints,
+	    char *err, size_t errlen);
+/* What translog_cosignature did with a POST /v1/log/cosignatures body. */
+struct translog_cosig_result {
+	uint64_t	 size;
+	char		 partner_id[40];
+	char		 witness[LABELD_LOG_ORIGIN_BUFLEN];
+	char		 cosigned_at[32];
+	int		 stored;	/* 0: that cosignature was kept already */
+	int64_t		 incident;	/* STORE_CONFLICT: the incident id */
+};
+int	 translog_cosignature(struct db *, const char *body, size_t len,
+	    struct translog_cosig_result *, char *err, size_t errlen);
+int	 translog_witness_vkey(struct db *, char **vkey);
+int	 translog_key_rotate(struct store *, const struct config *,
+	    int compromised, struct log_key *added, char *err, size_t errlen);
+int	 translog_key_retire(struct db *, const char *kid, char *err,
+	    size_t errlen);
+int	 translog_cosign(struct db *, const struct config *,
+	    const char *partner_id, const char *note, size_t len,
+	    const char *consistency, size_t clen, char **out, size_t *outlen,
 	    char *err, size_t errlen);
 
 /* trust_bundle.c: the signed, versioned document a partner pins */

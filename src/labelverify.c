@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "crypto.h"
+#include "note.h"
 #include "rfc3339.h"
 #include "verify.h"
 
@@ -35,6 +36,9 @@
 /* Static so that an early exit (die) leaves them reachable, not leaked. */
 static struct verify_trust	*trust;
 static json_t			*results, *updates, *proofs;
+/* The log options: --since checkpoints, --consistency proofs, witnesses. */
+static json_t			*since, *consist;
+static struct note_verifier	 witnesses[LABELVERIFY_MAX_FILES];
 
 /* A --bundle-update file, read and ordered before it is applied. */
 struct update {
@@ -51,6 +55,8 @@ static const char usage_text[] =
 "usage: labelverify [-hVv] [--trust-bundle FILE]... [--bundle-update FILE]...\n"
 "                   [--status-list FILE]... [--no-status]\n"
 "                   [--proof FILE]... [--require-log-proof]\n"
+"                   [--since FILE]... [--consistency FILE]...\n"
+"                   [--witness VKEY]... [--quorum K]\n"
 "                   [--max-status-age DURATION] [--at TIME] [--json]\n"
 "                   CREDENTIAL...\n";
 
@@ -402,6 +408,70 @@ read_update(const char *path)
 	}
 }
 
+/* Reads a --since file: a signed checkpoint note, kept as its text. */
+static void
+read_since(const char *path)
+{
+	struct note_checkpoint	 c;
+	struct note		*n = NULL;
+	size_t			 len;
+	char			*buf, err[512];
+
+	if ((buf = read_file(path, &len, err, sizeof(err))) == NULL)
+		die("--since %s: %s", path, err);
+	memset(&c, 0, sizeof(c));
+	if (note_parse(buf, len, &n, err, sizeof(err)) != 0 ||
+	    note_checkpoint_parse(n->text, n->textlen, &c, err,
+	    sizeof(err)) != 0)
+		die("--since %s: not a signed checkpoint: %s", path, err);
+	note_checkpoint_clear(&c);
+	note_free(n);
+	if (strlen(buf) != len ||
+	    json_array_append_new(since, json_string(buf)) != 0)
+		die("--since %s: not a signed checkpoint", path);
+	free(buf);
+}
+
+/* Reads a --consistency file: the answer of GET /v1/log/proof/consistency. */
+static void
+read_consistency(const char *path)
+{
+	json_t	*j;
+	char	 err[512];
+	int	 unreadable;
+
+	if ((j = load_json(path, &unreadable, err, sizeof(err))) == NULL)
+		die("--consistency %s: %s", path, err);
+	if (!json_is_integer(json_object_get(j, "first")) ||
+	    !json_is_integer(json_object_get(j, "second")) ||
+	    !json_is_array(json_object_get(j, "hashes")))
+		die("--consistency %s: expected {first, second, hashes}", path);
+	if (json_array_append_new(consist, j) != 0)
+		die("out of memory");
+}
+
+/* Parses a --witness verifier key (a cosignature key, alg 0x04). */
+static void
+add_witness(struct verify_opts *o, const char *vkey)
+{
+	struct note_verifier	*w = &witnesses[o->nwitnesses];
+	char			 err[512];
+	size_t			 i;
+
+	if (o->nwitnesses == LABELVERIFY_MAX_FILES)
+		die("more than %d witnesses", LABELVERIFY_MAX_FILES);
+	if (note_vkey_parse(vkey, w, err, sizeof(err)) != 0)
+		die("--witness %s: %s", vkey, err);
+	if (w->alg != NOTE_ALG_COSIGNATURE)
+		die("--witness %s: not a cosignature key (algorithm 0x%02x, "
+		    "expected 0x04)", vkey, w->alg);
+	for (i = 0; i < o->nwitnesses; i++)
+		if (witnesses[i].keyid == w->keyid &&
+		    strcmp(witnesses[i].name, w->name) == 0)
+			die("--witness %s: given twice", vkey);
+	o->nwitnesses++;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -414,6 +484,10 @@ main(int argc, char *argv[])
 		{ "at",			required_argument, NULL, 'a' },
 		{ "proof",		required_argument, NULL, 'p' },
 		{ "require-log-proof",	no_argument,	   NULL, 'r' },
+		{ "since",		required_argument, NULL, 'S' },
+		{ "consistency",	required_argument, NULL, 'C' },
+		{ "witness",		required_argument, NULL, 'W' },
+		{ "quorum",		required_argument, NULL, 'Q' },
 		{ "json",		no_argument,	   NULL, 'j' },
 		{ "verbose",		no_argument,	   NULL, 'v' },
 		{ "help",		no_argument,	   NULL, 'h' },
@@ -424,6 +498,12 @@ main(int argc, char *argv[])
 	const char		*lists[LABELVERIFY_MAX_FILES];
 	const char		*upaths[LABELVERIFY_MAX_FILES];
 	const char		*ppaths[LABELVERIFY_MAX_FILES];
+	const char		*spaths[LABELVERIFY_MAX_FILES];
+	const char		*cpaths[LABELVERIFY_MAX_FILES];
+	const char		*wkeys[LABELVERIFY_MAX_FILES];
+	size_t			 nspaths = 0, ncpaths = 0, nwkeys = 0;
+	long long		 quorum = 0;
+	char			*end;
 	struct verify_opts	 o;
 	size_t			 nbundles = 0, nlists = 0, nupaths = 0, i;
 	size_t			 nproofs = 0;
@@ -459,6 +539,29 @@ main(int argc, char *argv[])
 			break;
 		case 'r':
 			o.require_log = 1;
+			break;
+		case 'S':
+		case 'C':
+		case 'W':
+			if ((ch == 'S' ? nspaths : ch == 'C' ? ncpaths :
+			    nwkeys) == LABELVERIFY_MAX_FILES)
+				die("more than %d files of one kind",
+				    LABELVERIFY_MAX_FILES);
+			if (ch == 'S')
+				spaths[nspaths++] = optarg;
+			else if (ch == 'C')
+				cpaths[ncpaths++] = optarg;
+			else
+				wkeys[nwkeys++] = optarg;
+			break;
+		case 'Q':
+			errno = 0;
+			quorum = strtoll(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    quorum < 1 || quorum > LABELVERIFY_MAX_FILES)
+				die("--quorum %s: expected a number of witnesses "
+				    "from 1 to %d", optarg,
+				    LABELVERIFY_MAX_FILES);
 			break;
 		case 'n':
 			o.no_status = 1;
@@ -498,11 +601,28 @@ main(int argc, char *argv[])
 	if (o.no_status && (nlists > 0 || o.max_status_age > 0))
 		die("--no-status contradicts --status-list and "
 		    "--max-status-age");
+	if (ncpaths > 0 && nspaths == 0)
+		die("--consistency needs the --since checkpoint it starts from");
+	if (quorum > 0 && (size_t)quorum > nwkeys)
+		die("--quorum %lld: only %zu --witness given", quorum, nwkeys);
 	if (lc_init() != 0)
 		die("libsodium cannot be initialised");
 	if ((trust = verify_trust_new()) == NULL ||
-	    (updates = json_array()) == NULL || (proofs = json_array()) == NULL)
+	    (updates = json_array()) == NULL || (proofs = json_array()) ==
+	    NULL || (since = json_array()) == NULL || (consist = json_array()) ==
+	    NULL)
 		die("out of memory");
+	/* Log options: an older view of the log, and who must have seen it. */
+	for (i = 0; i < nspaths; i++)
+		read_since(spaths[i]);
+	for (i = 0; i < ncpaths; i++)
+		read_consistency(cpaths[i]);
+	for (i = 0; i < nwkeys; i++)
+		add_witness(&o, wkeys[i]);
+	o.log_since = since;
+	o.log_consistency = consist;
+	o.witnesses = witnesses;
+	o.quorum = quorum > 0 ? (size_t)quorum : 1;
 	/* Each proof finds its credential by the label id in its leaf. */
 	for (i = 0; i < nproofs; i++) {
 		if ((j = load_json(ppaths[i], &unreadable, err,
@@ -560,6 +680,8 @@ main(int argc, char *argv[])
 	json_decref(results);
 	json_decref(updates);
 	json_decref(proofs);
+	json_decref(since);
+	json_decref(consist);
 	if (fflush(stdout) != 0)
 		die("cannot write the result: %s", strerror(errno));
 	return all && refused == 0 ? EXIT_VALID : EXIT_INVALID;

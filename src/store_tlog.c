@@ -209,19 +209,40 @@ log_key_from(sqlite3_stmt *st, void *out)
 		k->kid[0] = '\0';
 	db_col_copy(st, 3, k->file, sizeof(k->file));
 	db_col_copy(st, 4, k->created_at, sizeof(k->created_at));
+	db_col_copy(st, 5, k->retired_at, sizeof(k->retired_at));
+	k->compromised = sqlite3_column_int(st, 6);
 }
 
-/* The log key (the newest: there is one until its rotation exists) into
- * k.  STORE_OK, STORE_NOTFOUND or STORE_ERR. */
+#define LOG_KEY_SELECT "SELECT k.kid, k.origin, k.public_key, k.file, " \
+	"k.created_at, coalesce(r.retired_at, ''), coalesce(r.compromised, " \
+	"0) FROM log_keys k LEFT JOIN log_key_retired r ON r.kid = k.kid "
+
+/* Retires log key kid at `at` (it signs no more checkpoints).  STORE_OK,
+ * STORE_CONFLICT (retired already) or STORE_ERR. */
+int
+store_log_key_retire(struct db *db, const char *kid, const char *at,
+    int compromised)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_prepare(db, "INSERT INTO log_key_retired (kid, "
+	    "retired_at, compromised) VALUES (?, ?, ?)")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, kid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, compromised ? 1 : 0);
+	return db_step_done(db, st);
+}
+
+/* The log key (the newest, which signs every checkpoint) into k.  STORE_OK, STORE_NOTFOUND or STORE_ERR. */
 int
 store_log_key_get(struct db *db, struct log_key *k)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = db_prepare(db, "SELECT kid, origin, public_key, file, "
-	    "created_at FROM log_keys ORDER BY created_at DESC, rowid DESC "
-	    "LIMIT 1")) == NULL)
+	if ((st = db_prepare(db, LOG_KEY_SELECT "ORDER BY k.created_at DESC, "
+	    "k.rowid DESC LIMIT 1")) == NULL)
 		return STORE_ERR;
 	rc = db_get_one(db, st, log_key_from, k, __func__);
 	if (rc == STORE_OK && k->kid[0] == '\0')
@@ -356,8 +377,8 @@ store_log_key_list(struct db *db, int (*cb)(const struct log_key *, void *),
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = db_prepare(db, "SELECT kid, origin, public_key, file, "
-	    "created_at FROM log_keys ORDER BY created_at, rowid")) == NULL)
+	if ((st = db_prepare(db, LOG_KEY_SELECT "ORDER BY k.created_at, "
+	    "k.rowid")) == NULL)
 		return STORE_ERR;
 	while ((rc = db_step(db, st)) == SQLITE_ROW) {
 		log_key_from(st, &k);
@@ -369,4 +390,220 @@ store_log_key_list(struct db *db, int (*cb)(const struct log_key *, void *),
 			break;
 	}
 	return db_walk_done(db, st, rc, __func__);
+}
+
+/* ---- witnesses (0015) ---- */
+
+/* Records a partner's cosignature of our checkpoint.  STORE_OK,
+ * STORE_CONFLICT (that witness key cosigned that size already) or
+ * STORE_ERR. */
+int
+store_log_cosig_insert(struct db *db, const struct log_cosig *c)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_prepare(db, "INSERT INTO log_cosignatures (size, witness, "
+	    "keyid, partner_id, line, cosigned_at, received_at) VALUES (?, ?, "
+	    "?, ?, ?, ?, ?)")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)c->size);
+	sqlite3_bind_text(st, 2, c->witness, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)c->keyid);
+	sqlite3_bind_text(st, 4, c->partner_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, c->line, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, c->cosigned_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, c->received_at, -1, SQLITE_STATIC);
+	return db_step_done(db, st);
+}
+
+/* Calls cb for the cosignatures of the checkpoint of size, oldest first
+ * (strings valid during the call); cb returns non-zero to stop. */
+int
+store_log_cosig_walk(struct db *db, uint64_t size,
+    int (*cb)(const struct log_cosig *, void *), void *arg)
+{
+	struct log_cosig	 c;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if ((st = db_prepare(db, "SELECT size, witness, keyid, partner_id, "
+	    "line, cosigned_at, received_at FROM log_cosignatures WHERE size "
+	    "= ? ORDER BY received_at, rowid")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof(c));
+		c.size = (uint64_t)sqlite3_column_int64(st, 0);
+		c.witness = db_col_text(st, 1);
+		c.keyid = (uint32_t)sqlite3_column_int64(st, 2);
+		c.partner_id = db_col_text(st, 3);
+		c.line = db_col_text(st, 4);
+		c.cosigned_at = db_col_text(st, 5);
+		c.received_at = db_col_text(st, 6);
+		if (c.witness == NULL || c.line == NULL)
+			continue;
+		if (cb(&c, arg) != 0)
+			break;
+	}
+	return db_walk_done(db, st, rc, __func__);
+}
+
+/* Records incident i; its id into i->id.  STORE_OK or STORE_ERR. */
+int
+store_log_incident_insert(struct db *db, struct log_incident *i)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "INSERT INTO log_incidents (kind, origin, "
+	    "size, partner_id, witness, log_signed, detail, evidence, "
+	    "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, i->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, i->origin, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)i->size);
+	db_bind_opt(st, 4, i->partner_id);
+	db_bind_opt(st, 5, i->witness);
+	sqlite3_bind_int(st, 6, i->log_signed ? 1 : 0);
+	sqlite3_bind_text(st, 7, i->detail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, i->evidence, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, i->recorded_at, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st)) == STORE_OK)
+		i->id = sqlite3_last_insert_rowid(db->conn);
+	return rc;
+}
+
+/* Calls cb for the incidents with id > after, in order, at most limit
+ * (strings valid during the call); cb returns non-zero to stop. */
+int
+store_log_incident_walk(struct db *db, int64_t after, int limit,
+    int (*cb)(const struct log_incident *, void *), void *arg)
+{
+	struct log_incident	 i;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if ((st = db_prepare(db, "SELECT id, kind, origin, size, partner_id, "
+	    "witness, log_signed, detail, evidence, recorded_at FROM "
+	    "log_incidents WHERE id > ? ORDER BY id LIMIT ?")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int(st, 2, limit);
+	while ((rc = db_step(db, st)) == SQLITE_ROW) {
+		memset(&i, 0, sizeof(i));
+		i.id = sqlite3_column_int64(st, 0);
+		i.kind = db_col_text(st, 1);
+		i.origin = db_col_text(st, 2);
+		i.size = (uint64_t)sqlite3_column_int64(st, 3);
+		i.partner_id = db_col_text(st, 4);
+		i.witness = db_col_text(st, 5);
+		i.log_signed = sqlite3_column_int(st, 6);
+		i.detail = db_col_text(st, 7);
+		i.evidence = db_col_text(st, 8);
+		i.recorded_at = db_col_text(st, 9);
+		if (i.kind == NULL || i.origin == NULL || i.detail == NULL ||
+		    i.evidence == NULL || i.recorded_at == NULL)
+			continue;
+		if (cb(&i, arg) != 0)
+			break;
+	}
+	return db_walk_done(db, st, rc, __func__);
+}
+
+/* The last checkpoint of origin this witness cosigned into w (note
+ * malloc'd into *note).  STORE_OK, STORE_NOTFOUND or STORE_ERR. */
+int
+store_log_witnessed_get(struct db *db, const char *origin,
+    struct log_witnessed *w, char **note)
+{
+	sqlite3_stmt	*st;
+	size_t		 len;
+	int		 rc;
+
+	*note = NULL;
+	memset(w, 0, sizeof(*w));
+	if ((st = db_prepare(db, "SELECT partner_id, size, root, cosigned_at, "
+	    "note FROM log_witnessed WHERE origin = ?")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	rc = db_step(db, st);
+	if (rc == SQLITE_ROW) {
+		db_col_copy(st, 0, w->partner_id, sizeof(w->partner_id));
+		w->size = (uint64_t)sqlite3_column_int64(st, 1);
+		db_col_copy(st, 3, w->cosigned_at, sizeof(w->cosigned_at));
+		if (col_blob(st, 2, w->root, TLOG_HASH_LEN) == -1 ||
+		    db_col_dup(st, 4, note, &len) == -1 || *note == NULL) {
+			sqlite3_reset(st);
+			free(*note);
+			*note = NULL;
+			db_error(db, __func__);
+			return STORE_ERR;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	db_error(db, __func__);
+	return STORE_ERR;
+}
+
+/* Records w (its note) as the last checkpoint of origin cosigned. */
+int
+store_log_witnessed_put(struct db *db, const char *origin,
+    const struct log_witnessed *w, const char *note)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_prepare(db, "INSERT INTO log_witnessed (origin, "
+	    "partner_id, size, root, note, cosigned_at) VALUES (?, ?, ?, ?, ?, "
+	    "?) ON CONFLICT (origin) DO UPDATE SET partner_id = "
+	    "excluded.partner_id, size = excluded.size, root = excluded.root, "
+	    "note = excluded.note, cosigned_at = excluded.cosigned_at")) ==
+	    NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, w->partner_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)w->size);
+	sqlite3_bind_blob(st, 4, w->root, TLOG_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, w->cosigned_at, -1, SQLITE_STATIC);
+	return db_step_done(db, st);
+}
+
+/* The stored checkpoint of size into c, its note malloc'd into *note (c->note
+ * too).  STORE_OK, STORE_NOTFOUND or STORE_ERR. */
+int
+store_tlog_checkpoint_get(struct db *db, uint64_t size,
+    struct tlog_checkpoint *c, char **note)
+{
+	sqlite3_stmt	*st;
+	size_t		 len;
+	int		 rc;
+
+	*note = NULL;
+	if ((st = db_prepare(db, "SELECT " CP_COLS " FROM tlog_checkpoints "
+	    "WHERE size = ?")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	rc = db_step(db, st);
+	if (rc == SQLITE_ROW && (checkpoint_from(st, c) == -1 ||
+	    db_col_dup(st, 4, note, &len) == -1 || *note == NULL)) {
+		sqlite3_reset(st);
+		free(*note);
+		*note = NULL;
+		db_error(db, __func__);
+		return STORE_ERR;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW) {
+		c->note = *note;
+		c->notelen = len;
+		return STORE_OK;
+	}
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	db_error(db, __func__);
+	return STORE_ERR;
 }

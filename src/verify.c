@@ -659,16 +659,18 @@ proof_hashes(const json_t *a, uint8_t out[TLOG_MAX_PROOF][TLOG_HASH_LEN],
 
 /*
  * The checkpoint note text of proof, signed by the issuer's log key and of
- * its log origin, into c (cleared by the caller).  0, or -1 with why.
+ * its log origin, into c (cleared by the caller) and the parsed note into
+ * *np (note_free by the caller).  0, or -1 with why.
  */
 static int
 proof_checkpoint(const struct vissuer *is, const char *text,
-    struct note_checkpoint *c, char *why, size_t whylen)
+    struct note_checkpoint *c, struct note **np, char *why, size_t whylen)
 {
 	struct note	*n = NULL;
 	char		 e[VERIFY_DETAIL_MAX];
 	int		 rc = -1;
 
+	*np = NULL;
 	if (note_parse(text, strlen(text), &n, e, sizeof(e)) != 0) {
 		snprintf(why, whylen, "the checkpoint is not a signed note: "
 		    "%.300s", e);
@@ -688,10 +690,162 @@ proof_checkpoint(const struct vissuer *is, const char *text,
 		    "the issuer's log %.300s", c->origin, is->log_origin);
 		goto done;
 	}
+	*np = n;
+	n = NULL;
 	rc = 0;
 done:
 	note_free(n);
 	return rc;
+}
+
+/*
+ * The consistency proof of opts.log_consistency between the trees of
+ * first and second leaves into proof[0..*n).  0, or -1 when none was
+ * given (a malformed one counts as none).
+ */
+static int
+consistency_find(const json_t *proofs, uint64_t first, uint64_t second,
+    uint8_t proof[TLOG_MAX_PROOF][TLOG_HASH_LEN], size_t *n)
+{
+	const json_t	*p, *f, *s;
+	size_t		 i;
+
+	json_array_foreach(proofs, i, p) {
+		f = json_object_get(p, "first");
+		s = json_object_get(p, "second");
+		if (!json_is_integer(f) || !json_is_integer(s) ||
+		    json_integer_value(f) < 0 || json_integer_value(s) < 0 ||
+		    (uint64_t)json_integer_value(f) != first ||
+		    (uint64_t)json_integer_value(s) != second)
+			continue;
+		if (proof_hashes(json_object_get(p, "hashes"), proof, n) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * The checkpoint c of the issuer's log against every --since checkpoint
+ * of that log (opts.log_since, the verifier's earlier view): signed by the
+ * same log key, and one tree a prefix of the other, by a consistency proof
+ * from opts.log_consistency (equal sizes: equal roots).  Checkpoints of
+ * other logs are left to their issuers.  0, or -1 with why (fail closed:
+ * a missing proof fails too).
+ */
+static int
+log_extends(const struct verify_opts *o, const struct vissuer *is,
+    const struct note_checkpoint *c, char *why, size_t whylen)
+{
+	struct note_checkpoint	 old;
+	struct note		*n = NULL;
+	uint8_t			 proof[TLOG_MAX_PROOF][TLOG_HASH_LEN];
+	const uint8_t		*r1, *r2;
+	const json_t		*s;
+	const char		*text;
+	char			 e[VERIFY_DETAIL_MAX];
+	uint64_t		 first, second;
+	size_t			 i, np;
+	int			 rc = -1;
+
+	memset(&old, 0, sizeof(old));
+	json_array_foreach(o->log_since, i, s) {
+		memset(&old, 0, sizeof(old));
+		note_free(n);
+		n = NULL;
+		if ((text = json_string_value(s)) == NULL ||
+		    note_parse(text, strlen(text), &n, e, sizeof(e)) != 0 ||
+		    note_checkpoint_parse(n->text, n->textlen, &old, e,
+		    sizeof(e)) != 0) {
+			snprintf(why, whylen, "a --since checkpoint is not a "
+			    "signed checkpoint: %.300s", e);
+			goto done;
+		}
+		if (strcmp(old.origin, is->log_origin) != 0) {
+			note_checkpoint_clear(&old);
+			continue;
+		}
+		if (note_verify(n, &is->log_vk, 1, NULL, NULL, e,
+		    sizeof(e)) != 0) {
+			snprintf(why, whylen, "the --since checkpoint of size "
+			    "%llu is not signed by the log key of %.200s's "
+			    "trust bundle: %.300s", (unsigned long long)old.size,
+			    is->did, e);
+			goto done;
+		}
+		first = old.size < c->size ? old.size : c->size;
+		second = old.size < c->size ? c->size : old.size;
+		r1 = old.size < c->size ? old.root : c->root;
+		r2 = old.size < c->size ? c->root : old.root;
+		if (first == second && !lc_equal(r1, r2, TLOG_HASH_LEN)) {
+			snprintf(why, whylen, "split view: the --since "
+			    "checkpoint and the proof's both have %llu leaves "
+			    "but different roots", (unsigned long long)first);
+			goto done;
+		}
+		if (first != second && consistency_find(o->log_consistency,
+		    first, second, proof, &np) != 0) {
+			snprintf(why, whylen, "no consistency proof between "
+			    "the --since checkpoint and the proof's (first=%llu"
+			    "&second=%llu) was given (--consistency)",
+			    (unsigned long long)first,
+			    (unsigned long long)second);
+			goto done;
+		}
+		if (first != second && tlog_verify_consistency(first, second,
+		    r1, r2, (const uint8_t (*)[TLOG_HASH_LEN])proof, np, e,
+		    sizeof(e)) != 0) {
+			snprintf(why, whylen, "the log did not only grow from "
+			    "%llu to %llu leaves: %.300s",
+			    (unsigned long long)first,
+			    (unsigned long long)second, e);
+			goto done;
+		}
+		note_checkpoint_clear(&old);
+	}
+	rc = 0;
+done:
+	note_checkpoint_clear(&old);
+	note_free(n);
+	return rc;
+}
+
+/*
+ * The witnesses' cosignatures on the checkpoint note n: at least
+ * opts.quorum distinct witnesses of opts.witnesses must have cosigned it.
+ * A "witness" holding the log's own key does not count: a log cannot
+ * witness itself.  0, or -1 with why.
+ */
+static int
+log_witnessed(const struct verify_opts *o, const struct vissuer *is,
+    const struct note *n, char *why, size_t whylen)
+{
+	const struct note_verifier	*w;
+	struct note_result		 r;
+	char				 e[VERIFY_DETAIL_MAX];
+	size_t				 i, j, good = 0;
+
+	if (o->nwitnesses == 0)
+		return 0;
+	for (i = 0; i < o->nwitnesses; i++) {
+		w = &o->witnesses[i];
+		for (j = 0; j < i; j++)
+			if (o->witnesses[j].keyid == w->keyid &&
+			    strcmp(o->witnesses[j].name, w->name) == 0)
+				break;
+		if (j < i || w->alg != NOTE_ALG_COSIGNATURE ||
+		    lc_equal(w->pk, is->log_vk.pk, sizeof(w->pk)))
+			continue;
+		memset(&r, 0, sizeof(r));
+		if (note_verify(n, w, 1, &r, NULL, e, sizeof(e)) == 0 &&
+		    r.verified)
+			good++;
+	}
+	if (good >= o->quorum && good > 0)
+		return 0;
+	snprintf(why, whylen, "the checkpoint carries valid cosignatures of "
+	    "%zu of the %zu witnesses given, %zu required (--quorum)", good,
+	    o->nwitnesses, o->quorum > 0 ? o->quorum : 1);
+	return -1;
 }
 
 /*
@@ -705,6 +859,7 @@ log_check_proof(struct vrun *v, const json_t *p, const json_t *leaf,
 {
 	const struct vissuer	*is;
 	struct note_checkpoint	 c;
+	struct note		*cn = NULL;
 	uint8_t			 proof[TLOG_MAX_PROOF][TLOG_HASH_LEN];
 	uint8_t			 digest[32], lh[TLOG_HASH_LEN];
 	const json_t		*ji = json_object_get(p, "log_index");
@@ -757,7 +912,7 @@ log_check_proof(struct vrun *v, const json_t *p, const json_t *leaf,
 		    "log_index and tree_size and a checkpoint");
 		return;
 	}
-	if (proof_checkpoint(is, note, &c, why, sizeof(why)) != 0) {
+	if (proof_checkpoint(is, note, &c, &cn, why, sizeof(why)) != 0) {
 		log_verdict(v, "bad_log_proof", "%s", why);
 		goto done;
 	}
@@ -781,12 +936,24 @@ log_check_proof(struct vrun *v, const json_t *p, const json_t *leaf,
 		    (long long)json_integer_value(ji), why);
 		goto done;
 	}
+	if (log_extends(v->o, is, &c, why, sizeof(why)) != 0) {
+		log_verdict(v, "log_inconsistent", "%s", why);
+		goto done;
+	}
+	if (log_witnessed(v->o, is, cn, why, sizeof(why)) != 0) {
+		log_verdict(v, "log_not_witnessed", "%s", why);
+		goto done;
+	}
 	log_verdict(v, "ok", "%s logged %s: leaf %lld of the %llu-leaf "
-	    "checkpoint of %s, signed by its log key", label, v->leaf_time_s,
-	    (long long)json_integer_value(ji), (unsigned long long)c.size,
-	    c.origin);
+	    "checkpoint of %s, signed by its log key%s%s%s", label,
+	    v->leaf_time_s, (long long)json_integer_value(ji),
+	    (unsigned long long)c.size, c.origin,
+	    json_array_size(v->o->log_since) > 0 ? ", consistent with the "
+	    "--since checkpoints" : "", v->o->nwitnesses > 0 ? ", " : "",
+	    v->o->nwitnesses > 0 ? "cosigned by a quorum of witnesses" : "");
 done:
 	note_checkpoint_clear(&c);
+	note_free(cn);
 }
 
 /*

@@ -53,6 +53,12 @@
  *              checkpoint, of tree_size leaves, whose origin is the
  *              issuer's log.origin and whose note verifies with its
  *              log.vkey (the pinned bundle's)               bad_log_proof;
+ *              and, given older checkpoints of that log (log_since), a
+ *              consistency proof (log_consistency) that one tree is a
+ *              prefix of the other, equal roots at equal sizes
+ *                                                        log_inconsistent;
+ *              and, given witnesses, cosignatures on the checkpoint by
+ *              at least quorum of them               log_not_witnessed;
  *              no proof: ok with code log_skipped, or not_logged with
  *              require_log; online (log_online): log_skipped
  */
@@ -65,6 +71,7 @@
 
 #include <jansson.h>
 
+#include "note.h"
 #include "tlog.h"
 
 #define VERIFY_NCHECKS		9
@@ -180,6 +187,14 @@ struct verify_opts {
 	const json_t *log_proofs; /* array of label proofs, or NULL: none */
 	int	 require_log;	/* no proof for the label: not_logged */
 	int	 log_online;	/* POST /v1/verify: the log check is skipped */
+	/* checkpoint note strings seen before (labelverify --since), or NULL */
+	const json_t *log_since;
+	/* consistency proofs {first, second, hashes} (--consistency), or NULL */
+	const json_t *log_consistency;
+	/* witness keys (NOTE_ALG_COSIGNATURE) and how many must cosign */
+	const struct note_verifier *witnesses;
+	size_t	 nwitnesses;
+	size_t	 quorum;
 };
 
 /*

@@ -5,7 +5,11 @@
  * leaves) verifies against roots computed here by the RFC 6962
  * definition; checkpoints are signed notes of the log key, one per size;
  * translog_verify passes a sound log and names a tampered leaf, subtree
- * hash or checkpoint; key rotations and compromises are leaves.
+ * hash or checkpoint; key rotations and compromises are leaves; a log key
+ * rotation makes checkpoints signed by both keys until the old one is
+ * retired (at once for a compromise); the witness key is the log key as a
+ * cosignature key; cosignatures that are no pinned partner's, or not of
+ * this log, or no note, are refused.
  */
 #include "config.h"
 
@@ -380,6 +384,161 @@ START_TEST(verify_detects_forged_checkpoint)
 }
 END_TEST
 
+/* The current checkpoint's note parsed into *n; its size returned. */
+static uint64_t
+current(struct note **n)
+{
+	struct tlog_checkpoint	 c;
+	char			*note, err[256];
+
+	ck_assert_msg(translog_checkpoint(db, &cfg, &c, &note, err,
+	    sizeof(err)) == STORE_OK, "%s", err);
+	ck_assert_int_eq(note_parse(note, strlen(note), n, err, sizeof(err)),
+	    0);
+	free(note);
+	return c.size;
+}
+
+/* 1 when n carries a valid signature of the log key k. */
+static int
+signed_by(const struct note *n, const struct log_key *k)
+{
+	struct note_verifier	 v;
+	struct note_result	 r;
+	char			 err[256];
+
+	ck_assert_int_eq(note_verifier_init(&v, k->origin, NOTE_ALG_ED25519,
+	    k->pk, err, sizeof(err)), 0);
+	memset(&r, 0, sizeof(r));
+	return note_verify(n, &v, 1, &r, NULL, err, sizeof(err)) == 0 &&
+	    r.verified;
+}
+
+START_TEST(log_key_rotation)
+{
+	struct log_key	 old, k1, k2;
+	struct note	*n;
+	char		 err[256];
+	uint64_t	 nl, nc;
+
+	append(0);
+	ck_assert_int_eq(store_log_key_get(db, &old), STORE_OK);
+	ck_assert_uint_eq(current(&n), 1);
+	ck_assert_uint_eq(n->nsigs, 1);
+	note_free(n);
+	/* the store has one connection: rotation takes it */
+	store_release(db);
+	ck_assert_msg(translog_key_rotate(st, &cfg, 0, &k1, err,
+	    sizeof(err)) == 0, "%s", err);
+	db = store_acquire(st);
+	ck_assert_str_ne(k1.kid, old.kid);
+	ck_assert_str_eq(k1.origin, old.origin);
+	/* the rotation is a leaf; both keys sign the new checkpoint */
+	ck_assert_uint_eq(current(&n), 2);
+	ck_assert_uint_eq(n->nsigs, 2);
+	ck_assert(signed_by(n, &old) && signed_by(n, &k1));
+	note_free(n);
+	ck_assert_int_eq(translog_key_retire(db, k1.kid, err, sizeof(err)),
+	    STORE_INVALID);
+	ck_assert_int_eq(translog_key_retire(db, "key-00000000", err,
+	    sizeof(err)), STORE_NOTFOUND);
+	ck_assert_msg(translog_key_retire(db, old.kid, err, sizeof(err)) ==
+	    STORE_OK, "%s", err);
+	ck_assert_int_eq(translog_key_retire(db, old.kid, err, sizeof(err)),
+	    STORE_INVALID);
+	ck_assert_uint_eq(current(&n), 3);
+	ck_assert_uint_eq(n->nsigs, 1);
+	ck_assert(signed_by(n, &k1) && !signed_by(n, &old));
+	note_free(n);
+	/* a second rotation overlaps; a compromise ends every overlap */
+	store_release(db);
+	ck_assert_int_eq(translog_key_rotate(st, &cfg, 0, &k2, err,
+	    sizeof(err)), 0);
+	db = store_acquire(st);
+	ck_assert_uint_eq(current(&n), 4);
+	ck_assert_uint_eq(n->nsigs, 2);
+	note_free(n);
+	store_release(db);
+	ck_assert_int_eq(translog_key_rotate(st, &cfg, 1, &k1, err,
+	    sizeof(err)), 0);
+	db = store_acquire(st);
+	ck_assert_uint_eq(current(&n), 5);
+	ck_assert_uint_eq(n->nsigs, 1);
+	ck_assert(signed_by(n, &k1) && !signed_by(n, &k2));
+	note_free(n);
+	ck_assert_msg(translog_verify(db, &nl, &nc, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_uint_eq(nl, 5);
+	ck_assert_uint_eq(nc, 5);
+}
+END_TEST
+
+START_TEST(witness_key_and_refusals)
+{
+	struct translog_cosig_result	 res;
+	struct note_verifier		 w;
+	struct log_key			 k;
+	struct note_signer		 s;
+	struct note			*n;
+	struct tlog_checkpoint		 c;
+	uint8_t				 pk[32], sk[64];
+	char				*vkey, *note, *out, err[512];
+	size_t				 len;
+
+	ck_assert_int_eq(store_log_key_get(db, &k), STORE_OK);
+	ck_assert_int_eq(translog_witness_vkey(db, &vkey), STORE_OK);
+	ck_assert_int_eq(note_vkey_parse(vkey, &w, err, sizeof(err)), 0);
+	free(vkey);
+	ck_assert_uint_eq(w.alg, NOTE_ALG_COSIGNATURE);
+	ck_assert_str_eq(w.name, k.origin);
+	ck_assert(memcmp(w.pk, k.pk, 32) == 0);
+
+	ck_assert_int_eq(translog_cosignature(db, "hello", 5, &res, err,
+	    sizeof(err)), STORE_INVALID);
+	ck_assert_ptr_nonnull(strstr(err, "not a signed note"));
+	append(0);
+	ck_assert_int_eq(translog_checkpoint(db, &cfg, &c, &note, err,
+	    sizeof(err)), STORE_OK);
+	/* cosigned by a witness no partner pinned */
+	lc_ed25519_keypair(pk, sk);
+	ck_assert_int_eq(note_signer_init(&s, "witness.example/w1",
+	    NOTE_ALG_COSIGNATURE, sk, err, sizeof(err)), 0);
+	ck_assert_int_eq(note_parse(note, strlen(note), &n, err, sizeof(err)),
+	    0);
+	ck_assert_int_eq(note_sign(n, &s, 1800000000, err, sizeof(err)), 0);
+	ck_assert_int_eq(note_format(n, &out, &len, err, sizeof(err)), 0);
+	ck_assert_int_eq(translog_cosignature(db, out, len, &res, err,
+	    sizeof(err)), STORE_NOTFOUND);
+	ck_assert_ptr_nonnull(strstr(err, "pinned partner"));
+	free(out);
+	note_free(n);
+	/* a checkpoint of another log */
+	ck_assert_int_eq(note_signer_init(&s, "other.example/labeld",
+	    NOTE_ALG_ED25519, sk, err, sizeof(err)), 0);
+	ck_assert_int_eq(note_new("other.example/labeld\n1\n"
+	    "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n", 68, &n, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(note_sign(n, &s, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(note_format(n, &out, &len, err, sizeof(err)), 0);
+	ck_assert_int_eq(translog_cosignature(db, out, len, &res, err,
+	    sizeof(err)), STORE_INVALID);
+	ck_assert_ptr_nonnull(strstr(err, "not of this log"));
+	free(out);
+	note_free(n);
+	note_signer_wipe(&s);
+	lc_wipe(sk, sizeof(sk));
+	free(note);
+	/* nothing was stored, nothing recorded */
+	ck_assert_int_eq(translog_checkpoint(db, &cfg, &c, &note, err,
+	    sizeof(err)), STORE_OK);
+	ck_assert_int_eq(note_parse(note, strlen(note), &n, err, sizeof(err)),
+	    0);
+	ck_assert_uint_eq(n->nsigs, 1);
+	note_free(n);
+	free(note);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -396,6 +555,8 @@ suite(void)
 	tcase_add_test(tc, empty_log);
 	tcase_add_test(tc, key_events);
 	tcase_add_test(tc, verify_detects_forged_checkpoint);
+	tcase_add_test(tc, log_key_rotation);
+	tcase_add_test(tc, witness_key_and_refusals);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,6 +10,11 @@
  *   log_check consistency VKEY OLD NEW PROOF  OLD and NEW checkpoints
  *       signed by VKEY, PROOF the answer of GET /v1/log/proof/consistency
  *       between their sizes: NEW extends OLD; prints "ok FIRST SECOND"
+ *   log_check sign KEYFILE NAME TEXT     prints the note of the text in
+ *       file TEXT signed as NAME with the (unsealed) key file KEYFILE: how
+ *       the tests forge a checkpoint with a stolen log key
+ *   log_check cosign KEYFILE NAME NOTE TIME  prints the signed note NOTE
+ *       with a cosignature (cosignature/v1, time TIME) by NAME appended
  *
  * Exit 0 when the check passes, 1 with "fail: why" on stdout, 2 usage.
  */
@@ -237,6 +242,42 @@ cmd_checkpoint(const char *vkey, const char *path)
 	return 0;
 }
 
+/* Signs (cosign: timestamp > 0) with the key file as name; prints it. */
+static int
+sign(const char *keyfile, const char *name, const char *path,
+    uint64_t timestamp)
+{
+	struct note_signer	 s;
+	struct note		*n = NULL;
+	uint8_t			 sk[LC_SK_LEN];
+	char			*t, *out = NULL, err[256];
+	size_t			 len, olen;
+	int			 rc = 1;
+
+	memset(&s, 0, sizeof(s));
+	if ((t = slurp(path, &len)) == NULL)
+		return fail(path, "cannot read");
+	if (lc_keyfile_read(keyfile, NULL, sk, err, sizeof(err)) == -1 ||
+	    note_signer_init(&s, name, timestamp > 0 ? NOTE_ALG_COSIGNATURE :
+	    NOTE_ALG_ED25519, sk, err, sizeof(err)) == -1 ||
+	    (timestamp > 0 ? note_parse(t, len, &n, err, sizeof(err)) :
+	    note_new(t, len, &n, err, sizeof(err))) == -1 ||
+	    note_sign(n, &s, timestamp, err, sizeof(err)) == -1 ||
+	    note_format(n, &out, &olen, err, sizeof(err)) == -1) {
+		rc = fail("sign", err);
+		goto done;
+	}
+	fwrite(out, 1, olen, stdout);
+	rc = 0;
+done:
+	lc_wipe(sk, sizeof(sk));
+	note_signer_wipe(&s);
+	note_free(n);
+	free(out);
+	free(t);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -249,8 +290,16 @@ main(int argc, char **argv)
 		    NULL);
 	if (argc == 6 && strcmp(argv[1], "consistency") == 0)
 		return cmd_consistency(argv[2], argv[3], argv[4], argv[5]);
+	if (argc == 5 && strcmp(argv[1], "sign") == 0)
+		return sign(argv[2], argv[3], argv[4], 0);
+	if (argc == 6 && strcmp(argv[1], "cosign") == 0 &&
+	    strtoull(argv[5], NULL, 10) > 0)
+		return sign(argv[2], argv[3], argv[4],
+		    strtoull(argv[5], NULL, 10));
 	fprintf(stderr, "usage: log_check checkpoint VKEY NOTE\n"
 	    "       log_check inclusion VKEY PROOF [SHA256]\n"
-	    "       log_check consistency VKEY OLD NEW PROOF\n");
+	    "       log_check consistency VKEY OLD NEW PROOF\n"
+	    "       log_check sign KEYFILE NAME TEXT\n"
+	    "       log_check cosign KEYFILE NAME NOTE TIME\n");
 	return 2;
 }

@@ -8,7 +8,10 @@
 # bad numbers answer 400; labelctl log verify passes the log, then finds
 # one leaf changed in the database file; labelverify --proof verifies
 # every label's proof, and refuses a flipped path hash or a missing proof
-# under --require-log-proof.
+# under --require-log-proof; with the first checkpoint as --since it needs
+# a consistency proof (--consistency) to the proof's checkpoint, refuses a
+# wrong one or none (log_inconsistent), and a checkpoint of the same size
+# with another root, signed with the stolen log key (split view).
 . "$(dirname "$0")/lib.sh"
 LOG_CHECK="$top_builddir/tests/log_check"
 [ -x "$LOG_CHECK" ] || { echo "FAIL: $LOG_CHECK not built"; exit 1; }
@@ -172,4 +175,39 @@ PROOFS=(); FILES=()
 for L in $LABELS; do PROOFS+=(--proof "$WORK/proof-$L.json"); FILES+=("$WORK/label-$L.json"); done
 "$LABELVERIFY" --trust-bundle "$WORK/bundle.json" --no-status "${PROOFS[@]}" --require-log-proof "${FILES[@]}" > /dev/null 2>&1 &&
     ok || fail "labelverify matches several proofs to several labels"
+
+# ------------------------------------------- labelverify --since (7 -> 9)
+# logcode ARGS...: "RC CODE" of the log check of label L3 (proof at cp2).
+logcode() {
+	local out rc
+	out=$("$LABELVERIFY" --trust-bundle "$WORK/bundle.json" --no-status --proof "$WORK/proof-$L3.json" \
+	    --require-log-proof --json "$@" "$WORK/label-$L3.json" 2>&1) && rc=0 || rc=$?
+	echo "$rc $(jq -r '.credentials[0].checks[] | select(.check == "log") | .code + " " + .detail' <<<"$out" 2>/dev/null || echo "$out")"
+}
+OUT=$(logcode --since "$WORK/cp1" --consistency "$WORK/cons.json")
+check_eq "${OUT%% consistent*}" "0 ok $L3 logged $(jq -r .leaf "$WORK/proof-$L3.json" | base64 -d | jq -r .time): leaf $(jq .log_index "$WORK/proof-$L3.json") of the 9-leaf checkpoint of $ORIGIN, signed by its log key," \
+    "--since the 7-leaf checkpoint with its consistency proof: ok ($OUT)"
+OUT=$(logcode --since "$WORK/cp2")
+check_eq "$(cut -d' ' -f1-2 <<<"$OUT")" "0 ok" "--since the proof's own checkpoint needs no proof ($OUT)"
+OUT=$(logcode --since "$WORK/cp1")
+check_eq "$OUT" "1 log_inconsistent no consistency proof between the --since checkpoint and the proof's (first=7&second=9) was given (--consistency)" \
+    "--since without a consistency proof fails closed"
+OUT=$(logcode --since "$WORK/cp1" --consistency "$WORK/cons-bad.json")
+check_eq "$(cut -d' ' -f1-2 <<<"$OUT")" "1 log_inconsistent" "--since with a proof of other sizes: log_inconsistent ($OUT)"
+grep -q 'did not only grow from 7 to 9' <<<"$OUT" && ok || fail "and says the log did not only grow ($OUT)"
+# Split view: the log key's holder signs another tree of 9 leaves.
+LOGKEY=$(ls "$DATA"/keys/log-*.key)
+{ printf '%s\n9\n' "$ORIGIN"; head -c 32 /dev/urandom | base64; } > "$WORK/fork-text"
+"$LOG_CHECK" sign "$LOGKEY" "$ORIGIN" "$WORK/fork-text" > "$WORK/fork"
+check_eq "$("$LOG_CHECK" checkpoint "$VKEY" "$WORK/fork" | cut -d' ' -f1-2)" "ok 9" "the forked checkpoint carries a valid log signature"
+OUT=$(logcode --since "$WORK/fork")
+check_eq "$OUT" "1 log_inconsistent split view: the --since checkpoint and the proof's both have 9 leaves but different roots" \
+    "a forked checkpoint of the same size is a split view"
+sed 's/^\(— [^ ]* \)A/\1B/; t; s/^\(— [^ ]* \)./\1A/' "$WORK/cp1" > "$WORK/cp1-badsig"
+OUT=$(logcode --since "$WORK/cp1-badsig" --consistency "$WORK/cons.json")
+check_eq "$(cut -d' ' -f1-2 <<<"$OUT")" "1 log_inconsistent" "a --since checkpoint not signed by the log key fails ($OUT)"
+for bad in "--consistency $WORK/cons.json" "--since $WORK/entries.json" "--quorum 1" "--witness nope" "--quorum 0 --witness x"; do
+	"$LABELVERIFY" --trust-bundle "$WORK/bundle.json" --no-status $bad "$WORK/label-$L3.json" > /dev/null 2>&1 && RC=0 || RC=$?
+	check_eq "$RC" 2 "labelverify $bad: usage error"
+done
 finish
