@@ -398,14 +398,15 @@ refresh_post(struct req *r)
 }
 
 const struct route api_partners_routes[] = {
-	{ "POST", "/v1/partners", ROLE_REGULATOR, ROUTE_JSON,
+	{ "POST", "/v1/partners", ROLE_REGULATOR, ROUTE_JSON | ROUTE_QUORUM,
 	    partners_create },
 	{ "GET", "/v1/partners", ROLE_PUBLIC, 0, partners_list },
 	{ "GET", "/v1/partners/{id}", ROLE_PUBLIC, 0, partners_get },
-	{ "POST", "/v1/partners/{id}/agreements", ROLE_REGULATOR, ROUTE_JSON,
+	{ "POST", "/v1/partners/{id}/agreements", ROLE_REGULATOR,
+	    ROUTE_JSON | ROUTE_QUORUM,
 	    agreements_create },
 	{ "PATCH", "/v1/partners/{id}/agreements/{aid}", ROLE_REGULATOR,
-	    ROUTE_JSON, agreements_patch },
+	    ROUTE_JSON | ROUTE_QUORUM, agreements_patch },
 	{ "PUT", "/v1/partners/{id}/trust-bundle", ROLE_REGULATOR, ROUTE_JSON,
 	    trust_bundle_put },
 	{ "PUT", "/v1/partners/{id}/status-lists", ROLE_REGULATOR, ROUTE_JSON,

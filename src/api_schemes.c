@@ -152,7 +152,8 @@ scheme_publish(struct req *r)
 
 const struct route api_schemes_routes[] = {
 	{ "GET", "/v1/schemes", ROLE_PUBLIC, 0, scheme_list },
-	{ "POST", "/v1/schemes", ROLE_REGULATOR, ROUTE_JSON, scheme_publish },
+	{ "POST", "/v1/schemes", ROLE_REGULATOR, ROUTE_JSON | ROUTE_QUORUM,
+	    scheme_publish },
 	{ "GET", "/v1/schemes/{scheme}", ROLE_PUBLIC, 0, scheme_get },
 	{ "GET", "/v1/schemes/{scheme}/versions/{v}", ROLE_PUBLIC, 0,
 	    scheme_get_version },

@@ -38,6 +38,7 @@ config_defaults(struct config *c)
 	c->rate_limit_write = LABELD_RATE_WRITE_DEFAULT;
 	c->rate_limit_verify = LABELD_RATE_VERIFY_DEFAULT;
 	c->max_conns_per_ip = LABELD_CONN_PER_IP_DEFAULT;
+	c->quorum = 1;
 	c->partner_refresh_interval = LABELD_PARTNER_REFRESH_DEFAULT;
 	c->partner_status_max_age = LABELD_PARTNER_MAX_AGE_DEFAULT;
 }
@@ -247,6 +248,8 @@ const struct config_option config_options[] = {
 	{ "max_conns_per_ip", "max-conns-per-ip", "n", CONFIG_COUNT,
 	    OPT_FIELD(max_conns_per_ip), 1, LABELD_CONN_PER_IP_MAX,
 	    "open connections per client address" },
+	{ "quorum", "quorum", "n", CONFIG_COUNT, OPT_FIELD(quorum), 1,
+	    LABELD_QUORUM_MAX, "regulators an act of trust needs (1: off)" },
 	{ "tls_cert", "tls-cert", "file", CONFIG_TEXT, OPT_FIELD(tls_cert),
 	    0, 0, "PEM certificate chain: serve HTTPS (default: HTTP)" },
 	{ "tls_key", "tls-key", "file", CONFIG_TEXT, OPT_FIELD(tls_key),

@@ -42,6 +42,8 @@ http_active(void)
 const char *
 req_query(struct req *r, const char *key)
 {
+	if (r->conn == NULL)	/* a ballot's act has no query */
+		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
@@ -52,6 +54,8 @@ req_query(struct req *r, const char *key)
 const char *
 req_header(struct req *r, const char *name)
 {
+	if (r->conn == NULL)	/* a ballot's act: no headers */
+		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 

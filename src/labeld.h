@@ -69,6 +69,8 @@
 #define LABELD_EXPIRY_WINDOW_DEFAULT		(90 * 86400)
 #define LABELD_EXPIRY_WINDOW_MIN		86400
 #define LABELD_EXPIRY_WINDOW_MAX		(3650 * 86400)
+#define LABELD_BALLOT_VALIDITY		(7 * 86400)	/* to decide a ballot */
+#define LABELD_QUORUM_MAX		9
 #define LABELD_TRUST_BUNDLE_RENEW		(30 * 86400)	/* before expires */
 #define LABELD_TRUST_BUNDLE_MAX_VERSION	1000000000LL	/* URL parsing bound */
 #define LABELD_SCHEDULER_PERIOD			60	/* seconds between rounds */
@@ -110,6 +112,8 @@ enum result {
 	PARTNER_REFUSED		= -40,
 	/* a partner refresh could not fetch or use a URL; HTTP 502 */
 	PARTNER_FETCH_FAILED	= -41,
+	/* a vote on a ballot that is no longer open; HTTP 409 */
+	BALLOT_CLOSED		= -50,
 };
 
 /* log.c: one line per event on stderr, journald priorities under systemd */
@@ -165,6 +169,7 @@ struct config {
 	unsigned	 rate_limit_write;	/* per token per second; 0 off */
 	unsigned	 rate_limit_verify;	/* per address per second; 0 off */
 	unsigned	 max_conns_per_ip;
+	unsigned	 quorum;	/* regulators an act of trust needs; 1 off */
 	char		 tls_cert[PATH_MAX];	/* "": plain HTTP */
 	char		 tls_key[PATH_MAX];
 	char		 user[64];		/* run as, when started as root */
@@ -301,6 +306,8 @@ int	 store_token_revoke(struct db *, const char *id);
 int	 store_token_get(struct db *, const char *id, struct token *);
 int	 store_principal_by_hash(struct db *, const uint8_t hash[32],
 	    struct principal *);
+int	 store_principal_by_id(struct db *, const char *id,
+	    struct principal *);
 int	 store_first_authority(struct db *, struct org *);
 
 /* auth.c: bearer tokens */
@@ -347,6 +354,14 @@ enum admit {
 	ADMIT_TOO_LARGE,	/* 413: the declared length is over the limit */
 	ADMIT_RATE_LIMITED,	/* 429: the client's bucket is empty */
 };
+/* An answer reply.c keeps instead of sending (a ballot's act). */
+struct reply_capture {
+	unsigned	 status;
+	char		 ctype[64];
+	char		*body;		/* malloc'd, NUL-terminated */
+	size_t		 len;
+};
+
 struct req {
 	struct labeld		*ld;
 	struct MHD_Connection	*conn;
@@ -364,6 +379,7 @@ struct req {
 	struct principal	 who;
 	int			 authed;
 	enum auth_fault		 auth_fault;	/* why a 401 */
+	struct reply_capture	*capture;	/* answer kept, not sent */
 	unsigned		 retry_after;	/* seconds, for a 429 */
 	struct db		*db;
 
@@ -407,6 +423,8 @@ enum route_flags {
 	ROUTE_JSON	= 1 << 0,	/* body must be a JSON object */
 	ROUTE_UPLOAD	= 1 << 1,	/* raw body up to max_upload */
 	ROUTE_JSON_OPT	= 1 << 2,	/* no body, or a JSON object */
+	ROUTE_QUORUM	= 1 << 3,	/* an act of trust: a ballot when
+					   quorum > 1 (dual control) */
 };
 struct route {
 	const char	*method;
@@ -1466,6 +1484,7 @@ extern const struct route api_labels_routes[];
 extern const struct route api_verify_routes[];
 extern const struct route api_log_routes[];
 extern const struct route api_partners_routes[];
+extern const struct route api_ballots_routes[];
 
 /* ---- section: outbound HTTP (fetch.c, libcurl) ---- */
 #define LABELD_FETCH_MAX_BODY		(4 * 1024 * 1024)	/* bytes answered */
@@ -1576,3 +1595,55 @@ void	 webhook_deliver_round(struct store *, time_t now, int (*stop)(void));
 extern const struct route api_webhooks_routes[];
 
 #endif /* LABELD_H */
+
+/* store_ballots.c, ballot.c: dual control (0019) */
+struct ballot {
+	char		 id[40];
+	char		 state[16];	/* open approved rejected executed
+					   failed expired */
+	char		 method[8];
+	char		 path[LABELD_MAX_URL];
+	char		*body;		/* the act's JSON text; "" none */
+	int		 quorum;
+	char		 proposer_org[40];
+	char		 proposer_token[40];
+	char		 created_at[32];
+	char		 expires_at[32];
+	char		 decided_at[32];	/* "" open */
+	int		 result_status;		/* 0: not run */
+	char		 result_type[64];
+	char		*result_body;
+	int64_t		 seq;
+};
+/* One vote; strings borrowed. */
+struct ballot_vote {
+	const char	*ballot_id;
+	const char	*token_id;
+	const char	*org_id;
+	const char	*vote;		/* approve reject */
+	const char	*reason;
+	const char	*at;
+};
+void	 store_ballot_clear(struct ballot *);
+int	 store_ballot_insert(struct db *, struct ballot *);
+int	 store_ballot_get(struct db *, const char *id, struct ballot *);
+int	 store_ballot_list(struct db *, const char *state, int64_t after,
+	    int limit, int (*cb)(const struct ballot *, void *), void *arg);
+int	 store_ballot_set_state(struct db *, const char *id, const char *from,
+	    const char *to, const char *decided_at, int result_status,
+	    const char *result_type, const char *result_body);
+int	 store_ballot_vote_insert(struct db *, const struct ballot_vote *);
+int	 store_ballot_vote_list(struct db *, const char *ballot_id,
+	    int (*cb)(const struct ballot_vote *, void *), void *arg);
+int	 store_ballot_approvals(struct db *, const char *ballot_id, int *n);
+int	 ballot_propose(struct db *, const struct principal *,
+	    const char *method, const char *path, const char *body, int quorum,
+	    const char *reason, struct ballot *);
+int	 ballot_vote(struct db *, const struct principal *, const char *id,
+	    const char *vote, const char *reason, struct ballot *, char *err,
+	    size_t errlen);
+int	 ballot_record_result(struct db *, const char *id, int status,
+	    const char *type, const char *body);
+
+/* api_ballots.c: dual control over HTTP (the router proposes) */
+int	 api_ballots_propose(struct req *);

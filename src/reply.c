@@ -65,6 +65,18 @@ queue(struct req *r, unsigned status, const char *ctype, char *buf,
 	enum MHD_Result		 ok;
 
 	assert(!r->queued);
+	if (r->capture != NULL) {
+		/* A ballot's act: its answer is recorded, not sent. */
+		r->capture->status = status;
+		snprintf(r->capture->ctype, sizeof(r->capture->ctype), "%s",
+		    ctype != NULL ? ctype : "");
+		free(r->capture->body);
+		r->capture->body = buf;
+		r->capture->len = len;
+		r->queued = 1;
+		r->status = status;
+		return 0;
+	}
 	resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
 		free(buf);
@@ -168,7 +180,7 @@ problem(struct req *r, unsigned status, const char *type, json_t *errors,
 		    "\"status\":500,\"detail\":\"out of memory\"}";
 		struct MHD_Response *resp;
 
-		if (r->queued)
+		if (r->queued || r->capture != NULL)
 			return -1;
 		resp = MHD_create_response_from_buffer(sizeof(oom) - 1,
 		    (void *)oom, MHD_RESPMEM_PERSISTENT);

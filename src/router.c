@@ -32,6 +32,7 @@ static const struct route *const route_tables[] = {
 	api_log_routes,
 	api_partners_routes,
 	api_webhooks_routes,
+	api_ballots_routes,
 };
 
 #define ROUTER_MAX_SEGMENTS 16
@@ -399,7 +400,11 @@ router_dispatch(struct req *r)
 	    ((r->route->flags & ROUTE_JSON_OPT) && r->body_len > 0)) &&
 	    parse_json_body(r) == -1)
 		goto done;
-	(void)r->route->handler(r);
+	/* Dual control: an act of trust becomes a ballot (api_ballots.c). */
+	if ((r->route->flags & ROUTE_QUORUM) && r->ld->cfg.quorum > 1)
+		(void)api_ballots_propose(r);
+	else
+		(void)r->route->handler(r);
 	if (!r->queued)
 		reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
 		    "the server failed to answer this request");

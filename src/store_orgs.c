@@ -248,3 +248,36 @@ store_principal_by_hash(struct db *db, const uint8_t hash[32],
 	db_error(db, __func__);
 	return STORE_ERR;
 }
+
+/*
+ * The token id (live or not: p->revoked_at says) with its organisation's
+ * kind, as store_principal_by_hash fills it.  STORE_NOTFOUND when none.
+ */
+int
+store_principal_by_id(struct db *db, const char *id, struct principal *p)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "SELECT t.id, t.org_id, o.kind, t.role, "
+	    "t.revoked_at, t.expires_at FROM tokens t JOIN organizations o "
+	    "ON o.id = t.org_id WHERE t.id = ?")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = db_step(db, st)) == SQLITE_ROW) {
+		memset(p, 0, sizeof(*p));
+		db_col_copy(st, 0, p->token_id, sizeof(p->token_id));
+		db_col_copy(st, 1, p->org_id, sizeof(p->org_id));
+		db_col_copy(st, 2, p->org_kind, sizeof(p->org_kind));
+		p->role = role_byname(db_col_text(st, 3));
+		db_col_copy(st, 4, p->revoked_at, sizeof(p->revoked_at));
+		db_col_copy(st, 5, p->expires_at, sizeof(p->expires_at));
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	db_error(db, __func__);
+	return STORE_ERR;
+}

@@ -10,12 +10,14 @@
 #            handlers through the route tables, data, not calls)
 #   toolkit  reply.c valid.c fields.c page.c metrics.c, and the accessors that
 #            http.c and router.c offer below them: req_query, req_header,
-#            http_active (the in-flight gauge metrics.c reports) and
-#            router_walk (the route list /openapi.json shows): what a
+#            http_active (the in-flight gauge metrics.c reports),
+#            router_walk (the route list /openapi.json shows) and
+#            router_match (the route of a ballot's act): what a
 #            handler answers with
 #   domain   workflow*.c assess.c issue.c lifecycle.c catalog.c evidence.c
 #            keys.c statuslist.c trust_bundle.c verify*.c scheme.c auth.c
-#            bootstrap.c scheduler.c translog.c partner*.c webhook.c: rules and
+#            bootstrap.c scheduler.c translog.c partner*.c webhook.c
+#            ballot.c: rules and
 #            transactions, no HTTP, no SQL text
 #   base     store*.c crypto.c jcs.c rfc3339.c utf8.c dataint.c
 #            bitstring.c log.c config.c role.c clock.c errfmt.c tlog.c note.c
@@ -43,7 +45,8 @@ rank() {
 	reply.c|valid.c|page.c|metrics.c|fields.c)		echo 35 ;;
 	workflow*.c|assess.c|issue.c|lifecycle.c|catalog.c|evidence.c|\
 	keys.c|statuslist.c|trust_bundle.c|verify*.c|scheme.c|auth.c|\
-	bootstrap.c|scheduler.c|translog.c|partner*.c|webhook.c) echo 20 ;;
+	bootstrap.c|scheduler.c|translog.c|partner*.c|webhook.c|\
+	ballot.c)						echo 20 ;;
 	store*.c|crypto.c|jcs.c|rfc3339.c|utf8.c|dataint.c|bitstring.c|\
 	log.c|config.c|role.c|clock.c|errfmt.c|tlog.c|note.c|ratelimit.c|\
 	fetch.c)						echo 10 ;;
@@ -54,7 +57,7 @@ rank() {
 # Functions defined in a higher file that serve the layer below it.
 symbol_rank() {
 	case "$1" in
-	req_query|req_header|http_active|router_walk)	echo 35 ;;
+	req_query|req_header|http_active|router_walk|router_match) echo 35 ;;
 	*)					echo "" ;;
 	esac
 }

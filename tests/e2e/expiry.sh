@@ -13,6 +13,7 @@
 # fails when LABELD_REQUIRE_TEST_CLOCK=1 (CI, quickstart.sh test) and
 # skips otherwise.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/story.sh"
 
 if ! "$LABELD" --version | grep -q 'test clock'; then
 	if [ "${LABELD_REQUIRE_TEST_CLOCK:-0}" = 1 ]; then
@@ -44,36 +45,13 @@ make_org "Other Devices" vendor vendor; VB=$TOKEN
 make_org "Test Lab" lab lab; LAB=$TOKEN
 ctl token create --role regulator > "$WORK/reg"
 REG=$(sed -n 's/^token //p' "$WORK/reg")
-call GET /v1/schemes/sg-cls-iot; SCHEME_DOC=$BODY
 
-# issue TOKEN NAME SUPPORT_UNTIL: a Level 2 label of a fresh product;
-# sets LABEL and PRODUCT.
-issue() {
-	local tok=$1 p sub e items et
-	call POST /v1/products "$tok" "{\"name\":\"$2\",\"model\":\"M-1\",\"category\":\"hub\",\"support_until\":\"$3\",\"vulnerability_contact\":\"security@example.com\"}"
-	expect 201 "$2: product"; p=$(jget .id); PRODUCT=$p
-	call POST "/v1/products/$p/versions" "$tok" '{"version":"1.0"}'
-	expect 201 "$2: version"
-	call POST /v1/submissions "$tok" "{\"product_id\":\"$p\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":2}"
-	expect 201 "$2: submission"; sub=$(jget .id)
-	call POST "/v1/submissions/$sub/evidence" "$tok" '' -H 'Content-Type: text/plain' --data-binary "documentation of $2"
-	e=$(jget .sha256)
-	items=$(jq -c --arg e "$e" '[.requirements[] | select(.mode == "self_declaration" and .tier <= 2) |
-	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [$e]}]' <<<"$SCHEME_DOC")
-	call GET "/v1/submissions/$sub" "$tok"
-	et=$(grep -i '^etag:' "$HDRS" | head -n 1 | cut -d' ' -f2- | tr -d '\r')
-	call PUT "/v1/submissions/$sub/declarations" "$tok" "{\"items\":$items}" -H "If-Match: $et"
-	expect 200 "$2: declarations"
-	call POST "/v1/submissions/$sub/submit" "$tok"; expect 200 "$2: submitted"
-	call POST "/v1/submissions/$sub/decision" "$REG" '{"decision":"approve","tier":2,"reason":"Level 2 met"}'
-	expect 200 "$2: approved"; LABEL=$(jget .label_id)
-}
 ids() { jget '[.items[].label_id] | sort | join(" ")'; }
 
 soon=$(date -u -d '+60 days' +%Y-%m-%d)
-issue "$VA" "Short Cam" "$soon"; L1=$LABEL P1=$PRODUCT
-issue "$VA" "Long Hub" 2030-06-30; L2=$LABEL
-issue "$VB" "Other Plug" 2030-06-30; L3=$LABEL
+issue_label "$VA" "$REG" "Short Cam" "$soon"; L1=$LABEL P1=$PRODUCT
+issue_label "$VA" "$REG" "Long Hub" 2030-06-30; L2=$LABEL
+issue_label "$VB" "$REG" "Other Plug" 2030-06-30; L3=$LABEL
 call GET "/v1/labels/$L1/status"
 check_eq "$(jget .status)" active "$L1 active at issue"
 call GET "/v1/labels/$L1"

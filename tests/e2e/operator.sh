@@ -30,7 +30,7 @@ declare -A VAL=([data_dir]=/srv/d [share_dir]="$top_srcdir" [listen]=127.0.0.2:9
     [trust_bundle_validity]=90d [key_passphrase_file]=/etc/p \
     [expiry_warning_window]=30d \
     [rate_limit_write]=5 [rate_limit_verify]=0 [max_conns_per_ip]=16 \
-    [tls_cert]=/etc/c.pem [tls_key]=/etc/k.pem [user]=nobody \
+    [quorum]=2 [tls_cert]=/etc/c.pem [tls_key]=/etc/k.pem [user]=nobody \
     [partner_refresh_interval]=15m [partner_status_max_age]=3d)
 args=()
 while read -r k; do
