@@ -32,6 +32,8 @@
 #define BADGE_QR_QUIET	4	/* modules of white around the code */
 #define BADGE_MAX_STARS	9
 #define BADGE_INK	"#12355b"
+#define BADGE_TITLE_ONE	44	/* bytes of scheme name on one line */
+#define BADGE_TITLE_LINE 60	/* bytes that fit a line at 12px */
 
 /* A literal, its length counted by the compiler. */
 #define PUTL(b, lit)	put((b), (lit), sizeof(lit) - 1)
@@ -49,6 +51,7 @@ static void	 esc(struct buf *, const char *);
 static void	 star(struct buf *, int x, int y, int filled);
 static int	 qr(struct buf *, const char *url, char *err, size_t errlen);
 static void	 banner(struct buf *, const struct badge *);
+static void	 title(struct buf *, const char *);
 
 static void
 put(struct buf *b, const char *s, size_t n)
@@ -165,6 +168,48 @@ qr(struct buf *b, const char *url, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The scheme's name in the band: one line when short, else two lines
+ * broken at the space nearest the middle, squeezed to the band's width
+ * when still too long (textLength) rather than cut off.
+ */
+static void
+title(struct buf *b, const char *t)
+{
+	size_t		 n = strlen(t), i, cut = 0;
+	char		*line;
+
+	if (n <= BADGE_TITLE_ONE) {
+		putf(b, "<text x=\"20\" y=\"30\" font-size=\"15\" "
+		    "font-weight=\"700\" fill=\"#ffffff\">");
+		esc(b, t);
+		PUTL(b, "</text>\n");
+		return;
+	}
+	for (i = 1; i < n; i++)
+		if (t[i] == ' ' && (cut == 0 || (i > n / 2 ? i - n / 2 :
+		    n / 2 - i) < (cut > n / 2 ? cut - n / 2 : n / 2 - cut)))
+			cut = i;
+	if (cut == 0)
+		cut = n / 2;
+	if ((line = strndup(t, cut)) == NULL) {
+		b->failed = 1;
+		return;
+	}
+	putf(b, "<text x=\"20\" font-size=\"12\" font-weight=\"700\" "
+	    "fill=\"#ffffff\"><tspan x=\"20\" y=\"20\"%s>", cut >
+	    BADGE_TITLE_LINE ? " textLength=\"400\" "
+	    "lengthAdjust=\"spacingAndGlyphs\"" : "");
+	esc(b, line);
+	free(line);
+	t += cut + (t[cut] == ' ');
+	putf(b, "</tspan><tspan x=\"20\" y=\"36\"%s>", strlen(t) >
+	    BADGE_TITLE_LINE ? " textLength=\"400\" "
+	    "lengthAdjust=\"spacingAndGlyphs\"" : "");
+	esc(b, t);
+	PUTL(b, "</tspan></text>\n");
+}
+
 /* The banner across the label's text when it is not active. */
 static void
 banner(struct buf *b, const struct badge *in)
@@ -257,10 +302,7 @@ badge_svg(const struct badge *in, size_t *len, char *err, size_t errlen)
 	    "<path d=\"M2 16a14 14 0 0 1 14-14h%dA14 14 0 0 1 %d 16v28H2z\" "
 	    "fill=\"%s\"/>\n", BADGE_W - 4, BADGE_H - 4, BADGE_INK,
 	    BADGE_W - 32, BADGE_W - 2, BADGE_INK);
-	putf(&b, "<text x=\"20\" y=\"30\" font-size=\"%d\" font-weight=\"700\" "
-	    "fill=\"#ffffff\">", strlen(in->scheme_title) > 44 ? 12 : 15);
-	esc(&b, in->scheme_title);
-	PUTL(&b, "</text>\n");
+	title(&b, in->scheme_title);
 
 	/* the tier: stars, then its number and name */
 	for (i = 0; i < nstars; i++)

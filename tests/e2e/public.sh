@@ -72,6 +72,12 @@ grep -q "href=\"/v1/labels/$L1\"" "$WORK/page.html" && ok || fail "link to the r
 grep -q 'labelverify --trust-bundle' "$WORK/page.html" && ok || fail "how to verify offline"
 grep -q "src=\"/v1/labels/$L1/badge.svg\"" "$WORK/page.html" && ok || fail "the badge on the page"
 grep -Eq 'src="(https?:)?//|<link[^>]*href="(https?:)?//' "$WORK/page.html" && fail "no external asset" || ok
+# the offline check the page shows works as written
+mkdir -p "$WORK/offline"
+sed -n '/<pre>/,/<\/pre>/p' "$WORK/page.html" | sed 's/<pre>//; s/<\/pre>.*//; s/&amp;/\&/g; s/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&#39;/'"'"'/g' > "$WORK/offline/cmds.sh"
+grep -q '^labelverify ' "$WORK/offline/cmds.sh" && ok || fail "the page shows the labelverify command"
+if (cd "$WORK/offline" && PATH="$top_builddir:$PATH" bash -e cmds.sh) > "$WORK/offline/out" 2>&1; then ok
+else fail "the offline check shown on the page: $(tail -n 5 "$WORK/offline/out")"; fi
 call GET "/v/$(tr 'A-Z' 'a-z' <<<"$L1")"; expect 200 "page by a lower-case id"
 grep -q '<h1 id="product">Cam,' "$WORK/body" && ok || fail "lower-case id shows the label"
 call GET "/v/NO-SUCH-%3Cscript%3E"; expect 404 "unknown label"
