@@ -167,4 +167,15 @@ call GET "/v1/registry?status=revoked"; check_eq "$(jget '[.items[].label_id] | 
 # persisted: a restart finds the index as it was
 stop_labeld; start_labeld
 call GET "/v1/registry?q=chime"; check_eq "$(jget '[.items[].label_id] | join(",")')" "$L2" "search after a restart"
+
+# past its validity (the test clock): expired everywhere, revoked stays so
+stop_labeld; LABELD_TEST_CLOCK_OFFSET=1200d start_labeld
+call GET "/v/$L1"; expect 200 "page of an expired label"
+grep -q '<span id="status" class="expired">EXPIRED</span>' "$WORK/body" && ok || fail "page shows EXPIRED"
+grep -q "This label expired on $UNTIL." "$WORK/body" && ok || fail "page says when it expired"
+call GET "/v1/labels/$L1/badge.svg"; grep -q '>EXPIRED<' "$WORK/body" && ok || fail "badge banner EXPIRED"
+call GET "/v1/registry?status=expired"; check_eq "$(jget '[.items[].label_id] | join(",")')" "$L1" "registry: expired"
+call GET "/v1/registry?status=suspended"; check_eq "$(jget '.items | length')" 0 "registry: an expired label is not suspended"
+call GET "/v1/registry?status=revoked"; check_eq "$(jget '[.items[].label_id] | join(",")')" "$L2" "registry: revoked wins over expiry"
+call GET "/registry?status=expired"; grep -q "<li data-status=\"expired\"><a href=\"/v/$L1\">" "$WORK/body" && ok || fail "registry page: the expired label"
 finish
