@@ -171,6 +171,54 @@ html_attr(struct html *h, const char *name, const char *value)
 	html_raw(h, "\"");
 }
 
+/* What a person reads for a label status. */
+const char *
+html_status_word(const char *status)
+{
+	static const struct {
+		const char	*status;
+		const char	*word;
+	} words[] = {
+		{ "active", "VALID" },
+		{ "suspended", "SUSPENDED" },
+		{ "revoked", "REVOKED" },
+		{ "expired", "EXPIRED" },
+		{ "superseded", "SUPERSEDED" },
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(status, words[i].status) == 0)
+			return words[i].word;
+	return status;
+}
+
+/* A label status as a badge: <span [id] class="status STATUS">WORD</span>. */
+void
+html_status(struct html *h, const char *id, const char *status)
+{
+	char cls[48];
+
+	snprintf(cls, sizeof(cls), "status %s", status);
+	html_raw(h, "<span");
+	if (id != NULL)
+		html_attr(h, "id", id);
+	html_attr(h, "class", cls);
+	html_raw(h, ">");
+	html_text(h, html_status_word(status));
+	html_raw(h, "</span>");
+}
+
+/* The date part (YYYY-MM-DD) of an RFC 3339 time stamp, in out. */
+const char *
+html_date(const char *ts, char out[11])
+{
+	size_t n = strnlen(ts, 10);
+
+	memcpy(out, ts, n);
+	out[n] = '\0';
+	return out;
+}
+
 /* The document up to the opening of <main>, with its title. */
 void
 html_begin(struct html *h, const char *title)

@@ -1327,6 +1327,9 @@ void	 html_text(struct html *, const char *text);
 void	 html_textf(struct html *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 html_attr(struct html *, const char *name, const char *value);
+const char *html_status_word(const char *status);
+void	 html_status(struct html *, const char *id, const char *status);
+const char *html_date(const char *ts, char out[11]);
 void	 html_begin(struct html *, const char *title);
 void	 html_end(struct html *);
 int	 html_reply(struct req *, unsigned status, struct html *);
@@ -1382,5 +1385,6 @@ extern const struct route api_verify_routes[];
 extern const struct route api_log_routes[];
 extern const struct route api_partners_routes[];
 extern const struct route api_public_routes[];
+extern const struct route api_registry_routes[];
 
 #endif /* LABELD_H */

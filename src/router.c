@@ -31,6 +31,7 @@ static const struct route *const route_tables[] = {
 	api_log_routes,
 	api_partners_routes,
 	api_public_routes,
+	api_registry_routes,
 };
 
 #define ROUTER_MAX_SEGMENTS 16

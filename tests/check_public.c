@@ -143,6 +143,26 @@ START_TEST(html_page_frame)
 }
 END_TEST
 
+START_TEST(html_status_and_date)
+{
+	struct html	 h;
+	char		 d[11];
+
+	html_init(&h);
+	html_status(&h, "status", "active");
+	html_status(&h, NULL, "suspended");
+	ck_assert(!h.failed);
+	ck_assert_str_eq(h.p, "<span id=\"status\" class=\"status active\">"
+	    "VALID</span><span class=\"status suspended\">SUSPENDED</span>");
+	html_free(&h);
+	ck_assert_str_eq(html_status_word("revoked"), "REVOKED");
+	ck_assert_str_eq(html_status_word("expired"), "EXPIRED");
+	ck_assert_str_eq(html_status_word("superseded"), "SUPERSEDED");
+	ck_assert_str_eq(html_date("2029-12-01T12:41:49Z", d), "2029-12-01");
+	ck_assert_str_eq(html_date("2029", d), "2029");
+}
+END_TEST
+
 static struct badge
 badge_of(const char *status, int tier)
 {
@@ -273,6 +293,7 @@ main(void)
 	tcase_add_test(tc, match_is_valid_fts5);
 	tcase_add_test(tc, html_escapes_text);
 	tcase_add_test(tc, html_page_frame);
+	tcase_add_test(tc, html_status_and_date);
 	tcase_add_test(tc, badge_escapes_and_draws);
 	tcase_add_test(tc, badge_qr_runs_are_merged);
 	tcase_add_test(tc, badge_banners);

@@ -59,7 +59,7 @@ cp "$WORK/body" "$WORK/page.html"
 grep -q '<h1 id="product">Cam, &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;</h1>' "$WORK/page.html" && ok || fail "product name shown as text"
 grep -qi '<script' "$WORK/page.html" && fail "the page carries a script element" || ok
 grep -q 'SC-&lt;b&gt;1&lt;/b&gt;' "$WORK/page.html" && ok || fail "model shown as text"
-grep -q '<span id="status" class="status">VALID</span>' "$WORK/page.html" && ok || fail "status VALID"
+grep -q '<span id="status" class="status active">VALID</span>' "$WORK/page.html" && ok || fail "status VALID"
 grep -q 'Tier 4 of 4' "$WORK/page.html" && ok || fail "tier 4 of 4"
 grep -q '<dd id="versions"><code>1.0</code></dd>' "$WORK/page.html" && ok || fail "firmware versions covered"
 grep -q '<dd id="support">2030-06-30' "$WORK/page.html" && ok || fail "end of security updates"
@@ -149,7 +149,7 @@ call GET "/registry?limit=1"; grep -q "<a id=\"next\" href=\"/registry?limit=1&a
 # --------------------------------------------------- status shows at once
 call POST "/v1/labels/$L1/suspend" "$REG" '{"reason":"Field <i>report</i> under review"}'; expect 200 "suspend"
 call GET "/v/$L1"
-grep -q '<span id="status" class="suspended">SUSPENDED</span>' "$WORK/body" && ok || fail "page shows SUSPENDED"
+grep -q '<span id="status" class="status suspended">SUSPENDED</span>' "$WORK/body" && ok || fail "page shows SUSPENDED"
 grep -q 'Reason: Field &lt;i&gt;report&lt;/i&gt; under review' "$WORK/body" && ok || fail "page shows the reason as text"
 grep -q 'class="check bad" data-check="status"' "$WORK/body" && ok || fail "the status check fails"
 call GET "/v1/labels/$L1/badge.svg"; cp "$WORK/body" "$WORK/badge-s.svg"
@@ -160,7 +160,7 @@ check_eq "$(zbarimg -q --raw "$WORK/badge-s.png" | tr -d '\r\n')" "$BASE/v/$L1" 
 call GET "/v1/registry?status=suspended"; check_eq "$(jget '[.items[].label_id] | join(",")')" "$L1" "registry: suspended"
 call GET "/v1/registry?status=active"; check_eq "$(jget '[.items[].label_id] | join(",")')" "$L2" "registry: active"
 call POST "/v1/labels/$L2/revoke" "$REG" '{"reason":"key material leaked"}'; expect 200 "revoke"
-call GET "/v/$L2"; grep -q '<span id="status" class="revoked">REVOKED</span>' "$WORK/body" && ok || fail "page shows REVOKED"
+call GET "/v/$L2"; grep -q '<span id="status" class="status revoked">REVOKED</span>' "$WORK/body" && ok || fail "page shows REVOKED"
 call GET "/v1/labels/$L2/badge.svg"; grep -q '>REVOKED<' "$WORK/body" && ok || fail "badge banner REVOKED"
 call GET "/v1/registry?status=revoked"; check_eq "$(jget '[.items[].label_id] | join(",")')" "$L2" "registry: revoked"
 
@@ -171,7 +171,7 @@ call GET "/v1/registry?q=chime"; check_eq "$(jget '[.items[].label_id] | join(",
 # past its validity (the test clock): expired everywhere, revoked stays so
 stop_labeld; LABELD_TEST_CLOCK_OFFSET=1200d start_labeld
 call GET "/v/$L1"; expect 200 "page of an expired label"
-grep -q '<span id="status" class="expired">EXPIRED</span>' "$WORK/body" && ok || fail "page shows EXPIRED"
+grep -q '<span id="status" class="status expired">EXPIRED</span>' "$WORK/body" && ok || fail "page shows EXPIRED"
 grep -q "This label expired on $UNTIL." "$WORK/body" && ok || fail "page says when it expired"
 call GET "/v1/labels/$L1/badge.svg"; grep -q '>EXPIRED<' "$WORK/body" && ok || fail "badge banner EXPIRED"
 call GET "/v1/registry?status=expired"; check_eq "$(jget '[.items[].label_id] | join(",")')" "$L1" "registry: expired"
