@@ -164,6 +164,22 @@ call GET "/v/$L2"; grep -q '<span id="status" class="status revoked">REVOKED</sp
 call GET "/v1/labels/$L2/badge.svg"; grep -q '>REVOKED<' "$WORK/body" && ok || fail "badge banner REVOKED"
 call GET "/v1/registry?status=revoked"; check_eq "$(jget '[.items[].label_id] | join(",")')" "$L2" "registry: revoked"
 
+# superseded (by a newer label of the same product, as an extension will):
+# the page and the badge name the successor
+story_label "$P1" 1.1 2; L3=$LABEL
+if command -v sqlite3 >/dev/null 2>&1; then
+	sqlite3 -cmd '.timeout 5000' "$DATA/labeld.db" "UPDATE labels SET status = 'superseded', status_reason = 'firmware 1.1 relabelled' WHERE id = '$L1'" >/dev/null
+	call GET "/v/$L1"
+	grep -q '<span id="status" class="status superseded">SUPERSEDED</span>' "$WORK/body" && ok || fail "page shows SUPERSEDED"
+	grep -q "Superseded by <a href=\"/v/$L3\">$L3</a>" "$WORK/body" && ok || fail "page links the successor"
+	call GET "/v1/labels/$L1/badge.svg"
+	grep -q ">SUPERSEDED<" "$WORK/body" && grep -q ">by $L3<" "$WORK/body" && ok || fail "badge: SUPERSEDED by the successor"
+	call GET "/v1/registry?status=superseded"; check_eq "$(jget '[.items[].label_id] | join(",")')" "$L1" "registry: superseded"
+	call GET "/v/$L3"; grep -q 'id="status-detail"' "$WORK/body" && fail "the successor is simply valid" || ok
+else
+	echo "note: sqlite3 is not installed: the superseded case is not run"
+fi
+
 # persisted: a restart finds the index as it was
 stop_labeld; start_labeld
 call GET "/v1/registry?q=chime"; check_eq "$(jget '[.items[].label_id] | join(",")')" "$L2" "search after a restart"
@@ -174,7 +190,7 @@ call GET "/v/$L1"; expect 200 "page of an expired label"
 grep -q '<span id="status" class="status expired">EXPIRED</span>' "$WORK/body" && ok || fail "page shows EXPIRED"
 grep -q "This label expired on $UNTIL." "$WORK/body" && ok || fail "page says when it expired"
 call GET "/v1/labels/$L1/badge.svg"; grep -q '>EXPIRED<' "$WORK/body" && ok || fail "badge banner EXPIRED"
-call GET "/v1/registry?status=expired"; check_eq "$(jget '[.items[].label_id] | join(",")')" "$L1" "registry: expired"
+call GET "/v1/registry?status=expired"; check_eq "$(jget '[.items[].label_id] | join(",")')" "$L1,$L3" "registry: expired"
 call GET "/v1/registry?status=suspended"; check_eq "$(jget '.items | length')" 0 "registry: an expired label is not suspended"
 call GET "/v1/registry?status=revoked"; check_eq "$(jget '[.items[].label_id] | join(",")')" "$L2" "registry: revoked wins over expiry"
 call GET "/registry?status=expired"; grep -q "<li data-status=\"expired\"><a href=\"/v/$L1\">" "$WORK/body" && ok || fail "registry page: the expired label"

@@ -17,13 +17,20 @@ story_setup() {
 # story NAME MODEL TIER: a product named NAME (any text: it is JSON-encoded
 # here) approved at TIER of sg-cls-iot; sets LABEL, PRODUCT, SUB.
 story() {
-	local name=$1 model=$2 tier=$3 e items results etag
+	local name=$1 model=$2 tier=$3
 	call POST /v1/products "$ACME" "$(jq -cn --arg n "$name" --arg m "$model" \
 	    '{name:$n, model:$m, category:"camera", support_until:"2030-06-30", vulnerability_contact:"https://acme.example/security"}')"
 	expect 201 "story: product"; PRODUCT=$(jget .id)
-	call POST "/v1/products/$PRODUCT/versions" "$ACME" '{"version":"1.0","sbom":{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"type":"library","name":"openssl","version":"3.0.13"}]}}'
+	story_label "$PRODUCT" 1.0 "$tier"
+}
+
+# story_label PRODUCT VERSION TIER: a new firmware VERSION of PRODUCT
+# (with an SBOM) approved at TIER; sets LABEL and SUB.
+story_label() {
+	local product=$1 version=$2 tier=$3 model=$1-$2 e items results etag
+	call POST "/v1/products/$product/versions" "$ACME" "{\"version\":\"$version\",\"sbom\":{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"components\":[{\"type\":\"library\",\"name\":\"openssl\",\"version\":\"3.0.13\"}]}}"
 	expect 201 "story: firmware version"
-	call POST /v1/submissions "$ACME" "{\"product_id\":\"$PRODUCT\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":$tier}"
+	call POST /v1/submissions "$ACME" "{\"product_id\":\"$product\",\"product_version\":\"$version\",\"scheme\":\"sg-cls-iot\",\"target_tier\":$tier}"
 	expect 201 "story: submission"; SUB=$(jget .id)
 	call POST "/v1/submissions/$SUB/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "evidence for $model"
 	e=$(jget .sha256)
