@@ -17,18 +17,14 @@
  */
 #include "config.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <microhttpd.h>
 
 #include "labeld.h"
 #include "crypto.h"
-#include "rfc3339.h"
 #include "scheme.h"
 #include "verify.h"
 

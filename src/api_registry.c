@@ -24,17 +24,17 @@
 #include "labeld.h"
 #include "scheme.h"
 
-#define PUBLIC_CSV_TYPE		"text/csv; charset=utf-8"
-#define PUBLIC_MATCH_MAX	(LABELD_REGISTRY_MAX_Q * 2 + \
+#define REGISTRY_CSV_TYPE		"text/csv; charset=utf-8"
+#define REGISTRY_MATCH_MAX	(LABELD_REGISTRY_MAX_Q * 2 + \
 				    LABELD_REGISTRY_MAX_TERMS * 8 + 1)
 
-static const char *const public_statuses[] = { "active", "suspended",
+static const char *const registry_statuses[] = { "active", "suspended",
 	"revoked", "expired", "superseded", NULL };
 
 /* A registry request, parsed. */
 struct reg_req {
 	struct registry_query	 q;
-	char			 match[PUBLIC_MATCH_MAX];
+	char			 match[REGISTRY_MATCH_MAX];
 	char			 now[32];
 	const char		*text;		/* q as given */
 	const char		*tier_s;
@@ -43,7 +43,6 @@ struct reg_req {
 	int			 nrows;
 	int			 failed;
 };
-
 
 /* The status a registry row shows (expiry computed as lifecycle.c does). */
 static const char *
@@ -136,16 +135,16 @@ reg_parse(struct req *r, struct reg_req *g, char *err, size_t errlen)
 		g->q.category = s;
 	}
 	if ((s = req_query(r, "status")) != NULL && *s != '\0') {
-		for (i = 0; public_statuses[i] != NULL; i++)
-			if (strcmp(s, public_statuses[i]) == 0)
+		for (i = 0; registry_statuses[i] != NULL; i++)
+			if (strcmp(s, registry_statuses[i]) == 0)
 				break;
-		if (public_statuses[i] == NULL) {
+		if (registry_statuses[i] == NULL) {
 			snprintf(err, errlen, "status: expected active, "
 			    "suspended, revoked, expired or superseded, got "
 			    "\"%.40s\"", s);
 			return -1;
 		}
-		g->q.status = public_statuses[i];
+		g->q.status = registry_statuses[i];
 	}
 	if ((s = g->tier_s) != NULL && *s != '\0') {
 		errno = 0;
@@ -177,7 +176,10 @@ reg_search(struct req *r, struct reg_req *g)
 	return 0;
 }
 
-/* Appends s to b as one CSV field (RFC 4180: quoted when it must be). */
+/*
+ * Appends s to b as one CSV field (RFC 4180: quoted when it must be);
+ * html_raw serves as a plain byte appender here.
+ */
 static void
 csv_field(struct html *b, const char *s, int last)
 {
@@ -335,7 +337,7 @@ registry_api(struct req *r)
 		html_free(&b);
 		return reply_oom(r);
 	}
-	rc = reply_raw(r, MHD_HTTP_OK, PUBLIC_CSV_TYPE, b.p ? b.p : "",
+	rc = reply_raw(r, MHD_HTTP_OK, REGISTRY_CSV_TYPE, b.p ? b.p : "",
 	    b.len);
 	html_free(&b);
 	return rc;
@@ -380,8 +382,8 @@ registry_form(struct req *r, struct html *h)
 	html_raw(h, "</select></label>\n<label>Status<select name=\"status\" "
 	    "id=\"status-filter\">");
 	form_option(h, "", "any", st);
-	for (int i = 0; public_statuses[i] != NULL; i++)
-		form_option(h, public_statuses[i], public_statuses[i], st);
+	for (int i = 0; registry_statuses[i] != NULL; i++)
+		form_option(h, registry_statuses[i], registry_statuses[i], st);
 	html_raw(h, "</select></label>\n<label>Category<input name=\"category\""
 	    " maxlength=\"64\" size=\"10\"");
 	html_attr(h, "value", cat != NULL ? cat : "");
