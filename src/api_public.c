@@ -183,6 +183,12 @@ badge_get(struct req *r)
 	if (svg == NULL)
 		return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    "internal", "cannot draw the label: %s", err);
+	/* Opened on its own, the SVG is a document: it may run nothing. */
+	if (reply_header(r, "Content-Security-Policy", "default-src 'none'") ==
+	    -1) {
+		free(svg);
+		return reply_oom(r);
+	}
 	rc = reply_raw(r, MHD_HTTP_OK, PUBLIC_SVG_TYPE, svg, len);
 	free(svg);
 	return rc;

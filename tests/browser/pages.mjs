@@ -102,6 +102,16 @@ async function registry(page, vp) {
 }
 
 try {
+	// The watcher can fail: a page that does run a script is caught.
+	{
+		const context = await browser.newContext();
+		const page = await context.newPage();
+		const seen = watch(page);
+		await page.setContent('<p>control</p><script>alert(1)</script>');
+		eq(seen.dialogs, 1, 'control: an executed alert is seen');
+		eq(await page.evaluate(() => document.scripts.length), 1, 'control: a script element is counted');
+		await context.close();
+	}
 	for (const v of viewports) {
 		const context = await browser.newContext({ viewport: { width: v.width, height: v.height } });
 		const page = await context.newPage();

@@ -31,6 +31,7 @@ call GET "/v1/labels/$L1"; UNTIL=$(jget '.validUntil[0:10]')
 # ------------------------------------------------------------ the badge
 call GET "/v1/labels/$L1/badge.svg"; expect 200 "badge"
 check_eq "$(hdr content-type)" "image/svg+xml" "badge media type"
+check_eq "$(hdr content-security-policy)" "default-src 'none'" "badge opened alone runs nothing"
 cp "$WORK/body" "$WORK/badge.svg"
 out=$(wellformed "$WORK/badge.svg") && ok || fail "badge is not well-formed XML: $out"
 grep -q '<svg [^>]*role="img"' "$WORK/badge.svg" && ok || fail "badge has role=img"
