@@ -27,7 +27,7 @@
 #define API_MAX_SCHEME_ID	64
 
 static const char *const product_fields[] = { "name", "model", "category",
-	"support_until", NULL };
+	"support_until", "vulnerability_contact", NULL };
 static const char *const product_readonly[] = { "id", "vendor_id",
 	"created_at", "updated_at", NULL };
 
@@ -38,6 +38,9 @@ struct sbom_walk {
 };
 
 static json_t	*product_json(const struct product *);
+static int	 contact_email(const char *);
+static int	 contact_url(const char *);
+static void	 contact_check(struct valid *, const char *, struct product *);
 static json_t	*version_json(const struct product_version *);
 static void	 product_fields_check(struct valid *, const json_t *,
 		    struct product *, int creating);
@@ -67,11 +70,12 @@ api_products_is_version(const char *s)
 static json_t *
 product_json(const struct product *p)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
-	    p->id, "vendor_id", p->vendor_id, "name", p->name, "model",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s}",
+	    "id", p->id, "vendor_id", p->vendor_id, "name", p->name, "model",
 	    p->model, "category", p->category, "support_until",
-	    p->support_until, "created_at", p->created_at, "updated_at",
-	    p->updated_at);
+	    p->support_until, "vulnerability_contact",
+	    fields_opt(p->vulnerability_contact), "created_at", p->created_at,
+	    "updated_at", p->updated_at);
 }
 
 static json_t *
@@ -111,14 +115,96 @@ api_products_load(struct req *r, struct product *p)
 /* ---- products ---- */
 
 /*
+ * An e-mail address as people write it for a security contact:
+ * local@domain, the local part of RFC 5322 atext and dots, the domain of
+ * two or more LDH labels.  Quoted local parts and address literals are
+ * refused: a contact must be usable by anyone's mail client.
+ */
+static int
+contact_email(const char *s)
+{
+	const char	*at = strchr(s, '@'), *d, *label;
+	size_t		 n;
+
+	if (at == NULL || at == s || *(at + 1) == '\0' ||
+	    strchr(at + 1, '@') != NULL || s[0] == '.' || at[-1] == '.')
+		return 0;
+	for (const char *p = s; p < at; p++)
+		if (!isalnum((unsigned char)*p) &&
+		    strchr("!#$%&'*+/=?^_`{|}~.-", *p) == NULL)
+			return 0;
+	if (strstr(s, "..") != NULL)
+		return 0;
+	n = 0;
+	for (d = label = at + 1;; d++) {
+		if (*d == '.' || *d == '\0') {
+			if (d == label || label[0] == '-' || d[-1] == '-')
+				return 0;
+			n++;
+			if (*d == '\0')
+				break;
+			label = d + 1;
+		} else if (!isalnum((unsigned char)*d) && *d != '-')
+			return 0;
+	}
+	return n >= 2;
+}
+
+/*
+ * An absolute http(s) URL with a host, of RFC 3986 characters only (no
+ * spaces, quotes or angle brackets: it becomes a link on the public page).
+ */
+static int
+contact_url(const char *s)
+{
+	const char	*rest;
+
+	if (strncmp(s, "https://", 8) == 0)
+		rest = s + 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		rest = s + 7;
+	else
+		return 0;
+	if (!isalnum((unsigned char)rest[0]))
+		return 0;
+	for (; *rest != '\0'; rest++)
+		if (!isalnum((unsigned char)*rest) &&
+		    strchr("-._~:/?#[]@!$&'()*+,;=%", *rest) == NULL)
+			return 0;
+	return 1;
+}
+
+/*
+ * The vendor's vulnerability disclosure contact: an http(s) URL (a
+ * security.txt, a disclosure policy) or an e-mail address, "mailto:"
+ * allowed before it.
+ */
+static void
+contact_check(struct valid *v, const char *s, struct product *p)
+{
+	const char *mail = strncmp(s, "mailto:", 7) == 0 ? s + 7 : s;
+
+	if (!contact_url(s) && !contact_email(mail)) {
+		valid_fail(v, "vulnerability_contact", "must be an https:// "
+		    "or http:// URL or an e-mail address (security@example.com)"
+		    ", not \"%.*s\"", (int)utf8_prefix(s, strlen(s), 80), s);
+		return;
+	}
+	snprintf(p->vulnerability_contact, sizeof(p->vulnerability_contact),
+	    "%s", s);
+}
+
+/*
  * Checks the product fields present in obj and copies the valid ones into
- * p.  Creating, all are required; patching, absent ones keep p's values.
+ * p.  Creating, all are required but vulnerability_contact (asked for,
+ * and shown as missing on the public page, but not a minimal field of the
+ * contract); patching, absent ones keep p's values.
  */
 static void
 product_fields_check(struct valid *v, const json_t *obj, struct product *p,
     int creating)
 {
-	const char	*name, *model, *category, *until;
+	const char	*name, *model, *category, *until, *contact;
 	char		 day[11];
 
 	if (!creating) {
@@ -131,6 +217,10 @@ product_fields_check(struct valid *v, const json_t *obj, struct product *p,
 	category = valid_string(v, obj, "category", creating,
 	    LABELD_MAX_CATEGORY);
 	until = valid_date(v, obj, "support_until", creating);
+	contact = valid_string(v, obj, "vulnerability_contact", 0,
+	    LABELD_MAX_CONTACT);
+	if (contact != NULL)
+		contact_check(v, contact, p);
 	if (name != NULL && fields_blank(name))
 		valid_fail(v, "name", "must not be blank");
 	else if (name != NULL)
@@ -220,7 +310,10 @@ product_get(struct req *r)
 	return reply_json(r, MHD_HTTP_OK, product_json(&p));
 }
 
-/* Merge patch (RFC 7396) of name, model, category, support_until. */
+/*
+ * Merge patch (RFC 7396) of name, model, category, support_until,
+ * vulnerability_contact.
+ */
 static int
 product_patch(struct req *r)
 {
@@ -235,7 +328,8 @@ product_patch(struct req *r)
 	if (!fields_any(r->json, product_fields) &&
 	    !fields_any(r->json, product_readonly))
 		valid_fail(&v, "body", "changes nothing: give one or more of "
-		    "name, model, category, support_until");
+		    "name, model, category, support_until, "
+		    "vulnerability_contact");
 	product_fields_check(&v, r->json, &p, 0);
 	if (valid_check(r, &v) == -1)
 		goto fail;

@@ -55,6 +55,7 @@
 #define LABELD_MAX_PARAMS		4
 #define LABELD_MAX_NAME			200	/* names, models, titles */
 #define LABELD_MAX_TEXT			4000	/* reasons, justifications, notes */
+#define LABELD_MAX_CONTACT		512	/* a product's vulnerability_contact */
 #define LABELD_PAGE_DEFAULT		50
 #define LABELD_PAGE_MAX			500
 
@@ -542,6 +543,8 @@ struct product {
 	char		 model[LABELD_MAX_NAME + 1];
 	char		 category[65];
 	char		 support_until[11];	/* YYYY-MM-DD */
+	/* https:// or http:// URL, or an e-mail address (api_products.c) */
+	char		 vulnerability_contact[LABELD_MAX_CONTACT + 1];
 	char		 created_at[32];
 	char		 updated_at[32];
 	int64_t		 seq;
@@ -1471,6 +1474,81 @@ int	 api_orgs_load(struct req *, struct org *);
 /* api_log.c: the log's routes, and a label's proof for api_labels.c */
 int	 api_log_label_proof(struct req *);
 
+/* badge.c: the label as an SVG picture with the QR code of its page */
+struct badge {				/* strings borrowed */
+	const char	*label_id;
+	const char	*product;	/* named in the title only */
+	const char	*scheme_title;
+	int		 tier;
+	int		 ntiers;	/* stars drawn; 0: 4 */
+	const char	*tier_name;
+	const char	*valid_until;	/* as shown: a date */
+	const char	*status;	/* active suspended revoked expired
+					   superseded */
+	const char	*successor;	/* superseded: the newer label, or NULL */
+	const char	*verify_url;	/* what the QR code encodes */
+};
+char	*badge_svg(const struct badge *, size_t *len, char *err,
+	    size_t errlen);
+
+/* html.c: the escaping HTML builder of the public pages */
+struct html {
+	char		*p;
+	size_t		 len, cap;
+	int		 failed;	/* out of memory: html_reply answers 500 */
+};
+#define HTML_CSS_PATH	"/static/labeld.css"
+void	 html_init(struct html *);
+void	 html_free(struct html *);
+void	 html_raw(struct html *, const char *markup);
+void	 html_text(struct html *, const char *text);
+void	 html_textf(struct html *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 html_attr(struct html *, const char *name, const char *value);
+const char *html_status_word(const char *status);
+void	 html_status(struct html *, const char *id, const char *status);
+const char *html_date(const char *ts, char out[11]);
+void	 html_begin(struct html *, const char *title);
+void	 html_end(struct html *);
+int	 html_reply(struct req *, unsigned status, struct html *);
+int	 html_css(struct req *);
+
+/* store_registry.c: the public registry's search over issued labels */
+#define LABELD_REGISTRY_MAX_Q		200	/* bytes of ?q= */
+#define LABELD_REGISTRY_MAX_TERMS	16
+struct registry_row {
+	char		 label_id[LABELD_LABEL_ID_MAX + 1];
+	char		 product[LABELD_MAX_NAME + 1];
+	char		 model[LABELD_MAX_NAME + 1];
+	char		 vendor[LABELD_MAX_NAME + 1];
+	char		 vendor_id[40];
+	char		 category[65];
+	char		 scheme[65];
+	int		 scheme_version;
+	int		 tier;
+	char		 status[16];	/* as stored; expiry is the caller's */
+	char		 valid_from[32];
+	char		 valid_until[32];
+	char		 support_until[11];
+	int64_t		 seq;
+};
+struct registry_query {			/* NULL or 0: no filter */
+	const char	*match;		/* store_registry_match() text */
+	const char	*vendor_id;
+	const char	*category;
+	const char	*status;	/* expired is computed against now */
+	int		 tier;
+	const char	*now;		/* RFC 3339 */
+	int64_t		 after;
+	int		 limit;
+};
+int	 store_registry_match(const char *q, char *out, size_t outlen);
+int	 store_registry_sync(struct db *);
+int	 store_registry_search(struct db *, const struct registry_query *,
+	    int (*cb)(const struct registry_row *, void *), void *arg);
+int	 store_registry_successor(struct db *, const struct label *,
+	    char out[LABELD_LABEL_ID_MAX + 1]);
+
 /* api_*.c: the route tables, one per file */
 extern const struct route api_ops_routes[];
 extern const struct route api_orgs_routes[];
@@ -1593,6 +1671,8 @@ int	 webhook_sign(const char *secret_hex, time_t t, const char *body,
 	    size_t len, char *out, size_t outlen);
 void	 webhook_deliver_round(struct store *, time_t now, int (*stop)(void));
 extern const struct route api_webhooks_routes[];
+extern const struct route api_public_routes[];
+extern const struct route api_registry_routes[];
 
 #endif /* LABELD_H */
 

@@ -33,6 +33,8 @@ static const struct route *const route_tables[] = {
 	api_partners_routes,
 	api_webhooks_routes,
 	api_ballots_routes,
+	api_public_routes,
+	api_registry_routes,
 };
 
 #define ROUTER_MAX_SEGMENTS 16

@@ -21,7 +21,7 @@ static void	vuln_from_row(sqlite3_stmt *, void *);
 /* ---- products ---- */
 
 #define PRODUCT_COLS "id, vendor_id, name, model, category, support_until, " \
-	"created_at, updated_at, seq"
+	"created_at, updated_at, seq, vulnerability_contact"
 
 static void
 product_from_row(sqlite3_stmt *st, void *out)
@@ -38,11 +38,14 @@ product_from_row(sqlite3_stmt *st, void *out)
 	db_col_copy(st, 6, p->created_at, sizeof(p->created_at));
 	db_col_copy(st, 7, p->updated_at, sizeof(p->updated_at));
 	p->seq = sqlite3_column_int64(st, 8);
+	db_col_copy(st, 9, p->vulnerability_contact,
+	    sizeof(p->vulnerability_contact));
 }
 
 /*
- * Inserts p (vendor_id, name, model, category, support_until set by the
- * caller, vendor_id an existing organisation) and fills its id,
+ * Inserts p (vendor_id, name, model, category, support_until and
+ * vulnerability_contact set by the caller, vendor_id an existing
+ * organisation) and fills its id,
  * created_at, updated_at and seq.
  */
 int
@@ -55,8 +58,9 @@ store_product_insert(struct db *db, struct product *p)
 	store_now(p->created_at);
 	memcpy(p->updated_at, p->created_at, sizeof(p->updated_at));
 	if ((st = db_prepare(db, "INSERT INTO products (id, vendor_id, name, "
-	    "model, category, support_until, created_at, updated_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
+	    "model, category, support_until, created_at, updated_at, "
+	    "vulnerability_contact) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) ==
+	    NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, p->vendor_id, -1, SQLITE_STATIC);
@@ -66,6 +70,7 @@ store_product_insert(struct db *db, struct product *p)
 	sqlite3_bind_text(st, 6, p->support_until, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, p->created_at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, p->updated_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, p->vulnerability_contact, -1, SQLITE_STATIC);
 	if ((rc = db_step_done(db, st)) != STORE_OK)
 		return rc;
 	p->seq = sqlite3_last_insert_rowid(db->conn);
@@ -89,7 +94,8 @@ store_product_get(struct db *db, const char *id, struct product *p)
 }
 
 /*
- * Writes the name, model, category and support_until of p over the stored
+ * Writes the name, model, category, support_until and
+ * vulnerability_contact of p over the stored
  * product p->id and sets p->updated_at.  The caller holds a transaction
  * around the read that p came from, so no concurrent change is lost.
  */
@@ -101,15 +107,16 @@ store_product_update(struct db *db, struct product *p)
 
 	store_now(p->updated_at);
 	if ((st = db_prepare(db, "UPDATE products SET name = ?, model = ?, "
-	    "category = ?, support_until = ?, updated_at = ? WHERE id = ?")) ==
-	    NULL)
+	    "category = ?, support_until = ?, updated_at = ?, "
+	    "vulnerability_contact = ? WHERE id = ?")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, p->model, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, p->category, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, p->support_until, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, p->updated_at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, p->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, p->vulnerability_contact, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, p->id, -1, SQLITE_STATIC);
 	if ((rc = db_step_done(db, st)) != STORE_OK)
 		return rc;
 	return sqlite3_changes(db->conn) == 1 ? STORE_OK : STORE_NOTFOUND;

@@ -8,7 +8,7 @@
 #   http     http.c router.c: the request loop, the route walk, auth
 #   api      api_*.c: one file per resource (the router reaches their
 #            handlers through the route tables, data, not calls)
-#   toolkit  reply.c valid.c fields.c page.c metrics.c, and the accessors that
+#   toolkit  reply.c valid.c fields.c page.c metrics.c html.c, and the accessors that
 #            http.c and router.c offer below them: req_query, req_header,
 #            http_active (the in-flight gauge metrics.c reports),
 #            router_walk (the route list /openapi.json shows) and
@@ -17,7 +17,7 @@
 #   domain   workflow*.c assess.c issue.c lifecycle.c catalog.c evidence.c
 #            keys.c statuslist.c trust_bundle.c verify*.c scheme.c auth.c
 #            bootstrap.c scheduler.c translog.c partner*.c webhook.c
-#            ballot.c: rules and
+#            ballot.c badge.c: rules and
 #            transactions, no HTTP, no SQL text
 #   base     store*.c crypto.c jcs.c rfc3339.c utf8.c dataint.c
 #            bitstring.c log.c config.c role.c clock.c errfmt.c tlog.c note.c
@@ -42,11 +42,11 @@ rank() {
 	labeld.c|labelctl.c|labelctl_key.c|labelctl_log.c|labelverify.c) echo 60 ;;
 	http.c|router.c)					echo 50 ;;
 	api_*.c)						echo 40 ;;
-	reply.c|valid.c|page.c|metrics.c|fields.c)		echo 35 ;;
+	reply.c|valid.c|page.c|metrics.c|fields.c|html.c)	echo 35 ;;
 	workflow*.c|assess.c|issue.c|lifecycle.c|catalog.c|evidence.c|\
 	keys.c|statuslist.c|trust_bundle.c|verify*.c|scheme.c|auth.c|\
 	bootstrap.c|scheduler.c|translog.c|partner*.c|webhook.c|\
-	ballot.c)						echo 20 ;;
+	ballot.c|badge.c)					echo 20 ;;
 	store*.c|crypto.c|jcs.c|rfc3339.c|utf8.c|dataint.c|bitstring.c|\
 	log.c|config.c|role.c|clock.c|errfmt.c|tlog.c|note.c|ratelimit.c|\
 	fetch.c)						echo 10 ;;

@@ -24,7 +24,7 @@ for l in "$LAB_ORG" "$LAB2_ORG"; do
 	expect 200 "approve lab"
 done
 
-call POST /v1/products "$ACME" '{"name":"SmartCam","model":"SC-100","category":"camera","support_until":"2030-12-31"}'
+call POST /v1/products "$ACME" '{"name":"SmartCam","model":"SC-100","category":"camera","support_until":"2030-12-31","vulnerability_contact":"https://example.com/security"}'
 expect 201 "product"; P1=$(jget .id)
 SBOM='{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"type":"library","name":"zlib","version":"1.3"}]}'
 call POST "/v1/products/$P1/versions" "$ACME" "{\"version\":\"1.0\",\"sbom\":$SBOM}"

@@ -38,7 +38,7 @@ etag() { grep -i '^etag:' "$HDRS" | head -n 1 | cut -d' ' -f2- | tr -d '\r'; }
 # sets LABEL, PRODUCT, SUB.
 story() {
 	local name=$1 until=$2 tier=$3 e items results
-	call POST /v1/products "$ACME" "{\"name\":\"$name\",\"model\":\"M-1\",\"category\":\"camera\",\"support_until\":\"$until\"}"
+	call POST /v1/products "$ACME" "{\"name\":\"$name\",\"model\":\"M-1\",\"category\":\"camera\",\"support_until\":\"$until\",\"vulnerability_contact\":\"security@example.com\"}"
 	expect 201 "$name: product"; PRODUCT=$(jget .id)
 	call POST "/v1/products/$PRODUCT/versions" "$ACME" '{"version":"1.0","sbom":{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"type":"library","name":"openssl","version":"3.0.13"}]}}'
 	expect 201 "$name: version with SBOM"; SBOM_SHA=$(jget .sbom_sha256)

@@ -130,7 +130,7 @@ expect_problem 400 "malformed body"
 # A Level 2 submission (self-declared) of a fresh product, approved.
 issue_one() {
 	local p sub e items et
-	call POST /v1/products "$VENDOR" '{"name":"Hub","model":"H-2","category":"hub","support_until":"2030-06-30"}'
+	call POST /v1/products "$VENDOR" '{"name":"Hub","model":"H-2","category":"hub","support_until":"2030-06-30","vulnerability_contact":"https://example.com/security"}'
 	[ "$STATUS" = 201 ] || return 1; p=$(jget .id)
 	call POST "/v1/products/$p/versions" "$VENDOR" '{"version":"2.1"}'
 	[ "$STATUS" = 201 ] || return 1

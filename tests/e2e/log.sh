@@ -28,7 +28,7 @@ call GET /v1/schemes/sg-cls-iot; SCHEME_DOC=$BODY
 # approved; sets LABEL (as labels.sh's issue_one).
 issue() {
 	local p sub e items et
-	call POST /v1/products "$VENDOR" "{\"name\":\"$1\",\"model\":\"M-1\",\"category\":\"hub\",\"support_until\":\"2030-06-30\"}"
+	call POST /v1/products "$VENDOR" "{\"name\":\"$1\",\"model\":\"M-1\",\"category\":\"hub\",\"support_until\":\"2030-06-30\",\"vulnerability_contact\":\"security@example.com\"}"
 	expect 201 "$1: product"; p=$(jget .id)
 	call POST "/v1/products/$p/versions" "$VENDOR" '{"version":"1.0"}'
 	expect 201 "$1: version"

@@ -10,7 +10,7 @@ start_labeld
 make_org "Acme" vendor vendor; VENDOR=$TOKEN
 make_org "Lab" lab lab; LAB=$TOKEN
 REG=$("$LABELCTL" --data-dir "$DATA" token create --role regulator | sed -n 's/^token //p')
-call POST /v1/products "$VENDOR" '{"name":"Cam","model":"C","category":"camera","support_until":"2030-01-01"}'
+call POST /v1/products "$VENDOR" '{"name":"Cam","model":"C","category":"camera","support_until":"2030-01-01","vulnerability_contact":"https://example.com/security"}'
 P=$(jget .id)
 call POST "/v1/products/$P/versions" "$VENDOR" '{"version":"1.0"}'
 call POST /v1/submissions "$VENDOR" "{\"product_id\":\"$P\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":1}"

@@ -37,7 +37,7 @@ actions() {
 }
 
 # ------------------------------------------------------- product, version
-call POST /v1/products "$ACME" '{"name":"SmartCam","model":"SC-100","category":"camera","support_until":"2030-12-31"}'
+call POST /v1/products "$ACME" '{"name":"SmartCam","model":"SC-100","category":"camera","support_until":"2030-12-31","vulnerability_contact":"https://example.com/security"}'
 expect 201 "vendor registers a product"; P1=$(jget .id)
 SBOM='{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{"type":"library","name":"openssl","version":"3.0.13"}]}'
 call POST "/v1/products/$P1/versions" "$ACME" "{\"version\":\"1.0\",\"sbom\":$SBOM}"
@@ -47,7 +47,7 @@ expect 201 "version 0.9 without SBOM"
 call POST "/v1/products/$P1/versions" "$ACME" '{"version":"1.0-spdx","sbom":{"spdxVersion":"SPDX-2.3"}}'
 expect_problem 422 "a non-CycloneDX SBOM is refused" sbom
 call GET "/v1/products/$P1/versions/1.0-spdx" "$ACME"; expect 404 "nothing stored for the SPDX version"
-call POST /v1/products "$OTHER" '{"name":"Plug","model":"PL-1","category":"plug","support_until":"2030-12-31"}'
+call POST /v1/products "$OTHER" '{"name":"Plug","model":"PL-1","category":"plug","support_until":"2030-12-31","vulnerability_contact":"https://example.com/security"}'
 expect 201 "other vendor's product"; P2=$(jget .id)
 call POST "/v1/products/$P2/versions" "$OTHER" "{\"version\":\"1.0\",\"sbom\":$SBOM}"
 expect 201 "other vendor's version"
