@@ -34,6 +34,7 @@ config_defaults(struct config *c)
 	c->log_level = LOG_INFO;
 	c->status_list_validity = LABELD_STATUSLIST_VALIDITY_DEFAULT;
 	c->trust_bundle_validity = LABELD_TRUST_BUNDLE_VALIDITY_DEFAULT;
+	c->partner_status_max_age = LABELD_PARTNER_STATUS_MAX_AGE_DEFAULT;
 }
 
 /*
@@ -228,6 +229,11 @@ const struct config_option config_options[] = {
 	    CONFIG_DURATION, OPT_FIELD(trust_bundle_validity),
 	    LABELD_TRUST_BUNDLE_VALIDITY_MIN, LABELD_TRUST_BUNDLE_VALIDITY_MAX,
 	    "how long a trust bundle version is valid" },
+	{ "partner_status_max_age", "partner-status-max-age", "duration",
+	    CONFIG_DURATION, OPT_FIELD(partner_status_max_age),
+	    LABELD_PARTNER_STATUS_MAX_AGE_MIN,
+	    LABELD_PARTNER_STATUS_MAX_AGE_MAX,
+	    "age of a partner's lists that suspends its recognised labels" },
 	{ "key_passphrase_file", "key-passphrase-file", "file", CONFIG_TEXT,
 	    OPT_FIELD(key_passphrase_file), 0, 0,
 	    "first line: a sealed key's passphrase (default: none)" },

@@ -30,6 +30,7 @@ static const struct route *const route_tables[] = {
 	api_verify_routes,
 	api_log_routes,
 	api_partners_routes,
+	api_recognitions_routes,
 };
 
 #define ROUTER_MAX_SEGMENTS 16

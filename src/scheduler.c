@@ -2,7 +2,8 @@
  * scheduler.c: one thread of labeld that re-signs what would otherwise
  * lapse while nobody fetches it: each status list once half its validity
  * has passed (status_list_validity), and the trust bundle 30 days before
- * its expiry (or when its content changed).  A round runs at start and
+ * its expiry (or when its content changed); and it keeps recognised labels
+ * in line with their partners' lists and their age (recognition_sweep).  A round runs at start and
  * every LABELD_SCHEDULER_PERIOD seconds; it waits on a condition variable,
  * so scheduler_stop() (SIGTERM) ends it at once, and joins it.
  */
@@ -41,8 +42,9 @@ fault(const char *what, const char *err)
 }
 
 /*
- * One round: re-signs the status lists that need it and issues a trust
- * bundle version when one is due.  Logs what it did at info level.
+ * One round: re-signs the status lists that need it, issues a trust
+ * bundle version when one is due and sweeps the recognised labels.  Logs
+ * what it did at info level.
  */
 void
 scheduler_round(struct store *s, const struct config *cfg)
@@ -75,6 +77,12 @@ scheduler_round(struct store *s, const struct config *cfg)
 			log_info("scheduler: trust bundle version %lld issued "
 			    "(signed by %s, expires %s)", (long long)row.version,
 			    row.kid, row.expires_at);
+	}
+	/* Recognised labels follow their partners' lists and their age. */
+	if (recognition_sweep(db, cfg, NULL, clock_now()) != STORE_OK) {
+		fault("recognitions", "not every recognised label could follow "
+		    "its partner's status lists");
+		faults++;
 	}
 	if (faults == 0)
 		sched.last_fault[0] = '\0';

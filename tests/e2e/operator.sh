@@ -27,7 +27,7 @@ declare -A VAL=([data_dir]=/srv/d [share_dir]="$top_srcdir" [listen]=127.0.0.2:9
     [public_url]=https://l.example [issuer_did]=did:web:l.example \
     [issuer_name]="Some Agency" [country]=DE [threads]=7 [max_body]=2M \
     [max_upload]=3M [log_level]=debug [status_list_validity]=36h \
-    [trust_bundle_validity]=90d [key_passphrase_file]=/etc/p)
+    [trust_bundle_validity]=90d [partner_status_max_age]=3d [key_passphrase_file]=/etc/p)
 args=()
 while read -r k; do
 	[ -n "${VAL[$k]:-}" ] || { FAILS=$((FAILS + 1)); echo "FAIL: no test value for $k"; continue; }
