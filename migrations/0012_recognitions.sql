@@ -11,7 +11,8 @@
 -- follow: why labeld itself holds the local label suspended, so that the
 -- sweep (recognition.c) lifts only its own suspensions: 'partner' (the
 -- partner's status list marks the foreign credential suspended), 'stale'
--- (the partner's lists are older than partner_status_max_age), 'none'.
+-- (the partner's lists are older than partner_status_max_age, or its
+-- pinned bundle no longer vouches for the credential), 'none'.
 CREATE TABLE recognitions (
 	seq		INTEGER PRIMARY KEY AUTOINCREMENT,
 	id		TEXT NOT NULL UNIQUE CHECK (length(id) BETWEEN 1 AND 40),

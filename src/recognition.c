@@ -17,8 +17,11 @@
  *
  * The sweep keeps recognised labels in step with the partners' lists:
  * the foreign credential revoked revokes the local label, suspended
- * suspends it, stale lists suspend it (fail closed); a clear bit on fresh
- * lists lifts a suspension the sweep made, never the regulator's own.
+ * suspends it, stale lists suspend it, and so does any other check that
+ * no longer passes (a key the partner declared compromised, a bundle
+ * that expired): fail closed.  Its expiry changes nothing (the local
+ * label ends with it).  A clear bit on fresh lists lifts a suspension
+ * the sweep made, never the regulator's own.
  */
 #include "config.h"
 
@@ -517,6 +520,13 @@ recognition_create(struct db *db, const struct config *cfg,
 		    "partner's label is recognised", issuer);
 		goto done;
 	}
+	/*
+	 * Verified inside the transaction that issues: a partner list that
+	 * arrives meanwhile is either seen here or sweeps this recognition.
+	 */
+	if (db_begin(db) == -1)
+		goto done;
+	open = 1;
 	switch (store_partner_by_issuer(db, issuer, &p)) {
 	case STORE_OK:
 		break;
@@ -554,11 +564,10 @@ recognition_create(struct db *db, const struct config *cfg,
 	    (a.crosswalk != NULL && (cw = json_loads(a.crosswalk, 0,
 	    NULL)) == NULL))
 		goto done;
-	if ((local = catalog_get(db, a.local_scheme,
-	    catalog_current_version(db, a.local_scheme))) == NULL) {
-		rc = refuse(why, STORE_INVALID, "agreement", "scheme_not_covered",
-		    "agreement %s names local scheme %s, which has no "
-		    "published version", a.id, a.local_scheme);
+	/* Checked published when the agreement was made; never deleted. */
+	if ((local = catalog_get(db, a.local_scheme, 0)) == NULL) {
+		log_error("%s: agreement %s: local scheme %s cannot be read",
+		    __func__, a.id, a.local_scheme);
 		goto done;
 	}
 	if ((rc = recognition_tier(local, tier_map, cw, f.tier, f.met, &tier,
@@ -577,10 +586,6 @@ recognition_create(struct db *db, const struct config *cfg,
 	if ((rof = json_pack("{s:s, s:s, s:s}", "id", f.id, "issuer", issuer,
 	    "digest", out->digest)) == NULL)
 		goto done;
-
-	if (db_begin(db) == -1)
-		goto done;
-	open = 1;
 	switch (store_recognition_by_foreign(db, p.id, f.id, &held)) {
 	case STORE_OK:
 		rc = refuse(why, STORE_CONFLICT, "recognition", "recognised",
@@ -705,22 +710,27 @@ collect(const struct recognition *r, void *arg)
 	return 0;
 }
 
-/* The status check's code of a verification ("" when absent). */
+/*
+ * What a verification of a recognised credential says for its label: the
+ * first failing check's code and detail, its check name in *check; "ok"
+ * when every check passed.
+ */
 static const char *
-status_code(const json_t *checks, const char **detail)
+first_fault(const json_t *checks, const char **check, const char **detail)
 {
 	const json_t	*c;
 	size_t		 i;
 
 	json_array_foreach(checks, i, c)
-		if (strcmp(json_string_value(json_object_get(c, "check")),
-		    "status") == 0) {
+		if (!json_is_true(json_object_get(c, "ok"))) {
+			*check = json_string_value(json_object_get(c, "check"));
 			*detail = json_string_value(json_object_get(c,
 			    "detail"));
 			return json_string_value(json_object_get(c, "code"));
 		}
+	*check = "";
 	*detail = "";
-	return "";
+	return "ok";
 }
 
 /*
@@ -766,7 +776,7 @@ sweep_one(struct db *db, const struct config *cfg,
 {
 	struct label	 l;
 	json_t		*cred = NULL, *checks = NULL;
-	const char	*code, *detail;
+	const char	*code, *check, *detail;
 	char		*buf = NULL, reason[LABELD_MAX_TEXT + 1], now[32];
 	size_t		 len;
 	int		 rc = STORE_ERR, held;
@@ -780,36 +790,43 @@ sweep_one(struct db *db, const struct config *cfg,
 	rfc3339_format(o->now, now);
 	if (strcmp(l.status, "revoked") == 0 || strcmp(now, l.valid_until) >= 0)
 		goto done;	/* final, or expired: nothing to follow */
-	code = status_code(checks, &detail);
+	code = first_fault(checks, &check, &detail);
 	held = strcmp(r->follow, "none") != 0;
+	if (strcmp(check, "validity") == 0)
+		goto done;	/* the local label ends with the foreign one */
 	if (strcmp(code, "revoked") == 0) {
 		snprintf(reason, sizeof(reason), "partner %s (%s) revoked the "
 		    "recognised credential %.256s: %.1000s", p->name,
 		    p->country, r->foreign_id, detail);
 		rc = follow(db, cfg, r, LABEL_REVOKE, r->follow, reason);
-	} else if (strcmp(code, "suspended") == 0 ||
-	    strcmp(code, "status_stale") == 0 ||
-	    strcmp(code, "status_unchecked") == 0) {
+	} else if (strcmp(code, "ok") != 0) {
+		/* Fail closed: anything but a clear bit on fresh lists. */
 		const char *why = strcmp(code, "suspended") == 0 ? "partner" :
 		    "stale";
 
-		if (strcmp(why, "partner") == 0)
+		if (strcmp(code, "suspended") == 0)
 			snprintf(reason, sizeof(reason), "partner %s (%s) "
 			    "suspended the recognised credential %.256s: "
 			    "%.1000s", p->name, p->country, r->foreign_id,
 			    detail);
-		else
+		else if (strcmp(code, "status_stale") == 0 ||
+		    strcmp(code, "status_unchecked") == 0)
 			snprintf(reason, sizeof(reason), "partner_status_stale: "
 			    "partner %s (%s) has no fresh status list (older "
 			    "than partner_status_max_age or expired): %.1000s",
 			    p->name, p->country, detail);
+		else
+			snprintf(reason, sizeof(reason), "partner_trust_failed: "
+			    "the recognised credential %.256s no longer "
+			    "verifies with partner %s (%s)'s pinned bundle "
+			    "(%s, %s): %.1000s", r->foreign_id, p->name,
+			    p->country, check, code, detail);
 		if (strcmp(l.status, "active") == 0)
 			rc = follow(db, cfg, r, LABEL_SUSPEND, why, reason);
 		else if (held && strcmp(r->follow, why) != 0)
 			rc = follow(db, cfg, r, FOLLOW_ONLY, why,
 			    reason);
-	} else if (strcmp(code, "ok") == 0 && held &&
-	    strcmp(l.status, "suspended") == 0) {
+	} else if (held && strcmp(l.status, "suspended") == 0) {
 		snprintf(reason, sizeof(reason), "partner %s (%s): fresh status "
 		    "lists show the recognised credential %.256s in force",
 		    p->name, p->country, r->foreign_id);

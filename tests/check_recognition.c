@@ -9,7 +9,8 @@
  * an unknown issuer, a tampered credential, an agreement not in force and
  * an uncovered scheme; FI's revocation reaches SG through the status list
  * (partner.c's hook), and stale lists suspend and fresh ones reinstate
- * (recognition_sweep at a later time).
+ * (recognition_sweep at a later time).  A storage fault at any SQLite
+ * call of a recognition or of the sweep a list brings keeps nothing.
  */
 #include "config.h"
 
@@ -19,6 +20,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "labeld.h"
 #include "crypto.h"
@@ -467,6 +470,108 @@ START_TEST(capped_by_agreement_and_window)
 }
 END_TEST
 
+static long long
+count(struct db *db, const char *sql)
+{
+	sqlite3_stmt	*st;
+	long long	 n = -1;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+#define ROWS	"SELECT (SELECT count(*) FROM recognitions) * 1000000 + " \
+	"(SELECT count(*) FROM labels) * 10000 + (SELECT count(*) FROM " \
+	"tlog_leaves) * 100 + (SELECT count(*) FROM organizations) * 10 + " \
+	"(SELECT count(*) FROM products)"
+
+/*
+ * The n-th SQLite call of a recognition, or of the sweep that follows a
+ * partner's list, fails: the request fails cleanly, nothing of it is kept
+ * and no transaction stays open; past the last call it succeeds.
+ */
+START_TEST(storage_faults_leave_nothing)
+{
+	struct partner		 p;
+	struct recognition	 rec;
+	struct recognition_why	 why;
+	struct partner_list	 l;
+	struct wf_why		 wwhy;
+	json_t			*cred, *list;
+	const char		*site;
+	char			*buf, err[512];
+	size_t			 len;
+	long long		 before;
+	int			 n, rc, fired, unchanged;
+
+	cred = fi_label("US-CTM-2026-000003", "us-ctm-iot", "2029-12-31");
+	pin_fi(&p, "2026-01-01", "2036-12-31");
+	before = count(sg.db, ROWS);
+	for (n = 1; ; n++) {
+		keys_forget();
+		store_fault_set(n, SQLITE_FULL);
+		memset(&why, 0, sizeof(why));
+		buf = NULL;
+		rc = recognition_create(sg.db, &sg.cfg, &who, cred, time(NULL),
+		    &rec, &buf, &len, &why);
+		fired = store_fault_fired(&site);
+		store_fault_set(0, 0);
+		ck_assert_msg(!db_in_transaction(sg.db), "call %d (%s) left a "
+		    "transaction open", n, site);
+		if (!fired) {
+			ck_assert_msg(rc == STORE_OK, "%s", why.text);
+			free(buf);
+			break;
+		}
+		ck_assert_msg(rc == STORE_ERR || rc == KEYS_NOKEY, "call %d "
+		    "(%s) answered %d: %s", n, site, rc, why.text);
+		ck_assert_ptr_null(buf);
+		ck_assert_int_eq(count(sg.db, ROWS), before);
+	}
+	ck_assert_int_gt(n, 10);
+	ck_assert_int_eq(count(sg.db, ROWS), before + 1000000 + 10000 + 200 +
+	    10 + 1);
+
+	/* FI suspends it; a fault in the sweep keeps neither list nor change */
+	sleep(1);
+	keys_forget();
+	ck_assert_int_eq(lifecycle_change(fi.db, &fi.cfg, NULL,
+	    "US-CTM-2026-000003", LABEL_SUSPEND, "inquiry", NULL, err,
+	    sizeof(err)), STORE_OK);
+	ck_assert_int_eq(statuslist_get(fi.db, &fi.cfg,
+	    LABELD_STATUSLIST_SUSPENSION, &buf, &len, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(list = json_loadb(buf, len, 0, NULL));
+	free(buf);
+	before = count(sg.db, "SELECT count(*) FROM partner_status_lists");
+	for (n = 1; ; n++) {
+		keys_forget();
+		store_fault_set(n, SQLITE_FULL);
+		memset(&wwhy, 0, sizeof(wwhy));
+		rc = partner_add_status_list(sg.db, &who, p.id, list,
+		    time(NULL), &l, &unchanged, &wwhy);
+		fired = store_fault_fired(&site);
+		store_fault_set(0, 0);
+		ck_assert(!db_in_transaction(sg.db));
+		if (!fired) {
+			ck_assert_int_eq(rc, STORE_OK);
+			break;
+		}
+		ck_assert_msg(rc == STORE_ERR, "list: call %d (%s) answered %d",
+		    n, site, rc);
+		ck_assert_int_eq(count(sg.db, "SELECT count(*) FROM "
+		    "partner_status_lists"), before);
+		ck_assert_str_eq(status_of(rec.label_id), "active");
+	}
+	ck_assert_str_eq(status_of(rec.label_id), "suspended");
+	json_decref(list);
+	json_decref(cred);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -482,6 +587,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, recognise_and_follow);
 	tcase_add_test(tc, capped_by_agreement_and_window);
+	tcase_add_test(tc, storage_faults_leave_nothing);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
