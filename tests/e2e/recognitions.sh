@@ -8,7 +8,8 @@
 # bundle and by the Digital Bazaar verifier.  Refusals, each a precise
 # problem+json: unknown issuer, a key outside the pinned bundle, outside
 # the agreement window, a scheme the agreement does not cover, a tier the
-# map leaves out, tampered, expired (test clock), revoked.  FI rotates its
+# map leaves out, tampered, expired (test clock), revoked; a crosswalk
+# lowers the mapped tier to the engine's (or refuses).  FI rotates its
 # key and revokes: SG takes the new bundle and list by push and the
 # recognised label is revoked; a partner suspension suspends and its
 # reinstatement reinstates.  POST /v1/verify and labelverify name the
@@ -83,6 +84,7 @@ fi_label ok "$CTM" 2029-12-31 registry_entry; L_OK=$LABEL
 fi_label exp "$CTM" "$(in_days 2)" registry_entry; L_EXP=$LABEL
 fi_label rev "$CTM" 2029-12-31 registry_entry; L_REV=$LABEL
 fi_label cls "$CLS" 2029-12-31; L_CLS=$LABEL
+fi_label cw "$CTM" 2029-12-31 registry_entry
 check_eq "$(jq -r '.issuer.id + " " + .credentialSubject.scope.scheme' "$WORK/ok.json")" "$FI_DID us-ctm-iot" "FI's label under us-ctm-iot"
 call POST "/v1/labels/$L_REV/revoke" "$FIREG" '{"reason":"key material leaked"}'
 expect 200 "FI revokes one label"
@@ -163,6 +165,24 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	    "issue recognise" "its issue and recognise log leaves"
 fi
 
+# ------------------------------------------------ a crosswalk lowers the tier
+# The map says Level 2; the requirements FI's label met reach, through the
+# crosswalk, the Level 1 requirements of sg-cls-iot only: Level 1.
+L1=$(jq -c '[.requirements[] | select(.tier == 1 and .obligation != "recommended") | .id]' <<<"$(curl -s "$BASE/v1/schemes/sg-cls-iot")")
+CW=$(jq -c --argjson l1 "$L1" '[.credentialSubject.requirementsMet[]] | to_entries | map({key: .value, value: [$l1[.key % ($l1 | length)]]}) | from_entries' "$WORK/cw.json")
+call PATCH "/v1/partners/$PFI/agreements/$AID" "$REG" "{\"tier_map\":{\"1\":2},\"crosswalk\":{\"REG-IDENTITY\":[\"ETSI-5.1-1\"]}}"
+expect 200 "a crosswalk that reaches one local requirement"
+refused "$WORK/cw.json" tier crosswalk_unmet "a crosswalk that meets no local tier" "meet no tier"
+call PATCH "/v1/partners/$PFI/agreements/$AID" "$REG" "{\"crosswalk\":$CW}"
+expect 200 "a crosswalk that reaches every Level 1 requirement"
+recognise "$WORK/cw.json"
+expect 201 "recognised through the crosswalk"
+check_eq "$(jget '[.tier, .recognition_of.tier] | map(tostring) | join(" ")')" "1 1" "mapped to 2, lowered to the engine's 1"
+check_eq "$(jget '.label.credentialSubject.requirementsMet | sort | join(" ")')" "$(jq -r 'sort | join(" ")' <<<"$L1")" \
+    "the local requirements the crosswalk reached are the label's"
+call PATCH "/v1/partners/$PFI/agreements/$AID" "$REG" '{"tier_map":{"1":1},"crosswalk":null}'
+expect 200 "agreement back to the map alone"
+
 # ------------------------------------------------ verifiers
 verify_fetch_trust
 verify_labelverify "$WORK/sg-rec.json"
@@ -179,6 +199,9 @@ call POST /v1/verify "" "$(cat "$WORK/ok.json")"
 expect 200 "SG verifies FI's credential"
 check_eq "$(jget '[.verified, .authority.id, .authority.country, .agreement.id, .agreement.local_tier] | map(tostring) | join(" ")')" \
     "true $FI_DID FI $AID 1" "verified, with FI as authority and the agreement's local tier"
+call POST /v1/verify "" "$(cat "$WORK/cls.json")"
+check_eq "$(jget '[.verified, .authority.country, .agreement] | map(tostring) | join(" ")')" "true FI null" \
+    "FI's label of a scheme no agreement covers: FI, no agreement"
 call POST /v1/verify "" "$(cat "$WORK/sg-rec.json")"
 check_eq "$(jget '[.verified, .authority.country, .agreement] | map(tostring) | join(" ")')" "true SG null" "SG's own label: SG, no agreement"
 curl -sf -o "$WORK/sg-bundle.json" "$BASE/v1/trust-bundle"
