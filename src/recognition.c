@@ -692,22 +692,38 @@ done:
 
 /* ---- following the partners' lists ---- */
 
-struct sweep_item {
-	struct recognition	 r;
-	struct sweep_item	*next;
+/* The recognitions a sweep visits, grouped by partner (one trust store
+ * each). */
+struct sweep_set {
+	struct recognition	*r;
+	size_t			 n, cap;
 };
 
 static int
 collect(const struct recognition *r, void *arg)
 {
-	struct sweep_item	**head = arg, *it;
+	struct sweep_set	*set = arg;
 
-	if ((it = calloc(1, sizeof(*it))) == NULL)
-		return -1;
-	it->r = *r;
-	it->next = *head;
-	*head = it;
+	if (set->n == set->cap) {
+		size_t	 cap = set->cap ? set->cap * 2 : 64;
+		void	*nr = realloc(set->r, cap * sizeof(*set->r));
+
+		if (nr == NULL)
+			return -1;
+		set->r = nr;
+		set->cap = cap;
+	}
+	set->r[set->n++] = *r;
 	return 0;
+}
+
+static int
+by_partner(const void *a, const void *b)
+{
+	const struct recognition *x = a, *y = b;
+	int c = strcmp(x->partner_id, y->partner_id);
+
+	return c != 0 ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 /*
@@ -854,40 +870,43 @@ int
 recognition_sweep(struct db *db, const struct config *cfg,
     const char *partner_id, time_t now)
 {
-	struct sweep_item	*head = NULL, *it;
+	struct sweep_set	 set = { NULL, 0, 0 };
 	struct verify_trust	*t = NULL;
 	struct verify_opts	 o;
 	struct partner		 p;
+	size_t			 i;
 	int			 rc = STORE_OK;
 
-	if (store_recognition_list(db, partner_id, 0, -1, collect, &head) !=
-	    STORE_OK)
-		rc = STORE_ERR;
+	if (store_recognition_list(db, partner_id, 0, -1, collect, &set) !=
+	    STORE_OK) {
+		free(set.r);
+		return STORE_ERR;
+	}
+	if (set.n > 1)
+		qsort(set.r, set.n, sizeof(*set.r), by_partner);
 	memset(&o, 0, sizeof(o));
 	o.at = now;
 	o.now = now;
 	o.max_status_age = cfg != NULL ? cfg->partner_status_max_age : 0;
 	o.log_online = 1;
-	p.id[0] = '\0';
-	for (it = head; it != NULL; it = it->next) {
-		if (strcmp(p.id, it->r.partner_id) != 0) {
+	for (i = 0; i < set.n; i++) {
+		if (i == 0 || strcmp(set.r[i].partner_id,
+		    set.r[i - 1].partner_id) != 0) {
 			verify_trust_free(t);
 			t = NULL;
-			if (store_partner_get(db, it->r.partner_id, &p) !=
+			if (store_partner_get(db, set.r[i].partner_id, &p) !=
 			    STORE_OK || (t = verify_trust_new()) == NULL ||
 			    recognition_trust_add(db, t, &p) != STORE_OK) {
-				p.id[0] = '\0';
+				verify_trust_free(t);
+				t = NULL;
 				rc = STORE_ERR;
-				continue;
 			}
 		}
-		if (sweep_one(db, cfg, t, &p, &it->r, &o) != STORE_OK)
+		if (t != NULL && sweep_one(db, cfg, t, &p, &set.r[i], &o) !=
+		    STORE_OK)
 			rc = STORE_ERR;
 	}
 	verify_trust_free(t);
-	while ((it = head) != NULL) {
-		head = it->next;
-		free(it);
-	}
+	free(set.r);
 	return rc;
 }

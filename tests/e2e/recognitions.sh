@@ -155,6 +155,8 @@ recognise "$WORK/ok.json"
 expect_problem 409 "the same foreign label twice" "$RID"
 call GET /v1/recognitions; expect 200 "recognitions without a token"
 check_eq "$(jget '[.items[] | .id + " " + .label_id] | join(",")')" "$RID $SGL" "listed"
+call GET "/v1/recognitions?partner=$PFI&limit=1"; check_eq "$(jget '[.items[].id] | join(",")')" "$RID" "filtered by partner, paged"
+call GET "/v1/recognitions?partner=ptn_other"; check_eq "$(jget '.items | length')" 0 "none of another partner"
 call GET "/v1/recognitions/$RID"; expect 200 "a recognition without a token"
 check_eq "$(jget .label.credentialSubject.labelId)" "$SGL" "with its label"
 call GET /v1/recognitions/rec_nosuch; expect_problem 404 "unknown recognition" rec_nosuch
