@@ -21,7 +21,8 @@
  * no longer passes (a key the partner declared compromised, a bundle
  * that expired): fail closed.  Its expiry changes nothing (the local
  * label ends with it).  A clear bit on fresh lists lifts a suspension
- * the sweep made, never the regulator's own.
+ * the sweep made, never the regulator's own.  An agreement ended after
+ * the label was issued revokes it: it never outlives its agreement.
  */
 #include "config.h"
 
@@ -790,22 +791,39 @@ sweep_one(struct db *db, const struct config *cfg,
     const struct verify_trust *t, const struct partner *p,
     const struct recognition *r, const struct verify_opts *o)
 {
-	struct label	 l;
-	json_t		*cred = NULL, *checks = NULL;
-	const char	*code, *check, *detail;
-	char		*buf = NULL, reason[LABELD_MAX_TEXT + 1], now[32];
-	size_t		 len;
-	int		 rc = STORE_ERR, held;
+	struct label		 l;
+	struct agreement	 a;
+	json_t			*cred = NULL, *checks = NULL;
+	const char		*code, *check, *detail;
+	char			*buf = NULL, reason[LABELD_MAX_TEXT + 1];
+	char			 now[32];
+	size_t			 len;
+	int			 rc = STORE_ERR, held;
 
-	if (store_label_get(db, r->label_id, &l) != STORE_OK ||
-	    store_recognition_credential(db, r->id, &buf, &len) != STORE_OK ||
+	memset(&a, 0, sizeof(a));
+	rfc3339_format(o->now, now);
+	if (store_label_get(db, r->label_id, &l) != STORE_OK)
+		goto done;
+	rc = STORE_OK;
+	if (strcmp(l.status, "revoked") == 0 || strcmp(now, l.valid_until) >= 0)
+		goto done;	/* final, or expired: nothing to follow */
+	rc = STORE_ERR;
+	/* Never outlives its agreement, even one ended after it was issued. */
+	if (store_agreement_get(db, r->partner_id, r->agreement_id, &a) !=
+	    STORE_OK)
+		goto done;
+	if (a.ended_at[0] != '\0' || strncmp(now, a.valid_until, 10) > 0) {
+		snprintf(reason, sizeof(reason), "agreement_ended: agreement %s "
+		    "with partner %s (%s) ended on %s", a.id, p->name,
+		    p->country, a.valid_until);
+		rc = follow(db, cfg, r, LABEL_REVOKE, r->follow, reason);
+		goto done;
+	}
+	if (store_recognition_credential(db, r->id, &buf, &len) != STORE_OK ||
 	    (cred = json_loadb(buf, len, 0, NULL)) == NULL ||
 	    (checks = verify_credential(t, cred, o, NULL)) == NULL)
 		goto done;
 	rc = STORE_OK;
-	rfc3339_format(o->now, now);
-	if (strcmp(l.status, "revoked") == 0 || strcmp(now, l.valid_until) >= 0)
-		goto done;	/* final, or expired: nothing to follow */
 	code = first_fault(checks, &check, &detail);
 	held = strcmp(r->follow, "none") != 0;
 	if (strcmp(check, "validity") == 0)
@@ -849,6 +867,7 @@ sweep_one(struct db *db, const struct config *cfg,
 		rc = follow(db, cfg, r, LABEL_REINSTATE, "none", reason);
 	}
 done:
+	store_agreement_clear(&a);
 	json_decref(checks);
 	json_decref(cred);
 	free(buf);

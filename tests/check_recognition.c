@@ -7,7 +7,8 @@
  * local label names the foreign credential and its digest, is capped by
  * the foreign validUntil and the agreement's end, is refused twice, for
  * an unknown issuer, a tampered credential, an agreement not in force and
- * an uncovered scheme; FI's revocation reaches SG through the status list
+ * an uncovered scheme; an agreement ended early revokes it; FI's
+ * revocation reaches SG through the status list
  * (partner.c's hook), and stale lists suspend and fresh ones reinstate
  * (recognition_sweep at a later time).  A storage fault at any SQLite
  * call of a recognition or of the sweep a list brings keeps nothing.
@@ -466,6 +467,33 @@ START_TEST(capped_by_agreement_and_window)
 	ck_assert_str_eq(json_string_value(json_object_get(label,
 	    "validUntil")), expect);
 	json_decref(label);
+
+	/* the agreement ended early: the recognised label is revoked */
+	{
+		struct agreement	 b;
+		struct wf_why		 wwhy;
+		struct label		 l;
+		json_t			*patch, *errors = json_array();
+		char			 y[32];
+
+		rfc3339_format(time(NULL) - DAY, y);
+		y[10] = '\0';
+		patch = json_pack("{s:s}", "valid_until", y);
+		memset(&wwhy, 0, sizeof(wwhy));
+		ck_assert_int_eq(partner_agreement_amend(sg.db, &who, p.id,
+		    rec.agreement_id, patch, &b, errors, &wwhy), STORE_OK);
+		ck_assert(b.ended_at[0] != '\0');
+		store_agreement_clear(&b);
+		json_decref(patch);
+		json_decref(errors);
+		ck_assert_int_eq(recognition_sweep(sg.db, &sg.cfg, p.id,
+		    time(NULL)), STORE_OK);
+		ck_assert_int_eq(store_label_get(sg.db, rec.label_id, &l),
+		    STORE_OK);
+		ck_assert_str_eq(l.status, "revoked");
+		ck_assert_ptr_nonnull(strstr(l.status_reason,
+		    "agreement_ended"));
+	}
 	json_decref(cred);
 }
 END_TEST
