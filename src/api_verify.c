@@ -34,7 +34,6 @@ static const char *const own_lists[] = {
 struct keys_ctx {
 	struct verify_trust	*trust;
 	const struct config	*cfg;
-	struct db		*db;
 	char			*err;
 	size_t			 errlen;
 	int			 failed;
@@ -58,28 +57,19 @@ own_key_cb(const struct signing_key *k, void *arg)
 	return 0;
 }
 
-static int
-partner_cb(const struct partner *p, void *arg)
-{
-	struct keys_ctx	*c = arg;
-
-	if (recognition_trust_add(c->db, c->trust, p) != STORE_OK) {
-		c->failed = 1;
-		return -1;
-	}
-	return 0;
-}
-
 /*
- * Fills t with this authority's keys and current status lists, and each
- * pinned partner's bundle and latest status lists.  0, or an
- * HTTP status (500, 503) with the reason in err.
+ * Fills t with this authority's keys and current status lists and, when
+ * the credential is partner p's (p->id not ""), that partner's pinned
+ * bundle and latest status lists (only that one: each partner's bundle
+ * and lists cost signature checks).  0, or an HTTP status (500, 503) with
+ * the reason in err.
  */
 static unsigned
-trust_own(struct req *r, struct verify_trust *t, char *err, size_t errlen)
+trust_own(struct req *r, struct verify_trust *t, const struct partner *p,
+    char *err, size_t errlen)
 {
 	const struct config	*cfg = &r->ld->cfg;
-	struct keys_ctx		 kc = { t, cfg, r->db, err, errlen, 0 };
+	struct keys_ctx		 kc = { t, cfg, err, errlen, 0 };
 	json_t			*list;
 	json_error_t		 je;
 	char			*buf;
@@ -111,11 +101,10 @@ trust_own(struct req *r, struct verify_trust *t, char *err, size_t errlen)
 		if (rc != 0)
 			return MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}
-	/* Partner authorities: each pinned bundle and its latest lists. */
-	if (store_partner_list(r->db, 0, -1, partner_cb, &kc) != STORE_OK ||
-	    kc.failed) {
-		snprintf(err, errlen, "cannot read the partners' bundles and "
-		    "status lists");
+	if (p->id[0] != '\0' && recognition_trust_add(r->db, t, p) !=
+	    STORE_OK) {
+		snprintf(err, errlen, "cannot read partner %s's bundle and "
+		    "status lists", p->id);
 		return MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}
 	return 0;
@@ -315,10 +304,17 @@ verify_post(struct req *r)
 		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-query",
 		    "at: expected an RFC 3339 time (2026-11-28T06:00:00Z) or "
 		    "a date (2026-11-28), got \"%s\"", at_s);
-	if ((t = verify_trust_new()) == NULL)
+	if (authority_of(r, cred, now, &p, &authority, &agreement) != 0)
+		return reply_db_error(r);
+	if ((t = verify_trust_new()) == NULL) {
+		json_decref(authority);
+		json_decref(agreement);
 		return reply_oom(r);
-	if ((status = trust_own(r, t, err, sizeof(err))) != 0) {
+	}
+	if ((status = trust_own(r, t, &p, err, sizeof(err))) != 0) {
 		verify_trust_free(t);
+		json_decref(authority);
+		json_decref(agreement);
 		return reply_problem(r, status, status ==
 		    MHD_HTTP_SERVICE_UNAVAILABLE ? "unavailable" : "internal",
 		    "cannot build the trust store: %s", err);
@@ -330,11 +326,10 @@ verify_post(struct req *r)
 	o.log_online = 1;
 	checks = verify_credential(t, cred, &o, &verified);
 	verify_trust_free(t);
-	if (checks == NULL)
+	if (checks == NULL) {
+		json_decref(authority);
+		json_decref(agreement);
 		return reply_oom(r);
-	if (authority_of(r, cred, now, &p, &authority, &agreement) != 0) {
-		json_decref(checks);
-		return reply_db_error(r);
 	}
 	if (registry_check(r, cred, now, &p, checks, &verified, &label) != 0) {
 		json_decref(checks);
