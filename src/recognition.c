@@ -455,8 +455,8 @@ local_party(struct db *db, const struct partner *p, const struct foreign *f,
 }
 
 /*
- * Recognises cred, a partner's credential, at now (clock_now()): the
- * rules at the top of this file.  One transaction: the local vendor and
+ * Recognises cred, a partner's credential, verified and matched to an
+ * agreement at now (clock_now()): the rules at the top of this file.  One transaction: the local vendor and
  * product rows when new, the label (issue.c), the recognition with the
  * credential's exact RFC 8785 bytes, the "recognise" log leaf.  *label
  * (malloc'd) the local label's bytes.  STORE_OK with out; STORE_INVALID
@@ -614,7 +614,7 @@ recognition_create(struct db *db, const struct config *cfg,
 	in.requirements_met = met;
 	in.issued_by = who != NULL && who->org_id[0] ? who->org_id : NULL;
 	in.token_id = who != NULL && who->token_id[0] ? who->token_id : NULL;
-	in.now = now;
+	/* in.now 0: issue.c stamps it under the write lock, as any label. */
 	in.recognition_of = rof;
 	in.agreement_id = a.id;
 	in.valid_until_max = cap;
@@ -659,8 +659,8 @@ recognition_create(struct db *db, const struct config *cfg,
 	}
 	if (rc != STORE_OK || (rc = translog_append(db,
 	    &(struct translog_entry){ .kind = "recognise", .label_id =
-	    label_id, .credential_sha256 = out->digest, .reason = reason,
-	    .time = now }, NULL, err, sizeof(err))) != STORE_OK)
+	    label_id, .credential_sha256 = out->digest, .reason = reason },
+	    NULL, err, sizeof(err))) != STORE_OK)
 		goto done;
 	if (db_commit(db) == -1) {
 		rc = STORE_ERR;
