@@ -58,6 +58,13 @@ scheduler_round(struct store *s, const struct config *cfg)
 	size_t			 len, i;
 	int			 resigned, made, faults = 0;
 
+	/* Recognised labels follow their partners' lists and their age;
+	 * first, so that the lists re-signed below carry their changes. */
+	if (recognition_sweep(db, cfg, NULL, clock_now()) != STORE_OK) {
+		fault("recognitions", "not every recognised label could follow "
+		    "its partner's status lists");
+		faults++;
+	}
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		if (statuslist_refresh(db, cfg, lists[i], &resigned, until, err,
 		    sizeof(err)) != STORE_OK) {
@@ -77,12 +84,6 @@ scheduler_round(struct store *s, const struct config *cfg)
 			log_info("scheduler: trust bundle version %lld issued "
 			    "(signed by %s, expires %s)", (long long)row.version,
 			    row.kid, row.expires_at);
-	}
-	/* Recognised labels follow their partners' lists and their age. */
-	if (recognition_sweep(db, cfg, NULL, clock_now()) != STORE_OK) {
-		fault("recognitions", "not every recognised label could follow "
-		    "its partner's status lists");
-		faults++;
 	}
 	if (faults == 0)
 		sched.last_fault[0] = '\0';
