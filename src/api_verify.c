@@ -3,8 +3,12 @@
  * posted credential against what this authority trusts: its own signing
  * keys (every key ever used, with their retirement and compromise times)
  * and its own status lists, as a foreign verifier with our trust bundle
- * would; then the online-only "registry" check: a credential naming this
- * issuer verifies only when it is, byte for byte, a label issued here.
+ * would, and each pinned partner's bundle and latest status lists; then
+ * the online-only "registry" check: a credential naming this issuer
+ * verifies only when it is, byte for byte, a label issued here (a
+ * partner's is the partner's to answer).  The answer names the authority
+ * that issued the credential and, for a partner's, the agreement that
+ * would recognise it with the local tier.
  * The answer is 200 whenever the verification ran, verified or not.
  */
 #include "config.h"
@@ -54,11 +58,15 @@ own_key_cb(const struct signing_key *k, void *arg)
 }
 
 /*
- * Fills t with this authority's keys and current status lists.  0, or an
- * HTTP status (500, 503) with the reason in err.
+ * Fills t with this authority's keys and current status lists and, when
+ * the credential is partner p's (p->id not ""), that partner's pinned
+ * bundle and latest status lists (only that one: each partner's bundle
+ * and lists cost signature checks).  0, or an HTTP status (500, 503) with
+ * the reason in err.
  */
 static unsigned
-trust_own(struct req *r, struct verify_trust *t, char *err, size_t errlen)
+trust_own(struct req *r, struct verify_trust *t, const struct partner *p,
+    char *err, size_t errlen)
 {
 	const struct config	*cfg = &r->ld->cfg;
 	struct keys_ctx		 kc = { t, cfg, err, errlen, 0 };
@@ -93,12 +101,87 @@ trust_own(struct req *r, struct verify_trust *t, char *err, size_t errlen)
 		if (rc != 0)
 			return MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}
-	/*
-	 * Partner authorities (recognition): add each pinned partner's trust
-	 * bundle here with verify_trust_add_bundle(), then the status lists
-	 * pushed or pulled for it with verify_trust_add_status_list().
-	 */
+	if (p->id[0] != '\0' && recognition_trust_add(r->db, t, p) !=
+	    STORE_OK) {
+		snprintf(err, errlen, "cannot read partner %s's bundle and "
+		    "status lists", p->id);
+		return MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
 	return 0;
+}
+
+/*
+ * Who issued cred: this authority or a pinned partner, as {id, name,
+ * country}, in *authority (JSON null for anyone else); and, for a
+ * partner's credential, the agreement in force today that would recognise
+ * it, {id, local_tier}, in *agreement (null when none would).  p receives
+ * the partner (p->id "" for none).  0, or -1 on a database or memory
+ * fault.
+ */
+static int
+authority_of(struct req *r, const json_t *cred, time_t now, struct partner *p,
+    json_t **authority, json_t **agreement)
+{
+	const struct config	*cfg = &r->ld->cfg;
+	const json_t		*subj = json_object_get(cred, "credentialSubject");
+	const char		*iss = verify_issuer_id(cred), *scheme;
+	const struct scheme	*local;
+	struct recognition_why	 why;
+	struct agreement	 a;
+	json_t			*map = NULL, *cw = NULL, *met = NULL;
+	char			 today[RFC3339_BUFLEN];
+	int			 tier, rc;
+
+	memset(p, 0, sizeof(*p));
+	*agreement = json_null();
+	if (iss != NULL && strcmp(iss, cfg->issuer_did) == 0) {
+		*authority = json_pack("{s:s, s:s, s:s}", "id", iss, "name",
+		    cfg->issuer_name, "country", cfg->country);
+		return *authority != NULL ? 0 : -1;
+	}
+	if (iss == NULL || (rc = store_partner_by_issuer(r->db, iss, p)) ==
+	    STORE_NOTFOUND) {
+		*authority = json_null();
+		return 0;
+	}
+	if (rc != STORE_OK)
+		return -1;
+	if ((*authority = json_pack("{s:s, s:s, s:s}", "id", p->issuer,
+	    "name", p->name, "country", p->country)) == NULL)
+		return -1;
+	scheme = json_string_value(json_object_get(json_object_get(subj,
+	    "scope"), "scheme"));
+	if (scheme == NULL || !json_is_integer(json_object_get(subj, "tier")))
+		return 0;
+	rfc3339_format(now, today);
+	today[10] = '\0';
+	memset(&why, 0, sizeof(why));
+	rc = recognition_agreement_for(r->db, p->id, scheme, today, &a, &why);
+	if (rc == STORE_INVALID)
+		return 0;
+	if (rc != STORE_OK)
+		return -1;
+	rc = -1;
+	if ((map = json_loads(a.tier_map, 0, NULL)) == NULL ||
+	    (a.crosswalk != NULL && (cw = json_loads(a.crosswalk, 0, NULL)) ==
+	    NULL))
+		goto done;
+	rc = 0;
+	if ((local = catalog_get(r->db, a.local_scheme,
+	    catalog_current_version(r->db, a.local_scheme))) == NULL ||
+	    recognition_tier(local, map, cw, (int)json_integer_value(
+	    json_object_get(subj, "tier")), json_object_get(subj,
+	    "requirementsMet"), &tier, &met, &why) != STORE_OK)
+		goto done;
+	if ((*agreement = json_pack("{s:s, s:i}", "id", a.id, "local_tier",
+	    tier)) == NULL)
+		rc = -1;
+done:
+	json_decref(map);
+	json_decref(cw);
+	json_decref(met);
+	store_agreement_clear(&a);
+	return rc;
 }
 
 /*
@@ -109,8 +192,8 @@ trust_own(struct req *r, struct verify_trust *t, char *err, size_t errlen)
  * -1 on a database or memory fault.
  */
 static int
-registry_check(struct req *r, const json_t *cred, time_t now, json_t *checks,
-    int *verified, json_t **label)
+registry_check(struct req *r, const json_t *cred, time_t now,
+    const struct partner *p, json_t *checks, int *verified, json_t **label)
 {
 	const json_t		*subj = json_object_get(cred,
 	    "credentialSubject");
@@ -125,6 +208,13 @@ registry_check(struct req *r, const json_t *cred, time_t now, json_t *checks,
 	*label = NULL;
 	issuer = verify_issuer_id(cred);
 	id = json_string_value(json_object_get(subj, "labelId"));
+	if (p->id[0] != '\0') {
+		/* A partner's label: its registry is the partner's. */
+		snprintf(detail, sizeof(detail), "issued by partner %s (%.200s, "
+		    "%s), trust bundle version %lld pinned here", p->id,
+		    p->name, p->country, (long long)p->bundle_version);
+		goto answer;
+	}
 	if (issuer == NULL || strcmp(issuer, r->ld->cfg.issuer_did) != 0) {
 		code = "not_issued_here";
 		snprintf(detail, sizeof(detail), "the issuer is not this "
@@ -193,7 +283,8 @@ verify_post(struct req *r)
 	struct verify_trust	*t;
 	const json_t		*cred = r->json, *inner;
 	const char		*at_s = req_query(r, "at");
-	json_t			*checks, *label;
+	json_t			*checks, *label, *authority, *agreement;
+	struct partner		 p;
 	struct verify_opts	 o;
 	time_t			 now = clock_now(), at = now;
 	char			 err[512], at_buf[RFC3339_BUFLEN];
@@ -213,10 +304,17 @@ verify_post(struct req *r)
 		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-query",
 		    "at: expected an RFC 3339 time (2026-11-28T06:00:00Z) or "
 		    "a date (2026-11-28), got \"%s\"", at_s);
-	if ((t = verify_trust_new()) == NULL)
+	if (authority_of(r, cred, now, &p, &authority, &agreement) != 0)
+		return reply_db_error(r);
+	if ((t = verify_trust_new()) == NULL) {
+		json_decref(authority);
+		json_decref(agreement);
 		return reply_oom(r);
-	if ((status = trust_own(r, t, err, sizeof(err))) != 0) {
+	}
+	if ((status = trust_own(r, t, &p, err, sizeof(err))) != 0) {
 		verify_trust_free(t);
+		json_decref(authority);
+		json_decref(agreement);
 		return reply_problem(r, status, status ==
 		    MHD_HTTP_SERVICE_UNAVAILABLE ? "unavailable" : "internal",
 		    "cannot build the trust store: %s", err);
@@ -228,16 +326,21 @@ verify_post(struct req *r)
 	o.log_online = 1;
 	checks = verify_credential(t, cred, &o, &verified);
 	verify_trust_free(t);
-	if (checks == NULL)
+	if (checks == NULL) {
+		json_decref(authority);
+		json_decref(agreement);
 		return reply_oom(r);
-	if (registry_check(r, cred, now, checks, &verified, &label) != 0) {
+	}
+	if (registry_check(r, cred, now, &p, checks, &verified, &label) != 0) {
 		json_decref(checks);
+		json_decref(authority);
+		json_decref(agreement);
 		return reply_db_error(r);
 	}
 	rfc3339_format(at, at_buf);
-	return reply_json(r, MHD_HTTP_OK, json_pack("{s:b, s:s, s:o, s:o}",
-	    "verified", verified, "at", at_buf, "checks", checks, "label",
-	    label));
+	return reply_json(r, MHD_HTTP_OK, json_pack("{s:b, s:s, s:o, s:o, "
+	    "s:o, s:o}", "verified", verified, "at", at_buf, "checks", checks,
+	    "label", label, "authority", authority, "agreement", agreement));
 }
 
 const struct route api_verify_routes[] = {

@@ -116,6 +116,12 @@ check_input(const struct issue_input *in, char *err, size_t errlen)
 			    "hex digest", i);
 			return -1;
 		}
+	if (in->recognition_of != NULL && (!json_is_object(in->recognition_of) ||
+	    in->agreement_id == NULL)) {
+		snprintf(err, errlen, "a recognition needs recognitionOf and "
+		    "its agreement");
+		return -1;
+	}
 	if (in->sbom_sha256 != NULL && in->sbom_sha256[0] != '\0' &&
 	    (!evidence_digest_ok(in->sbom_sha256) || in->sbom_components < 0)) {
 		snprintf(err, errlen, "SBOM: not a SHA-256 hex digest");
@@ -287,6 +293,11 @@ subject_json(const struct config *cfg, const struct issue_input *in)
 		goto fail;
 	if (put(subj, "assessment", assessment_json(s, in->requirements_met)))
 		goto fail;
+	/* A recognised label names what it recognises and under which terms. */
+	if (in->recognition_of != NULL && (put(subj, "recognitionOf",
+	    json_deep_copy(in->recognition_of)) ||
+	    put(subj, "agreement", json_string(in->agreement_id))))
+		goto fail;
 	return subj;
 fail:
 	json_decref(subj);
@@ -425,6 +436,20 @@ issue_label(struct db *db, const struct config *cfg,
 		    in->product->support_until);
 		rc = STORE_INVALID;
 		goto done;
+	}
+	/* A recognition never outlives the foreign label nor its agreement. */
+	if (in->valid_until_max != 0) {
+		time_t	 u;
+
+		if (in->valid_until_max <= now) {
+			snprintf(err, errlen, "the label could not be valid: "
+			    "its validity must end before it starts");
+			rc = STORE_INVALID;
+			goto done;
+		}
+		if (rfc3339_to_time(until, 0, &u) == 0 &&
+		    in->valid_until_max < u)
+			rfc3339_format(in->valid_until_max, until);
 	}
 	memset(&l, 0, sizeof(l));
 	snprintf(l.id, sizeof(l.id), "%s", in->label_id);

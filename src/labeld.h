@@ -1078,6 +1078,10 @@ struct issue_input {
 	const char		*issued_by;	/* organisation id, NULL none */
 	const char		*token_id;	/* for the history, NULL none */
 	time_t			 now;		/* 0: the clock */
+	/* recognitions (recognition.c): NULL / 0 for a label of our own */
+	const json_t		*recognition_of; /* {id, issuer, digest} */
+	const char		*agreement_id;
+	time_t			 valid_until_max; /* caps validUntil; 0 none */
 };
 int	 issue_label_prefix(const char *country, const char *scheme_id,
 	    int year, char *out, size_t outlen);
@@ -1456,6 +1460,71 @@ int	 partner_agreement_amend(struct db *, const struct principal *,
 	    const json_t *patch, struct agreement *out, json_t *errors,
 	    struct wf_why *);
 
+/* ---- section: recognitions (recognition.c, store_recognitions.c,
+ * api_recognitions.c) ---- */
+#define LABELD_RECOGNITION_MAX_CRED	(256 * 1024)	/* RFC 8785 bytes */
+struct recognition {
+	char		 id[40];
+	char		 label_id[LABELD_LABEL_ID_MAX + 1];
+	char		 partner_id[40];
+	char		 agreement_id[40];
+	char		 foreign_id[LABELD_PARTNER_MAX_ID + 1];
+	char		 foreign_issuer[LABELD_PARTNER_MAX_ID + 1];
+	int		 foreign_tier;
+	char		 foreign_valid_until[32];
+	char		 digest[65];	/* SHA-256 hex of the foreign RFC 8785 */
+	char		 foreign_vendor[LABELD_PARTNER_MAX_REQ_ID + 1];
+	char		 foreign_product[LABELD_PARTNER_MAX_REQ_ID + 1];
+	char		 vendor_id[40];
+	char		 product_id[40];
+	int		 tier;
+	char		 follow[16];	/* none partner stale */
+	char		 created_at[32];
+	char		 created_by[40];
+	int64_t		 seq;
+};
+int	 store_recognition_insert(struct db *, struct recognition *,
+	    const char *credential, size_t len);
+int	 store_recognition_get(struct db *, const char *id,
+	    struct recognition *);
+int	 store_recognition_by_foreign(struct db *, const char *partner_id,
+	    const char *foreign_id, struct recognition *);
+int	 store_recognition_list(struct db *, const char *partner_id,
+	    int64_t after, int limit,
+	    int (*cb)(const struct recognition *, void *), void *arg);
+int	 store_recognition_credential(struct db *, const char *id,
+	    char **buf, size_t *len);
+int	 store_recognition_set_follow(struct db *, const char *id,
+	    const char *follow);
+int	 store_recognition_local_party(struct db *, const char *partner_id,
+	    const char *foreign_vendor, const char *foreign_product,
+	    char vendor_id[40], char product_id[40]);
+int	 store_partner_list_copies(struct db *, const char *partner_id,
+	    int (*cb)(const char *credential, size_t len, void *), void *arg);
+
+/* recognition.c: recognised labels and what follows a partner's lists */
+/* Why a recognition was refused: the check at fault, its code, a sentence. */
+struct recognition_why {
+	char		 check[32];
+	char		 code[40];
+	char		 text[1024];
+};
+struct verify_trust;
+int	 recognition_trust_add(struct db *, struct verify_trust *,
+	    const struct partner *);
+int	 recognition_tier(const struct scheme *local, const json_t *tier_map,
+	    const json_t *crosswalk, int foreign_tier, const json_t *met,
+	    int *tier, json_t **local_met, struct recognition_why *);
+int	 recognition_agreement_for(struct db *, const char *partner_id,
+	    const char *scheme, const char *today, struct agreement *out,
+	    struct recognition_why *);
+int	 recognition_create(struct db *, const struct config *,
+	    const struct principal *, const json_t *credential, time_t now,
+	    struct recognition *out, char **label, size_t *len,
+	    struct recognition_why *);
+int	 recognition_sweep(struct db *, const struct config *,
+	    const char *partner_id, time_t now);
+
 /* api_products.c: shared with api_vulns.c */
 int	 api_products_load(struct req *, struct product *);
 int	 api_products_is_version(const char *);
@@ -1673,6 +1742,7 @@ void	 webhook_deliver_round(struct store *, time_t now, int (*stop)(void));
 extern const struct route api_webhooks_routes[];
 extern const struct route api_public_routes[];
 extern const struct route api_registry_routes[];
+extern const struct route api_recognitions_routes[];
 
 #endif /* LABELD_H */
 

@@ -39,6 +39,7 @@ static json_t			*results, *updates, *proofs;
 /* The log options: --since checkpoints, --consistency proofs, witnesses. */
 static json_t			*since, *consist;
 static struct note_verifier	 witnesses[LABELVERIFY_MAX_FILES];
+static size_t			 npinned;	/* --trust-bundle files */
 
 /* A --bundle-update file, read and ordered before it is applied. */
 struct update {
@@ -308,14 +309,42 @@ print_human(const char *path, const json_t *sum, const json_t *checks,
 	}
 }
 
+/*
+ * The authority of cred among the pinned issuers: {id, name, country,
+ * version} of the bundle naming its issuer (new reference), or NULL when
+ * no --trust-bundle names it.  With several bundles pinned this says
+ * which authority issued each credential.
+ */
+static json_t *
+authority(const struct verify_trust *t, const json_t *cred)
+{
+	const char	*iss = cred != NULL ? verify_issuer_id(cred) : NULL;
+	json_t		*all, *a, *out = NULL;
+	size_t		 i;
+
+	if (iss == NULL || (all = verify_trust_issuers(t)) == NULL)
+		return NULL;
+	json_array_foreach(all, i, a)
+		if (str(a, "id") != NULL && strcmp(str(a, "id"), iss) == 0) {
+			out = json_pack("{s:O, s:O, s:O, s:O}", "id",
+			    json_object_get(a, "id"), "name",
+			    json_object_get(a, "name"), "country",
+			    json_object_get(a, "country"), "version",
+			    json_object_get(a, "version"));
+			break;
+		}
+	json_decref(all);
+	return out;
+}
+
 /* Verifies one credential file; prints its lines (human mode) or appends
  * its result to out (JSON mode).  1 if verified, 0 if not. */
 static int
 verify_file(const struct verify_trust *t, const char *path,
     const struct verify_opts *o, json_t *out, int verbose)
 {
-	json_t		*cred, *checks, *res, *sum;
-	char		 err[512];
+	json_t		*cred, *checks, *res, *sum, *auth;
+	char		 err[512], line[1024];
 	int		 unreadable, verified = 0;
 
 	if ((cred = load_json(path, &unreadable, err, sizeof(err))) == NULL) {
@@ -327,14 +356,35 @@ verify_file(const struct verify_trust *t, const char *path,
 		checks = verify_credential(t, cred, o, &verified);
 	if (checks == NULL || (sum = summary(cred, checks)) == NULL)
 		die("out of memory");
+	auth = authority(t, cred);
 	if (out != NULL) {
-		res = json_pack("{s:s, s:b, s:O, s:O, s:O?}", "file", path,
+		res = json_pack("{s:s, s:b, s:O, s:O, s:O?, s:O?}", "file", path,
 		    "verified", verified, "summary", sum, "checks", checks,
-		    "label", json_object_get(sum, "label_id"));
+		    "label", json_object_get(sum, "label_id"), "authority",
+		    auth != NULL ? auth : json_null());
 		if (res == NULL || json_array_append_new(out, res) != 0)
 			die("out of memory");
-	} else
+	} else {
 		print_human(path, sum, checks, verified, verbose);
+		/* One bundle: "issued by" says it all; several: which one. */
+		if (npinned < 2)
+			line[0] = '\0';
+		else if (auth != NULL)
+			snprintf(line, sizeof(line), "  authority: %s (%s), %s, "
+			    "trust bundle version %lld", str(auth, "name") ?
+			    str(auth, "name") : "?", str(auth, "country") ?
+			    str(auth, "country") : "?", str(auth, "id"),
+			    (long long)json_integer_value(json_object_get(auth,
+			    "version")));
+		else
+			snprintf(line, sizeof(line), "  authority: none of the "
+			    "pinned trust bundles names the issuer");
+		if (line[0] != '\0') {
+			put_clean(line);
+			putchar('\n');
+		}
+	}
+	json_decref(auth);
 	json_decref(sum);
 	json_decref(checks);
 	json_decref(cred);
@@ -655,6 +705,7 @@ main(int argc, char *argv[])
 		if (rc != 0)
 			die("status list %s: %s", lists[i], err);
 	}
+	npinned = nbundles;
 	if (nbundles == 0)
 		fputs("labelverify: no --trust-bundle given: no issuer is "
 		    "trusted\n", stderr);

@@ -583,6 +583,13 @@ partner_add_status_list(struct db *db, const struct principal *who,
 	    json_pack("{s:s, s:s, s:s}", "list", id, "validFrom",
 	    out->valid_from, "sha256", out->sha256))) != STORE_OK)
 		goto fail;
+	/*
+	 * The recognised labels follow the new list in its transaction
+	 * (recognition.c): a list is kept only with its consequences.  No
+	 * config here: the scheduler's round judges the lists' age.
+	 */
+	if ((rc = recognition_sweep(db, NULL, p.id, now)) != STORE_OK)
+		goto fail;
 	if (db_commit(db) == -1) {
 		rc = STORE_ERR;
 		goto fail;

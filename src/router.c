@@ -35,6 +35,7 @@ static const struct route *const route_tables[] = {
 	api_ballots_routes,
 	api_public_routes,
 	api_registry_routes,
+	api_recognitions_routes,
 };
 
 #define ROUTER_MAX_SEGMENTS 16

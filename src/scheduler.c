@@ -3,7 +3,9 @@
  * lapse while nobody fetches it: each status list once half its validity
  * has passed (status_list_validity), and the trust bundle 30 days before
  * its expiry (or when its content changed); and it writes down, once, the
- * expiry of each label whose validUntil passed.  A round runs at start and
+ * expiry of each label whose validUntil passed; and it keeps recognised
+ * labels in line with their partners' lists and their age
+ * (recognition_sweep).  A round runs at start and
  * every LABELD_SCHEDULER_PERIOD seconds; it waits on a condition variable,
  * so scheduler_stop() (SIGTERM) ends it at once, and joins it.
  */
@@ -42,8 +44,9 @@ fault(const char *what, const char *err)
 }
 
 /*
- * One round: re-signs the status lists that need it and issues a trust
- * bundle version when one is due.  Logs what it did at info level.
+ * One round: re-signs the status lists that need it, issues a trust
+ * bundle version when one is due and sweeps the recognised labels.  Logs
+ * what it did at info level.
  */
 void
 scheduler_round(struct store *s, const struct config *cfg)
@@ -57,6 +60,13 @@ scheduler_round(struct store *s, const struct config *cfg)
 	size_t			 len, i;
 	int			 resigned, made, faults = 0, warned, expired;
 
+	/* Recognised labels follow their partners' lists and their age;
+	 * first, so that the lists re-signed below carry their changes. */
+	if (recognition_sweep(db, cfg, NULL, clock_now()) != STORE_OK) {
+		fault("recognitions", "not every recognised label could follow "
+		    "its partner's status lists");
+		faults++;
+	}
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		if (statuslist_refresh(db, cfg, lists[i], &resigned, until, err,
 		    sizeof(err)) != STORE_OK) {
