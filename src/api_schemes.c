@@ -99,23 +99,72 @@ scheme_get(struct req *r)
 	return reply_scheme(r, MHD_HTTP_OK, r->params[0], 0);
 }
 
+/* v as a version number (1 ..), or 0 when it is none. */
+static int
+version_of(const char *v)
+{
+	long n = 0;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	for (const char *p = v; *p != '\0'; p++) {
+		if (!isdigit((unsigned char)*p) || n > 1000000)
+			return 0;
+		n = n * 10 + (*p - '0');
+	}
+	return (int)n;
+}
+
 static int
 scheme_get_version(struct req *r)
 {
-	const char	*v = r->params[1];
-	long		 n = 0;
+	int n = version_of(r->params[1]);
 
-	for (const char *p = v; *p != '\0'; p++) {
-		if (!isdigit((unsigned char)*p) || n > 1000000)
-			return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-			    "scheme versions are positive integers, not \"%s\"",
-			    v);
-		n = n * 10 + (*p - '0');
-	}
 	if (n == 0)
 		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-		    "scheme versions start at 1");
-	return reply_scheme(r, MHD_HTTP_OK, r->params[0], (int)n);
+		    "scheme versions are integers from 1, not \"%s\"",
+		    r->params[1]);
+	return reply_scheme(r, MHD_HTTP_OK, r->params[0], n);
+}
+
+/*
+ * What changed in a scheme version since an earlier one (?from=): the
+ * document's members, its tiers and its requirements, added, removed and
+ * changed (scheme_diff).
+ */
+static int
+scheme_version_diff(struct req *r)
+{
+	const struct scheme	*a, *b;
+	const char		*from = req_query(r, "from");
+	int			 to = version_of(r->params[1]), f;
+	json_t			*d;
+
+	if (to == 0)
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "scheme versions are integers from 1, not \"%s\"",
+		    r->params[1]);
+	if (from == NULL || (f = version_of(from)) == 0)
+		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-query",
+		    "from: the earlier version to compare with is required, "
+		    "an integer from 1%s%s%s", from ? " (got \"" : "",
+		    from ? from : "", from ? "\")" : "");
+	if ((b = catalog_get(r->db, r->params[0], to)) == NULL)
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "scheme %s has no version %d", r->params[0], to);
+	if ((a = catalog_get(r->db, r->params[0], f)) == NULL)
+		return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+		    "scheme %s has no version %d to compare with", r->params[0],
+		    f);
+	if ((d = scheme_diff(a, b)) == NULL)
+		return reply_oom(r);
+	if (json_object_set_new(d, "scheme", json_string(r->params[0])) != 0 ||
+	    json_object_set_new(d, "from", json_integer(f)) != 0 ||
+	    json_object_set_new(d, "to", json_integer(to)) != 0) {
+		json_decref(d);
+		return reply_oom(r);
+	}
+	return reply_json(r, MHD_HTTP_OK, d);
 }
 
 static int
@@ -155,6 +204,8 @@ const struct route api_schemes_routes[] = {
 	{ "POST", "/v1/schemes", ROLE_REGULATOR, ROUTE_JSON | ROUTE_QUORUM,
 	    scheme_publish },
 	{ "GET", "/v1/schemes/{scheme}", ROLE_PUBLIC, 0, scheme_get },
+	{ "GET", "/v1/schemes/{scheme}/versions/{v}/diff", ROLE_PUBLIC, 0,
+	    scheme_version_diff },
 	{ "GET", "/v1/schemes/{scheme}/versions/{v}", ROLE_PUBLIC, 0,
 	    scheme_get_version },
 	{ NULL, NULL, 0, 0, NULL }

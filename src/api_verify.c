@@ -10,6 +10,8 @@
  * that issued the credential and, for a partner's, the agreement that
  * would recognise it with the local tier.
  * The answer is 200 whenever the verification ran, verified or not.
+ * POST /credentials/verify is the same verification in the W3C VC API's
+ * shape (400 when it does not verify).
  */
 #include "config.h"
 
@@ -277,33 +279,24 @@ answer:
 	return 0;
 }
 
+/*
+ * Verifies cred at time at, now being now: the checks of the verify
+ * module against what this authority trusts, then the registry check.
+ * 0 with *result {verified, at, checks, label, authority, agreement}; or
+ * -1 when it has answered the fault itself (500, 503).
+ */
 static int
-verify_post(struct req *r)
+verify_run(struct req *r, const json_t *cred, time_t at, json_t **result)
 {
 	struct verify_trust	*t;
-	const json_t		*cred = r->json, *inner;
-	const char		*at_s = req_query(r, "at");
 	json_t			*checks, *label, *authority, *agreement;
 	struct partner		 p;
 	struct verify_opts	 o;
-	time_t			 now = clock_now(), at = now;
+	time_t			 now = clock_now();
 	char			 err[512], at_buf[RFC3339_BUFLEN];
 	unsigned		 status;
 	int			 verified = 0;
 
-	/* The credential itself, or {"credential": {...}}. */
-	inner = json_object_get(cred, "credential");
-	if (inner != NULL && json_object_get(cred, "proof") == NULL) {
-		if (!json_is_object(inner))
-			return reply_problem(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
-			    "validation", "credential: must be a JSON object "
-			    "(a verifiable credential)");
-		cred = inner;
-	}
-	if (at_s != NULL && rfc3339_to_time(at_s, 1, &at) != 0)
-		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-query",
-		    "at: expected an RFC 3339 time (2026-11-28T06:00:00Z) or "
-		    "a date (2026-11-28), got \"%s\"", at_s);
 	if (authority_of(r, cred, now, &p, &authority, &agreement) != 0)
 		return reply_db_error(r);
 	if ((t = verify_trust_new()) == NULL) {
@@ -338,12 +331,134 @@ verify_post(struct req *r)
 		return reply_db_error(r);
 	}
 	rfc3339_format(at, at_buf);
-	return reply_json(r, MHD_HTTP_OK, json_pack("{s:b, s:s, s:o, s:o, "
-	    "s:o, s:o}", "verified", verified, "at", at_buf, "checks", checks,
-	    "label", label, "authority", authority, "agreement", agreement));
+	if ((*result = json_pack("{s:b, s:s, s:o, s:o, s:o, s:o}", "verified",
+	    verified, "at", at_buf, "checks", checks, "label", label,
+	    "authority", authority, "agreement", agreement)) == NULL)
+		return reply_oom(r);
+	return 0;
+}
+
+static int
+verify_post(struct req *r)
+{
+	const json_t	*cred = r->json, *inner;
+	const char	*at_s = req_query(r, "at");
+	time_t		 at = clock_now();
+	json_t		*result;
+
+	/* The credential itself, or {"credential": {...}}. */
+	inner = json_object_get(cred, "credential");
+	if (inner != NULL && json_object_get(cred, "proof") == NULL) {
+		if (!json_is_object(inner))
+			return reply_problem(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
+			    "validation", "credential: must be a JSON object "
+			    "(a verifiable credential)");
+		cred = inner;
+	}
+	if (at_s != NULL && rfc3339_to_time(at_s, 1, &at) != 0)
+		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-query",
+		    "at: expected an RFC 3339 time (2026-11-28T06:00:00Z) or "
+		    "a date (2026-11-28), got \"%s\"", at_s);
+	if (verify_run(r, cred, at, &result) == -1)
+		return -1;
+	return reply_json(r, MHD_HTTP_OK, result);
+}
+
+/*
+ * POST /credentials/verify, as the W3C VC API defines it:
+ * {verifiableCredential, options} answers 200 {checks, warnings, errors}
+ * when the credential verifies (checks: the names of the checks that
+ * passed; warnings: those that passed without running, such as the log
+ * proof online), and 400 problem details naming each failed check
+ * otherwise (fail closed, as POST /v1/verify: the same checks).  Options:
+ * expectedProofPurpose (only assertionMethod is ours); others, such as
+ * challenge and domain, belong to presentations and are refused.
+ */
+static int
+vcapi_verify(struct req *r)
+{
+	const json_t	*cred = json_object_get(r->json, "verifiableCredential");
+	const json_t	*opts = json_object_get(r->json, "options"), *c;
+	const char	*key, *purpose;
+	json_t		*result, *v, *passed, *warnings, *errors;
+	char		 detail[512];
+	size_t		 i, o = 0;
+	int		 n;
+
+	if (!json_is_object(cred))
+		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "validation",
+		    "verifiableCredential: %s", cred == NULL ? "required: "
+		    "the credential to verify" : "must be a JSON object");
+	if (opts != NULL && !json_is_object(opts))
+		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "validation",
+		    "options: must be a JSON object");
+	json_object_foreach((json_t *)opts, key, v) {
+		if (strcmp(key, "expectedProofPurpose") == 0) {
+			purpose = json_string_value(v);
+			if (purpose == NULL ||
+			    strcmp(purpose, "assertionMethod") != 0)
+				return reply_problem(r, MHD_HTTP_BAD_REQUEST,
+				    "validation", "options.expectedProofPurpose:"
+				    " labels are signed for assertionMethod "
+				    "only");
+		} else if (strcmp(key, "checks") != 0)
+			return reply_problem(r, MHD_HTTP_BAD_REQUEST,
+			    "validation", "options.%.64s: not an option of "
+			    "credential verification here (checks, "
+			    "expectedProofPurpose)", key);
+	}
+	if (verify_run(r, cred, clock_now(), &result) == -1)
+		return -1;
+	passed = json_array();
+	warnings = json_array();
+	errors = json_array();
+	if (passed == NULL || warnings == NULL || errors == NULL)
+		goto oom;
+	detail[0] = '\0';
+	json_array_foreach(json_object_get(result, "checks"), i, c) {
+		const char *name = json_string_value(json_object_get(c,
+		    "check")), *code = json_string_value(json_object_get(c,
+		    "code"));
+
+		if (json_is_true(json_object_get(c, "ok")) &&
+		    strcmp(code, "ok") == 0)
+			n = json_array_append_new(passed, json_string(name));
+		else if (json_is_true(json_object_get(c, "ok")))
+			n = json_array_append(warnings, (json_t *)c);
+		else {
+			n = json_array_append(errors, (json_t *)c);
+			if (o < sizeof(detail)) {
+				int k = snprintf(detail + o, sizeof(detail) - o,
+				    "%s%s (%s)", o ? ", " : "", name, code);
+				o += k > 0 ? (size_t)k : 0;
+			}
+		}
+		if (n != 0)
+			goto oom;
+	}
+	if (!json_is_true(json_object_get(result, "verified"))) {
+		json_decref(passed);
+		json_decref(warnings);
+		json_decref(result);
+		return reply_problem_extra(r, MHD_HTTP_BAD_REQUEST,
+		    "verification-failed", json_pack("{s:o}", "checks",
+		    errors), "the credential does not verify: %s", detail);
+	}
+	json_decref(errors);
+	json_decref(result);
+	return reply_json(r, MHD_HTTP_OK, json_pack("{s:o, s:o, s:[]}",
+	    "checks", passed, "warnings", warnings, "errors"));
+oom:
+	json_decref(passed);
+	json_decref(warnings);
+	json_decref(errors);
+	json_decref(result);
+	return reply_oom(r);
 }
 
 const struct route api_verify_routes[] = {
 	{ "POST", "/v1/verify", ROLE_PUBLIC, ROUTE_JSON, verify_post },
+	{ "POST", "/credentials/verify", ROLE_PUBLIC, ROUTE_JSON,
+	    vcapi_verify },
 	{ NULL, NULL, 0, 0, NULL }
 };

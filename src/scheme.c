@@ -1147,3 +1147,111 @@ scheme_obligation_name(enum scheme_obligation o)
 	}
 	return "unknown";
 }
+
+/* {member: {from, to}} for every member of a or b whose values differ,
+ * skipping skip (may be NULL). */
+static json_t *
+diff_members(const json_t *a, const json_t *b, const char *const *skip)
+{
+	json_t		*out = json_object(), *v;
+	const char	*k;
+	size_t		 i;
+	int		 skipped;
+
+	if (out == NULL)
+		return NULL;
+	for (int pass = 0; pass < 2; pass++) {
+		json_object_foreach((json_t *)(pass ? b : a), k, v) {
+			if (pass == 1 && json_object_get(a, k) != NULL)
+				continue;	/* seen in the first pass */
+			for (skipped = 0, i = 0; skip && skip[i]; i++)
+				skipped |= strcmp(k, skip[i]) == 0;
+			if (skipped || json_equal(json_object_get(a, k),
+			    json_object_get(b, k)))
+				continue;
+			if (json_object_set_new(out, k, json_pack("{s:O?, s:O?}",
+			    "from", json_object_get(a, k), "to",
+			    json_object_get(b, k))) != 0) {
+				json_decref(out);
+				return NULL;
+			}
+		}
+	}
+	return out;
+}
+
+/* The item of array arr whose member key equals want's; NULL if none. */
+static const json_t *
+keyed(const json_t *arr, const char *key, const json_t *want)
+{
+	const json_t	*it;
+	size_t		 i;
+
+	json_array_foreach(arr, i, it)
+		if (json_equal(json_object_get(it, key), want))
+			return it;
+	return NULL;
+}
+
+/* {added, removed, changed} of two arrays of objects keyed by key. */
+static json_t *
+diff_keyed(const json_t *a, const json_t *b, const char *key)
+{
+	json_t		*out, *added, *removed, *changed, *d;
+	const json_t	*it, *other;
+	size_t		 i;
+
+	out = json_pack("{s:[], s:[], s:[]}", "added", "removed", "changed");
+	if (out == NULL)
+		return NULL;
+	added = json_object_get(out, "added");
+	removed = json_object_get(out, "removed");
+	changed = json_object_get(out, "changed");
+	json_array_foreach(a, i, it) {
+		if ((other = keyed(b, key, json_object_get(it, key))) == NULL) {
+			if (json_array_append(removed, (json_t *)it) != 0)
+				goto fail;
+			continue;
+		}
+		if ((d = diff_members(it, other, NULL)) == NULL)
+			goto fail;
+		if (json_object_size(d) == 0) {
+			json_decref(d);
+			continue;
+		}
+		if (json_array_append_new(changed, json_pack("{s:O, s:o}", key,
+		    json_object_get(it, key), "changed", d)) != 0)
+			goto fail;
+	}
+	json_array_foreach(b, i, it)
+		if (keyed(a, key, json_object_get(it, key)) == NULL &&
+		    json_array_append(added, (json_t *)it) != 0)
+			goto fail;
+	return out;
+fail:
+	json_decref(out);
+	return NULL;
+}
+
+json_t *
+scheme_diff(const struct scheme *a, const struct scheme *b)
+{
+	static const char *const own[] = { "version", "tiers", "requirements",
+	    NULL };
+	const json_t	*da = scheme_json(a), *db = scheme_json(b);
+	json_t		*changed, *tiers, *reqs;
+
+	changed = diff_members(da, db, own);
+	tiers = diff_keyed(json_object_get(da, "tiers"),
+	    json_object_get(db, "tiers"), "tier");
+	reqs = diff_keyed(json_object_get(da, "requirements"),
+	    json_object_get(db, "requirements"), "id");
+	if (changed == NULL || tiers == NULL || reqs == NULL) {
+		json_decref(changed);
+		json_decref(tiers);
+		json_decref(reqs);
+		return NULL;
+	}
+	return json_pack("{s:o, s:o, s:o}", "changed", changed, "tiers", tiers,
+	    "requirements", reqs);
+}

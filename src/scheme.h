@@ -158,6 +158,15 @@ const char *scheme_reassessment_action(const struct scheme *s,
 int	 scheme_sbom_from_tier(const struct scheme *s);
 
 /*
+ * What changed from scheme version a to version b, as a new JSON object:
+ * {changed: {member: {from, to}}} for the document's other members, and
+ * for tiers (by "tier") and requirements (by "id") {added: [item],
+ * removed: [item], changed: [{key, changed: {member: {from, to}}}]}.
+ * NULL when memory runs out.
+ */
+json_t	*scheme_diff(const struct scheme *a, const struct scheme *b);
+
+/*
  * Names used in documents, for messages: "self_declaration", "mandatory",
  * ... (static strings; "unknown" for an obligation outside the enum).
  */

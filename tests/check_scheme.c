@@ -436,6 +436,72 @@ START_TEST(test_from_json_copies)
 }
 END_TEST
 
+/* A version's changes: members, a renamed tier, requirements in and out. */
+START_TEST(test_diff)
+{
+	char		 err[LABELD_SCHEME_ERRLEN];
+	struct scheme	*a, *b, *c;
+	json_t		*doc, *reqs, *gone, *d;
+	const char	*gone_id, *kept_id;
+
+	a = load_rel("schemas/schemes/sg-cls-iot-1.json", err, sizeof err);
+	ck_assert_msg(a != NULL, "%s", err);
+	doc = json_deep_copy(scheme_json(a));
+	reqs = json_object_get(doc, "requirements");
+	gone = json_incref(json_array_get(reqs, 0));
+	gone_id = json_string_value(json_object_get(gone, "id"));
+	json_array_remove(reqs, 0);
+	kept_id = json_string_value(json_object_get(json_array_get(reqs, 0),
+	    "id"));
+	json_object_set_new(json_array_get(reqs, 0), "title",
+	    json_string("Retitled"));
+	d = json_deep_copy(json_array_get(reqs, 1));
+	json_object_set_new(d, "id", json_string("NEW-1"));
+	json_object_set_new(d, "title", json_string("A new one"));
+	json_array_append_new(reqs, d);
+	json_object_set_new(json_array_get(json_object_get(doc, "tiers"), 1),
+	    "name", json_string("Level Two"));
+	json_object_set_new(doc, "version", json_integer(2));
+	json_object_set_new(doc, "title", json_string("CLS, second edition"));
+	b = scheme_from_json(doc, "test", err, sizeof err);
+	ck_assert_msg(b != NULL, "%s", err);
+	d = scheme_diff(a, b);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
+	    json_object_get(d, "changed"), "title"), "to")),
+	    "CLS, second edition");
+	ck_assert_ptr_null(json_object_get(json_object_get(d, "changed"),
+	    "version"));
+	reqs = json_object_get(d, "requirements");
+	ck_assert_int_eq(json_array_size(json_object_get(reqs, "added")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(reqs, "added"), 0), "id")), "NEW-1");
+	ck_assert_int_eq(json_array_size(json_object_get(reqs, "removed")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(reqs, "removed"), 0), "id")), gone_id);
+	ck_assert_int_eq(json_array_size(json_object_get(reqs, "changed")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(reqs, "changed"), 0), "id")), kept_id);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
+	    json_object_get(json_array_get(json_object_get(reqs, "changed"), 0),
+	    "changed"), "title"), "to")), "Retitled");
+	ck_assert_int_eq(json_array_size(json_object_get(json_object_get(d,
+	    "tiers"), "changed")), 1);
+	json_decref(d);
+	/* A version against itself: nothing. */
+	d = scheme_diff(a, a);
+	ck_assert_int_eq(json_object_size(json_object_get(d, "changed")), 0);
+	ck_assert_int_eq(json_array_size(json_object_get(json_object_get(d,
+	    "requirements"), "changed")), 0);
+	json_decref(d);
+	c = b;
+	json_decref(gone);
+	json_decref(doc);
+	scheme_free(c);
+	scheme_free(a);
+}
+END_TEST
+
 START_TEST(test_from_json_origin)
 {
 	char err[LABELD_SCHEME_ERRLEN];
@@ -582,6 +648,7 @@ static Suite *suite(void)
 
 	tc = tcase_create("loader");
 	tcase_add_test(tc, test_from_json_copies);
+	tcase_add_test(tc, test_diff);
 	tcase_add_test(tc, test_from_json_origin);
 	tcase_add_test(tc, test_odd_member_name);
 	tcase_add_test(tc, test_conditions_table_absent);

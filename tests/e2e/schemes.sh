@@ -42,6 +42,16 @@ call GET /v1/schemes/sg-cls-iot; expect 200 "current is v2"
 check_eq "$(jget .title)" "CLS IoT, revised" "current version served"
 call GET /v1/schemes/sg-cls-iot/versions/1; expect 200 "v1 still served"
 check_eq "$(jget .title | grep -c revised)" 0 "v1 unchanged"
+# what changed from v1 to v2
+call GET "/v1/schemes/sg-cls-iot/versions/2/diff?from=1"; expect 200 "diff of v2 against v1"
+check_eq "$(jget '.scheme + " " + (.from|tostring) + " " + (.to|tostring)')" "sg-cls-iot 1 2" "diff names its versions"
+check_eq "$(jget '.changed | keys | join(",")')" title "only the title changed"
+check_eq "$(jget .changed.title.to)" "CLS IoT, revised" "with its new value"
+check_eq "$(jget '[.requirements[] | length] | add')" 0 "no requirement added, removed or changed"
+call GET "/v1/schemes/sg-cls-iot/versions/2/diff"; expect_problem 400 "diff without from" from
+call GET "/v1/schemes/sg-cls-iot/versions/2/diff?from=x"; expect_problem 400 "diff from a non-number" from
+call GET "/v1/schemes/sg-cls-iot/versions/2/diff?from=7"; expect_problem 404 "diff from an unknown version" "version 7"
+call GET "/v1/schemes/sg-cls-iot/versions/5/diff?from=1"; expect_problem 404 "diff of an unknown version" "version 5"
 jq '.version = 3 | .requirements[0].tier = 7' "$top_srcdir/schemas/schemes/sg-cls-iot-1.json" > "$WORK/bad.json"
 call POST /v1/schemes "$REG" "$(cat "$WORK/bad.json")"; expect_problem 422 "invalid scheme" 'requirements\[0\].tier'
 call GET /v1/schemes/sg-cls-iot/versions/3; expect 404 "nothing stored for the invalid one"
