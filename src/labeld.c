@@ -221,8 +221,13 @@ main(int argc, char **argv)
 		log_error("%s", err);
 		return 1;
 	}
+	/* Not fatal: only GET /openapi.json needs it (503 without). */
+	if ((ld.openapi = api_openapi_load(ld.cfg.share_dir, err,
+	    sizeof(err))) == NULL)
+		log_warn("openapi: %s", err);
 	if (http_start(&ld, err, sizeof(err)) == -1) {
 		log_error("%s", err);
+		json_decref(ld.openapi);
 		store_close(ld.store);
 		return 1;
 	}
@@ -235,6 +240,7 @@ main(int argc, char **argv)
 	    scheduler_start(ld.store, &ld.cfg, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		http_stop(&ld);
+		json_decref(ld.openapi);
 		store_close(ld.store);
 		return 1;
 	}
@@ -249,6 +255,7 @@ main(int argc, char **argv)
 	scheduler_stop();
 	http_stop(&ld);
 	store_close(ld.store);
+	json_decref(ld.openapi);
 	log_info("stopped");
 	return 0;
 }

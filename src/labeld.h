@@ -328,6 +328,7 @@ struct labeld {
 	struct config		 cfg;
 	struct store		*store;
 	struct MHD_Daemon	*mhd;
+	json_t			*openapi;	/* api_openapi_load, or NULL */
 };
 int	 http_bind(struct config *, char *err, size_t errlen);
 int	 http_start(struct labeld *, char *err, size_t errlen);
@@ -1295,6 +1296,7 @@ int	 api_log_label_proof(struct req *);
 
 /* api_*.c: the route tables, one per file */
 extern const struct route api_ops_routes[];
+json_t	*api_openapi_load(const char *share_dir, char *err, size_t errlen);
 extern const struct route api_orgs_routes[];
 extern const struct route api_schemes_routes[];
 extern const struct route api_submissions_routes[];
