@@ -85,7 +85,7 @@ static void
 oa_add_route(const struct route *rt, void *arg)
 {
 	struct oa_build	*b = arg;
-	json_t		*item, *entry, *op, *roles;
+	json_t		*item, *entry, *op, *roles, *sec;
 	char		 key[256], method[8];
 	size_t		 i;
 
@@ -111,14 +111,31 @@ oa_add_route(const struct route *rt, void *arg)
 	roles = json_array();
 	for (unsigned bit = 1; roles != NULL && (bit & ROLE_ANY_AUTH);
 	    bit <<= 1)
-		if (rt->roles & bit)
-			json_array_append_new(roles,
-			    json_string(role_name((enum role)bit)));
+		if ((rt->roles & bit) && json_array_append_new(roles,
+		    json_string(role_name((enum role)bit))) != 0) {
+			json_decref(roles);
+			roles = NULL;
+		}
+	sec = rt->roles == ROLE_PUBLIC ? json_array() :
+	    json_pack("[{s:[]}]", "bearer");
 	if ((op = json_deep_copy(entry)) == NULL || roles == NULL ||
-	    json_object_set_new(op, "x-labeld-roles", roles) != 0 ||
-	    json_object_set_new(op, "security", rt->roles == ROLE_PUBLIC ?
-	    json_array() : json_pack("[{s:[]}]", "bearer")) != 0 ||
-	    json_object_set_new(item, method, op) != 0)
+	    sec == NULL) {
+		json_decref(op);
+		json_decref(roles);
+		json_decref(sec);
+		goto oom;
+	}
+	/* Each _set_new takes its value, also when it fails. */
+	if (json_object_set_new(op, "x-labeld-roles", roles) != 0) {
+		json_decref(sec);
+		json_decref(op);
+		goto oom;
+	}
+	if (json_object_set_new(op, "security", sec) != 0) {
+		json_decref(op);
+		goto oom;
+	}
+	if (json_object_set_new(item, method, op) != 0)
 		goto oom;
 	json_object_del(b->ops, key);
 	return;
