@@ -4,8 +4,9 @@
 // JSON line {method, path, status, type, body} per answer) against
 // labeld's OpenAPI 3.1 document: the path and method name an operation
 // (else the router's own 404/405/414/400 problem), the status is one the
-// operation lists, the media type one that status lists, and a JSON body
-// validates against its schema (JSON Schema 2020-12, with formats).
+// operation lists, the media type one that status lists, a JSON body
+// validates against its schema (JSON Schema 2020-12, with formats), and a
+// JSON request the server accepted (2xx) against the request schema.
 // With --coverage, every operation must also have answered 2xx at least
 // once.  Prints each fault and the tally "N passed, M failed"; exits 1 on
 // any fault.
@@ -101,6 +102,15 @@ for (const line of lines) {
 		try { body = JSON.parse(c.body); } catch (e) { fault(c, `not JSON: ${e.message}`); continue; }
 		const v = validator(media.schema);
 		if (!v(body)) { fault(c, `${opName}: ${ajv.errorsText(v.errors)}`); continue; }
+	}
+	// A JSON body the server accepted must fit the request schema.
+	const reqSchema = op.requestBody?.content?.['application/json']?.schema;
+	if (c.status >= 200 && c.status < 300 && c.request && reqSchema) {
+		let sent;
+		try { sent = JSON.parse(c.request); } catch { sent = undefined; }
+		const v = validator(reqSchema);
+		if (sent !== undefined && !v(sent))
+			{ fault(c, `${opName}: accepted a request its schema refuses: ${ajv.errorsText(v.errors)}`); continue; }
 	}
 	if (c.status >= 200 && c.status < 300)
 		seen2xx.add(opName);
