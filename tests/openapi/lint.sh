@@ -38,4 +38,23 @@ if [ "$LINT_RC" != 0 ] && grep -q 'operation-summary' "$WORK/lint.out" &&
 else fail "redocly lint passed a document with planted faults (rc $LINT_RC)"; fi
 
 stop_labeld
+
+# A share dir whose operations.json lacks a route: labeld still serves,
+# logs which route, and answers the document 503.
+SHARE=$WORK/share
+mkdir -p "$SHARE/schemas"
+cp -R "$top_srcdir/migrations" "$SHARE/"
+cp -R "$top_srcdir/schemas/schemes" "$top_srcdir/schemas/openapi" "$SHARE/schemas/"
+chmod -R u+w "$SHARE"
+jq 'del(.["GET /v1/labs"])' "$top_srcdir/schemas/openapi/operations.json" \
+    >"$SHARE/schemas/openapi/operations.json"
+rm -rf "$DATA"
+PORT=0
+start_labeld --share-dir "$SHARE"
+if grep -q 'openapi: route GET /v1/labs has no entry' "$LOG"; then ok
+else fail "labeld did not log the route without an entry"; fi
+call GET /openapi.json
+expect_problem 503 "the document without an entry for a route" "did not load"
+call GET /healthz; expect 200 "labeld serves without its document"
+stop_labeld
 finish
