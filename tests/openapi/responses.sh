@@ -13,6 +13,13 @@
 
 STORIES=${OPENAPI_STORIES:-"foundation schemes products workflow labels log partners verify"}
 
+# Once per CI run is enough (issue 11): the sanitizer build and distcheck
+# (a read-only source tree) skip this replay of the stories, which the
+# plain build's `make check` runs.
+if nm "$LABELD" 2>/dev/null | grep -q '__asan_init' || [ ! -w "$top_srcdir" ]; then
+	echo "*** SKIP responses.sh: a sanitizer or distcheck build (the plain build validates the answers) ***"
+	exit 77
+fi
 openapi_prepare
 export top_srcdir top_builddir
 CAP=$WORK/capture.jsonl
