@@ -30,6 +30,9 @@ const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }
 addFormats(ajv);
 ajv.addFormat('binary', true);	// OpenAPI's raw bytes: nothing to check
 ajv.addSchema({ $id: ROOT, $defs: rewrite(doc.components.schemas) });
+// Every schema compiles under strict mode, used by an answer or not.
+for (const name of Object.keys(doc.components.schemas))
+	ajv.compile({ $ref: `${ROOT}#/$defs/${name}` });
 
 const resolve = (obj) => {
 	while (obj && obj.$ref) {
