@@ -295,9 +295,14 @@ main(int argc, char **argv)
 		store_close(ld.store);
 		return 1;
 	}
+	/* Not fatal: only GET /openapi.json needs it (503 without). */
+	if ((ld.openapi = api_openapi_load(ld.cfg.share_dir, err,
+	    sizeof(err))) == NULL)
+		log_warn("openapi: %s", err);
 	if (http_start(&ld, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		ratelimit_free(ld.limits);
+		json_decref(ld.openapi);
 		store_close(ld.store);
 		return 1;
 	}
@@ -314,6 +319,7 @@ main(int argc, char **argv)
 		scheduler_stop();
 		http_stop(&ld);
 		ratelimit_free(ld.limits);
+		json_decref(ld.openapi);
 		store_close(ld.store);
 		return 1;
 	}
@@ -339,6 +345,7 @@ main(int argc, char **argv)
 			log_error("no longer serving: stopping");
 			scheduler_stop();
 			ratelimit_free(ld.limits);
+			json_decref(ld.openapi);
 			store_close(ld.store);
 			return 1;
 		}
@@ -350,6 +357,7 @@ main(int argc, char **argv)
 	ratelimit_free(ld.limits);
 	store_close(ld.store);
 	fetch_global_cleanup();
+	json_decref(ld.openapi);
 	log_info("stopped");
 	return 0;
 }

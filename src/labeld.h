@@ -408,6 +408,7 @@ struct labeld {
 	struct ratelimit	*limits;	/* NULL: no rate limits */
 	char			*tls_cert;	/* PEM in memory; NULL: plain */
 	char			*tls_key;
+	json_t			*openapi;	/* api_openapi_load, or NULL */
 };
 int	 http_bind(struct config *, char *err, size_t errlen);
 int	 http_tls_load(struct labeld *, char *err, size_t errlen);
@@ -1620,6 +1621,7 @@ int	 store_registry_successor(struct db *, const struct label *,
 
 /* api_*.c: the route tables, one per file */
 extern const struct route api_ops_routes[];
+json_t	*api_openapi_load(const char *share_dir, char *err, size_t errlen);
 extern const struct route api_orgs_routes[];
 extern const struct route api_schemes_routes[];
 extern const struct route api_submissions_routes[];

@@ -92,6 +92,20 @@ call() {
 	STATUS=$(curl "${args[@]}" "$@" "$BASE$path") || STATUS=000
 	BODY=$(cat "$WORK/body")
 	HDRS="$WORK/hdrs"
+	[ -z "${LABELD_CAPTURE:-}" ] || capture "$method" "$path" "$body"
+}
+
+# capture METHOD PATH JSON-BODY: with LABELD_CAPTURE=FILE, one JSON line
+# per answer (method, path, the JSON body sent, status, content type, body
+# as text) for tests/openapi/validate.mjs; off by default.
+capture() {
+	local ct
+	ct=$(sed -n 's/^[Cc]ontent-[Tt]ype: *//p' "$WORK/hdrs" | tr -d '\r' | tail -n 1)
+	jq -nc --arg m "$1" --arg p "$2" --arg r "$3" --arg s "$STATUS" \
+	    --arg ct "$ct" --rawfile b "$WORK/body" \
+	    '{method: $m, path: $p, request: $r, status: ($s | tonumber),
+	      type: $ct, body: $b}' \
+	    >>"$LABELD_CAPTURE"
 }
 
 ok() { PASSES=$((PASSES + 1)); }
