@@ -4,7 +4,10 @@
 // the same offline document loader as tests/interop/verify.mjs.
 //
 //   node bench_db.mjs --did-document FILE --status-list FILE...
-//       [--seconds S] CREDENTIAL...
+//       [--seconds S] CREDENTIAL|DIR...
+//
+// A DIR stands for every *.json file in it (ten thousand file names do not
+// fit one command line).
 //
 // checkStatus is required by the library for a credential with a
 // credentialStatus; it re-verifies and inflates both status lists for every
@@ -14,7 +17,8 @@
 // (default 10) have passed.  Prints "db_verify_per_s RATE verified N of M"; exit
 // 1 when any credential did not verify (a rate over failures means nothing).
 // Run from a directory whose node_modules holds tests/interop's packages.
-import {readFile} from 'node:fs/promises';
+import {readFile, readdir, stat} from 'node:fs/promises';
+import {join} from 'node:path';
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {createVerifyCryptosuite} from
@@ -60,13 +64,18 @@ async function main() {
       docs.set(d.id, d);
     } else if(a === '--seconds') {
       seconds = Number(argv[++i]);
+    } else if((await stat(a)).isDirectory()) {
+      for(const f of (await readdir(a)).filter(f => f.endsWith('.json'))
+        .sort()) {
+        files.push(join(a, f));
+      }
     } else {
       files.push(a);
     }
   }
   if(files.length === 0 || !(seconds > 0)) {
     console.error('usage: node bench_db.mjs --did-document FILE ' +
-      '--status-list FILE... [--seconds S] CREDENTIAL...');
+      '--status-list FILE... [--seconds S] CREDENTIAL|DIR...');
     process.exit(2);
   }
   const creds = await Promise.all(files.map(async f =>
