@@ -6,8 +6,8 @@
  * leaf, so labelverify accepts it and GET /v1/labels/{id} serves it.
  * Labels are committed in batches (one transaction per --batch labels)
  * instead of one approval each: the benchmark needs the data, not the
- * workflow.  labeld must be stopped (it keeps no log state in memory, but
- * the seed is meant to be measured against a cold start).
+ * workflow.  Run it with labeld stopped, as contrib/bench/run does (the
+ * only way it was tried), so the next start is the cold start measured.
  *
  *   bench_seed --config file [--labels n] [--batch n] [--ids file]
  *	[--export dir] [--export-count n]
