@@ -204,7 +204,8 @@ issue(void *arg)
 }
 
 /* The verification time: inside the label and the lists. */
-static const struct verify_opts bench_opts = { 1800000000, 1800000000, 0, 0 };
+static const struct verify_opts bench_opts = { .at = 1800000000,
+    .now = 1800000000 };
 
 static void
 verify(void *arg)
