@@ -44,7 +44,7 @@ static const struct labelctl_cmd commands[] = {
 	{ "scheme validate", "file ...", cmd_scheme },
 	{ "scheme import", "file ...", cmd_scheme },
 	{ "check", "", cmd_check },
-	{ "backup", "[--force] file", cmd_backup },
+	{ "backup", "[--force] dir", cmd_backup },
 	{ "key generate", "[--passphrase-file file]", cmd_key },
 	{ "key rotate", "[--passphrase-file file]", cmd_key },
 	{ "key list", "", cmd_key },
@@ -372,8 +372,9 @@ cmd_check(int argc, char **argv)
 }
 
 /*
- * Copies the database to a file no one else may read (labelctl runs with
- * umask 077); an existing file is refused unless --force.
+ * Copies the whole data dir, the database as an online snapshot, to a
+ * directory no one else may read (backup.c); an existing one is refused
+ * unless --force.
  */
 static int
 cmd_backup(int argc, char **argv)
@@ -384,10 +385,9 @@ cmd_backup(int argc, char **argv)
 	};
 	struct store	*s;
 	struct db	*db;
-	struct stat	 st;
 	const char	*dest;
 	char		 err[512];
-	int		 ch, force = 0, rc;
+	int		 ch, force = 0, rc, n;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -399,19 +399,16 @@ cmd_backup(int argc, char **argv)
 	if (optind != argc - 1)
 		labelctl_usage("backup", NULL);
 	dest = argv[optind];
-	if (!force && lstat(dest, &st) == 0) {
-		fprintf(stderr, "labelctl: %s exists: give --force to replace "
-		    "it\n", dest);
-		return 1;
-	}
 	if ((s = labelctl_open_store(&cfg, 0)) == NULL)
 		return 1;
 	db = store_acquire(s);
-	rc = store_backup(db, dest, err, sizeof(err));
+	rc = backup_data_dir(db, cfg.data_dir, dest, force, &n, err,
+	    sizeof(err));
 	if (rc == -1)
 		fprintf(stderr, "labelctl: %s\n", err);
 	else
-		printf("backup written to %s\n", dest);
+		printf("backup written to %s (the database and %d files)\n",
+		    dest, n);
 	store_release(db);
 	store_close(s);
 	return rc == 0 ? 0 : 1;

@@ -1799,3 +1799,7 @@ int	 ballot_record_result(struct db *, const char *id, int status,
 
 /* api_ballots.c: dual control over HTTP (the router proposes) */
 int	 api_ballots_propose(struct req *);
+
+/* backup.c: a complete copy of the data dir (labelctl backup) */
+int	 backup_data_dir(struct db *, const char *data_dir, const char *dest,
+	    int force, int *nfiles, char *err, size_t errlen);

@@ -46,7 +46,7 @@ rank() {
 	workflow*.c|assess.c|issue.c|lifecycle.c|catalog.c|evidence.c|\
 	keys.c|statuslist.c|trust_bundle.c|verify*.c|scheme.c|auth.c|\
 	bootstrap.c|scheduler.c|translog.c|partner*.c|webhook.c|\
-	ballot.c|badge.c|recognition.c)				echo 20 ;;
+	ballot.c|badge.c|recognition.c|backup.c)				echo 20 ;;
 	store*.c|crypto.c|jcs.c|rfc3339.c|utf8.c|dataint.c|bitstring.c|\
 	log.c|config.c|role.c|clock.c|errfmt.c|tlog.c|note.c|ratelimit.c|\
 	fetch.c)						echo 10 ;;

@@ -175,8 +175,7 @@ call GET /v1/organizations "$CTL_TOKEN"; expect 403 "labelctl token works (vendo
 "$LABELCTL" --data-dir "$DATA" token revoke "$CTL_ID" >/dev/null && ok || fail "labelctl token revoke"
 call GET /v1/organizations "$CTL_TOKEN"; expect 401 "labelctl-revoked token"
 "$LABELCTL" --data-dir "$DATA" token create --org "$VENDOR_ORG" --role admin >/dev/null 2>&1 && fail "admin token for a vendor" || ok
-"$LABELCTL" --data-dir "$DATA" backup "$WORK/backup.db" >/dev/null && ok || fail "labelctl backup while running"
-mkdir -p "$WORK/restore" && cp "$WORK/backup.db" "$WORK/restore/labeld.db"
+"$LABELCTL" --data-dir "$DATA" backup "$WORK/restore" >/dev/null && ok || fail "labelctl backup while running"
 check_eq "$("$LABELCTL" --data-dir "$WORK/restore" check)" ok "backup passes integrity check"
 "$LABELCTL" --data-dir "$WORK/empty" check >/dev/null 2>&1 && fail "check on a missing data dir" || ok
 rc=0; "$LABELCTL" --data-dir "$DATA" frobnicate >/dev/null 2>&1 || rc=$?

@@ -97,19 +97,19 @@ sed -n '/^\.Sh SEE ALSO/,/^\.Sh/p' "$MAN/labeld.8" | grep -qx '\.Xr labelverify 
     bad "labeld(8) SEE ALSO lists labelverify(1)"
 
 start_labeld
-# --- labelctl backup: mode 0600, no overwrite without --force ---
-(umask 022 && "$LABELCTL" --data-dir "$DATA" backup "$WORK/b.db" > /dev/null) && ok || bad "labelctl backup"
-check_eq "$(stat -c %a "$WORK/b.db")" 600 "a backup is mode 0600 whatever the umask"
-echo keep > "$WORK/exists.db"
-rc=0; "$LABELCTL" --data-dir "$DATA" backup "$WORK/exists.db" > /dev/null 2> "$WORK/ctl-err" || rc=$?
-check_eq "$rc/$(cat "$WORK/exists.db")" "1/keep" "an existing file is refused and kept"
+# --- labelctl backup: a 0700 directory of 0600 files, no overwrite without --force ---
+(umask 022 && "$LABELCTL" --data-dir "$DATA" backup "$WORK/b" > /dev/null) && ok || bad "labelctl backup"
+check_eq "$(stat -c %a "$WORK/b")/$(find "$WORK/b" -type f ! -perm 600 | wc -l)/$(find "$WORK/b" -type d ! -perm 700 | wc -l)" \
+    "700/0/0" "a backup is a 0700 directory of 0600 files whatever the umask"
+mkdir "$WORK/exists"; echo keep > "$WORK/exists/mine"
+rc=0; "$LABELCTL" --data-dir "$DATA" backup "$WORK/exists" > /dev/null 2> "$WORK/ctl-err" || rc=$?
+check_eq "$rc/$(cat "$WORK/exists/mine")" "1/keep" "an existing directory is refused and kept"
 grep -q -- '--force' "$WORK/ctl-err" && ok || bad "the refusal names --force"
-"$LABELCTL" --data-dir "$DATA" backup --force "$WORK/exists.db" > /dev/null && ok || bad "backup --force"
-mkdir "$WORK/restore" && cp "$WORK/exists.db" "$WORK/restore/labeld.db"
-check_eq "$("$LABELCTL" --data-dir "$WORK/restore" check)/$(stat -c %a "$WORK/exists.db")" "ok/600" \
-    "--force replaces the file with a sound copy, mode 0600"
+"$LABELCTL" --data-dir "$DATA" backup --force "$WORK/exists" > /dev/null && ok || bad "backup --force"
+check_eq "$("$LABELCTL" --data-dir "$WORK/exists" check)/$([ -e "$WORK/exists/mine" ] && echo kept || echo gone)" "ok/gone" \
+    "--force replaces the directory with a sound copy"
 rc=0; "$LABELCTL" --data-dir "$DATA" backup > /dev/null 2> "$WORK/ctl-err" || rc=$?
-check_eq "$rc/$(cat "$WORK/ctl-err")" "2/usage: labelctl backup [--force] file" "backup without a file: its usage"
+check_eq "$rc/$(cat "$WORK/ctl-err")" "2/usage: labelctl backup [--force] dir" "backup without a directory: its usage"
 
 # --- labelctl key list: a header line before the keys ---
 check_eq "$("$LABELCTL" --data-dir "$DATA" key list | head -n 1)" \
