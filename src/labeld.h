@@ -228,6 +228,8 @@ struct db {
 	sqlite3		*conn;
 	struct stmt_cache *cache;
 	struct store	*store;
+	int		 last_rc;	/* the last failed call's result code
+					   since store_acquire; 0 none */
 };
 struct store	*store_open(const char *path, const char *migrations_dir,
 		    unsigned nconn, char *err, size_t errlen);

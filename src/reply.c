@@ -272,12 +272,33 @@ reply_oom(struct req *r)
 }
 
 /*
- * Answers 500 saying the database failed and nothing was applied; the return
- * value is reply_problem's.
+ * Answers that the database failed and nothing was applied, after what
+ * failed last on the request's connection: 507 for a full disk, 503 (with
+ * Retry-After) when busy, 500 otherwise; the return value is
+ * reply_problem's.
  */
 int
 reply_db_error(struct req *r)
 {
-	return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-	    "the database failed; the request was not applied");
+	switch (r->db != NULL ? r->db->last_rc & 0xff : 0) {
+	case SQLITE_FULL:
+		return reply_problem(r, MHD_HTTP_INSUFFICIENT_STORAGE,
+		    "insufficient-storage", "the disk that holds the database "
+		    "is full; the request was not applied (retry once space is "
+		    "freed)");
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+		return reply_problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+		    "the database is busy; the request was not applied (retry "
+		    "in a second)");
+	case SQLITE_IOERR:
+		return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "io-error", "the database could not read or write its "
+		    "disk (I/O error); the request was not applied");
+	default:
+		return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "internal", "the database failed; the request was not "
+		    "applied");
+	}
 }

@@ -301,6 +301,7 @@ store_acquire(struct store *s)
 			pthread_cond_wait(&s->cond, &s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
+	db->last_rc = 0;
 	return db;
 }
 
@@ -357,6 +358,7 @@ db_prepare(struct db *db, const char *sql)
 		fault_end();
 	}
 	if (rc != SQLITE_OK) {
+		db->last_rc = rc;
 		db_error(db, "prepare");
 		return NULL;
 	}
@@ -375,10 +377,15 @@ db_step(struct db *db, sqlite3_stmt *st)
 {
 	int rc;
 
-	if ((rc = fault_begin(db, "step", sqlite3_sql(st))) != SQLITE_OK)
+	if ((rc = fault_begin(db, "step", sqlite3_sql(st))) != SQLITE_OK) {
+		db->last_rc = rc;
 		return rc;
+	}
 	rc = sqlite3_step(st);
 	fault_end();
+	/* What a failed answer says: a full disk is not an internal error. */
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		db->last_rc = sqlite3_extended_errcode(db->conn);
 	return rc;
 }
 
