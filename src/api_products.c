@@ -39,13 +39,9 @@ struct sbom_walk {
 
 static json_t	*product_json(const struct product *);
 static json_t	*version_json(const struct product_version *);
-static void	 product_fields_check(struct valid *, const json_t *,
-		    struct product *, int creating);
 static void	 sbom_components(struct sbom_walk *, const json_t *,
 		    const char *path, int depth);
 static json_t	*sbom_check(struct valid *, const json_t *field, long *count);
-static char	*sbom_prepare(struct valid *, const json_t *field,
-		    struct product_version *, size_t *len);
 
 /* ---- helpers ---- */
 
@@ -114,9 +110,9 @@ api_products_load(struct req *r, struct product *p)
  * Checks the product fields present in obj and copies the valid ones into
  * p.  Creating, all are required; patching, absent ones keep p's values.
  */
-static void
-product_fields_check(struct valid *v, const json_t *obj, struct product *p,
-    int creating)
+void
+api_products_fields_check(struct valid *v, const json_t *obj,
+    struct product *p, int creating)
 {
 	const char	*name, *model, *category, *until;
 	char		 day[11];
@@ -163,7 +159,7 @@ product_create(struct req *r)
 
 	memset(&p, 0, sizeof(p));
 	valid_init(&v);
-	product_fields_check(&v, r->json, &p, 1);
+	api_products_fields_check(&v, r->json, &p, 1);
 	if (valid_check(r, &v) == -1)
 		return -1;
 	snprintf(p.vendor_id, sizeof(p.vendor_id), "%s", r->who.org_id);
@@ -236,7 +232,7 @@ product_patch(struct req *r)
 	    !fields_any(r->json, product_readonly))
 		valid_fail(&v, "body", "changes nothing: give one or more of "
 		    "name, model, category, support_until");
-	product_fields_check(&v, r->json, &p, 0);
+	api_products_fields_check(&v, r->json, &p, 0);
 	if (valid_check(r, &v) == -1)
 		goto fail;
 	if (store_product_update(r->db, &p) != STORE_OK ||
@@ -373,9 +369,9 @@ fail:
  * (malloc'd, *len bytes; the caller frees it) with its digest and
  * component count set in pv; NULL with the faults recorded in v.
  */
-static char *
-sbom_prepare(struct valid *v, const json_t *field, struct product_version *pv,
-    size_t *len)
+char *
+api_products_sbom_prepare(struct valid *v, const json_t *field,
+    struct product_version *pv, size_t *len)
 {
 	json_t		*doc;
 	char		*canon, jerr[256];
@@ -421,7 +417,7 @@ version_create(struct req *r)
 		    version);
 	sb = json_object_get(r->json, "sbom");
 	if (sb != NULL && !json_is_null(sb))
-		canon = sbom_prepare(&v, sb, &pv, &len);
+		canon = api_products_sbom_prepare(&v, sb, &pv, &len);
 	if (valid_check(r, &v) == -1) {
 		free(canon);
 		return -1;
@@ -531,7 +527,7 @@ version_sbom_put(struct req *r)
 		goto fail;
 	memset(&pv, 0, sizeof(pv));
 	valid_init(&v);
-	canon = sbom_prepare(&v, r->json, &pv, &len);
+	canon = api_products_sbom_prepare(&v, r->json, &pv, &len);
 	if (valid_check(r, &v) == -1)
 		goto fail;
 	snprintf(pv.product_id, sizeof(pv.product_id), "%s", p.id);
