@@ -3,9 +3,12 @@
  * POST .../lab-reports checked against the pinned scheme
  * (api_submissions_check.c), as the handlers call them: a request holding
  * the parsed body, a database (evidence digests are looked up in it, a
- * fresh one in a temporary directory), the sg-cls-iot scheme.  The
- * answer is not sent (no connection): what matters is that every body is
- * either accepted with its items filled or refused, and nothing leaks.
+ * fresh one in a temporary directory, the shipped schemes imported), the
+ * sg-cls-iot scheme.  The answer is not sent (no connection): what
+ * matters is that every body is either accepted with its items filled or
+ * refused, and nothing leaks.  The same body is also checked as a
+ * recognition agreement (POST /v1/partners/{id}/agreements,
+ * partner_agreement_check), and when accepted, as an amendment of itself.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -54,11 +57,38 @@ setup(void)
 		fprintf(stderr, "fuzz_submission: %s\n", err);
 		abort();
 	}
+	if (catalog_import_dir(db, LABELD_SRCDIR "/schemas/schemes", err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "fuzz_submission: %s\n", err);
+		abort();
+	}
 	if ((sc = scheme_load_file(LABELD_SRCDIR
 	    "/schemas/schemes/sg-cls-iot-1.json", err, sizeof(err))) == NULL) {
 		fprintf(stderr, "fuzz_submission: %s\n", err);
 		abort();
 	}
+}
+
+/* body as an agreement, and as an amendment of the one it makes. */
+static void
+agreement(const json_t *body)
+{
+	struct agreement	 a, b;
+	json_t			*errors;
+	int			 rc;
+
+	if ((errors = json_array()) == NULL)
+		return;
+	rc = partner_agreement_check(db, body, NULL, &a, "", errors);
+	FUZZ_ASSERT(rc != STORE_OK || json_array_size(errors) == 0);
+	FUZZ_ASSERT(rc != STORE_INVALID || json_array_size(errors) > 0);
+	if (rc == STORE_OK) {
+		FUZZ_ASSERT(partner_agreement_check(db, body, &a, &b, "",
+		    errors) == STORE_OK);
+		store_agreement_clear(&b);
+	}
+	store_agreement_clear(&a);
+	json_decref(errors);
 }
 
 int
@@ -105,6 +135,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(it.res);
 	reply_free_headers(&r);
+	agreement(body);
 	json_decref(body);
 	return 0;
 }
