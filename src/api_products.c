@@ -42,13 +42,9 @@ static int	 contact_email(const char *);
 static int	 contact_url(const char *);
 static void	 contact_check(struct valid *, const char *, struct product *);
 static json_t	*version_json(const struct product_version *);
-static void	 product_fields_check(struct valid *, const json_t *,
-		    struct product *, int creating);
 static void	 sbom_components(struct sbom_walk *, const json_t *,
 		    const char *path, int depth);
 static json_t	*sbom_check(struct valid *, const json_t *field, long *count);
-static char	*sbom_prepare(struct valid *, const json_t *field,
-		    struct product_version *, size_t *len);
 
 /* ---- helpers ---- */
 
@@ -200,9 +196,9 @@ contact_check(struct valid *v, const char *s, struct product *p)
  * and shown as missing on the public page, but not a minimal field of the
  * contract); patching, absent ones keep p's values.
  */
-static void
-product_fields_check(struct valid *v, const json_t *obj, struct product *p,
-    int creating)
+void
+api_products_fields_check(struct valid *v, const json_t *obj,
+    struct product *p, int creating)
 {
 	const char	*name, *model, *category, *until, *contact;
 	char		 day[11];
@@ -253,7 +249,7 @@ product_create(struct req *r)
 
 	memset(&p, 0, sizeof(p));
 	valid_init(&v);
-	product_fields_check(&v, r->json, &p, 1);
+	api_products_fields_check(&v, r->json, &p, 1);
 	if (valid_check(r, &v) == -1)
 		return -1;
 	snprintf(p.vendor_id, sizeof(p.vendor_id), "%s", r->who.org_id);
@@ -330,7 +326,7 @@ product_patch(struct req *r)
 		valid_fail(&v, "body", "changes nothing: give one or more of "
 		    "name, model, category, support_until, "
 		    "vulnerability_contact");
-	product_fields_check(&v, r->json, &p, 0);
+	api_products_fields_check(&v, r->json, &p, 0);
 	if (valid_check(r, &v) == -1)
 		goto fail;
 	if (store_product_update(r->db, &p) != STORE_OK ||
@@ -467,9 +463,9 @@ fail:
  * (malloc'd, *len bytes; the caller frees it) with its digest and
  * component count set in pv; NULL with the faults recorded in v.
  */
-static char *
-sbom_prepare(struct valid *v, const json_t *field, struct product_version *pv,
-    size_t *len)
+char *
+api_products_sbom_prepare(struct valid *v, const json_t *field,
+    struct product_version *pv, size_t *len)
 {
 	json_t		*doc;
 	char		*canon, jerr[256];
@@ -515,7 +511,7 @@ version_create(struct req *r)
 		    version);
 	sb = json_object_get(r->json, "sbom");
 	if (sb != NULL && !json_is_null(sb))
-		canon = sbom_prepare(&v, sb, &pv, &len);
+		canon = api_products_sbom_prepare(&v, sb, &pv, &len);
 	if (valid_check(r, &v) == -1) {
 		free(canon);
 		return -1;
@@ -625,7 +621,7 @@ version_sbom_put(struct req *r)
 		goto fail;
 	memset(&pv, 0, sizeof(pv));
 	valid_init(&v);
-	canon = sbom_prepare(&v, r->json, &pv, &len);
+	canon = api_products_sbom_prepare(&v, r->json, &pv, &len);
 	if (valid_check(r, &v) == -1)
 		goto fail;
 	snprintf(pv.product_id, sizeof(pv.product_id), "%s", p.id);

@@ -148,6 +148,11 @@ lc_token_new(char *out)
 	sodium_memzero(raw, sizeof(raw));
 }
 
+#define B64_STD_ALPHABET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+				"0123456789+/"
+#define B64_URL_ALPHABET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+				"0123456789-_"
+
 /* libsodium's base64 variant for the urlsafe_nopad flag. */
 static int
 b64_variant(int urlsafe_nopad)
@@ -189,6 +194,13 @@ lc_b64_decode(const char *in, int urlsafe_nopad, uint8_t **out, size_t *outlen)
 
 	*out = NULL;
 	*outlen = 0;
+	/*
+	 * libsodium 1.0.18 reads a byte of 0x80..0xfe as a base64 digit
+	 * (found by fuzzing): only the variant's alphabet may pass.
+	 */
+	if (strspn(in, urlsafe_nopad ? B64_URL_ALPHABET : B64_STD_ALPHABET "=")
+	    != inlen)
+		return -1;
 	bin = malloc(cap);
 	if (bin == NULL)
 		return -1;

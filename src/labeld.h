@@ -1531,6 +1531,16 @@ int	 recognition_sweep(struct db *, const struct config *,
 /* api_products.c: shared with api_vulns.c */
 int	 api_products_load(struct req *, struct product *);
 int	 api_products_is_version(const char *);
+/* The product fields of obj into p (creating: all required), faults in v. */
+void	 api_products_fields_check(struct valid *, const json_t *obj,
+	    struct product *, int creating);
+/*
+ * The "sbom" field checked as a CycloneDX JSON document: its RFC 8785
+ * form (malloc'd, *len bytes), digest and component count set in pv; NULL
+ * with the faults in v.
+ */
+char	*api_products_sbom_prepare(struct valid *, const json_t *field,
+	    struct product_version *, size_t *len);
 
 /* fields.c: merge-patch rules and optional strings for the handlers */
 const char *fields_opt(const char *s);

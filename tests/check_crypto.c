@@ -165,6 +165,29 @@ START_TEST(test_b64)
 }
 END_TEST
 
+/*
+ * libsodium 1.0.18 decodes a byte of 0x80..0xfe as a digit, so a checkpoint
+ * root "Oc5\xce\x9aIw..." read as "Oc5//Iw..." (fuzz_note found it).
+ */
+START_TEST(test_b64_high_bytes)
+{
+	char	 in[5] = "AAAA";
+	uint8_t	*out;
+	size_t	 n;
+
+	for (int c = 0x80; c <= 0xff; c++)
+		for (int pos = 0; pos < 4; pos++) {
+			memcpy(in, "AAAA", 4);
+			in[pos] = (char)c;
+			ck_assert_msg(lc_b64_decode(in, 0, &out, &n) == -1,
+			    "accepted byte %#x at %d", c, pos);
+			ck_assert_ptr_null(out);
+			ck_assert_msg(lc_b64_decode(in, 1, &out, &n) == -1,
+			    "accepted byte %#x at %d (url)", c, pos);
+		}
+}
+END_TEST
+
 START_TEST(test_base58)
 {
 	uint8_t buf[80], *out;
@@ -569,6 +592,7 @@ int main(void)
 	tcase_add_test(tc, test_hex_sha_equal);
 	tcase_add_test(tc, test_hmac);
 	tcase_add_test(tc, test_b64);
+	tcase_add_test(tc, test_b64_high_bytes);
 	tcase_add_test(tc, test_base58);
 	tcase_add_test(tc, test_multikey);
 	tcase_add_test(tc, test_ed25519);
