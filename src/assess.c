@@ -7,6 +7,7 @@
  * lab pass can only turn that requirement's gap into no gap, so it can never
  * lower a tier (tests/check_assess.c checks this on random inputs).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,11 +23,21 @@ struct fold {
 	unsigned			 lab_tiers;
 };
 
+/* One gap as decided, kept to word its next step for a situation. */
+struct gap_rec {
+	json_t			*g;	/* a reference; the tiers' lists share it */
+	enum assess_reason	 reason;
+	enum scheme_mode	 mode;
+	int			 evidence, conditions;
+};
+
 struct assess_result {
 	int		 ntiers, achieved;
 	unsigned char	 satisfied[LABELD_SCHEME_MAX_TIERS + 1];
 	json_t		*doc;	/* the assessment document */
 	json_t		*met;	/* [{id, tier}] met, in scheme order */
+	struct gap_rec	*gaps;
+	size_t		 ngaps;
 };
 
 static const char *const reason_names[] = {
@@ -61,12 +72,11 @@ static const char *const reason_details[] = {
 	    "This requirement applies to every product: "
 	    "it cannot be declared not applicable.",
 	[ASSESS_GAP_NEEDS_LAB_RESULT] =
-	    "Only an approved lab can satisfy this requirement. "
-	    "Ask your lab to test it and file its result.",
+	    "Only an approved lab can satisfy this requirement: it needs "
+	    "the lab's pass, and no lab has given a verdict on it yet.",
 	[ASSESS_GAP_LAB_FAILED] =
 	    "The approved lab found the product does not meet this "
-	    "requirement. Fix the findings in the lab report and ask for a "
-	    "retest.",
+	    "requirement.",
 };
 
 static int
@@ -220,8 +230,8 @@ static json_t *
 gap_json(const struct scheme *s, size_t i, const struct scheme_requirement *r,
     enum assess_reason reason)
 {
-	json_t		*g = json_object(), *conds = NULL;
-	const char	*cond;
+	json_t		*g = json_object(), *conds = NULL, *kinds;
+	const char	*cond, *kind;
 	size_t		 j;
 
 	if (g == NULL)
@@ -235,14 +245,19 @@ gap_json(const struct scheme *s, size_t i, const struct scheme_requirement *r,
 	    json_string(reason_details[reason])) < 0 ||
 	    json_object_set_new(g, "guidance", json_string(r->guidance)) < 0)
 		goto fail;
-	/* The conditions tell the vendor when not_applicable is an option. */
+	/*
+	 * The conditions tell the vendor when not_applicable is an option,
+	 * the kinds what evidence the requirement takes: both in words.
+	 */
 	if (r->nconditions > 0) {
 		conds = json_array();
 		if (conds == NULL)
 			goto fail;
 		for (j = 0; j < r->nconditions; j++) {
 			cond = scheme_requirement_condition(s, i, j);
-			if (json_array_append_new(conds, json_string(cond)) < 0)
+			if (json_array_append_new(conds, json_pack("{s:s, s:s}",
+			    "id", cond, "text", scheme_condition_text(s,
+			    cond))) < 0)
 				goto fail;
 		}
 		if (json_object_set_new(g, "conditions", conds) < 0) {
@@ -250,11 +265,152 @@ gap_json(const struct scheme *s, size_t i, const struct scheme_requirement *r,
 			goto fail;
 		}
 	}
+	if ((kinds = json_array()) == NULL ||
+	    json_object_set_new(g, "evidence_kinds", kinds) < 0)
+		goto fail;
+	for (j = 0; j < r->nevidence_kinds; j++) {
+		kind = scheme_requirement_evidence(s, i, j);
+		if (json_array_append_new(kinds, json_pack("{s:s, s:s}", "id",
+		    kind, "description", scheme_evidence_kind_description(s,
+		    kind))) < 0)
+			goto fail;
+	}
 	return g;
 fail:
 	json_decref(conds);
 	json_decref(g);
 	return NULL;
+}
+
+/*
+ * {actor, action} with each "{id}" in what replaced by the submission's id
+ * when sit names it (ids are short: an action stays well within out).
+ */
+static json_t *
+step(const char *actor, const char *what, const struct assess_situation *sit)
+{
+	char		 out[1024];
+	const char	*p;
+	size_t		 o = 0, idlen;
+
+	if (sit->submission_id == NULL)
+		return json_pack("{s:s, s:s}", "actor", actor, "action", what);
+	idlen = strlen(sit->submission_id);
+	while (*what != '\0' && o + idlen + 1 < sizeof(out)) {
+		if ((p = strstr(what, "{id}")) == NULL)
+			p = what + strlen(what);
+		if ((size_t)(p - what) + o + 1 >= sizeof(out))
+			break;
+		memcpy(out + o, what, (size_t)(p - what));
+		o += (size_t)(p - what);
+		what = p;
+		if (*what == '\0')
+			break;
+		memcpy(out + o, sit->submission_id, idlen);
+		o += idlen;
+		what += 4;
+	}
+	out[o] = '\0';
+	return json_pack("{s:s, s:s}", "actor", actor, "action", out);
+}
+
+/*
+ * The next step on a gap: who acts ("vendor", "lab", "regulator" or
+ * "none") and what to do, for the submission's situation.
+ */
+static json_t *
+next_step(const struct gap_rec *x, const struct assess_situation *sit)
+{
+	const char	*actor = "vendor", *what = NULL;
+	char		 buf[512];
+
+	if (sit->stage == ASSESS_STAGE_CLOSED)
+		return step("none", "The submission is decided or "
+		    "withdrawn: nothing more happens on it; open a new submission (POST "
+		    "/v1/submissions) to close this gap.", sit);
+	/* A lab files verdicts until the decision, in every open stage. */
+	if (sit->lab_assigned && x->mode == SCHEME_THIRD_PARTY &&
+	    (x->reason == ASSESS_GAP_NEEDS_LAB_RESULT ||
+	    x->reason == ASSESS_GAP_NA_NOT_ALLOWED))
+		return step("lab", x->reason == ASSESS_GAP_NEEDS_LAB_RESULT ?
+		    "The assigned lab tests the requirement and files its "
+		    "verdict (POST /v1/submissions/{id}/lab-reports)." :
+		    "The requirement applies to every product: the assigned "
+		    "lab tests it and files pass or fail (POST "
+		    "/v1/submissions/{id}/lab-reports).", sit);
+	if (sit->stage == ASSESS_STAGE_REVIEW)
+		return step("regulator", "The submission is with the "
+		    "regulator, who decides or requests changes (POST "
+		    "/v1/submissions/{id}/decision); the vendor acts on this gap after a request for "
+		    "changes.", sit);
+	switch (x->reason) {
+	case ASSESS_GAP_MISSING:
+		snprintf(buf, sizeof(buf), "Declare the requirement (PUT "
+		    "/v1/submissions/{id}/declarations): conformant once the "
+		    "product meets it%s%s.", x->evidence ? ", naming evidence "
+		    "of a kind in evidence_kinds uploaded with POST "
+		    "/v1/submissions/{id}/evidence?kind=KIND" : "",
+		    x->conditions ? "; or not_applicable with a justification "
+		    "naming which of its conditions does not hold" : "");
+		what = buf;
+		break;
+	case ASSESS_GAP_NON_CONFORMANT:
+		if (x->mode == SCHEME_THIRD_PARTY) {
+			actor = "regulator";
+			what = "A non_conformant declaration on this lab "
+			    "requirement, recorded before such declarations "
+			    "were refused, blocks it: the regulator rejects "
+			    "or the vendor opens a new submission.";
+		} else
+			what = "Fix the product, then declare the requirement "
+			    "conformant (PUT /v1/submissions/{id}/"
+			    "declarations).";
+		break;
+	case ASSESS_GAP_EVIDENCE_MISSING:
+		what = "Upload evidence of a kind in evidence_kinds (POST "
+		    "/v1/submissions/{id}/evidence?kind=KIND) and name its "
+		    "sha256 in the declaration's evidence (PUT "
+		    "/v1/submissions/{id}/declarations).";
+		break;
+	case ASSESS_GAP_NA_WITHOUT_JUSTIFICATION:
+		what = "Declare it not_applicable again with a justification "
+		    "naming the condition that does not hold for the product "
+		    "and why (PUT /v1/submissions/{id}/declarations).";
+		break;
+	case ASSESS_GAP_NA_NOT_ALLOWED:
+		what = x->mode == SCHEME_THIRD_PARTY ? "The requirement "
+		    "applies to every product: assign an approved lab (GET "
+		    "/v1/labs, PUT /v1/submissions/{id}/lab) to test it." :
+		    "The requirement applies to every product: declare it "
+		    "conformant once the product meets it (PUT "
+		    "/v1/submissions/{id}/declarations).";
+		break;
+	case ASSESS_GAP_NEEDS_LAB_RESULT:
+		what = "No lab is assigned: choose a lab approved for this "
+		    "tier (GET /v1/labs) and assign it (PUT "
+		    "/v1/submissions/{id}/lab); the lab then tests the "
+		    "requirement and files its verdict.";
+		break;
+	case ASSESS_GAP_LAB_FAILED:
+		what = "Fix what the lab report found, then ask the assigned "
+		    "lab for a retest: its newer verdict on this requirement "
+		    "replaces the fail (the fail stays on record).";
+		break;
+	case ASSESS_GAP_NONE:
+		return NULL;
+	}
+	return step(actor, what, sit);
+}
+
+/* Sets every gap's next_step for sit: 0, or -1 when out of memory. */
+static int
+situate(struct assess_result *res, const struct assess_situation *sit)
+{
+	for (size_t i = 0; i < res->ngaps; i++)
+		if (json_object_set_new(res->gaps[i].g, "next_step",
+		    next_step(&res->gaps[i], sit)) < 0)
+			return -1;
+	return 0;
 }
 
 static int
@@ -271,6 +427,8 @@ build(const struct scheme *s, struct assess_result *res, const struct fold *f)
 	}
 	res->met = json_array();
 	tiers = json_array();
+	if (n > 0 && (res->gaps = calloc(n, sizeof(*res->gaps))) == NULL)
+		goto done;
 	res->doc = json_pack("{s:s, s:i, s:i}", "scheme", scheme_id(s),
 	    "scheme_version", scheme_version(s), "achieved_tier", 0);
 	if (res->met == NULL || tiers == NULL || res->doc == NULL)
@@ -293,6 +451,9 @@ build(const struct scheme *s, struct assess_result *res, const struct fold *f)
 		g = gap_json(s, i, r, reason);
 		if (g == NULL)
 			goto done;
+		res->gaps[res->ngaps++] = (struct gap_rec){ json_incref(g),
+		    reason, r->mode, r->nevidence_kinds > 0,
+		    r->nconditions > 0 };
 		/*
 		 * Cumulative tiers: the gap blocks its own tier and every
 		 * tier above.
@@ -326,7 +487,9 @@ build(const struct scheme *s, struct assess_result *res, const struct fold *f)
 	}
 	if (json_object_set_new(res->doc, "achieved_tier",
 	    json_integer(res->achieved)) < 0 ||
-	    json_object_set(res->doc, "tiers", tiers) < 0)
+	    json_object_set(res->doc, "tiers", tiers) < 0 ||
+	    situate(res, &(const struct assess_situation){
+	    ASSESS_STAGE_OPEN, 0, NULL }) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -376,6 +539,16 @@ fail:
 	free(f);
 	assess_free(res);
 	return NULL;
+}
+
+/*
+ * Words every gap's next step for sit: 0, or -1 when out of memory (the
+ * steps may then be mixed; the caller drops the result).
+ */
+int
+assess_situate(struct assess_result *r, const struct assess_situation *sit)
+{
+	return situate(r, sit);
 }
 
 /* The highest satisfied tier of r, 0 when none. */
@@ -454,6 +627,9 @@ assess_free(struct assess_result *r)
 {
 	if (r == NULL)
 		return;
+	for (size_t i = 0; i < r->ngaps; i++)
+		json_decref(r->gaps[i].g);
+	free(r->gaps);
 	json_decref(r->doc);
 	json_decref(r->met);
 	free(r);

@@ -103,6 +103,32 @@ struct assess_result *assess_run(const struct scheme *s,
 	    const struct assess_lab *labs, size_t nlab, char *err,
 	    size_t errlen);
 
+/*
+ * Where the submission stands, for the next step of each gap: who acts
+ * now depends on it (the vendor while it may declare, the lab while a
+ * lab verdict is missing and a lab is assigned, the regulator while it
+ * holds the submission; nobody once it is final).
+ */
+enum assess_stage {
+	ASSESS_STAGE_OPEN = 0,	/* draft, changes_requested: the vendor's */
+	ASSESS_STAGE_REVIEW,	/* submitted, under_review: the regulator's */
+	ASSESS_STAGE_CLOSED	/* decided or withdrawn */
+};
+
+struct assess_situation {
+	enum assess_stage	 stage;
+	int			 lab_assigned;
+	/* Put for "{id}" in the routes named; NULL keeps "{id}".  Borrowed. */
+	const char		*submission_id;
+};
+
+/*
+ * Words each gap's next_step for sit ({stage OPEN, no lab} until called).
+ * 0, or -1 when out of memory.  Call before sharing r between threads.
+ */
+int	 assess_situate(struct assess_result *r,
+	    const struct assess_situation *sit);
+
 /* Highest satisfied tier, 0 when none. */
 int	 assess_achieved_tier(const struct assess_result *r);
 
@@ -115,7 +141,11 @@ int	 assess_tier_satisfied(const struct assess_result *r, int tier);
  * {scheme, scheme_version, achieved_tier,
  *  tiers: [{tier, name, mode, satisfied,
  *           gaps: [{requirement, title, tier, reason, detail, guidance,
- *                   conditions?}]}]}
+ *                   conditions?: [{id, text}],
+ *                   evidence_kinds: [{id, description}],
+ *                   next_step: {actor, action}}]}]}
+ * actor is "vendor", "lab", "regulator" or "none"; action names the
+ * route to use, with the submission's id when assess_situate was given it.
  * Tier N lists every gap of tiers 1..N (each gap says its own tier), so the
  * list for a target tier is everything the vendor still has to do.
  */

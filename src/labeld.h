@@ -77,6 +77,7 @@ enum result {
 	WF_SUPPORT_ENDED	= -15,	/* approve: the product's support ended */
 	WF_LAB_UNAPPROVED	= -16,	/* report: the lab's approval is not in force */
 	WF_LAB_REFUSED		= -17,	/* the lab's approval does not cover this */
+	WF_LAB_LOCKED		= -18,	/* a vendor's lab change after a fail */
 	/* no active signing key, or it cannot be loaded (sealed without the
 	 * right passphrase, file missing); HTTP 503 */
 	KEYS_NOKEY		= -20,
@@ -667,8 +668,10 @@ int	 store_lab_report_list(struct db *, const char *submission_id,
 int	 store_lab_result_list(struct db *, const char *report_id,
 	    int (*cb)(const struct lab_result *, void *), void *arg);
 int	 store_lab_results_current(struct db *, const char *submission_id,
-	    const char *lab_id,
-	    int (*cb)(const struct lab_result *, int tier, void *), void *arg);
+	    const char *lab_id, int (*cb)(const struct lab_result *,
+	    const struct lab_report *, void *), void *arg);
+int	 store_lab_fail_first(struct db *, const char *submission_id,
+	    char *report_id);
 int	 store_sub_event_append(struct db *, struct sub_event *);
 int	 store_sub_event_list(struct db *, const char *submission_id,
 	    int64_t after, int limit,

@@ -1083,6 +1083,49 @@ scheme_requirement_condition(const struct scheme *s, size_t i, size_t j)
 	return json_string_value(json_array_get(s->req_conditions[i], j));
 }
 
+/*
+ * The id of evidence kind j that requirement i asks for, NULL when either
+ * is out of range.
+ */
+const char *
+scheme_requirement_evidence(const struct scheme *s, size_t i, size_t j)
+{
+	const json_t	*r;
+
+	if (i >= s->nreq)
+		return NULL;
+	r = json_array_get(json_object_get(s->doc, "requirements"), i);
+	return json_string_value(json_array_get(json_object_get(r,
+	    "evidence"), j));
+}
+
+/* The text of condition cond_id of $.conditions, NULL when unknown. */
+const char *
+scheme_condition_text(const struct scheme *s, const char *cond_id)
+{
+	const json_t	*conds = json_object_get(s->doc, "conditions");
+	long		 k;
+
+	if (cond_id == NULL || conds == NULL ||
+	    (k = find_id(conds, "id", cond_id)) < 0)
+		return NULL;
+	return json_string_value(json_object_get(json_array_get(conds,
+	    (size_t)k), "text"));
+}
+
+/* The description of evidence kind kind, NULL when s has no such kind. */
+const char *
+scheme_evidence_kind_description(const struct scheme *s, const char *kind)
+{
+	const json_t	*kinds = json_object_get(s->doc, "evidence_kinds");
+	long		 k;
+
+	if (kind == NULL || (k = find_id(kinds, "id", kind)) < 0)
+		return NULL;
+	return json_string_value(json_object_get(json_array_get(kinds,
+	    (size_t)k), "description"));
+}
+
 /* 1 when req_id names a requirement of s, else 0. */
 int
 scheme_has_requirement(const struct scheme *s, const char *req_id)

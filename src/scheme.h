@@ -135,6 +135,18 @@ long	 scheme_requirement_index(const struct scheme *s, const char *req_id);
 const char *scheme_requirement_condition(const struct scheme *s, size_t i,
 	    size_t j);
 
+/*
+ * Evidence kind id number j that requirement i asks for (its "evidence"),
+ * NULL when out of range.
+ */
+const char *scheme_requirement_evidence(const struct scheme *s, size_t i,
+	    size_t j);
+/* Text of the condition cond_id ($.conditions), NULL when unknown. */
+const char *scheme_condition_text(const struct scheme *s, const char *cond_id);
+/* Description of evidence kind kind ($.evidence_kinds), NULL when unknown. */
+const char *scheme_evidence_kind_description(const struct scheme *s,
+	    const char *kind);
+
 /* 1 when req_id names a requirement of the scheme, 0 otherwise. */
 int	 scheme_has_requirement(const struct scheme *s, const char *req_id);
 /* Tier from which req_id applies, -1 if unknown. */

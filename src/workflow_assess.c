@@ -1,7 +1,7 @@
 /*
  * workflow_assess.c: the assessment engine run on what the database
  * holds for a submission: its current declarations and the verdicts that
- * count now (the latest report per tier of the lab assigned now).
+ * count now (per requirement, the latest verdict of the lab assigned now).
  */
 #include "config.h"
 
@@ -72,7 +72,8 @@ collect_decl(const struct declaration *d, void *arg)
 }
 
 static int
-collect_lab(const struct lab_result *r, int tier, void *arg)
+collect_lab(const struct lab_result *r, const struct lab_report *rep,
+    void *arg)
 {
 	struct inputs		*in = arg;
 	struct assess_lab	*x;
@@ -88,7 +89,7 @@ collect_lab(const struct lab_result *r, int tier, void *arg)
 	}
 	x = &in->labs[in->nlab];
 	memset(x, 0, sizeof(*x));
-	x->tier = tier;
+	x->tier = rep->tier;
 	if (assess_verdict_parse(r->verdict, &x->verdict) == -1 ||
 	    (x->requirement = strdup(r->requirement)) == NULL)
 		return in->bad = -1;
@@ -109,10 +110,30 @@ inputs_free(struct inputs *in)
 	free(in->labs);
 }
 
+/* Words the gaps' next steps for where sub stands: 0, or -1. */
+static int
+situate(const struct submission *sub, struct assess_result *res)
+{
+	struct assess_situation	 sit;
+	enum wf_state		 st;
+
+	memset(&sit, 0, sizeof(sit));
+	sit.submission_id = sub->id;
+	sit.lab_assigned = sub->lab_id[0] != '\0';
+	if (workflow_state_parse(sub->state, &st) == -1 ||
+	    workflow_is_final(st))
+		sit.stage = ASSESS_STAGE_CLOSED;
+	else if (workflow_may_declare(st))
+		sit.stage = ASSESS_STAGE_OPEN;
+	else
+		sit.stage = ASSESS_STAGE_REVIEW;
+	return assess_situate(res, &sit);
+}
+
 /*
  * Runs the engine on the submission's current declarations and the
- * verdicts that count now (the latest report per tier of the lab
- * assigned now).  s must be the scheme version the submission pins.
+ * verdicts that count now (per requirement, the latest verdict of the
+ * lab assigned now).  s must be the scheme version the submission pins.
  * Returns a result the caller frees with assess_free(), or NULL with a
  * message in err (the database failed, or stored answers the engine
  * refuses: that is a bug in the checks on the way in).
@@ -142,6 +163,11 @@ workflow_assess(struct db *db, const struct submission *sub,
 	if (res == NULL)
 		log_error("submission %s: the engine refuses the stored "
 		    "answers: %s", sub->id, err);
+	else if (situate(sub, res) == -1) {
+		snprintf(err, errlen, "out of memory");
+		assess_free(res);
+		res = NULL;
+	}
 done:
 	inputs_free(&in);
 	return res;

@@ -231,9 +231,11 @@ workflow_add_evidence(struct db *db, const struct principal *who,
 /*
  * Assigns lab_id to the submission.  Assigning the lab already assigned
  * changes nothing.  WF_BADSTATE when who's role may not assign in this
- * state (workflow_may_assign_lab); WF_LAB_REFUSED with why when lab_id is
- * no lab whose approval fits the submission today (checked here, inside
- * the transaction, so an approval cannot change before the commit).
+ * state (workflow_may_assign_lab); WF_LAB_REFUSED with why when lab_id
+ * is no lab whose approval fits the submission today (checked here,
+ * inside the transaction, so an approval cannot change before the
+ * commit); WF_LAB_LOCKED with why when a vendor would replace its lab
+ * after a lab's fail.
  */
 int
 workflow_assign_lab(struct db *db, const struct principal *who,
@@ -253,6 +255,23 @@ workflow_assign_lab(struct db *db, const struct principal *who,
 		return end_change(db, rc);
 	if (strcmp(sub->lab_id, lab_id) == 0)
 		return end_change(db, STORE_OK);
+	/*
+	 * Lab shopping: a new lab's verdicts would replace a fail.  The
+	 * vendor cannot, once a lab failed anything; the regulator can.
+	 */
+	if (who->role == ROLE_VENDOR && sub->lab_id[0] != '\0') {
+		char	 rep[40];
+
+		rc = store_lab_fail_first(db, sub->id, rep);
+		if (rc == STORE_OK)
+			return end_change(db, workflow_refuse(why,
+			    WF_LAB_LOCKED, "lab_id", "lab %s failed a "
+			    "requirement in report %s: after a fail only the "
+			    "regulator may assign another lab (the fail stays "
+			    "on record)", sub->lab_id, rep));
+		if (rc != STORE_NOTFOUND)
+			return end_change(db, rc);
+	}
 	memcpy(prev, sub->lab_id, sizeof(prev));
 	snprintf(sub->lab_id, sizeof(sub->lab_id), "%s", lab_id);
 	if ((rc = store_submission_update(db, sub)) == STORE_OK)

@@ -332,9 +332,31 @@ START_TEST(test_gap_fields)
 	ck_assert_int_eq(json_integer_value(json_object_get(g, "tier")), 1);
 	ck_assert_ptr_nonnull(json_string_value(json_object_get(g, "title")));
 	ck_assert(strlen(json_string_value(json_object_get(g, "detail"))) > 20);
-	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(g, "conditions"), 0)), "K1");
+	/* Conditions and evidence kinds in words, not ids alone. */
+	ck_assert_str_eq(json_string_value(json_object_get(
+	    json_array_get(json_object_get(g, "conditions"), 0), "id")), "K1");
+	ck_assert_str_eq(json_string_value(json_object_get(
+	    json_array_get(json_object_get(g, "conditions"), 0), "text")), "Passwords are used.");
+	ck_assert_uint_eq(json_array_size(json_object_get(g, "evidence_kinds")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(
+	    json_array_get(json_object_get(g, "evidence_kinds"), 0), "id")), "document");
+	ck_assert_str_eq(json_string_value(json_object_get(
+	    json_array_get(json_object_get(g, "evidence_kinds"), 0), "description")), "A document.");
+	/* Unsituated: the vendor's, with the route's {id} left as is. */
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(g, "next_step"),
+	    "actor")), "vendor");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(g,
+	    "next_step"), "action")), "not_applicable with a justification"));
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(g,
+	    "next_step"), "action")), "/v1/submissions/{id}/declarations"));
 	ck_assert_ptr_null(json_object_get(json_array_get(json_object_get(t1, "gaps"), 0),
 	                                   "conditions"));
+	/* N1 asks for no evidence: an empty list, and no upload in its step. */
+	g = json_array_get(json_object_get(t1, "gaps"), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(g, "requirement")), "N1");
+	ck_assert_uint_eq(json_array_size(json_object_get(g, "evidence_kinds")), 0);
+	ck_assert_ptr_null(strstr(json_string_value(json_object_get(json_object_get(g,
+	    "next_step"), "action")), "evidence"));
 	/* Tier 4 lists everything: 3 + M2 + L3, L3C, S3 + L4. */
 	ck_assert_uint_eq(json_array_size(json_object_get(json_array_get(tiers, 3), "gaps")), 8);
 
@@ -352,6 +374,65 @@ START_TEST(test_gap_fields)
 	doc = assess_to_json(r);
 	ck_assert_int_eq(json_integer_value(json_object_get(doc, "achieved_tier")), 0);
 	json_decref(doc);
+	assess_free(r);
+	scheme_free(s);
+}
+END_TEST
+
+/* The gap of requirement req in the tier-t list of r's document. */
+static const char *step_of(const struct assess_result *r, int t, const char *req,
+                           const char *member)
+{
+	static char out[1024];
+	json_t *gaps = assess_gaps_json(r, t), *g;
+	size_t i;
+
+	out[0] = '\0';
+	json_array_foreach(gaps, i, g)
+		if (strcmp(json_string_value(json_object_get(g, "requirement")), req) == 0)
+			snprintf(out, sizeof out, "%s", json_string_value(json_object_get(
+			    json_object_get(g, "next_step"), member)));
+	json_decref(gaps);
+	return out;
+}
+
+/* Who acts next on a gap depends on the submission's stage and its lab. */
+START_TEST(test_next_step)
+{
+	struct scheme *s = load_test_scheme();
+	struct assess_lab fail = { "L4", ASSESS_FAIL, 4 };
+	struct assess_result *r;
+	struct assess_situation sit = { ASSESS_STAGE_OPEN, 0, "S-1" };
+	char err[256];
+
+	r = assess_run(s, NULL, 0, &fail, 1, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(assess_situate(r, &sit), 0);
+	/* No lab: the vendor picks one from the published list. */
+	ck_assert_str_eq(step_of(r, 3, "L3", "actor"), "vendor");
+	ck_assert_ptr_nonnull(strstr(step_of(r, 3, "L3", "action"), "GET /v1/labs"));
+	ck_assert_ptr_nonnull(strstr(step_of(r, 3, "L3", "action"), "/v1/submissions/S-1/lab"));
+	ck_assert_ptr_null(strstr(step_of(r, 3, "L3", "action"), "{id}"));
+	ck_assert_ptr_nonnull(strstr(step_of(r, 1, "M1", "action"), "evidence?kind=KIND"));
+	/* A lab assigned: it files the verdict; a fail is the vendor's to fix. */
+	sit.lab_assigned = 1;
+	ck_assert_int_eq(assess_situate(r, &sit), 0);
+	ck_assert_str_eq(step_of(r, 3, "L3", "actor"), "lab");
+	ck_assert_ptr_nonnull(strstr(step_of(r, 3, "L3", "action"), "/v1/submissions/S-1/lab-reports"));
+	ck_assert_str_eq(step_of(r, 4, "L4", "actor"), "vendor");
+	ck_assert_ptr_nonnull(strstr(step_of(r, 4, "L4", "action"), "retest"));
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "vendor");
+	/* With the regulator: the vendor waits, the lab may still report. */
+	sit.stage = ASSESS_STAGE_REVIEW;
+	ck_assert_int_eq(assess_situate(r, &sit), 0);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "regulator");
+	ck_assert_str_eq(step_of(r, 4, "L4", "actor"), "regulator");
+	ck_assert_str_eq(step_of(r, 3, "L3", "actor"), "lab");
+	/* Final: nobody. */
+	sit.stage = ASSESS_STAGE_CLOSED;
+	ck_assert_int_eq(assess_situate(r, &sit), 0);
+	ck_assert_str_eq(step_of(r, 3, "L3", "actor"), "none");
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "none");
 	assess_free(r);
 	scheme_free(s);
 }
@@ -796,6 +877,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, test_table, 0, (int)(sizeof cases / sizeof cases[0]));
 	tcase_add_loop_test(tc, test_bad_input, 0, (int)(sizeof bad_inputs / sizeof bad_inputs[0]));
 	tcase_add_test(tc, test_gap_fields);
+	tcase_add_test(tc, test_next_step);
 	tcase_add_test(tc, test_result_outlives_scheme);
 	tcase_add_test(tc, test_requirements_met);
 	tcase_add_test(tc, test_bad_arguments);

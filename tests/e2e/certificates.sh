@@ -58,6 +58,8 @@ story() {
 			[ "$t" -le "$tier" ] || continue
 			results=$(jq -c --argjson t "$t" '[.requirements[] | select(.mode == "third_party" and .tier == $t) |
 			    {requirement: .id, verdict: "pass", notes: "no findings"}]' <<<"$SCHEME_DOC")
+			call POST "/v1/submissions/$SUB/evidence" "$LAB" '' -H 'Content-Type: text/plain' --data-binary "report $name $t"
+			expect 201 "$name: Level $t report file"
 			call POST "/v1/submissions/$SUB/lab-reports" "$LAB" "{\"tier\":$t,\"results\":$results,\"report_sha256\":\"$(printf 'report %s %s' "$name" "$t" | sha256sum | cut -d' ' -f1)\"}"
 			expect 201 "$name: Level $t lab report"
 		done

@@ -397,6 +397,8 @@ call POST /v1/submissions "$ACME" "{\"product_id\":\"$P1\",\"product_version\":\
 expect 201 "a Level 2 submission of the version without SBOM"; S5=$(jget .id)
 call POST "/v1/submissions/$S5/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
 expect 201 "its evidence"
+call POST "/v1/submissions/$S5/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/report.txt"
+expect 201 "the lab's report file"
 call PUT "/v1/submissions/$S5/lab" "$ACME" "{\"lab_id\":\"$LAB4_ORG\"}"
 expect 200 "the tier 4 lab assigned"
 call POST "/v1/submissions/$S5/lab-reports" "$LAB4" "{\"tier\":4,\"results\":[{\"requirement\":\"CLS-L3-SBD\",\"verdict\":\"pass\"},{\"requirement\":\"CLS-L4-PENTEST\",\"verdict\":\"pass\"}],\"report_sha256\":\"$REPORT_SHA\"}"

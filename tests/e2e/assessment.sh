@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# assessment.sh: what a vendor and a lab learn from the assessment and the
+# rules that keep a label meaning what it says (issue 11): gaps in words
+# (condition texts, evidence kinds, the next step and who takes it), no
+# declaration on a lab-only requirement, a report's digest naming evidence
+# of the submission, verdicts superseded per requirement with their
+# report, and no lab shopping after a fail.
+. "$(dirname "$0")/lib.sh"
+
+start_labeld
+
+make_org "Acme Devices" vendor vendor; ACME=$TOKEN
+make_org "Strict Lab" lab lab; LAB_ORG=$ORG_ID; LAB=$TOKEN
+make_org "Lenient Lab" lab lab; LAB2_ORG=$ORG_ID; LAB2=$TOKEN
+call GET "/v1/organizations?kind=authority" "$ADMIN"; AUTH_ORG=$(jget '.items[0].id')
+call POST "/v1/organizations/$AUTH_ORG/tokens" "$ADMIN" '{"role":"regulator"}'
+expect 201 "regulator token"; REG=$(jget .token)
+for l in "$LAB_ORG" "$LAB2_ORG"; do
+	call PUT "/v1/organizations/$l/approval" "$REG" '{"tiers":[3,4],"valid_until":"2099-12-31"}'
+	expect 200 "approve a lab"
+done
+etag() { grep -i '^etag:' "$HDRS" | head -n 1 | cut -d' ' -f2- | tr -d '\r'; }
+
+call POST /v1/products "$ACME" '{"name":"Cam","model":"C-1","category":"camera","support_until":"2030-12-31"}'
+expect 201 "product"; P=$(jget .id)
+call POST "/v1/products/$P/versions" "$ACME" '{"version":"1.0","sbom":{"bomFormat":"CycloneDX","specVersion":"1.5","components":[]}}'
+expect 201 "version with SBOM"
+call POST /v1/submissions "$ACME" "{\"product_id\":\"$P\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":3}"
+expect 201 "a Level 3 submission"; S=$(jget .id)
+
+# -------------------------------------------------------- gaps in words
+gap() { jq -c --arg r "$1" '[.tiers[] | select(.tier == 3) | .gaps[] | select(.requirement == $r)][0]' <<<"$BODY"; }
+call GET "/v1/submissions/$S/assessment" "$ACME"; expect 200 "assessment of an empty draft"
+G=$(gap ETSI-5.1-1)
+check_eq "$(jq -r '.conditions[0].id' <<<"$G")" C1 "a condition's id"
+check_eq "$(jq -r '.conditions[0].text' <<<"$G")" "The device uses passwords (for users or for other devices to authenticate to it)." "and its text"
+check_eq "$(jq -r '[.evidence_kinds[].id] | join(",")' <<<"$G")" "test_record,document" "the evidence kinds it takes"
+jq -e '.evidence_kinds | all(.description | length > 20)' <<<"$G" >/dev/null && ok || fail "each kind described: $G"
+check_eq "$(jq -r '.next_step.actor' <<<"$G")" vendor "the vendor declares it"
+jq -r '.next_step.action' <<<"$G" | grep -q "PUT /v1/submissions/$S/declarations" && ok || fail "the route with the submission's id: $G"
+jq -r '.next_step.action' <<<"$G" | grep -q "not_applicable with a justification" && ok || fail "a conditional one may be not_applicable: $G"
+G=$(gap ETSI-5.2-1)
+jq -e 'has("conditions") | not' <<<"$G" >/dev/null && ok || fail "a mandatory one has no conditions: $G"
+jq -r '.next_step.action' <<<"$G" | grep -q "not_applicable" && fail "a mandatory one is never not_applicable: $G" || ok
+G=$(gap CLS-L3-SBD)
+check_eq "$(jq -r '.reason' <<<"$G")/$(jq -r '.next_step.actor' <<<"$G")" "needs_lab_result/vendor" "no lab yet: the vendor's move"
+jq -r '.next_step.action' <<<"$G" | grep -q "GET /v1/labs" && ok || fail "where to find a lab: $G"
+jq -r '.detail' <<<"$G" | grep -qi "ask your lab" && fail "no 'ask your lab' without a lab: $G" || ok
+
+# ---------------------------------- no declaration on a lab-only requirement
+call PUT "/v1/submissions/$S/declarations" "$ACME" '{"items":[{"requirement":"ETSI-5.2-1","status":"non_conformant"},{"requirement":"CLS-L3-SBD","status":"conformant","justification":"we reviewed it"}]}' -H 'If-Match: "r1"'
+expect_problem 422 "a declaration on a third_party requirement" "only an approved lab's verdict"
+check_eq "$(jget '[.errors[].field] | join(",")')" "items[1].requirement" "the item named"
+call GET "/v1/submissions/$S" "$ACME"
+check_eq "$(jget '.declarations | length')/$(etag)" '0/"r1"' "nothing stored"
+
+# ------------------------------------------------------------ lab reports
+call PUT "/v1/submissions/$S/lab" "$ACME" "{\"lab_id\":\"$LAB_ORG\"}"; expect 200 "the vendor assigns a lab"
+call GET "/v1/submissions/$S/assessment" "$ACME"
+G=$(gap CLS-L3-SBD)
+check_eq "$(jq -r '.next_step.actor' <<<"$G")" lab "with a lab: the lab's move"
+jq -r '.next_step.action' <<<"$G" | grep -q "POST /v1/submissions/$S/lab-reports" && ok || fail "the lab's route: $G"
+
+printf 'Strict Lab report, first round\n' > "$WORK/r1.txt"; R1=$(sha256sum "$WORK/r1.txt" | cut -d' ' -f1)
+printf 'Strict Lab report, retest\n' > "$WORK/r2.txt"; R2=$(sha256sum "$WORK/r2.txt" | cut -d' ' -f1)
+PASSES3='[{"requirement":"CLS-L3-SBD","verdict":"pass"},{"requirement":"CLS-L3-BIN","verdict":"pass"},{"requirement":"CLS-L3-VULN","verdict":"pass"}]'
+call POST "/v1/submissions/$S/lab-reports" "$LAB" "{\"tier\":3,\"results\":$PASSES3,\"report_sha256\":\"$R1\"}"
+expect_problem 422 "a report digest naming no evidence" "names no evidence of this submission"
+check_eq "$(jget '[.errors[].field] | join(",")')" report_sha256 "the field named"
+call GET "/v1/submissions/$S" "$ACME"; check_eq "$(jget '.lab_reports | length')" 0 "nothing filed"
+call POST "/v1/submissions/$S/evidence" "$LAB" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/r1.txt"
+expect 201 "the lab uploads its report file"
+call POST "/v1/submissions/$S/lab-reports" "$LAB" "{\"tier\":3,\"results\":$PASSES3,\"report_sha256\":\"$R1\"}"
+expect 201 "then files the report"; REP1=$(jget .id)
+call POST "/v1/submissions/$S/lab-reports" "$LAB" "{\"tier\":3,\"results\":[{\"requirement\":\"CLS-L3-BIN\",\"verdict\":\"fail\",\"notes\":\"stack overflow in the parser\"}],\"report_sha256\":\"$R1\"}"
+expect 201 "a second report fails one requirement"; REP2=$(jget .id)
+
+call GET "/v1/submissions/$S" "$ACME"; expect 200 "the submission"
+check_eq "$(jget '[.verdicts[] | "\(.requirement)=\(.verdict)@\(.report_id)"] | sort | join(",")')" \
+    "CLS-L3-BIN=fail@$REP2,CLS-L3-SBD=pass@$REP1,CLS-L3-VULN=pass@$REP1" "each verdict with its report: the fail replaced one pass only"
+check_eq "$(jget '[.lab_reports[] | .current] | join(",")')" "true,true" "both reports still count"
+call GET "/v1/submissions/$S/assessment" "$ACME"
+check_eq "$(jq -r '[.tiers[] | select(.tier == 3) | .gaps[] | select(.tier == 3 and (.requirement | startswith("CLS-L3-")) and .requirement != "CLS-L3-TRA" and .requirement != "CLS-L3-SBOM") | "\(.requirement)=\(.reason)"] | join(",")' <<<"$BODY")" \
+    "CLS-L3-BIN=lab_failed" "only the failed requirement is a lab gap"
+G=$(gap CLS-L3-BIN)
+check_eq "$(jq -r '.next_step.actor' <<<"$G")" vendor "a fail is the vendor's to fix"
+jq -r '.next_step.action' <<<"$G" | grep -q retest && ok || fail "then a retest: $G"
+
+# ----------------------------------------------------------- lab shopping
+call PUT "/v1/submissions/$S/lab" "$ACME" "{\"lab_id\":\"$LAB2_ORG\"}"
+expect_problem 409 "the vendor cannot move to another lab after a fail" "only the regulator may assign another lab"
+jget .detail | grep -q "$REP2" && ok || fail "the failing report named: $(jget .detail)"
+call GET "/v1/submissions/$S" "$ACME"; check_eq "$(jget .lab_id)" "$LAB_ORG" "the lab stays"
+call PUT "/v1/submissions/$S/lab" "$ACME" "{\"lab_id\":\"$LAB_ORG\"}"; expect 200 "the same lab again is no change"
+
+call POST "/v1/submissions/$S/evidence" "$LAB" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/r2.txt"
+expect 201 "the retest's report file"
+call POST "/v1/submissions/$S/lab-reports" "$LAB" "{\"tier\":3,\"results\":[{\"requirement\":\"CLS-L3-BIN\",\"verdict\":\"pass\",\"notes\":\"fixed in 1.0\"}],\"report_sha256\":\"$R2\"}"
+expect 201 "the retest passes"; REP3=$(jget .id)
+call GET "/v1/submissions/$S" "$REG"
+check_eq "$(jget '[.verdicts[] | "\(.requirement)=\(.verdict)@\(.report_id)"] | sort | join(",")')" \
+    "CLS-L3-BIN=pass@$REP3,CLS-L3-SBD=pass@$REP1,CLS-L3-VULN=pass@$REP1" "the retest supersedes the fail"
+check_eq "$(jget '[.lab_reports[] | .current] | join(",")')" "true,false,true" "the failing report no longer counts"
+check_eq "$(jget '[.lab_reports[].results[] | select(.verdict == "fail")] | length')" 1 "and stays on record for the regulator"
+call PUT "/v1/submissions/$S/lab" "$ACME" "{\"lab_id\":\"$LAB2_ORG\"}"
+expect_problem 409 "still no lab change for the vendor" "failed a requirement"
+call PUT "/v1/submissions/$S/lab" "$REG" "{\"lab_id\":\"$LAB2_ORG\"}"
+expect 200 "the regulator may change the lab"
+check_eq "$(jget .lab_id)/$(jget '.verdicts | length')" "$LAB2_ORG/0" "the new lab's verdicts count: none yet"
+call POST "/v1/submissions/$S/lab-reports" "$LAB" "{\"tier\":3,\"results\":$PASSES3,\"report_sha256\":\"$R2\"}"
+expect_problem 404 "the former lab no longer reports"
+call POST "/v1/submissions/$S/lab-reports" "$LAB2" "{\"tier\":3,\"results\":$PASSES3,\"report_sha256\":\"$R2\"}"
+expect 201 "the new lab reports, naming a file of the submission"
+
+finish
