@@ -261,13 +261,15 @@ done:
 	return rc;
 }
 
-#define RV	(ROLE_REGULATOR | ROLE_VENDOR)
+/* The assigned lab reads them (api_products_load decides which). */
+#define RVL	(ROLE_REGULATOR | ROLE_VENDOR | ROLE_LAB)
 
 const struct route api_vulns_routes[] = {
 	{ "POST", "/v1/products/{id}/vulnerabilities", ROLE_VENDOR,
 	    ROUTE_JSON, vuln_create },
-	{ "GET", "/v1/products/{id}/vulnerabilities", RV, 0, vuln_list },
-	{ "GET", "/v1/products/{id}/vulnerabilities/{vid}", RV, 0, vuln_get },
+	{ "GET", "/v1/products/{id}/vulnerabilities", RVL, 0, vuln_list },
+	{ "GET", "/v1/products/{id}/vulnerabilities/{vid}", RVL, 0,
+	    vuln_get },
 	{ "PATCH", "/v1/products/{id}/vulnerabilities/{vid}", ROLE_VENDOR,
 	    ROUTE_JSON, vuln_patch },
 	{ NULL, NULL, 0, 0, NULL }

@@ -672,6 +672,8 @@ int	 store_lab_results_current(struct db *, const char *submission_id,
 	    const struct lab_report *, void *), void *arg);
 int	 store_lab_fail_first(struct db *, const char *submission_id,
 	    char *report_id);
+int	 store_submission_lab_covers(struct db *, const char *lab_id,
+	    const char *product_id, const char *version);
 int	 store_sub_event_append(struct db *, struct sub_event *);
 int	 store_sub_event_list(struct db *, const char *submission_id,
 	    int64_t after, int limit,

@@ -423,6 +423,32 @@ store_lab_fail_first(struct db *db, const char *submission_id,
 	return found ? STORE_OK : STORE_NOTFOUND;
 }
 
+/*
+ * STORE_OK when a submission of product_id (of its version, unless version
+ * is NULL) is assigned to lab_id now, STORE_NOTFOUND when none is: what
+ * an assigned lab may read of a product.
+ */
+int
+store_submission_lab_covers(struct db *db, const char *lab_id,
+    const char *product_id, const char *version)
+{
+	sqlite3_stmt	*st;
+	int		 rc, found;
+
+	if ((st = db_prepare(db, "SELECT 1 FROM submissions WHERE lab_id = ? "
+	    "AND product_id = ? AND (?3 IS NULL OR product_version = ?3) "
+	    "LIMIT 1")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, lab_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, product_id, -1, SQLITE_STATIC);
+	db_bind_opt(st, 3, version);
+	rc = db_step(db, st);
+	found = rc == SQLITE_ROW;
+	if (db_walk_done(db, st, rc, __func__) != STORE_OK)
+		return STORE_ERR;
+	return found ? STORE_OK : STORE_NOTFOUND;
+}
+
 /* ---- audit trail ---- */
 
 /*

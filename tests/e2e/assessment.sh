@@ -23,8 +23,14 @@ etag() { grep -i '^etag:' "$HDRS" | head -n 1 | cut -d' ' -f2- | tr -d '\r'; }
 
 call POST /v1/products "$ACME" '{"name":"Cam","model":"C-1","category":"camera","support_until":"2030-12-31"}'
 expect 201 "product"; P=$(jget .id)
-call POST "/v1/products/$P/versions" "$ACME" '{"version":"1.0","sbom":{"bomFormat":"CycloneDX","specVersion":"1.5","components":[]}}'
+call POST "/v1/products/$P/versions" "$ACME" '{"version":"1.0","sbom":{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"type":"library","name":"zlib","version":"1.3"}]}}'
 expect 201 "version with SBOM"
+call POST "/v1/products/$P/versions" "$ACME" '{"version":"2.0","sbom":{"bomFormat":"CycloneDX","specVersion":"1.5","components":[]}}'
+expect 201 "a version no submission covers"
+call POST "/v1/products/$P/vulnerabilities" "$ACME" '{"id":"CVE-2024-0001","component":"zlib","status":"open"}'
+expect 201 "a vulnerability on record"
+call POST /v1/products "$ACME" '{"name":"Plug","model":"PL-1","category":"plug","support_until":"2030-12-31"}'
+expect 201 "a second product, never submitted"; P2=$(jget .id)
 call POST /v1/submissions "$ACME" "{\"product_id\":\"$P\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":3}"
 expect 201 "a Level 3 submission"; S=$(jget .id)
 
@@ -54,8 +60,27 @@ check_eq "$(jget '[.errors[].field] | join(",")')" "items[1].requirement" "the i
 call GET "/v1/submissions/$S" "$ACME"
 check_eq "$(jget '.declarations | length')/$(etag)" '0/"r1"' "nothing stored"
 
-# ------------------------------------------------------------ lab reports
+# ------------------------------------- what the assigned lab may read
+call GET "/v1/products/$P" "$LAB"; expect_problem 404 "no lab reads a product before its assignment" "no product"
 call PUT "/v1/submissions/$S/lab" "$ACME" "{\"lab_id\":\"$LAB_ORG\"}"; expect 200 "the vendor assigns a lab"
+call GET "/v1/products/$P" "$LAB"; expect 200 "the assigned lab reads the product"
+check_eq "$(jget .id)" "$P" "the product"
+call GET "/v1/products/$P/versions/1.0" "$LAB"; expect 200 "the submitted version"
+call GET "/v1/products/$P/versions/1.0/sbom" "$LAB"; expect 200 "its SBOM"
+check_eq "$(jget '.components[0].name')" zlib "the SBOM's components"
+call GET "/v1/products/$P/vulnerabilities" "$LAB"; expect 200 "the product's vulnerabilities"
+check_eq "$(jget '[.items[].id] | join(",")')" CVE-2024-0001 "the record"
+call GET "/v1/products/$P/vulnerabilities/CVE-2024-0001" "$LAB"; expect 200 "one vulnerability"
+call GET "/v1/products/$P/versions/2.0" "$LAB"; expect_problem 404 "not a version no submission of the lab covers" "no version 2.0"
+call GET "/v1/products/$P/versions/2.0/sbom" "$LAB"; expect_problem 404 "nor its SBOM" "no version 2.0"
+call GET "/v1/products/$P2" "$LAB"; expect_problem 404 "nor another product of the vendor" "no product"
+call GET "/v1/products/$P2/vulnerabilities" "$LAB"; expect_problem 404 "nor its vulnerabilities" "no product"
+call GET "/v1/products/$P" "$LAB2"; expect_problem 404 "another lab reads nothing" "no product"
+call GET /v1/products "$LAB"; expect_problem 403 "a lab lists no products"
+call PATCH "/v1/products/$P" "$LAB" '{"name":"X"}'; expect_problem 403 "nor changes one"
+call POST "/v1/products/$P/vulnerabilities" "$LAB" '{"id":"CVE-2024-0002","status":"open"}'; expect_problem 403 "nor records a vulnerability"
+
+# ------------------------------------------------------------ lab reports
 call GET "/v1/submissions/$S/assessment" "$ACME"
 G=$(gap CLS-L3-SBD)
 check_eq "$(jq -r '.next_step.actor' <<<"$G")" lab "with a lab: the lab's move"

@@ -69,7 +69,7 @@ call GET "/v1/products/$P1" "$OTHER"; expect_problem 404 "other vendor's product
 NOT_THERE_DETAIL=$(jget .detail | sed "s/$P1/X/")
 call GET /v1/products/prd_nope "$OTHER"; expect_problem 404 "unknown product"
 check_eq "$(jget .detail | sed 's/prd_nope/X/')" "$NOT_THERE_DETAIL" "hidden and unknown answer alike"
-call GET "/v1/products/$P1" "$LAB"; expect_problem 403 "lab cannot read products"
+call GET "/v1/products/$P1" "$LAB"; expect_problem 404 "a lab assigned no submission of it cannot read a product" "no product"
 call GET "/v1/products/$P1" "$ADMIN"; expect_problem 403 "admin cannot read products"
 call GET "/v1/products/$P1"; expect_problem 401 "read without token"
 
@@ -222,7 +222,7 @@ call GET "$VP" "$OTHER"; expect_problem 404 "other vendor lists vulnerabilities"
 call PATCH "$VP/CVE-2024-1234" "$OTHER" '{"status":"open"}'; expect_problem 404 "other vendor patches a vulnerability"
 call POST "$VP" "$OTHER" '{"id":"CVE-2024-5555","status":"open"}'; expect_problem 404 "other vendor records a vulnerability"
 call PATCH "$VP/CVE-2024-1234" "$REG" '{"status":"open"}'; expect_problem 403 "regulator patches a vulnerability"
-call GET "$VP" "$LAB"; expect_problem 403 "lab lists vulnerabilities"
+call GET "$VP" "$LAB"; expect_problem 404 "a lab assigned no submission of it lists no vulnerabilities" "no product"
 call GET "$VP"; expect_problem 401 "vulnerabilities without token"
 
 # ----------------------------------------------------------- lab approvals
