@@ -50,6 +50,7 @@ static const char *const reason_names[] = {
 	[ASSESS_GAP_NA_NOT_ALLOWED] = "not_applicable_not_allowed",
 	[ASSESS_GAP_NEEDS_LAB_RESULT] = "needs_lab_result",
 	[ASSESS_GAP_LAB_FAILED] = "lab_failed",
+	[ASSESS_GAP_EVIDENCE_KIND] = "evidence_wrong_kind",
 };
 
 /* Plain words for vendors without compliance staff: what to do next. */
@@ -77,6 +78,10 @@ static const char *const reason_details[] = {
 	[ASSESS_GAP_LAB_FAILED] =
 	    "The approved lab found the product does not meet this "
 	    "requirement.",
+	[ASSESS_GAP_EVIDENCE_KIND] =
+	    "You declared this requirement conformant with evidence, but "
+	    "none of it is of a kind this requirement asks for "
+	    "(evidence_kinds).",
 };
 
 static int
@@ -186,9 +191,26 @@ fold_inputs(const struct scheme *s, struct fold *f,
  * Decide one requirement.  *met is set when it was met by a conformant
  * declaration or a lab pass (as opposed to being not applicable).
  */
-static enum assess_reason
-decide(const struct scheme_requirement *r, const struct fold *f, int *met)
+/* 1 when one of d's evidence items is of a kind requirement i asks for. */
+static int
+evidence_fits(const struct scheme *s, size_t i, const struct assess_decl *d)
 {
+	const char	*k;
+
+	if (d->evidence_kinds == NULL)
+		return 1;
+	for (size_t e = 0; e < d->nevidence; e++)
+		for (size_t j = 0; d->evidence_kinds[e] != NULL &&
+		    (k = scheme_requirement_evidence(s, i, j)) != NULL; j++)
+			if (strcmp(k, d->evidence_kinds[e]) == 0)
+				return 1;
+	return 0;
+}
+
+static enum assess_reason
+decide(const struct scheme *s, size_t i, const struct fold *f, int *met)
+{
+	const struct scheme_requirement	*r = scheme_requirement_at(s, i);
 	const struct assess_decl	*d = f->decl;
 
 	*met = 0;
@@ -212,6 +234,8 @@ decide(const struct scheme_requirement *r, const struct fold *f, int *met)
 	case ASSESS_CONFORMANT:
 		if (r->nevidence_kinds > 0 && d->nevidence == 0)
 			return ASSESS_GAP_EVIDENCE_MISSING;
+		if (r->nevidence_kinds > 0 && !evidence_fits(s, i, d))
+			return ASSESS_GAP_EVIDENCE_KIND;
 		*met = 1;
 		return ASSESS_GAP_NONE;
 	case ASSESS_NOT_APPLICABLE:
@@ -372,6 +396,12 @@ next_step(const struct gap_rec *x, const struct assess_situation *sit)
 		    "sha256 in the declaration's evidence (PUT "
 		    "/v1/submissions/{id}/declarations).";
 		break;
+	case ASSESS_GAP_EVIDENCE_KIND:
+		what = "Upload evidence of a kind in evidence_kinds (POST "
+		    "/v1/submissions/{id}/evidence?kind=KIND) and add its "
+		    "sha256 to the declaration's evidence (PUT "
+		    "/v1/submissions/{id}/declarations).";
+		break;
 	case ASSESS_GAP_NA_WITHOUT_JUSTIFICATION:
 		what = "Declare it not_applicable again with a justification "
 		    "naming the condition that does not hold for the product "
@@ -441,7 +471,7 @@ build(const struct scheme *s, struct assess_result *res, const struct fold *f)
 		int				 met;
 
 		r = scheme_requirement_at(s, i);
-		reason = decide(r, &f[i], &met);
+		reason = decide(s, i, &f[i], &met);
 		if (met && json_array_append_new(res->met,
 		    json_pack("{s:s, s:i}", "id", r->id, "tier", r->tier)) < 0)
 			goto done;

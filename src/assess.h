@@ -11,7 +11,8 @@
  *    conditional requirement of tiers 1..N is.  achieved_tier is the highest
  *    satisfied tier, 0 when none is.
  *  - A self_declaration requirement is satisfied by the vendor's conformant
- *    declaration (with evidence when the requirement lists evidence kinds), or
+ *    declaration (with evidence of one of its kinds when the requirement
+ *    lists evidence kinds), or
  *    by a not_applicable declaration with a justification when the requirement
  *    is conditional.
  *  - A third_party requirement is satisfied only by an approved lab's pass (or
@@ -48,6 +49,8 @@ enum assess_verdict {
  *   MISSING                   "missing": no declaration
  *   NON_CONFORMANT            "non_conformant": the vendor says unmet
  *   EVIDENCE_MISSING          "evidence_missing"
+ *   EVIDENCE_KIND             "evidence_wrong_kind": evidence attached,
+ *                             none of a kind the requirement asks for
  *   NA_WITHOUT_JUSTIFICATION  "not_applicable_without_justification"
  *   NA_NOT_ALLOWED            "not_applicable_not_allowed": unconditional
  *   NEEDS_LAB_RESULT          "needs_lab_result": third_party, no verdict
@@ -61,7 +64,8 @@ enum assess_reason {
 	ASSESS_GAP_NA_WITHOUT_JUSTIFICATION,
 	ASSESS_GAP_NA_NOT_ALLOWED,
 	ASSESS_GAP_NEEDS_LAB_RESULT,
-	ASSESS_GAP_LAB_FAILED
+	ASSESS_GAP_LAB_FAILED,
+	ASSESS_GAP_EVIDENCE_KIND
 };
 
 /*
@@ -73,6 +77,12 @@ struct assess_decl {
 	enum assess_status	 status;
 	const char		*justification;	/* NULL or blank: none */
 	size_t			 nevidence;	/* evidence items attached */
+	/*
+	 * The kind of each of the nevidence items (an evidence kind id of
+	 * the scheme, or NULL when unknown); NULL when the caller does not
+	 * know kinds, and then any item counts.
+	 */
+	const char *const	*evidence_kinds;
 };
 
 /*

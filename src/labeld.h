@@ -546,6 +546,7 @@ struct evidence {
 	int64_t		 size;
 	char		 media_type[LABELD_MAX_MEDIA_TYPE + 1];
 	char		 filename[LABELD_MAX_FILENAME + 1];	/* "" none */
+	char		 kind[65];	/* an evidence kind of the scheme */
 	char		 uploaded_by[40];	/* organisation id */
 	char		 created_at[32];
 	int64_t		 seq;

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,29 +17,68 @@
 
 /* ---- assessment of the stored answers ---- */
 
+/* The submission's evidence: digest and kind of each upload. */
+struct upload {
+	char	 sha256[65];
+	char	 kind[65];
+};
+
 struct inputs {
 	struct assess_decl	*decls;
 	size_t			 ndecl, decl_cap;
 	struct assess_lab	*labs;
 	size_t			 nlab, lab_cap;
+	struct upload		*ups;
+	size_t			 nup, up_cap;
 	int			 bad;	/* a stored value the engine cannot take */
 };
 
-static size_t
-count_digests(const char *list)
+static int
+collect_upload(const struct evidence *e, void *arg)
 {
-	size_t n = 0;
+	struct inputs	*in = arg;
 
-	for (const char *p = list; *p != '\0'; ) {
+	if (in->nup == in->up_cap) {
+		size_t	 cap = in->up_cap ? in->up_cap * 2 : 16;
+		void	*nv = realloc(in->ups, cap * sizeof(*in->ups));
+
+		if (nv == NULL)
+			return in->bad = -1;
+		in->ups = nv;
+		in->up_cap = cap;
+	}
+	memcpy(in->ups[in->nup].sha256, e->sha256, sizeof(e->sha256));
+	memcpy(in->ups[in->nup].kind, e->kind, sizeof(e->kind));
+	in->nup++;
+	return 0;
+}
+
+/*
+ * The kinds of the digests in list (space-separated) as uploaded to the
+ * submission: a new array of n borrowed strings (NULL for a digest not
+ * found), *n set; NULL when out of memory.
+ */
+static const char **
+digest_kinds(const struct inputs *in, const char *list, size_t *n)
+{
+	const char	**kinds;
+	const char	 *p;
+	size_t		  len, cap = strlen(list) / 64 + 1;
+
+	*n = 0;
+	if ((kinds = calloc(cap, sizeof(*kinds))) == NULL)
+		return NULL;
+	for (p = list; *p != '\0' && *n < cap; p += len) {
 		while (*p == ' ')
 			p++;
-		if (*p == '\0')
+		if ((len = strcspn(p, " ")) == 0)
 			break;
-		n++;
-		while (*p != '\0' && *p != ' ')
-			p++;
+		for (size_t u = 0; u < in->nup; u++)
+			if (len == 64 && memcmp(in->ups[u].sha256, p, 64) == 0)
+				kinds[*n] = in->ups[u].kind;
+		(*n)++;
 	}
-	return n;
+	return kinds;
 }
 
 
@@ -66,7 +106,12 @@ collect_decl(const struct declaration *d, void *arg)
 		free((char *)x->requirement);
 		return in->bad = -1;
 	}
-	x->nevidence = count_digests(d->evidence);
+	if ((x->evidence_kinds = digest_kinds(in, d->evidence,
+	    &x->nevidence)) == NULL) {
+		free((char *)x->requirement);
+		free((char *)x->justification);
+		return in->bad = -1;
+	}
 	in->ndecl++;
 	return 0;
 }
@@ -103,7 +148,9 @@ inputs_free(struct inputs *in)
 	for (size_t i = 0; i < in->ndecl; i++) {
 		free((char *)in->decls[i].requirement);
 		free((char *)in->decls[i].justification);
+		free((void *)in->decls[i].evidence_kinds);
 	}
+	free(in->ups);
 	for (size_t i = 0; i < in->nlab; i++)
 		free((char *)in->labs[i].requirement);
 	free(in->decls);
@@ -147,7 +194,10 @@ workflow_assess(struct db *db, const struct submission *sub,
 
 	assert(s != NULL);
 	memset(&in, 0, sizeof(in));
-	if (store_declaration_list(db, sub->id, collect_decl, &in) !=
+	/* The uploads first: a declaration's evidence is judged by kind. */
+	if (store_evidence_list(db, sub->id, 0, INT_MAX, collect_upload,
+	    &in) != STORE_OK ||
+	    store_declaration_list(db, sub->id, collect_decl, &in) !=
 	    STORE_OK || (sub->lab_id[0] != '\0' &&
 	    store_lab_results_current(db, sub->id, sub->lab_id, collect_lab,
 	    &in) != STORE_OK)) {

@@ -221,9 +221,10 @@ workflow_add_evidence(struct db *db, const struct principal *who,
 	snprintf(ev->submission_id, sizeof(ev->submission_id), "%s", sub.id);
 	if ((rc = store_evidence_insert(db, ev)) == STORE_OK)
 		rc = event(db, who, &sub, "evidence_uploaded", NULL, NULL, NULL,
-		    json_pack("{s:s, s:I, s:s, s:s}", "sha256", ev->sha256,
-		    "size", (json_int_t)ev->size, "media_type", ev->media_type,
-		    "filename", ev->filename));
+		    json_pack("{s:s, s:I, s:s, s:s, s:s}", "sha256",
+		    ev->sha256, "size", (json_int_t)ev->size, "media_type",
+		    ev->media_type, "filename", ev->filename, "kind",
+		    ev->kind));
 	return end_change(db, rc);
 }
 

@@ -99,7 +99,7 @@ static void full_answers(struct answers *a)
 	memset(a, 0, sizeof *a);
 	for (i = 0; i < sizeof decl_ids / sizeof decl_ids[0]; i++)
 		a->d[a->nd++] = (struct assess_decl){ decl_ids[i], ASSESS_CONFORMANT, NULL,
-		                                      strcmp(decl_ids[i], "N1") == 0 ? 0 : 1 };
+		                                      strcmp(decl_ids[i], "N1") == 0 ? 0 : 1, NULL };
 	a->l[a->nl++] = (struct assess_lab){ "L3", ASSESS_PASS, 3 };
 	a->l[a->nl++] = (struct assess_lab){ "L3C", ASSESS_PASS, 3 };
 	a->l[a->nl++] = (struct assess_lab){ "L4", ASSESS_PASS, 4 };
@@ -142,7 +142,7 @@ static void apply(struct answers *a, const struct change *c)
 		drop_decl(a, c->req);
 		ck_assert(a->nd < MAXD);
 		a->d[a->nd++] = (struct assess_decl){ c->req, c->status, c->justification,
-		                                      c->nevidence };
+		                                      c->nevidence, NULL };
 		break;
 	case OP_DROP_LABS:
 		for (i = a->nl; i-- > 0;)
@@ -438,6 +438,47 @@ START_TEST(test_next_step)
 }
 END_TEST
 
+/* Evidence counts only when of a kind the requirement asks for. */
+START_TEST(test_evidence_kinds)
+{
+	struct scheme *s = load_test_scheme();
+	static const char *const wrong[] = { "lab_report" };
+	static const char *const unknown[] = { NULL };
+	static const char *const mixed[] = { "lab_report", "document" };
+	struct assess_decl d = { "M1", ASSESS_CONFORMANT, NULL, 1, wrong };
+	struct assess_result *r;
+	char err[256];
+
+	r = assess_run(s, &d, 1, NULL, 0, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "vendor");
+	ck_assert_ptr_nonnull(strstr(step_of(r, 1, "M1", "action"), "evidence?kind=KIND"));
+	{
+		json_t *gaps = assess_gaps_json(r, 1);
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(gaps, 0),
+		    "reason")), "evidence_wrong_kind");
+		json_decref(gaps);
+	}
+	assess_free(r);
+	d.evidence_kinds = unknown;
+	r = assess_run(s, &d, 1, NULL, 0, err, sizeof err);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "vendor");
+	assess_free(r);
+	/* One fitting item among others is enough; no kinds known: any. */
+	d.evidence_kinds = mixed;
+	d.nevidence = 2;
+	r = assess_run(s, &d, 1, NULL, 0, err, sizeof err);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "");
+	assess_free(r);
+	d.evidence_kinds = NULL;
+	r = assess_run(s, &d, 1, NULL, 0, err, sizeof err);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "");
+	assess_free(r);
+	ck_assert_str_eq(assess_reason_name(ASSESS_GAP_EVIDENCE_KIND), "evidence_wrong_kind");
+	scheme_free(s);
+}
+END_TEST
+
 START_TEST(test_result_outlives_scheme)
 {
 	struct scheme *s = load_test_scheme();
@@ -502,17 +543,17 @@ struct bad_input {
 
 static const struct bad_input bad_inputs[] = {
 	{ "unknown requirement in a declaration",
-	  { { "NOPE", ASSESS_CONFORMANT, NULL, 1 } }, 1, { { 0 } }, 0,
+	  { { "NOPE", ASSESS_CONFORMANT, NULL, 1, NULL } }, 1, { { 0 } }, 0,
 	  "declaration 0: unknown requirement \"NOPE\" in scheme engine-test version 3" },
 	{ "unknown requirement is case-sensitive",
-	  { { "m1", ASSESS_CONFORMANT, NULL, 1 } }, 1, { { 0 } }, 0, "unknown requirement \"m1\"" },
+	  { { "m1", ASSESS_CONFORMANT, NULL, 1, NULL } }, 1, { { 0 } }, 0, "unknown requirement \"m1\"" },
 	{ "unknown requirement in a lab result", { { 0 } }, 0,
 	  { { "M1", ASSESS_PASS, 1 }, { "X9", ASSESS_PASS, 1 } }, 2,
 	  "lab result 1: unknown requirement \"X9\"" },
-	{ "NULL requirement", { { NULL, ASSESS_CONFORMANT, NULL, 0 } }, 1, { { 0 } }, 0,
+	{ "NULL requirement", { { NULL, ASSESS_CONFORMANT, NULL, 0, NULL } }, 1, { { 0 } }, 0,
 	  "unknown requirement \"(null)\"" },
 	{ "duplicate declaration",
-	  { { "M1", ASSESS_CONFORMANT, NULL, 1 }, { "M1", ASSESS_NON_CONFORMANT, NULL, 0 } }, 2,
+	  { { "M1", ASSESS_CONFORMANT, NULL, 1, NULL }, { "M1", ASSESS_NON_CONFORMANT, NULL, 0, NULL } }, 2,
 	  { { 0 } }, 0, "declaration 1: requirement \"M1\" already declared by declaration 0" },
 	{ "duplicate lab verdict in one report", { { 0 } }, 0,
 	  { { "L3", ASSESS_PASS, 3 }, { "L3", ASSESS_FAIL, 3 } }, 2,
@@ -522,7 +563,7 @@ static const struct bad_input bad_inputs[] = {
 	{ "lab tier 0", { { 0 } }, 0, { { "M1", ASSESS_PASS, 0 } }, 1, "tier 0 outside 1..4" },
 	{ "lab tier above the scheme", { { 0 } }, 0, { { "M1", ASSESS_PASS, 5 } }, 1,
 	  "tier 5 outside 1..4" },
-	{ "invalid status", { { "M1", (enum assess_status)7, NULL, 0 } }, 1, { { 0 } }, 0,
+	{ "invalid status", { { "M1", (enum assess_status)7, NULL, 0, NULL } }, 1, { { 0 } }, 0,
 	  "declaration 0: invalid status" },
 	{ "invalid verdict", { { 0 } }, 0, { { "M1", (enum assess_verdict)9, 1 } }, 1,
 	  "lab result 0: invalid verdict" },
@@ -608,9 +649,9 @@ static struct assess_result *answer_all(const struct scheme *s, int upto, int co
 			l[nl++] = (struct assess_lab){ q->id, ASSESS_PASS, q->tier };
 		} else if (conditional_na && q->obligation == SCHEME_CONDITIONAL) {
 			d[nd++] = (struct assess_decl){ q->id, ASSESS_NOT_APPLICABLE,
-			                                "The condition does not hold.", 0 };
+			                                "The condition does not hold.", 0, NULL };
 		} else {
-			d[nd++] = (struct assess_decl){ q->id, ASSESS_CONFORMANT, NULL, 1 };
+			d[nd++] = (struct assess_decl){ q->id, ASSESS_CONFORMANT, NULL, 1, NULL };
 		}
 	}
 	r = assess_run(s, d, nd, l, nl, err, sizeof err);
@@ -624,7 +665,7 @@ START_TEST(test_shipped_cls)
 {
 	struct scheme *s = load_shipped("sg-cls-iot-1.json");
 	struct assess_result *r;
-	struct assess_decl only_declared[1] = { { "CLS-L3-BIN", ASSESS_CONFORMANT, NULL, 1 } };
+	struct assess_decl only_declared[1] = { { "CLS-L3-BIN", ASSESS_CONFORMANT, NULL, 1, NULL } };
 	char err[256];
 	int t;
 
@@ -708,7 +749,7 @@ static void random_set(const struct scheme *s, struct rset *rs, unsigned err_pm)
 			if (chance(err_pm))
 				st = chance(500) ? ASSESS_NOT_APPLICABLE : ASSESS_NON_CONFORMANT;
 			rs->d[rs->nd++] = (struct assess_decl){ q->id, st, justs[rnd() % 3],
-			                                        chance(1000 - err_pm) ? 1 : 0 };
+			                                        chance(1000 - err_pm) ? 1 : 0, NULL };
 		}
 		for (t = q->tier; t <= nt; t++) {
 			unsigned p = q->mode == SCHEME_THIRD_PARTY && t == q->tier ? 1000 - err_pm : 40;
@@ -787,7 +828,7 @@ static void property_on(struct scheme *s, uint64_t seed, int iters)
 			if (declared)
 				continue;
 			rs.d[rs.nd++] = (struct assess_decl){ scheme_requirement_at(s, q)->id,
-			                                      ASSESS_CONFORMANT, NULL, rnd() % 2 };
+			                                      ASSESS_CONFORMANT, NULL, rnd() % 2, NULL };
 			more = run_set(s, &rs);
 			assert_le(s, base, more, "adding a conformant declaration", it);
 			rs.nd--;
@@ -878,6 +919,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, test_bad_input, 0, (int)(sizeof bad_inputs / sizeof bad_inputs[0]));
 	tcase_add_test(tc, test_gap_fields);
 	tcase_add_test(tc, test_next_step);
+	tcase_add_test(tc, test_evidence_kinds);
 	tcase_add_test(tc, test_result_outlives_scheme);
 	tcase_add_test(tc, test_requirements_met);
 	tcase_add_test(tc, test_bad_arguments);

@@ -73,7 +73,8 @@ submitted(struct db *db, const struct scheme *sc)
 	struct lab_result	 res[LABELD_MAX_ITEMS];
 	struct lab_report	 rep;
 	json_t			*gaps = NULL;
-	char			 hex[65];
+	const json_t		*kinds;
+	char			 hex[65], list[16 * 65];
 	size_t			 n = 0, nres = 0;
 	int			 achieved;
 
@@ -98,14 +99,25 @@ submitted(struct db *db, const struct scheme *sc)
 	s.target_tier = TIER;
 	ck_assert_int_eq(workflow_open(db, &vendor, &s), STORE_OK);
 
-	memset(hex, 'b', 64);
-	hex[64] = '\0';
-	memset(&e, 0, sizeof(e));
-	snprintf(e.sha256, sizeof(e.sha256), "%s", hex);
-	e.size = 1;
-	snprintf(e.media_type, sizeof(e.media_type), "text/plain");
-	snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s", vendor.org_id);
-	ck_assert_int_eq(workflow_add_evidence(db, &vendor, &s, &e), STORE_OK);
+	/* One file of each evidence kind; each declaration cites them all. */
+	list[0] = '\0';
+	kinds = json_object_get(scheme_json(sc), "evidence_kinds");
+	for (size_t k = 0; k < json_array_size(kinds); k++) {
+		memset(hex, "0123456789abcdef"[k % 16], 64);
+		hex[64] = '\0';
+		memset(&e, 0, sizeof(e));
+		snprintf(e.sha256, sizeof(e.sha256), "%s", hex);
+		e.size = 1;
+		snprintf(e.media_type, sizeof(e.media_type), "text/plain");
+		snprintf(e.kind, sizeof(e.kind), "%s", json_string_value(
+		    json_object_get(json_array_get(kinds, k), "id")));
+		snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s",
+		    vendor.org_id);
+		ck_assert_int_eq(workflow_add_evidence(db, &vendor, &s, &e),
+		    STORE_OK);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", k ? " " : "", hex);
+	}
 	for (size_t i = 0; i < scheme_nrequirements(sc); i++) {
 		const struct scheme_requirement *r = scheme_requirement_at(sc,
 		    i);
@@ -123,7 +135,7 @@ submitted(struct db *db, const struct scheme *sc)
 		d[n].requirement = r->id;
 		d[n].status = "conformant";
 		d[n].justification = "";
-		d[n].evidence = hex;
+		d[n].evidence = list;
 		n++;
 	}
 	ck_assert_int_eq(workflow_declare(db, &vendor, &s, 0, d, n), STORE_OK);

@@ -352,21 +352,33 @@ declare_up_to(struct submission *s, int tier, const char *except)
 {
 	struct declaration	 d[LABELD_MAX_ITEMS];
 	struct evidence		 e;
+	const json_t		*kinds;
 	size_t			 n = 0;
-	char			 hex[65];
+	char			 hex[65], list[16 * 65];
 	int			 rc;
 
-	memset(hex, 'b', 64);
-	hex[64] = '\0';
-	memset(&e, 0, sizeof(e));
-	snprintf(e.submission_id, sizeof(e.submission_id), "%s", s->id);
-	snprintf(e.sha256, sizeof(e.sha256), "%s", hex);
-	e.size = 1;
-	snprintf(e.media_type, sizeof(e.media_type), "text/plain");
-	snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s", vendor.org_id);
-	rc = workflow_add_evidence(db, &vendor, s, &e);
-	/* The same content twice is STORE_CONFLICT: uploads are idempotent. */
-	ck_assert(rc == STORE_OK || rc == STORE_CONFLICT);
+	/* One file of each evidence kind; each declaration cites them all. */
+	list[0] = '\0';
+	kinds = json_object_get(scheme_json(sc), "evidence_kinds");
+	for (size_t k = 0; k < json_array_size(kinds); k++) {
+		memset(hex, "0123456789abcdef"[k % 16], 64);
+		hex[64] = '\0';
+		memset(&e, 0, sizeof(e));
+		snprintf(e.submission_id, sizeof(e.submission_id), "%s",
+		    s->id);
+		snprintf(e.sha256, sizeof(e.sha256), "%s", hex);
+		e.size = 1;
+		snprintf(e.media_type, sizeof(e.media_type), "text/plain");
+		snprintf(e.kind, sizeof(e.kind), "%s", json_string_value(
+		    json_object_get(json_array_get(kinds, k), "id")));
+		snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s",
+		    vendor.org_id);
+		rc = workflow_add_evidence(db, &vendor, s, &e);
+		/* The same content twice is STORE_CONFLICT: idempotent. */
+		ck_assert(rc == STORE_OK || rc == STORE_CONFLICT);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", k ? " " : "", hex);
+	}
 	for (size_t i = 0; i < scheme_nrequirements(sc); i++) {
 		const struct scheme_requirement *r = scheme_requirement_at(sc,
 		    i);
@@ -377,7 +389,7 @@ declare_up_to(struct submission *s, int tier, const char *except)
 		d[n].requirement = r->id;
 		d[n].status = "conformant";
 		d[n].justification = "";
-		d[n].evidence = hex;
+		d[n].evidence = list;
 		n++;
 	}
 	ck_assert_int_eq(workflow_declare(db, &vendor, s, s->revision, d, n),
@@ -738,6 +750,7 @@ upload(struct submission *s, char fill)
 	memset(e.sha256, fill, 64);
 	e.size = 1;
 	snprintf(e.media_type, sizeof(e.media_type), "text/plain");
+	snprintf(e.kind, sizeof(e.kind), "document");
 	snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s", vendor.org_id);
 	return workflow_add_evidence(db, &vendor, s, &e);
 }

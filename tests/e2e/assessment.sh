@@ -137,4 +137,60 @@ expect_problem 404 "the former lab no longer reports"
 call POST "/v1/submissions/$S/lab-reports" "$LAB2" "{\"tier\":3,\"results\":$PASSES3,\"report_sha256\":\"$R2\"}"
 expect 201 "the new lab reports, naming a file of the submission"
 
+# ---------------------------------------------------------- evidence kinds
+call POST /v1/submissions "$ACME" "{\"product_id\":\"$P\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":1}"
+expect 201 "a Level 1 submission"; K=$(jget .id)
+call POST "/v1/submissions/$K/evidence?kind=brochure" "$ACME" '' -H 'Content-Type: text/plain' --data-binary 'x'
+expect_problem 422 "an unknown kind" "one of published_page, document, test_record, design_record, sbom, vulnerability_statement, lab_report"
+check_eq "$(jget '[.errors[].field] | join(",")')" kind "the field named"
+call POST "/v1/submissions/$K/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary 'Our support period is published on the box'
+expect 201 "no kind: a document"; DOC=$(jget .sha256)
+check_eq "$(jget .kind)" document "the default kind"
+call POST "/v1/submissions/$K/evidence?kind=published_page" "$ACME" '' -H 'Content-Type: text/plain' --data-binary 'Our support period is published on the box'
+expect_problem 409 "the same bytes as another kind" "as evidence of kind document, not published_page"
+call POST "/v1/submissions/$K/evidence?kind=document" "$ACME" '' -H 'Content-Type: text/plain' --data-binary 'Our support period is published on the box'
+expect 200 "the same bytes and kind again: idempotent"
+call GET "/v1/submissions/$K" "$ACME"
+call PUT "/v1/submissions/$K/declarations" "$ACME" "{\"items\":[{\"requirement\":\"ETSI-5.3-13\",\"status\":\"conformant\",\"evidence\":[\"$DOC\"]}]}" -H "If-Match: $(etag)"
+expect 200 "declared with a document"
+call GET "/v1/submissions/$K/assessment" "$ACME"
+G=$(jq -c '[.tiers[0].gaps[] | select(.requirement == "ETSI-5.3-13")][0]' <<<"$BODY")
+check_eq "$(jq -r .reason <<<"$G")" evidence_wrong_kind "a document does not show a published page"
+check_eq "$(jq -r '[.evidence_kinds[].id] | join(",")' <<<"$G")" published_page "the kind it takes"
+jq -r '.next_step.action' <<<"$G" | grep -q "evidence?kind=KIND" && ok || fail "the step says how to upload a kind: $G"
+
+# A multipart form (curl -F): the file part is stored, not the form.
+printf 'Support period: 2030-12-31, https://acme.example/support\n' > "$WORK/page.txt"
+PAGE=$(sha256sum "$WORK/page.txt" | cut -d' ' -f1)
+call POST "/v1/submissions/$K/evidence?kind=published_page" "$ACME" '' -F "note=ignored" -F "file=@$WORK/page.txt;type=text/plain"
+expect 201 "a multipart upload"
+check_eq "$(jget .sha256)/$(jget .size)/$(jget .media_type)/$(jget .filename)/$(jget .kind)" \
+    "$PAGE/$(stat -c %s "$WORK/page.txt")/text/plain/page.txt/published_page" "the file part's bytes, type and name"
+call GET "/v1/submissions/$K/evidence/$PAGE" "$ACME"
+check_eq "$BODY" "$(cat "$WORK/page.txt")" "the bytes of the file, not of the form"
+call POST "/v1/submissions/$K/evidence" "$ACME" '' -F "file=@$WORK/page.txt" -F "file2=@$WORK/r1.txt"
+expect_problem 422 "two file parts" "2 file parts"
+call POST "/v1/submissions/$K/evidence" "$ACME" '' -F "note=no file here"
+expect_problem 422 "no file part" "no file part"
+call POST "/v1/submissions/$K/evidence" "$ACME" '' -H 'Content-Type: multipart/form-data' --data-binary 'x'
+expect_problem 422 "multipart without a boundary" boundary
+: > "$WORK/empty.txt"
+call POST "/v1/submissions/$K/evidence" "$ACME" '' -F "file=@$WORK/empty.txt"
+expect_problem 422 "an empty file part" "empty file part"
+call GET "/v1/submissions/$K/evidence" "$ACME"
+check_eq "$(jget '[.items[].kind] | join(",")')" "document,published_page" "refused uploads stored nothing"
+call GET "/v1/submissions/$K" "$ACME"
+call PUT "/v1/submissions/$K/declarations" "$ACME" "{\"items\":[{\"requirement\":\"ETSI-5.3-13\",\"status\":\"conformant\",\"evidence\":[\"$DOC\",\"$PAGE\"]}]}" -H "If-Match: $(etag)"
+expect 200 "declared with the published page too"
+call GET "/v1/submissions/$K/assessment" "$ACME"
+check_eq "$(jget '[.tiers[0].gaps[] | select(.requirement == "ETSI-5.3-13")] | length')" 0 "one fitting item meets it"
+
+# A scheme without a "document" kind: the kind must be named.
+call POST /v1/submissions "$ACME" "{\"product_id\":\"$P\",\"product_version\":\"1.0\",\"scheme\":\"us-ctm-iot\",\"target_tier\":1}"
+expect 201 "a us-ctm-iot submission"; U=$(jget .id)
+call POST "/v1/submissions/$U/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary 'x'
+expect_problem 422 "no default kind there" "is required: scheme us-ctm-iot version 1 has no kind \"document\" to default to; one of registry_entry, lab_report"
+call POST "/v1/submissions/$U/evidence?kind=registry_entry" "$ACME" '' -H 'Content-Type: text/plain' --data-binary 'x'
+expect 201 "a kind of that scheme"
+
 finish

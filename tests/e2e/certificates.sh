@@ -44,10 +44,9 @@ story() {
 	expect 201 "$name: version with SBOM"; SBOM_SHA=$(jget .sbom_sha256)
 	call POST /v1/submissions "$ACME" "{\"product_id\":\"$PRODUCT\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":$tier}"
 	expect 201 "$name: submission"; SUB=$(jget .id)
-	call POST "/v1/submissions/$SUB/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "evidence for $name"
-	e=$(jget .sha256)
-	items=$(jq -c --arg e "$e" --argjson t "$tier" '[.requirements[] | select(.mode == "self_declaration" and .tier <= $t) |
-	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [$e]}]' <<<"$SCHEME_DOC")
+	upload_kinds "$SUB" "$ACME" "$SCHEME_DOC"
+	items=$(jq -c --argjson ev "$KIND_EVIDENCE" --argjson t "$tier" '[.requirements[] | select(.mode == "self_declaration" and .tier <= $t) |
+	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [.evidence[] | $ev[.]]}]' <<<"$SCHEME_DOC")
 	call GET "/v1/submissions/$SUB" "$ACME"
 	call PUT "/v1/submissions/$SUB/declarations" "$ACME" "{\"items\":$items}" -H "If-Match: $(etag)"
 	expect 200 "$name: declarations"
