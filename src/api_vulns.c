@@ -117,6 +117,11 @@ vuln_fields_check(struct valid *v, const json_t *obj, struct vuln *vu,
 		    s);
 	else if (json_is_null(json_object_get(obj, "justification")))
 		vu->justification[0] = '\0';
+	/* Fixed where?  The assessment needs the version that has the fix. */
+	if (strcmp(vu->status, "fixed") == 0 &&
+	    fields_blank(vu->fixed_in_version))
+		valid_fail(v, "fixed_in_version", "is required when status is "
+		    "fixed: name the firmware version that has the fix");
 	/* VEX practice: "not affected" is a claim that needs its reason. */
 	if (strcmp(vu->status, "not_affected") == 0 &&
 	    fields_blank(vu->justification))

@@ -51,6 +51,7 @@ static const char *const reason_names[] = {
 	[ASSESS_GAP_NEEDS_LAB_RESULT] = "needs_lab_result",
 	[ASSESS_GAP_LAB_FAILED] = "lab_failed",
 	[ASSESS_GAP_EVIDENCE_KIND] = "evidence_wrong_kind",
+	[ASSESS_GAP_VULNERABILITY] = "vulnerability_unresolved",
 };
 
 /* Plain words for vendors without compliance staff: what to do next. */
@@ -82,6 +83,10 @@ static const char *const reason_details[] = {
 	    "You declared this requirement conformant with evidence, but "
 	    "none of it is of a kind this requirement asks for "
 	    "(evidence_kinds).",
+	[ASSESS_GAP_VULNERABILITY] =
+	    "A known vulnerability of the product at or above the scheme's "
+	    "severity threshold is neither fixed in the submitted version nor "
+	    "accounted for.",
 };
 
 static int
@@ -307,32 +312,31 @@ fail:
 }
 
 /*
- * {actor, action} with each "{id}" in what replaced by the submission's id
- * when sit names it (ids are short: an action stays well within out).
+ * {actor, action} with each "{id}" and "{product_id}" in what replaced by
+ * the ids sit names (ids are short: an action stays well within out).
  */
 static json_t *
 step(const char *actor, const char *what, const struct assess_situation *sit)
 {
 	char		 out[1024];
-	const char	*p;
-	size_t		 o = 0, idlen;
+	const char	*val;
+	size_t		 o = 0, n;
 
-	if (sit->submission_id == NULL)
-		return json_pack("{s:s, s:s}", "actor", actor, "action", what);
-	idlen = strlen(sit->submission_id);
-	while (*what != '\0' && o + idlen + 1 < sizeof(out)) {
-		if ((p = strstr(what, "{id}")) == NULL)
-			p = what + strlen(what);
-		if ((size_t)(p - what) + o + 1 >= sizeof(out))
+	while (*what != '\0' && o + 1 < sizeof(out)) {
+		val = NULL;
+		if (strncmp(what, "{id}", 4) == 0)
+			val = sit->submission_id;
+		else if (strncmp(what, "{product_id}", 12) == 0)
+			val = sit->product_id;
+		if (val == NULL) {
+			out[o++] = *what++;
+			continue;
+		}
+		if ((n = strlen(val)) + o + 1 >= sizeof(out))
 			break;
-		memcpy(out + o, what, (size_t)(p - what));
-		o += (size_t)(p - what);
-		what = p;
-		if (*what == '\0')
-			break;
-		memcpy(out + o, sit->submission_id, idlen);
-		o += idlen;
-		what += 4;
+		memcpy(out + o, val, n);
+		o += n;
+		what = strchr(what, '}') + 1;
 	}
 	out[o] = '\0';
 	return json_pack("{s:s, s:s}", "actor", actor, "action", out);
@@ -396,6 +400,15 @@ next_step(const struct gap_rec *x, const struct assess_situation *sit)
 		    "sha256 in the declaration's evidence (PUT "
 		    "/v1/submissions/{id}/declarations).";
 		break;
+	case ASSESS_GAP_VULNERABILITY:
+		snprintf(buf, sizeof(buf), "Fix %s in the submitted version "
+		    "and record it fixed with fixed_in_version, or account for "
+		    "it: not_affected or mitigated with a justification (PATCH "
+		    "/v1/products/{product_id}/vulnerabilities/%s).",
+		    json_string_value(json_object_get(x->g, "vulnerability")),
+		    json_string_value(json_object_get(x->g, "vulnerability")));
+		what = buf;
+		break;
 	case ASSESS_GAP_EVIDENCE_KIND:
 		what = "Upload evidence of a kind in evidence_kinds (POST "
 		    "/v1/submissions/{id}/evidence?kind=KIND) and add its "
@@ -443,8 +456,71 @@ situate(struct assess_result *res, const struct assess_situation *sit)
 	return 0;
 }
 
+/* Rank of a CycloneDX severity name; unknown ones rank above critical. */
 static int
-build(const struct scheme *s, struct assess_result *res, const struct fold *f)
+severity_rank(const char *sev)
+{
+	static const char *const names[] = {
+		"none", "info", "low", "medium", "high", "critical"
+	};
+
+	for (size_t i = 0; sev != NULL && i < sizeof(names) /
+	    sizeof(names[0]); i++)
+		if (strcmp(sev, names[i]) == 0)
+			return (int)i;
+	return (int)(sizeof(names) / sizeof(names[0]));
+}
+
+/*
+ * Adds a gap of tier sbom_from_tier (and above) for each unresolved
+ * vulnerability at or above the scheme's threshold.  0, or -1.
+ */
+static int
+vuln_gaps(const struct scheme *s, struct assess_result *res,
+    const struct assess_vuln *vulns, size_t nvuln, json_t **gaps)
+{
+	const char	*thr = scheme_vulnerability_threshold(s);
+	int		 from = scheme_sbom_from_tier(s), t;
+	json_t		*g;
+	char		 title[160];
+
+	for (size_t i = 0; thr != NULL && i < nvuln; i++) {
+		const struct assess_vuln *v = &vulns[i];
+		int	 known = v->severity != NULL && *v->severity != '\0';
+
+		if (v->resolved ||
+		    severity_rank(v->severity) < severity_rank(thr))
+			continue;
+		snprintf(title, sizeof(title), "Vulnerability %.64s (severity "
+		    "%.16s; the scheme's threshold is %s)", v->id, known ?
+		    v->severity : "unknown", thr);
+		g = json_pack("{s:n, s:s, s:s?, s:s, s:i, s:s, s:s, s:s, "
+		    "s:[]}", "requirement", "vulnerability", v->id, "severity",
+		    known ? v->severity : NULL, "title", title, "tier", from,
+		    "reason", reason_names[ASSESS_GAP_VULNERABILITY], "detail",
+		    reason_details[ASSESS_GAP_VULNERABILITY], "guidance",
+		    known ? "Account for every known vulnerability of the "
+		    "product's components at or above the threshold before a "
+		    "label at this tier." : "A vulnerability without a "
+		    "severity counts as above the threshold: give its "
+		    "severity, or fix or account for it.", "evidence_kinds");
+		if (g == NULL)
+			return -1;
+		res->gaps[res->ngaps++] = (struct gap_rec){ json_incref(g),
+		    ASSESS_GAP_VULNERABILITY, SCHEME_SELF_DECLARATION, 0, 0 };
+		for (t = from; t <= res->ntiers; t++)
+			if (json_array_append(gaps[t], g) < 0) {
+				json_decref(g);
+				return -1;
+			}
+		json_decref(g);
+	}
+	return 0;
+}
+
+static int
+build(const struct scheme *s, struct assess_result *res, const struct fold *f,
+    const struct assess_vuln *vulns, size_t nvuln)
 {
 	json_t	*tiers = NULL, *gaps[LABELD_SCHEME_MAX_TIERS + 1] = { NULL };
 	size_t	 i, n = scheme_nrequirements(s);
@@ -457,7 +533,8 @@ build(const struct scheme *s, struct assess_result *res, const struct fold *f)
 	}
 	res->met = json_array();
 	tiers = json_array();
-	if (n > 0 && (res->gaps = calloc(n, sizeof(*res->gaps))) == NULL)
+	if (n + nvuln > 0 &&
+	    (res->gaps = calloc(n + nvuln, sizeof(*res->gaps))) == NULL)
 		goto done;
 	res->doc = json_pack("{s:s, s:i, s:i}", "scheme", scheme_id(s),
 	    "scheme_version", scheme_version(s), "achieved_tier", 0);
@@ -495,6 +572,8 @@ build(const struct scheme *s, struct assess_result *res, const struct fold *f)
 			}
 		json_decref(g);
 	}
+	if (vuln_gaps(s, res, vulns, nvuln, gaps) < 0)
+		goto done;
 
 	res->achieved = 0;
 	for (t = 1; t <= res->ntiers; t++) {
@@ -519,7 +598,7 @@ build(const struct scheme *s, struct assess_result *res, const struct fold *f)
 	    json_integer(res->achieved)) < 0 ||
 	    json_object_set(res->doc, "tiers", tiers) < 0 ||
 	    situate(res, &(const struct assess_situation){
-	    ASSESS_STAGE_OPEN, 0, NULL }) < 0)
+	    ASSESS_STAGE_OPEN, 0, NULL, NULL }) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -530,14 +609,14 @@ done:
 }
 
 /*
- * Assesses decls and labs against s.  A new result the caller frees with
- * assess_free(), or NULL with a message in err (invalid input, out of
- * memory).
+ * Assesses decls, labs and vulns against s.  A new result the caller
+ * frees with assess_free(), or NULL with a message in err (invalid input,
+ * out of memory).
  */
 struct assess_result *
-assess_run(const struct scheme *s, const struct assess_decl *decls,
-    size_t ndecl, const struct assess_lab *labs, size_t nlab, char *err,
-    size_t errlen)
+assess_run_vulns(const struct scheme *s, const struct assess_decl *decls,
+    size_t ndecl, const struct assess_lab *labs, size_t nlab,
+    const struct assess_vuln *vulns, size_t nvuln, char *err, size_t errlen)
 {
 	struct assess_result	*res = NULL;
 	struct fold		*f = NULL;
@@ -549,6 +628,15 @@ assess_run(const struct scheme *s, const struct assess_decl *decls,
 		errfmt(err, errlen, "no scheme");
 		return NULL;
 	}
+	if (nvuln > 0 && vulns == NULL) {
+		errfmt(err, errlen, "no input array");
+		return NULL;
+	}
+	for (size_t i = 0; i < nvuln; i++)
+		if (vulns[i].id == NULL) {
+			errfmt(err, errlen, "vulnerability %zu: no id", i);
+			return NULL;
+		}
 	n = scheme_nrequirements(s);
 	f = calloc(n, sizeof(*f));
 	res = calloc(1, sizeof(*res));
@@ -559,7 +647,7 @@ assess_run(const struct scheme *s, const struct assess_decl *decls,
 	res->ntiers = scheme_ntiers(s);
 	if (fold_inputs(s, f, decls, ndecl, labs, nlab, err, errlen) < 0)
 		goto fail;
-	if (build(s, res, f) < 0) {
+	if (build(s, res, f, vulns, nvuln) < 0) {
 		errfmt(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -569,6 +657,16 @@ fail:
 	free(f);
 	assess_free(res);
 	return NULL;
+}
+
+/* assess_run_vulns without vulnerabilities. */
+struct assess_result *
+assess_run(const struct scheme *s, const struct assess_decl *decls,
+    size_t ndecl, const struct assess_lab *labs, size_t nlab, char *err,
+    size_t errlen)
+{
+	return assess_run_vulns(s, decls, ndecl, labs, nlab, NULL, 0, err,
+	    errlen);
 }
 
 /*

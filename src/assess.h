@@ -55,6 +55,8 @@ enum assess_verdict {
  *   NA_NOT_ALLOWED            "not_applicable_not_allowed": unconditional
  *   NEEDS_LAB_RESULT          "needs_lab_result": third_party, no verdict
  *   LAB_FAILED                "lab_failed": a lab's fail
+ *   VULNERABILITY             "vulnerability_unresolved": an open
+ *                             vulnerability at or above the threshold
  */
 enum assess_reason {
 	ASSESS_GAP_NONE = 0,
@@ -65,7 +67,8 @@ enum assess_reason {
 	ASSESS_GAP_NA_NOT_ALLOWED,
 	ASSESS_GAP_NEEDS_LAB_RESULT,
 	ASSESS_GAP_LAB_FAILED,
-	ASSESS_GAP_EVIDENCE_KIND
+	ASSESS_GAP_EVIDENCE_KIND,
+	ASSESS_GAP_VULNERABILITY
 };
 
 /*
@@ -94,6 +97,20 @@ struct assess_lab {
 	const char		*requirement;
 	enum assess_verdict	 verdict;
 	int			 tier;
+};
+
+/*
+ * One vulnerability recorded on the product, judged by the caller against
+ * the submitted version: resolved when fixed in that version (or one
+ * before it) or accounted for (not_affected, or mitigated with a
+ * justification).  Strings borrowed for the call.  When the scheme sets a
+ * vulnerability_threshold, an unresolved one at or above it (an unknown
+ * severity counts as above) is a gap of the scheme's sbom_from_tier.
+ */
+struct assess_vuln {
+	const char		*id;
+	const char		*severity;	/* NULL or "": unknown */
+	int			 resolved;
 };
 
 struct assess_result;
@@ -130,6 +147,8 @@ struct assess_situation {
 	int			 lab_assigned;
 	/* Put for "{id}" in the routes named; NULL keeps "{id}".  Borrowed. */
 	const char		*submission_id;
+	/* Likewise for "{product_id}". */
+	const char		*product_id;
 };
 
 /*
@@ -138,6 +157,17 @@ struct assess_situation {
  */
 int	 assess_situate(struct assess_result *r,
 	    const struct assess_situation *sit);
+
+/*
+ * assess_run with the product's vulnerabilities (nvuln of them) too; gaps
+ * of vulnerabilities carry "vulnerability" and "severity" and a null
+ * "requirement".  NULL with err as assess_run (also for a NULL id).
+ */
+struct assess_result *assess_run_vulns(const struct scheme *s,
+	    const struct assess_decl *decls, size_t ndecl,
+	    const struct assess_lab *labs, size_t nlab,
+	    const struct assess_vuln *vulns, size_t nvuln, char *err,
+	    size_t errlen);
 
 /* Highest satisfied tier, 0 when none. */
 int	 assess_achieved_tier(const struct assess_result *r);

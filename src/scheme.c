@@ -40,6 +40,8 @@ struct scheme {
 	const char			*id, *title, *country;
 	int				 version, max_validity_days, ntiers;
 	int				 sbom_from_tier;
+	/* "critical".."low", NULL when vulnerabilities never block. */
+	const char			*vuln_threshold;
 	/* Indexed 1..ntiers. */
 	struct tier_info		 tiers[LABELD_SCHEME_MAX_TIERS + 1];
 	size_t				 nreq;
@@ -782,7 +784,10 @@ check_document(struct vctx *c, struct scheme *s)
 		"$schema", "id", "version", "title", "country", "authority",
 		"effective_from", "max_validity_days", "model_note", "sources",
 		"conditions", "evidence_kinds", "tiers", "requirements",
-		"reassessment", NULL
+		"reassessment", "vulnerability_threshold", NULL
+	};
+	static const char *const	 severities[] = {
+		"critical", "high", "medium", "low"
 	};
 	const json_t			*d = s->doc, *m, *conds, *kinds;
 	char				 q[PATH_LEN];
@@ -847,6 +852,20 @@ check_document(struct vctx *c, struct scheme *s)
 	if (member(c, d, "$", "reassessment", 1, &m, q) < 0 ||
 	    check_reassessment(c, s, m, q) < 0)
 		return -1;
+	if (member(c, d, "$", "vulnerability_threshold", 0, &m, q) < 0)
+		return -1;
+	if (m != NULL) {
+		int	 sev = 0;
+
+		if (want_enum(c, m, q, severities, 4, &sev) < 0)
+			return -1;
+		/* Vulnerabilities are those of the SBOM's components. */
+		if (s->sbom_from_tier == 0)
+			return verr(c, q, "needs $.reassessment.sbom_from_tier, "
+			    "the tier from which vulnerabilities are accounted "
+			    "for");
+		s->vuln_threshold = severities[sev];
+	}
 	return 0;
 }
 
@@ -1020,6 +1039,13 @@ size_t
 scheme_nrequirements(const struct scheme *s)
 {
 	return s->nreq;
+}
+
+/* The severity from which an open vulnerability blocks, NULL when none. */
+const char *
+scheme_vulnerability_threshold(const struct scheme *s)
+{
+	return s->vuln_threshold;
 }
 
 /* The tier from which each firmware version needs an SBOM, 0 when never. */

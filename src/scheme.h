@@ -168,6 +168,12 @@ const char *scheme_reassessment_action(const struct scheme *s,
 	    const char *change);
 /* Tier from which each firmware version needs an SBOM, 0 when never. */
 int	 scheme_sbom_from_tier(const struct scheme *s);
+/*
+ * The severity ("critical", "high", "medium" or "low") from which an
+ * unresolved vulnerability of the product is a gap of tier
+ * scheme_sbom_from_tier(); NULL when the scheme sets none.
+ */
+const char *scheme_vulnerability_threshold(const struct scheme *s);
 
 /*
  * Names used in documents, for messages: "self_declaration", "mandatory",

@@ -23,7 +23,18 @@ struct upload {
 	char	 kind[65];
 };
 
+/* A vulnerability of the product, as recorded. */
+struct vrec {
+	char	 id[LABELD_MAX_VULN_ID + 1];
+	char	 severity[16];
+	char	 status[16];
+	char	 fixed_in[LABELD_MAX_VERSION + 1];
+	int	 justified;
+};
+
 struct inputs {
+	struct vrec		*vr;
+	size_t			 nvr, vr_cap;
 	struct assess_decl	*decls;
 	size_t			 ndecl, decl_cap;
 	struct assess_lab	*labs;
@@ -32,6 +43,80 @@ struct inputs {
 	size_t			 nup, up_cap;
 	int			 bad;	/* a stored value the engine cannot take */
 };
+
+static int
+collect_vuln(const struct vuln *v, void *arg)
+{
+	struct inputs	*in = arg;
+	struct vrec	*x;
+
+	if (in->nvr == in->vr_cap) {
+		size_t	 cap = in->vr_cap ? in->vr_cap * 2 : 16;
+		void	*nv = realloc(in->vr, cap * sizeof(*in->vr));
+
+		if (nv == NULL)
+			return in->bad = -1;
+		in->vr = nv;
+		in->vr_cap = cap;
+	}
+	x = &in->vr[in->nvr++];
+	snprintf(x->id, sizeof(x->id), "%s", v->id);
+	snprintf(x->severity, sizeof(x->severity), "%s", v->severity);
+	snprintf(x->status, sizeof(x->status), "%s", v->status);
+	snprintf(x->fixed_in, sizeof(x->fixed_in), "%s", v->fixed_in_version);
+	x->justified = strspn(v->justification, " \t\r\n") !=
+	    strlen(v->justification);
+	return 0;
+}
+
+/*
+ * Whether each recorded vulnerability is resolved for the submitted
+ * version: fixed in it or in a version of the product registered no
+ * later, or accounted for (not_affected, mitigated with a justification).
+ * A new array of in->nvr, or NULL (*rc set) on a failure.
+ */
+static struct assess_vuln *
+judge_vulns(struct db *db, const struct submission *sub, struct inputs *in,
+    int *rc)
+{
+	struct assess_vuln	*out;
+	struct product_version	 sv, fv;
+
+	*rc = STORE_OK;
+	if ((out = calloc(in->nvr + 1, sizeof(*out))) == NULL) {
+		*rc = STORE_ERR;
+		return NULL;
+	}
+	if (in->nvr > 0 && (*rc = store_product_version_get(db,
+	    sub->product_id, sub->product_version, &sv)) != STORE_OK) {
+		free(out);
+		return NULL;
+	}
+	for (size_t i = 0; i < in->nvr; i++) {
+		struct vrec *v = &in->vr[i];
+
+		out[i].id = v->id;
+		out[i].severity = v->severity;
+		if (strcmp(v->status, "not_affected") == 0 ||
+		    strcmp(v->status, "mitigated") == 0)
+			out[i].resolved = v->justified;
+		else if (strcmp(v->status, "fixed") == 0 &&
+		    v->fixed_in[0] != '\0') {
+			*rc = store_product_version_get(db, sub->product_id,
+			    v->fixed_in, &fv);
+			if (*rc == STORE_OK)
+				/* Fixed-width UTC times compare as text. */
+				out[i].resolved = strcmp(fv.created_at,
+				    sv.created_at) <= 0;
+			else if (*rc != STORE_NOTFOUND) {
+				free(out);
+				return NULL;
+			}
+			*rc = STORE_OK;
+		}
+	}
+	return out;
+}
 
 static int
 collect_upload(const struct evidence *e, void *arg)
@@ -151,6 +236,7 @@ inputs_free(struct inputs *in)
 		free((void *)in->decls[i].evidence_kinds);
 	}
 	free(in->ups);
+	free(in->vr);
 	for (size_t i = 0; i < in->nlab; i++)
 		free((char *)in->labs[i].requirement);
 	free(in->decls);
@@ -166,6 +252,7 @@ situate(const struct submission *sub, struct assess_result *res)
 
 	memset(&sit, 0, sizeof(sit));
 	sit.submission_id = sub->id;
+	sit.product_id = sub->product_id;
 	sit.lab_assigned = sub->lab_id[0] != '\0';
 	if (workflow_state_parse(sub->state, &st) == -1 ||
 	    workflow_is_final(st))
@@ -191,12 +278,17 @@ workflow_assess(struct db *db, const struct submission *sub,
 {
 	struct inputs		 in;
 	struct assess_result	*res = NULL;
+	struct assess_vuln	*vulns = NULL;
+	int			 rc;
 
 	assert(s != NULL);
 	memset(&in, 0, sizeof(in));
 	/* The uploads first: a declaration's evidence is judged by kind. */
 	if (store_evidence_list(db, sub->id, 0, INT_MAX, collect_upload,
 	    &in) != STORE_OK ||
+	    (scheme_vulnerability_threshold(s) != NULL &&
+	    store_vuln_list(db, sub->product_id, NULL, 0, INT_MAX,
+	    collect_vuln, &in) != STORE_OK) ||
 	    store_declaration_list(db, sub->id, collect_decl, &in) !=
 	    STORE_OK || (sub->lab_id[0] != '\0' &&
 	    store_lab_results_current(db, sub->id, sub->lab_id, collect_lab,
@@ -208,8 +300,12 @@ workflow_assess(struct db *db, const struct submission *sub,
 		snprintf(err, errlen, "out of memory or a bad stored value");
 		goto done;
 	}
-	res = assess_run(s, in.decls, in.ndecl, in.labs, in.nlab, err,
-	    errlen);
+	if ((vulns = judge_vulns(db, sub, &in, &rc)) == NULL) {
+		snprintf(err, errlen, "the database failed");
+		goto done;
+	}
+	res = assess_run_vulns(s, in.decls, in.ndecl, in.labs, in.nlab,
+	    vulns, in.nvr, err, errlen);
 	if (res == NULL)
 		log_error("submission %s: the engine refuses the stored "
 		    "answers: %s", sub->id, err);
@@ -219,6 +315,7 @@ workflow_assess(struct db *db, const struct submission *sub,
 		res = NULL;
 	}
 done:
+	free(vulns);
 	inputs_free(&in);
 	return res;
 }

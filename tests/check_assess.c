@@ -244,7 +244,8 @@ static int gap_in_tier(const json_t *doc, int tier, const char *req, const char 
 	size_t i;
 
 	json_array_foreach(gaps, i, g) {
-		if (strcmp(json_string_value(json_object_get(g, "requirement")), req) == 0) {
+		if (json_is_string(json_object_get(g, "requirement")) &&
+		    strcmp(json_string_value(json_object_get(g, "requirement")), req) == 0) {
 			*reason = json_string_value(json_object_get(g, "reason"));
 			return 1;
 		}
@@ -389,7 +390,8 @@ static const char *step_of(const struct assess_result *r, int t, const char *req
 
 	out[0] = '\0';
 	json_array_foreach(gaps, i, g)
-		if (strcmp(json_string_value(json_object_get(g, "requirement")), req) == 0)
+		if (json_is_string(json_object_get(g, "requirement")) &&
+		    strcmp(json_string_value(json_object_get(g, "requirement")), req) == 0)
 			snprintf(out, sizeof out, "%s", json_string_value(json_object_get(
 			    json_object_get(g, "next_step"), member)));
 	json_decref(gaps);
@@ -402,7 +404,7 @@ START_TEST(test_next_step)
 	struct scheme *s = load_test_scheme();
 	struct assess_lab fail = { "L4", ASSESS_FAIL, 4 };
 	struct assess_result *r;
-	struct assess_situation sit = { ASSESS_STAGE_OPEN, 0, "S-1" };
+	struct assess_situation sit = { ASSESS_STAGE_OPEN, 0, "S-1", NULL };
 	char err[256];
 
 	r = assess_run(s, NULL, 0, &fail, 1, err, sizeof err);
@@ -475,6 +477,102 @@ START_TEST(test_evidence_kinds)
 	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "");
 	assess_free(r);
 	ck_assert_str_eq(assess_reason_name(ASSESS_GAP_EVIDENCE_KIND), "evidence_wrong_kind");
+	scheme_free(s);
+}
+END_TEST
+
+/* The test scheme with a vulnerability threshold from tier 3. */
+static struct scheme *load_vuln_scheme(const char *threshold, int sbom_from, char *err,
+                                       size_t errlen)
+{
+	json_error_t jerr;
+	json_t *doc = json_loads(test_scheme, 0, &jerr);
+	struct scheme *s;
+
+	ck_assert_ptr_nonnull(doc);
+	json_object_set_new(doc, "vulnerability_threshold", json_string(threshold));
+	if (sbom_from > 0)
+		json_object_set_new(json_object_get(doc, "reassessment"), "sbom_from_tier",
+		                    json_integer(sbom_from));
+	s = scheme_from_json(doc, "test", err, errlen);
+	json_decref(doc);
+	return s;
+}
+
+/* Unresolved vulnerabilities at or above the threshold block tier 3 up. */
+START_TEST(test_vulnerabilities)
+{
+	char err[LABELD_SCHEME_ERRLEN];
+	struct scheme *s;
+	struct assess_result *r;
+	struct assess_vuln v[] = {
+		{ "CVE-2024-0001", "high", 0 },		/* at the threshold: a gap */
+		{ "CVE-2024-0002", "medium", 0 },	/* below: none */
+		{ "CVE-2024-0003", "critical", 1 },	/* resolved: none */
+		{ "CVE-2024-0004", NULL, 0 },		/* unknown: counts as above */
+	};
+	json_t *gaps, *g;
+	size_t i;
+	int n3 = 0;
+
+	ck_assert_ptr_null(load_vuln_scheme("high", 0, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "sbom_from_tier"));
+	ck_assert_ptr_null(load_vuln_scheme("severe", 3, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "vulnerability_threshold"));
+	s = load_vuln_scheme("high", 3, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_str_eq(scheme_vulnerability_threshold(s), "high");
+
+	r = assess_run_vulns(s, NULL, 0, NULL, 0, v, 4, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	gaps = assess_gaps_json(r, 2);
+	json_array_foreach(gaps, i, g)
+		ck_assert(json_object_get(g, "vulnerability") == NULL);
+	json_decref(gaps);
+	gaps = assess_gaps_json(r, 3);
+	json_array_foreach(gaps, i, g) {
+		const char *id = json_string_value(json_object_get(g, "vulnerability"));
+
+		if (id == NULL)
+			continue;
+		n3++;
+		ck_assert(json_is_null(json_object_get(g, "requirement")));
+		ck_assert_str_eq(json_string_value(json_object_get(g, "reason")),
+		                 "vulnerability_unresolved");
+		ck_assert_int_eq(json_integer_value(json_object_get(g, "tier")), 3);
+		ck_assert(strcmp(id, "CVE-2024-0001") == 0 || strcmp(id, "CVE-2024-0004") == 0);
+		if (strcmp(id, "CVE-2024-0004") == 0)
+			ck_assert(json_is_null(json_object_get(g, "severity")));
+		ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(
+		    json_object_get(g, "next_step"), "action")), id));
+	}
+	ck_assert_int_eq(n3, 2);
+	json_decref(gaps);
+	assess_free(r);
+
+	/* Resolved, all of them: no vulnerability gap; a NULL id is refused. */
+	v[0].resolved = v[3].resolved = 1;
+	r = assess_run_vulns(s, NULL, 0, NULL, 0, v, 4, err, sizeof err);
+	gaps = assess_gaps_json(r, 4);
+	json_array_foreach(gaps, i, g)
+		ck_assert(json_object_get(g, "vulnerability") == NULL);
+	json_decref(gaps);
+	assess_free(r);
+	v[1].id = NULL;
+	ck_assert_ptr_null(assess_run_vulns(s, NULL, 0, NULL, 0, v, 4, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "no id"));
+	scheme_free(s);
+
+	/* Without a threshold, vulnerabilities never block. */
+	s = load_test_scheme();
+	v[1].id = "CVE-2024-0002";
+	v[0].resolved = 0;
+	r = assess_run_vulns(s, NULL, 0, NULL, 0, v, 4, err, sizeof err);
+	gaps = assess_gaps_json(r, 4);
+	json_array_foreach(gaps, i, g)
+		ck_assert(json_object_get(g, "vulnerability") == NULL);
+	json_decref(gaps);
+	assess_free(r);
 	scheme_free(s);
 }
 END_TEST
@@ -920,6 +1018,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_gap_fields);
 	tcase_add_test(tc, test_next_step);
 	tcase_add_test(tc, test_evidence_kinds);
+	tcase_add_test(tc, test_vulnerabilities);
 	tcase_add_test(tc, test_result_outlives_scheme);
 	tcase_add_test(tc, test_requirements_met);
 	tcase_add_test(tc, test_bad_arguments);

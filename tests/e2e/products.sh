@@ -196,7 +196,8 @@ expect 201 "record a vulnerability"
 check_eq "$(jget .id)/$(jget .status)/$(jget .fixed_in_version)" "CVE-2024-1234/open/null" "vulnerability echoed"
 call POST "$VP" "$ACME" '{"id":"GHSA-abcd-efgh-ijkl","status":"not_affected","justification":"the vulnerable code is not compiled in"}'
 expect 201 "not_affected with justification"
-call POST "$VP" "$ACME" '{"id":"CVE-2024-1234","status":"fixed"}'; expect_problem 409 "duplicate vulnerability" CVE-2024-1234
+call POST "$VP" "$ACME" '{"id":"CVE-2024-1234","status":"fixed","fixed_in_version":"1.1.0"}'; expect_problem 409 "duplicate vulnerability" CVE-2024-1234
+call POST "$VP" "$ACME" '{"id":"CVE-2024-7777","status":"fixed"}'; expect_problem 422 "fixed names the version with the fix" "fixed_in_version: is required when status is fixed"
 call POST "$VP" "$ACME" '{"id":"CVE-24-1","severity":"urgent","status":"gone"}'
 expect_problem 422 "bad vulnerability" severity
 check_eq "$(jget '[.errors[].field] | sort | join(",")')" "id,severity,status" "every bad field named"
@@ -209,6 +210,7 @@ check_eq "$(jget .status)/$(jget .fixed_in_version)/$(jget .component)" "fixed/1
 call PATCH "$VP/CVE-2024-1234" "$ACME" '{"status":"not_affected"}'
 expect_problem 422 "not_affected without justification" justification
 call PATCH "$VP/CVE-2024-1234" "$ACME" '{"status":null}'; expect_problem 422 "status cannot be removed" status
+call PATCH "$VP/CVE-2024-1234" "$ACME" '{"fixed_in_version":null}'; expect_problem 422 "a fixed one keeps its version" fixed_in_version
 call PATCH "$VP/CVE-2024-1234" "$ACME" '{"severity":null}'; expect 200 "clear severity"
 check_eq "$(jget .severity)/$(jget .status)" "null/fixed" "severity removed, status kept"
 call PATCH "$VP/CVE-2000-0001" "$ACME" '{"status":"fixed"}'; expect_problem 404 "unknown vulnerability" CVE-2000-0001

@@ -73,7 +73,7 @@ call GET /v1/submissions "$ACME"; check_eq "$(jget '.items | length')" 0 "no sub
 call POST /v1/submissions "$ACME" "{\"product_id\":\"$P1\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":4}"
 expect 201 "vendor opens a Level 4 submission"
 S1=$(jget .id)
-check_eq "$(jget .state)/$(jget .scheme_version)/$(jget .target_tier)/$(jget .vendor_id)" "draft/1/4/$ACME_ORG" "draft pinned to scheme version 1"
+check_eq "$(jget .state)/$(jget .scheme_version)/$(jget .target_tier)/$(jget .vendor_id)" "draft/2/4/$ACME_ORG" "draft pinned to the current scheme version, 2"
 check_eq "$(etag)" '"r1"' "ETag of a new submission"
 check_eq "$(grep -ci "^location: /v1/submissions/$S1" "$HDRS")" 1 "Location header"
 
