@@ -455,6 +455,9 @@ sub_decision(struct req *r)
 	case WF_SUPPORT_ENDED:
 		return reply_problem(r, MHD_HTTP_CONFLICT, "support-ended",
 		    "%s", why.text);
+	case WF_LABEL_IN_FORCE:
+		return reply_problem(r, MHD_HTTP_CONFLICT, "label-in-force",
+		    "%s", why.text);
 	default:
 		return submissions_reply_change(r, &s, rc, "a decision",
 		    "submitted or under_review");

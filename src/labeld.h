@@ -78,6 +78,7 @@ enum result {
 	WF_LAB_UNAPPROVED	= -16,	/* report: the lab's approval is not in force */
 	WF_LAB_REFUSED		= -17,	/* the lab's approval does not cover this */
 	WF_LAB_LOCKED		= -18,	/* a vendor's lab change after a fail */
+	WF_LABEL_IN_FORCE	= -19,	/* approve: a label of that tier or higher */
 	/* no active signing key, or it cannot be loaded (sealed without the
 	 * right passphrase, file missing); HTTP 503 */
 	KEYS_NOKEY		= -20,
@@ -675,6 +676,8 @@ int	 store_lab_fail_first(struct db *, const char *submission_id,
 	    char *report_id);
 int	 store_submission_lab_covers(struct db *, const char *lab_id,
 	    const char *product_id, const char *version);
+int	 store_version_not_after(struct db *, const char *product_id,
+	    const char *version, const char *than, int *yes);
 int	 store_sub_event_append(struct db *, struct sub_event *);
 int	 store_sub_event_list(struct db *, const char *submission_id,
 	    int64_t after, int limit,
@@ -916,6 +919,7 @@ struct label {
 	int		 suspension_index;
 	char		 credential_sha256[65];
 	int64_t		 seq;
+	char		 superseded_by[LABELD_LABEL_ID_MAX + 1];	/* "" */
 };
 /* One history entry; strings borrowed, NULL (or "") for none. */
 struct label_event {
@@ -933,6 +937,11 @@ int	 store_label_insert(struct db *, struct label *, const char *credential,
 int	 store_label_count_by_status(struct db *, const char *now,
 	    int (*cb)(const char *, int64_t, void *), void *arg);
 int	 store_label_get(struct db *, const char *id, struct label *);
+int	 store_label_supersede(struct db *, const char *id, const char *by,
+	    const char *reason, const char *since);
+int	 store_label_in_force(struct db *, const char *product_id,
+	    const char *version, const char *scheme, const char *now,
+	    struct label *);
 int	 store_label_credential(struct db *, const char *id, char **buf,
 	    size_t *len);
 int	 store_label_set_status(struct db *, const char *id,
@@ -1021,6 +1030,7 @@ struct label_state {
 	char		 status[16];	/* + expired, computed at read time */
 	char		 reason[LABELD_MAX_TEXT + 1];	/* "" none */
 	char		 since[32];
+	char		 superseded_by[LABELD_LABEL_ID_MAX + 1];	/* "" */
 };
 void	 lifecycle_state_of(const struct label *, time_t now,
 	    struct label_state *);
@@ -1033,6 +1043,9 @@ int	 lifecycle_change(struct db *, const struct config *,
 int	 lifecycle_withdraw(struct db *, const struct config *,
 	    const struct principal *, const char *label_id, const char *text,
 	    struct label_state *, char *err, size_t errlen);
+int	 lifecycle_supersede(struct db *, const struct config *,
+	    const struct principal *, const char *label_id, const char *by,
+	    char *err, size_t errlen);
 
 /* store_tlog.c: the transparency log's tables (0008), append-only */
 #define LABELD_LOG_ORIGIN_NAME		"labeld"  /* origin: <host>/labeld */

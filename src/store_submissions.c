@@ -449,6 +449,34 @@ store_submission_lab_covers(struct db *db, const char *lab_id,
 	return found ? STORE_OK : STORE_NOTFOUND;
 }
 
+/*
+ * For the assessment of a submission of version than: STORE_OK with *yes
+ * 1 when version of product_id was registered no later than than (seq
+ * order; the same version counts), 0 when later; STORE_NOTFOUND when
+ * either is no version of the product.
+ */
+int
+store_version_not_after(struct db *db, const char *product_id,
+    const char *version, const char *than, int *yes)
+{
+	sqlite3_stmt	*st;
+	int		 rc, found;
+
+	if ((st = db_prepare(db, "SELECT a.seq <= b.seq FROM product_versions "
+	    "a, product_versions b WHERE a.product_id = ?1 AND a.version = ?2 "
+	    "AND b.product_id = ?1 AND b.version = ?3")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, product_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, than, -1, SQLITE_STATIC);
+	if ((rc = db_step(db, st)) == SQLITE_ROW)
+		*yes = sqlite3_column_int(st, 0);
+	found = rc == SQLITE_ROW;
+	if (db_walk_done(db, st, rc, __func__) != STORE_OK)
+		return STORE_ERR;
+	return found ? STORE_OK : STORE_NOTFOUND;
+}
+
 /* ---- audit trail ---- */
 
 /*

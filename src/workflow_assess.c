@@ -80,16 +80,11 @@ judge_vulns(struct db *db, const struct submission *sub, struct inputs *in,
     int *rc)
 {
 	struct assess_vuln	*out;
-	struct product_version	 sv, fv;
+	int			 yes;
 
 	*rc = STORE_OK;
 	if ((out = calloc(in->nvr + 1, sizeof(*out))) == NULL) {
 		*rc = STORE_ERR;
-		return NULL;
-	}
-	if (in->nvr > 0 && (*rc = store_product_version_get(db,
-	    sub->product_id, sub->product_version, &sv)) != STORE_OK) {
-		free(out);
 		return NULL;
 	}
 	for (size_t i = 0; i < in->nvr; i++) {
@@ -102,16 +97,15 @@ judge_vulns(struct db *db, const struct submission *sub, struct inputs *in,
 			out[i].resolved = v->justified;
 		else if (strcmp(v->status, "fixed") == 0 &&
 		    v->fixed_in[0] != '\0') {
-			*rc = store_product_version_get(db, sub->product_id,
-			    v->fixed_in, &fv);
-			if (*rc == STORE_OK)
-				/* Fixed-width UTC times compare as text. */
-				out[i].resolved = strcmp(fv.created_at,
-				    sv.created_at) <= 0;
-			else if (*rc != STORE_NOTFOUND) {
+			yes = 0;
+			*rc = store_version_not_after(db, sub->product_id,
+			    v->fixed_in, sub->product_version, &yes);
+			if (*rc == STORE_ERR) {
 				free(out);
 				return NULL;
 			}
+			/* A version not (yet) registered has no fix here. */
+			out[i].resolved = *rc == STORE_OK && yes;
 			*rc = STORE_OK;
 		}
 	}

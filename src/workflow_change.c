@@ -501,6 +501,43 @@ product_supported(struct db *db, const struct submission *sub,
 }
 
 /*
+ * One label in force per product version and scheme: a label of tier or
+ * higher (or a suspended one) refuses the approval (WF_LABEL_IN_FORCE
+ * with why); a lower active one is to be superseded, its id into prev.
+ * STORE_OK, STORE_ERR or WF_LABEL_IN_FORCE.
+ */
+static int
+label_in_force(struct db *db, const struct submission *sub, int tier,
+    char *prev, struct wf_why *why)
+{
+	struct label	 l;
+	char		 now[32];
+	int		 rc;
+
+	store_now(now);
+	rc = store_label_in_force(db, sub->product_id, sub->product_version,
+	    sub->scheme, now, &l);
+	if (rc == STORE_NOTFOUND)
+		return STORE_OK;
+	if (rc != STORE_OK)
+		return STORE_ERR;
+	if (l.tier >= tier)
+		return workflow_refuse(why, WF_LABEL_IN_FORCE, "tier", "label "
+		    "%s (tier %d) is in force for version %s of product %s "
+		    "under scheme %s: only an approval at a higher tier "
+		    "supersedes it (a renewal is no new label); nothing was "
+		    "decided", l.id, l.tier, sub->product_version,
+		    sub->product_id, sub->scheme);
+	if (strcmp(l.status, "active") != 0)
+		return workflow_refuse(why, WF_LABEL_IN_FORCE, "", "label %s "
+		    "for version %s of product %s is %s: reinstate or revoke "
+		    "it before a label supersedes it; nothing was decided",
+		    l.id, sub->product_version, sub->product_id, l.status);
+	snprintf(prev, LABELD_LABEL_ID_MAX + 1, "%s", l.id);
+	return STORE_OK;
+}
+
+/*
  * Approves the submission at tier, all in one transaction: re-assess,
  * check the tier against the achieved one (WF_ABOVE, with *achieved) and
  * the target one (WF_ABOVE_TARGET), the product's support (WF_SUPPORT_ENDED),
@@ -519,9 +556,11 @@ workflow_approve(struct db *db, const struct config *cfg,
 	const struct scheme	*s = NULL;
 	enum wf_state		 st, next;
 	char			 from[sizeof(sub->state)], err[256];
+	char			 prev[LABELD_LABEL_ID_MAX + 1];
 	int			 rc;
 
 	*achieved = 0;
+	prev[0] = '\0';
 	if ((rc = begin_change(db, sub, if_revision)) != STORE_OK ||
 	    (rc = cur_state(sub, &st)) != STORE_OK)
 		return end_change(db, rc);
@@ -540,6 +579,8 @@ workflow_approve(struct db *db, const struct config *cfg,
 		    "lower", tier, sub->target_tier, sub->target_tier);
 	else
 		rc = product_supported(db, sub, why);
+	if (rc == STORE_OK)
+		rc = label_in_force(db, sub, tier, prev, why);
 	if (rc == STORE_OK && ((s = workflow_pinned_scheme(db, sub)) == NULL ||
 	    issue_label_id(db, s, clock_now(), sub->label_id,
 	    sizeof(sub->label_id)) != STORE_OK))
@@ -571,6 +612,16 @@ workflow_approve(struct db *db, const struct config *cfg,
 		if (rc != STORE_OK)
 			log_warn("approval of %s: no label: %s", sub->id, ierr);
 		json_decref(met);
+	}
+	/* The new label and its predecessor's end: one transaction. */
+	if (rc == STORE_OK && prev[0] != '\0') {
+		char	 lerr[256];
+
+		if ((rc = lifecycle_supersede(db, cfg, who, prev, sub->label_id,
+		    lerr, sizeof(lerr))) != STORE_OK) {
+			log_warn("approval of %s: %s", sub->id, lerr);
+			rc = STORE_ERR;
+		}
 	}
 	assess_free(res);
 	return end_change(db, rc);

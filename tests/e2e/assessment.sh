@@ -224,4 +224,72 @@ expect_problem 422 "no default kind there" "is required: scheme us-ctm-iot versi
 call POST "/v1/submissions/$U/evidence?kind=registry_entry" "$ACME" '' -H 'Content-Type: text/plain' --data-binary 'x'
 expect 201 "a kind of that scheme"
 
+# ------------------------------------- one label in force per version
+call GET /v1/schemes/sg-cls-iot; SCHEME_DOC=$BODY
+call POST /v1/products "$ACME" '{"name":"Hub","model":"H-1","category":"hub","support_until":"2030-12-31"}'
+expect 201 "a product"; PH=$(jget .id)
+call POST "/v1/products/$PH/versions" "$ACME" '{"version":"3.0","sbom":{"bomFormat":"CycloneDX","specVersion":"1.5","components":[]}}'
+expect 201 "its version"
+# apply TIER: a submission of version 3.0 answered up to TIER (lab reports
+# from Level 3), submitted; its id in SUB.
+apply() {
+	local t=$1 items results
+	call POST /v1/submissions "$ACME" "{\"product_id\":\"$PH\",\"product_version\":\"3.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":$t}"
+	expect 201 "a Level $t submission"; SUB=$(jget .id)
+	upload_kinds "$SUB" "$ACME" "$SCHEME_DOC"
+	items=$(jq -c --argjson ev "$KIND_EVIDENCE" --argjson t "$t" '[.requirements[] | select(.mode == "self_declaration" and .tier <= $t) |
+	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [.evidence[] | $ev[.]]}]' <<<"$SCHEME_DOC")
+	call GET "/v1/submissions/$SUB" "$ACME"
+	call PUT "/v1/submissions/$SUB/declarations" "$ACME" "{\"items\":$items}" -H "If-Match: $(etag)"
+	expect 200 "Level $t declared"
+	if [ "$t" -ge 3 ]; then
+		call PUT "/v1/submissions/$SUB/lab" "$ACME" "{\"lab_id\":\"$LAB_ORG\"}"; expect 200 "lab assigned"
+		call POST "/v1/submissions/$SUB/evidence?kind=lab_report" "$LAB" '' -H 'Content-Type: text/plain' --data-binary "report on $SUB"
+		expect 201 "the lab's report file"
+		results=$(jq -c '[.requirements[] | select(.mode == "third_party" and .tier == 3) | {requirement: .id, verdict: "pass"}]' <<<"$SCHEME_DOC")
+		call POST "/v1/submissions/$SUB/lab-reports" "$LAB" "{\"tier\":3,\"results\":$results,\"report_sha256\":\"$(jget .sha256)\"}"
+		expect 201 "the lab's Level 3 report"
+	fi
+	call POST "/v1/submissions/$SUB/submit" "$ACME"; expect 200 "Level $t submitted"
+}
+apply 2; S2A=$SUB
+call POST "/v1/submissions/$S2A/decision" "$REG" '{"decision":"approve","tier":2,"reason":"Level 2 met"}'
+expect 200 "a Level 2 label"; LA=$(jget .label_id)
+apply 2; S2B=$SUB
+call POST "/v1/submissions/$S2B/decision" "$REG" '{"decision":"approve","tier":2,"reason":"Level 2 met"}'
+expect_problem 409 "a second label at the same tier" "label $LA (tier 2) is in force for version 3.0"
+check_eq "$(jget .type)" "urn:labeld:problem:label-in-force" "its problem type"
+call POST "/v1/submissions/$S2B/decision" "$REG" '{"decision":"approve","tier":1,"reason":"Level 1 met"}'
+expect_problem 409 "nor at a lower one" "only an approval at a higher tier supersedes it"
+apply 3; S3A=$SUB
+call POST "/v1/submissions/$S3A/decision" "$REG" '{"decision":"approve","tier":3,"reason":"Level 3 met"}'
+expect 200 "a Level 3 label supersedes it"; LB=$(jget .label_id)
+[ "$LB" != "$LA" ] && ok || fail "the successor has an id of its own"
+call GET "/v1/labels/$LA/status"; expect 200 "the old label's status"
+check_eq "$(jget .status)/$(jget .superseded_by)/$(jget .reason)" "superseded/$LB/superseded_by: $LB" "superseded, naming its successor"
+call GET "/v1/labels/$LB/status"; check_eq "$(jget .status)/$(jget .superseded_by)" "active/null" "the successor is active"
+call GET "/v1/labels/$LA/events"; expect 200 "its history"
+check_eq "$(jget '[.items[].action] | join(",")')" "issued,superseded" "issued, then superseded"
+call GET "/v1/labels/$LA"; expect 200 "the old credential is still served"
+call POST /v1/verify '' "$BODY"; expect 200 "and verifies"
+check_eq "$(jget .verified)/$(jget .label.status)/$(jget .label.superseded_by)" "true/superseded/$LB" "as what it was, with its status"
+call GET "/v1/log/entries?start=0&end=100"
+check_eq "$(jget '[.entries[].leaf | @base64d | fromjson | select(.kind == "supersede") | .label_id] | join(",")')" "$LA" "the transparency log records the supersession"
+call POST "/v1/labels/$LA/suspend" "$REG" '{"reason":"x"}'; expect_problem 409 "a superseded label is not suspended" "only an active label"
+apply 3; S3B=$SUB
+call POST "/v1/submissions/$S3B/decision" "$REG" '{"decision":"approve","tier":3,"reason":"Level 3 met"}'
+expect_problem 409 "the Level 3 label stands" "label $LB (tier 3)"
+call POST "/v1/labels/$LB/suspend" "$REG" '{"reason":"under investigation"}'; expect 200 "the regulator suspends it"
+call POST "/v1/submissions/$S3B/decision" "$REG" '{"decision":"approve","tier":3,"reason":"Level 3 met"}'
+expect_problem 409 "a suspended label also stands in the way" "label $LB (tier 3)"
+call POST "/v1/labels/$LB/revoke" "$REG" '{"reason":"key components replaced"}'; expect 200 "revoked"
+call POST "/v1/submissions/$S3B/decision" "$REG" '{"decision":"approve","tier":3,"reason":"Level 3 met"}'
+expect 200 "then a new label may be issued"
+call GET "/v1/labels/$LA/status"; check_eq "$(jget .status)" superseded "the superseded one stays superseded"
+
+# The log with its supersede leaf, and the database, check out offline.
+stop_labeld
+"$LABELCTL" --data-dir "$DATA" log verify >"$WORK/lv.out" 2>&1 && ok || fail "labelctl log verify: $(cat "$WORK/lv.out")"
+"$LABELCTL" --data-dir "$DATA" check >"$WORK/ck.out" 2>&1 && ok || fail "labelctl check: $(cat "$WORK/ck.out")"
+
 finish

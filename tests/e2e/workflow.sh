@@ -428,6 +428,11 @@ expect_problem 422 "a blank reason is no reason" reason
 call GET "/v1/submissions/$S5" "$REG"
 check_eq "$(jget .state)/$(jget .label_id)" "submitted/null" "nothing decided"
 call POST "/v1/submissions/$S5/decision" "$REG" '{"decision":"approve","tier":2,"reason":"Level 2 met"}'
+expect_problem 409 "one label in force per version: the third submission's Level 2 label" "label $LABEL3 (tier 2) is in force for version 0.9"
+call GET "/v1/submissions/$S5" "$REG"
+check_eq "$(jget .state)/$(jget .label_id)" "submitted/null" "nothing decided"
+call POST "/v1/labels/$LABEL3/revoke" "$REG" '{"reason":"issued in error"}'; expect 200 "the regulator revokes that label"
+call POST "/v1/submissions/$S5/decision" "$REG" '{"decision":"approve","tier":2,"reason":"Level 2 met"}'
 expect 200 "approved at the target tier"
 check_eq "$(jget .approved_tier)/$(jget .label.credentialSubject.tier)" "2/2" "a Level 2 label"
 
