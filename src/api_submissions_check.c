@@ -233,10 +233,11 @@ submissions_check_report(struct req *r, const struct submission *s,
 	valid_init(&v);
 	have_tier = valid_int(&v, r->json, "tier", 1, 1, scheme_ntiers(sc),
 	    &tier);
-	if (have_tier && scheme_tier_is_third_party(sc, (int)tier) != 1) {
+	if (have_tier && scheme_tier_lab_assessed(sc, (int)tier) != 1) {
 		valid_fail(&v, "tier", "tier %lld of scheme %s is "
-		    "self-declared; lab reports are for its third_party "
-		    "tiers", (long long)tier, s->scheme);
+		    "self-declared without lab review; lab reports are for "
+		    "its third_party and lab-reviewed tiers", (long long)tier,
+		    s->scheme);
 		have_tier = 0;
 	}
 	digest = valid_string(&v, r->json, "report_sha256", 1, 64);
@@ -286,10 +287,14 @@ submissions_check_report(struct req *r, const struct submission *s,
 		}
 		req = item_requirement(&v, x, s, sc);
 		if (req != NULL &&
-		    scheme_requirement_third_party(sc, req) != 1) {
+		    scheme_requirement_third_party(sc, req) != 1 &&
+		    scheme_tier_lab_review(sc, scheme_requirement_tier(sc,
+		    req)) != 1) {
 			valid_fail(&v, "requirement", "\"%s\" is "
-			    "self-declared by the vendor; a lab report gives "
-			    "verdicts on third_party requirements", req);
+			    "self-declared by the vendor in a tier without lab "
+			    "review; a lab report gives verdicts on third_party "
+			    "requirements and on those of lab-reviewed tiers",
+			    req);
 			req = NULL;
 		} else if (req != NULL && have_tier &&
 		    (rt = scheme_requirement_tier(sc, req)) > tier) {

@@ -29,6 +29,7 @@ struct gap_rec {
 	enum assess_reason	 reason;
 	enum scheme_mode	 mode;
 	int			 evidence, conditions;
+	int			 lab;	/* a lab gives verdicts on it */
 };
 
 struct assess_result {
@@ -241,18 +242,24 @@ decide(const struct scheme *s, size_t i, const struct fold *f, int *met)
 			return ASSESS_GAP_EVIDENCE_MISSING;
 		if (r->nevidence_kinds > 0 && !evidence_fits(s, i, d))
 			return ASSESS_GAP_EVIDENCE_KIND;
-		*met = 1;
-		return ASSESS_GAP_NONE;
+		break;
 	case ASSESS_NOT_APPLICABLE:
 		if (r->obligation == SCHEME_MANDATORY)
 			return ASSESS_GAP_NA_NOT_ALLOWED;
 		if (!has_text(d->justification))
 			return ASSESS_GAP_NA_WITHOUT_JUSTIFICATION;
-		return ASSESS_GAP_NONE;
+		break;
 	case ASSESS_NON_CONFORMANT:
 		return ASSESS_GAP_NON_CONFORMANT;
+	default:
+		return ASSESS_GAP_MISSING;
 	}
-	return ASSESS_GAP_MISSING;
+	/* A lab-reviewed tier: the declaration stands once a lab agrees. */
+	if (scheme_tier_lab_review(s, r->tier) == 1 && !f->lab_pass &&
+	    !f->lab_na)
+		return ASSESS_GAP_NEEDS_LAB_RESULT;
+	*met = d->status == ASSESS_CONFORMANT;
+	return ASSESS_GAP_NONE;
 }
 
 static json_t *
@@ -357,9 +364,10 @@ next_step(const struct gap_rec *x, const struct assess_situation *sit)
 		    "withdrawn: nothing more happens on it; open a new submission (POST "
 		    "/v1/submissions) to close this gap.", sit);
 	/* A lab files verdicts until the decision, in every open stage. */
-	if (sit->lab_assigned && x->mode == SCHEME_THIRD_PARTY &&
-	    (x->reason == ASSESS_GAP_NEEDS_LAB_RESULT ||
-	    x->reason == ASSESS_GAP_NA_NOT_ALLOWED))
+	if (sit->lab_assigned &&
+	    ((x->lab && x->reason == ASSESS_GAP_NEEDS_LAB_RESULT) ||
+	    (x->mode == SCHEME_THIRD_PARTY &&
+	    x->reason == ASSESS_GAP_NA_NOT_ALLOWED)))
 		return step("lab", x->reason == ASSESS_GAP_NEEDS_LAB_RESULT ?
 		    "The assigned lab tests the requirement and files its "
 		    "verdict (POST /v1/submissions/{id}/lab-reports)." :
@@ -507,7 +515,8 @@ vuln_gaps(const struct scheme *s, struct assess_result *res,
 		if (g == NULL)
 			return -1;
 		res->gaps[res->ngaps++] = (struct gap_rec){ json_incref(g),
-		    ASSESS_GAP_VULNERABILITY, SCHEME_SELF_DECLARATION, 0, 0 };
+		    ASSESS_GAP_VULNERABILITY, SCHEME_SELF_DECLARATION, 0, 0,
+		    0 };
 		for (t = from; t <= res->ntiers; t++)
 			if (json_array_append(gaps[t], g) < 0) {
 				json_decref(g);
@@ -560,7 +569,8 @@ build(const struct scheme *s, struct assess_result *res, const struct fold *f,
 			goto done;
 		res->gaps[res->ngaps++] = (struct gap_rec){ json_incref(g),
 		    reason, r->mode, r->nevidence_kinds > 0,
-		    r->nconditions > 0 };
+		    r->nconditions > 0, r->mode == SCHEME_THIRD_PARTY ||
+		    scheme_tier_lab_review(s, r->tier) == 1 };
 		/*
 		 * Cumulative tiers: the gap blocks its own tier and every
 		 * tier above.

@@ -15,6 +15,9 @@
  *    lists evidence kinds), or
  *    by a not_applicable declaration with a justification when the requirement
  *    is conditional.
+ *  - In a tier the scheme has reviewed by a lab ("lab_review"), a
+ *    self_declaration requirement also needs the lab's pass (or its
+ *    not_applicable) on top of the declaration.
  *  - A third_party requirement is satisfied only by an approved lab's pass (or
  *    the lab's not_applicable for a conditional requirement); declarations
  *    never satisfy it.

@@ -27,6 +27,7 @@
 struct tier_info {
 	const char		*name;
 	enum scheme_mode	 mode;
+	int			 lab_review;	/* self-declared, lab-reviewed */
 };
 
 struct id_index {
@@ -479,7 +480,8 @@ check_tiers(struct vctx *c, struct scheme *s, const json_t *v,
     const char *path, const json_t *kinds)
 {
 	static const char *const	 allowed[] = {
-		"tier", "name", "mode", "description", "evidence", NULL
+		"tier", "name", "mode", "description", "evidence",
+		"lab_review", NULL
 	};
 	static const char *const	 modes[] = {
 		"self_declaration", "third_party"
@@ -532,6 +534,15 @@ check_tiers(struct vctx *c, struct scheme *s, const json_t *v,
 		    want_id_list(c, m, q, 0, ID_SNAKE, kinds,
 		    "$.evidence_kinds") < 0)
 			return -1;
+		if (member(c, e, p, "lab_review", 0, &m, q) < 0)
+			return -1;
+		if (m != NULL && !json_is_boolean(m))
+			return verr(c, q, "expected true or false");
+		/* A lab already judges every requirement of a lab tier. */
+		if (json_is_true(m) && mode == SCHEME_THIRD_PARTY)
+			return verr(c, q, "allowed only on a self_declaration "
+			    "tier (a third_party tier is assessed by a lab)");
+		s->tiers[n].lab_review = json_is_true(m);
 	}
 	return 0;
 }
@@ -1071,6 +1082,28 @@ scheme_tier_is_third_party(const struct scheme *s, int tier)
 	if (tier < 1 || tier > s->ntiers)
 		return -1;
 	return s->tiers[tier].mode == SCHEME_THIRD_PARTY;
+}
+
+/* 1 when tier is self-declared and reviewed by a lab, 0 when not, -1. */
+int
+scheme_tier_lab_review(const struct scheme *s, int tier)
+{
+	if (tier < 1 || tier > s->ntiers)
+		return -1;
+	return s->tiers[tier].lab_review;
+}
+
+/*
+ * 1 when an approved lab gives verdicts on tier: a third_party tier or a
+ * lab-reviewed one; 0 when not; -1 when tier is out of range.
+ */
+int
+scheme_tier_lab_assessed(const struct scheme *s, int tier)
+{
+	if (tier < 1 || tier > s->ntiers)
+		return -1;
+	return s->tiers[tier].mode == SCHEME_THIRD_PARTY ||
+	    s->tiers[tier].lab_review;
 }
 
 /* Requirement i in document order, NULL when i is out of range. */

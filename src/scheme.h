@@ -113,6 +113,17 @@ const char *scheme_tier_name(const struct scheme *s, int tier);
  */
 int	 scheme_tier_is_third_party(const struct scheme *s, int tier);
 
+/*
+ * 1 when tier is self-declared but its declarations are reviewed by an
+ * approved lab (the tier's "lab_review"), 0 when not, -1 when out of
+ * range.  A lab gives verdicts on the self-declared requirements of such a
+ * tier, and they count as for a third_party requirement as well as the
+ * declaration.
+ */
+int	 scheme_tier_lab_review(const struct scheme *s, int tier);
+/* 1 when a lab gives verdicts on tier (third_party or lab_review), 0, -1. */
+int	 scheme_tier_lab_assessed(const struct scheme *s, int tier);
+
 /* The validated document, for serving.  Borrowed: do not modify or decref. */
 const json_t *scheme_json(const struct scheme *s);
 

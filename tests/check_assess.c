@@ -577,6 +577,90 @@ START_TEST(test_vulnerabilities)
 }
 END_TEST
 
+/* The test scheme with lab review on tier 1 (or lab_review as given). */
+static struct scheme *load_review_scheme(int tier_index, json_t *value, char *err,
+                                         size_t errlen)
+{
+	json_error_t jerr;
+	json_t *doc = json_loads(test_scheme, 0, &jerr);
+	struct scheme *s;
+
+	ck_assert_ptr_nonnull(doc);
+	json_object_set_new(json_array_get(json_object_get(doc, "tiers"), tier_index),
+	                    "lab_review", value);
+	s = scheme_from_json(doc, "test", err, errlen);
+	json_decref(doc);
+	return s;
+}
+
+/* A lab-reviewed tier: declarations need the lab's pass too. */
+START_TEST(test_lab_review)
+{
+	char err[LABELD_SCHEME_ERRLEN];
+	static const char *const doc_kind[] = { "document" };
+	struct assess_decl d[] = {
+		{ "M1", ASSESS_CONFORMANT, NULL, 1, doc_kind },
+		{ "C1R", ASSESS_NOT_APPLICABLE, "No passwords at all.", 0, NULL },
+		{ "N1", ASSESS_CONFORMANT, NULL, 0, NULL },
+	};
+	struct assess_lab l[] = {
+		{ "M1", ASSESS_PASS, 1 }, { "C1R", ASSESS_VERDICT_NA, 1 },
+		{ "N1", ASSESS_FAIL, 1 },
+	};
+	struct assess_situation sit = { ASSESS_STAGE_OPEN, 1, "S-2", NULL };
+	struct assess_result *r;
+	struct scheme *s;
+
+	ck_assert_ptr_null(load_review_scheme(2, json_true(), err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "only on a self_declaration tier"));
+	ck_assert_ptr_null(load_review_scheme(0, json_string("yes"), err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "expected true or false"));
+	s = load_review_scheme(2, json_false(), err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	scheme_free(s);
+	s = load_review_scheme(0, json_true(), err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_int_eq(scheme_tier_lab_review(s, 1), 1);
+	ck_assert_int_eq(scheme_tier_lab_review(s, 2), 0);
+	ck_assert_int_eq(scheme_tier_lab_assessed(s, 1), 1);
+	ck_assert_int_eq(scheme_tier_lab_assessed(s, 2), 0);
+	ck_assert_int_eq(scheme_tier_lab_assessed(s, 3), 1);
+	ck_assert_int_eq(scheme_tier_lab_assessed(s, 5), -1);
+
+	/* Declarations alone: each tier-1 one waits for the lab. */
+	r = assess_run(s, d, 3, NULL, 0, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(assess_situate(r, &sit), 0);
+	ck_assert_int_eq(assess_tier_satisfied(r, 1), 0);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "lab");
+	ck_assert_str_eq(step_of(r, 1, "C1R", "actor"), "lab");
+	assess_free(r);
+	/* The lab's pass and not_applicable clear them; its fail does not. */
+	r = assess_run(s, d, 3, l, 3, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "");
+	ck_assert_str_eq(step_of(r, 1, "C1R", "actor"), "");
+	ck_assert_str_eq(step_of(r, 1, "N1", "actor"), "vendor");
+	{
+		json_t *met = assess_requirements_met(r, 1);
+		ck_assert_uint_eq(json_array_size(met), 1);	/* M1; C1R is n/a */
+		json_decref(met);
+	}
+	assess_free(r);
+	l[2].verdict = ASSESS_PASS;
+	r = assess_run(s, d, 3, l, 3, err, sizeof err);
+	ck_assert_int_eq(assess_tier_satisfied(r, 1), 1);
+	assess_free(r);
+	/* Without a lab review the same declarations meet tier 1 alone. */
+	scheme_free(s);
+	s = load_test_scheme();
+	r = assess_run(s, d, 3, NULL, 0, err, sizeof err);
+	ck_assert_int_eq(assess_tier_satisfied(r, 1), 1);
+	assess_free(r);
+	scheme_free(s);
+}
+END_TEST
+
 START_TEST(test_result_outlives_scheme)
 {
 	struct scheme *s = load_test_scheme();
@@ -1019,6 +1103,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_next_step);
 	tcase_add_test(tc, test_evidence_kinds);
 	tcase_add_test(tc, test_vulnerabilities);
+	tcase_add_test(tc, test_lab_review);
 	tcase_add_test(tc, test_result_outlives_scheme);
 	tcase_add_test(tc, test_requirements_met);
 	tcase_add_test(tc, test_bad_arguments);

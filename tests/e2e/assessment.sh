@@ -287,6 +287,46 @@ call POST "/v1/submissions/$S3B/decision" "$REG" '{"decision":"approve","tier":3
 expect 200 "then a new label may be issued"
 call GET "/v1/labels/$LA/status"; check_eq "$(jget .status)" superseded "the superseded one stays superseded"
 
+# ------------------------------------------------------------ lab review
+# A scheme version of the test's own: us-ctm-iot 2 has its self-declared
+# tier 1 reviewed by a lab.  The shipped CLS versions keep it off.
+call GET /v1/schemes/sg-cls-iot/versions/2
+check_eq "$(jget '[.tiers[] | .lab_review] | map(tostring) | join(",")')" "false,false,null,null" "CLS version 2 ships without lab review"
+jq '.version = 2 | .tiers[0].lab_review = true' "$top_srcdir/schemas/schemes/us-ctm-iot-1.json" > "$WORK/ctm2.json"
+call POST /v1/schemes "$REG" "$(cat "$WORK/ctm2.json")"; expect 201 "a scheme version with a lab-reviewed tier"
+jq '.version = 3 | .tiers[1].lab_review = true' "$top_srcdir/schemas/schemes/us-ctm-iot-1.json" > "$WORK/ctm3.json"
+call POST /v1/schemes "$REG" "$(cat "$WORK/ctm3.json")"; expect_problem 422 "no lab review on a lab tier" "lab_review: allowed only on a self_declaration tier"
+call PUT "/v1/organizations/$LAB2_ORG/approval" "$REG" '{"tiers":[1],"valid_until":"2099-12-31","scheme":"sg-cls-iot"}'
+expect_problem 422 "no approval for a tier without lab review" "self-declared without lab review"
+call PUT "/v1/organizations/$LAB2_ORG/approval" "$REG" '{"tiers":[1,2],"valid_until":"2099-12-31","scheme":"us-ctm-iot"}'
+expect 200 "a lab approved for the lab-reviewed tier"
+call POST /v1/submissions "$ACME" "{\"product_id\":\"$P\",\"product_version\":\"1.0\",\"scheme\":\"us-ctm-iot\",\"target_tier\":1}"
+expect 201 "a tier 1 submission on version 2"; R=$(jget .id)
+check_eq "$(jget .scheme_version)" 2 "pinned to version 2"
+call GET /v1/schemes/us-ctm-iot/versions/2; CTM=$BODY
+upload_kinds "$R" "$ACME" "$CTM"
+items=$(jq -c --argjson ev "$KIND_EVIDENCE" '[.requirements[] | select(.mode == "self_declaration" and .tier == 1) |
+    {requirement: .id, status: "conformant", justification: "Registered", evidence: [.evidence[] | $ev[.]]}]' <<<"$CTM")
+call GET "/v1/submissions/$R" "$ACME"
+call PUT "/v1/submissions/$R/declarations" "$ACME" "{\"items\":$items}" -H "If-Match: $(etag)"; expect 200 "declared"
+call GET "/v1/submissions/$R/assessment" "$ACME"
+check_eq "$(jget '.target_met')/$(jget '[.tiers[0].gaps[] | .reason] | unique | join(",")')/$(jget '.tiers[0].gaps[0].next_step.actor')" \
+    "false/needs_lab_result/vendor" "declarations alone do not meet a lab-reviewed tier; the vendor finds a lab"
+call PUT "/v1/submissions/$R/lab" "$ACME" "{\"lab_id\":\"$LAB_ORG\"}"
+expect_problem 422 "a lab not approved for the reviewed tier" "not approved for tier 1"
+call PUT "/v1/submissions/$R/lab" "$ACME" "{\"lab_id\":\"$LAB2_ORG\"}"; expect 200 "the reviewing lab assigned"
+call POST "/v1/submissions/$R/evidence?kind=lab_report" "$LAB2" '' -H 'Content-Type: text/plain' --data-binary "review of $R"
+RR=$(jget .sha256)
+results=$(jq -c '[.requirements[] | select(.tier == 1 and .obligation != "recommended") | {requirement: .id, verdict: "pass"}]' <<<"$CTM")
+call POST "/v1/submissions/$R/lab-reports" "$LAB2" "{\"tier\":1,\"results\":$results,\"report_sha256\":\"$RR\"}"
+expect 201 "the lab files its review of tier 1"
+call GET "/v1/submissions/$R/assessment" "$ACME"
+check_eq "$(jget .achieved_tier)/$(jget .target_met)" "1/true" "declarations and the lab's review meet tier 1"
+call POST "/v1/submissions/$S/lab-reports" "$LAB2" "{\"tier\":3,\"results\":[{\"requirement\":\"ETSI-5.3-13\",\"verdict\":\"pass\"}],\"report_sha256\":\"$R2\"}"
+expect_problem 422 "CLS keeps Level 1 declared: no verdict on it" "in a tier without lab review"
+call POST "/v1/submissions/$S/lab-reports" "$LAB2" "{\"tier\":1,\"results\":[{\"requirement\":\"ETSI-5.3-13\",\"verdict\":\"pass\"}],\"report_sha256\":\"$R2\"}"
+expect_problem 422 "nor a report for its Level 1" "self-declared without lab review"
+
 # The log with its supersede leaf, and the database, check out offline.
 stop_labeld
 "$LABELCTL" --data-dir "$DATA" log verify >"$WORK/lv.out" 2>&1 && ok || fail "labelctl log verify: $(cat "$WORK/lv.out")"
