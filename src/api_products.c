@@ -4,8 +4,10 @@
  *
  * Scoping: a vendor sees and changes only its own products; another
  * vendor's product answers 404 exactly as an unknown id does, so that ids
- * cannot be probed.  Regulators read everything and change nothing here.  Labs and admins get 403 from the route table (a lab
- * reads a product through the submission assigned to it).
+ * cannot be probed.  Regulators read everything and change nothing here.
+ * A lab reads a product, the submitted version and its SBOM only while a
+ * submission of it is assigned to the lab (404 otherwise); it lists and
+ * changes nothing (403 from the route table), nor does an admin.
  */
 #include "config.h"
 

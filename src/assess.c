@@ -377,8 +377,8 @@ next_step(const struct gap_rec *x, const struct assess_situation *sit)
 	if (sit->stage == ASSESS_STAGE_REVIEW)
 		return step("regulator", "The submission is with the "
 		    "regulator, who decides or requests changes (POST "
-		    "/v1/submissions/{id}/decision); the vendor acts on this gap after a request for "
-		    "changes.", sit);
+		    "/v1/submissions/{id}/decision); the vendor acts on "
+		    "this gap after a request for changes.", sit);
 	switch (x->reason) {
 	case ASSESS_GAP_MISSING:
 		snprintf(buf, sizeof(buf), "Declare the requirement (PUT "

@@ -322,6 +322,12 @@ call POST "/v1/submissions/$R/lab-reports" "$LAB2" "{\"tier\":1,\"results\":$res
 expect 201 "the lab files its review of tier 1"
 call GET "/v1/submissions/$R/assessment" "$ACME"
 check_eq "$(jget .achieved_tier)/$(jget .target_met)" "1/true" "declarations and the lab's review meet tier 1"
+call PUT "/v1/organizations/$LAB2_ORG/approval" "$REG" '{"tiers":[2],"valid_until":"2099-12-31","scheme":"us-ctm-iot"}'
+expect 200 "the lab's approval narrows after it filed"
+call GET "/v1/submissions/$R/assessment" "$ACME"
+check_eq "$(jget .achieved_tier)" 1 "a verdict filed under an approval in force keeps counting"
+call POST "/v1/submissions/$R/lab-reports" "$LAB2" "{\"tier\":1,\"results\":$results,\"report_sha256\":\"$RR\"}"
+expect_problem 422 "but the lab files no new one for that tier" "not approved for tier 1"
 call POST "/v1/submissions/$S/lab-reports" "$LAB2" "{\"tier\":3,\"results\":[{\"requirement\":\"ETSI-5.3-13\",\"verdict\":\"pass\"}],\"report_sha256\":\"$R2\"}"
 expect_problem 422 "CLS keeps Level 1 declared: no verdict on it" "in a tier without lab review"
 call POST "/v1/submissions/$S/lab-reports" "$LAB2" "{\"tier\":1,\"results\":[{\"requirement\":\"ETSI-5.3-13\",\"verdict\":\"pass\"}],\"report_sha256\":\"$R2\"}"
