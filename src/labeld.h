@@ -1043,9 +1043,8 @@ int	 lifecycle_change(struct db *, const struct config *,
 int	 lifecycle_withdraw(struct db *, const struct config *,
 	    const struct principal *, const char *label_id, const char *text,
 	    struct label_state *, char *err, size_t errlen);
-int	 lifecycle_supersede(struct db *, const struct config *,
-	    const struct principal *, const char *label_id, const char *by,
-	    char *err, size_t errlen);
+int	 lifecycle_supersede(struct db *, const struct principal *,
+	    const char *label_id, const char *by, char *err, size_t errlen);
 
 /* store_tlog.c: the transparency log's tables (0008), append-only */
 #define LABELD_LOG_ORIGIN_NAME		"labeld"  /* origin: <host>/labeld */

@@ -269,9 +269,8 @@ lifecycle_withdraw(struct db *db, const struct config *cfg,
  * STORE_ERR, with a message in err.
  */
 int
-lifecycle_supersede(struct db *db, const struct config *cfg,
-    const struct principal *who, const char *label_id, const char *by,
-    char *err, size_t errlen)
+lifecycle_supersede(struct db *db, const struct principal *who,
+    const char *label_id, const char *by, char *err, size_t errlen)
 {
 	struct label_event	 ev;
 	struct label		 l;
@@ -279,7 +278,6 @@ lifecycle_supersede(struct db *db, const struct config *cfg,
 	time_t			 t = clock_now();
 	int			 rc;
 
-	(void)cfg;
 	assert(db_in_transaction(db));
 	rfc3339_format(t, now);
 	if (store_label_get(db, label_id, &l) != STORE_OK) {

@@ -617,7 +617,7 @@ workflow_approve(struct db *db, const struct config *cfg,
 	if (rc == STORE_OK && prev[0] != '\0') {
 		char	 lerr[256];
 
-		if ((rc = lifecycle_supersede(db, cfg, who, prev, sub->label_id,
+		if ((rc = lifecycle_supersede(db, who, prev, sub->label_id,
 		    lerr, sizeof(lerr))) != STORE_OK) {
 			log_warn("approval of %s: %s", sub->id, lerr);
 			rc = STORE_ERR;
