@@ -1,6 +1,8 @@
 /*
  * api_evidence.c: evidence of a submission over HTTP.  Uploads are raw
- * bodies (any media type, up to max_upload) stored content-addressed by
+ * bodies (any media type, up to max_upload) or the one file part of a
+ * multipart/form-data body, each of an evidence kind of the submission's
+ * scheme (?kind=, default document), stored content-addressed by
  * evidence.c; downloads are for the submission's vendor, its assigned lab
  * and regulators, exactly those who can see the submission.
  */
@@ -18,6 +20,7 @@
 
 #include "labeld.h"
 #include "crypto.h"
+#include "scheme.h"
 #include "utf8.h"
 
 /* ---- evidence ---- */
@@ -25,11 +28,11 @@
 static json_t *
 evidence_json(const struct evidence *e)
 {
-	return json_pack("{s:s, s:s, s:I, s:s, s:s?, s:s, s:s}",
+	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:s?, s:s, s:s}",
 	    "submission_id", e->submission_id, "sha256", e->sha256, "size",
-	    (json_int_t)e->size, "media_type", e->media_type, "filename",
-	    e->filename[0] ? e->filename : NULL, "uploaded_by",
-	    e->uploaded_by, "created_at", e->created_at);
+	    (json_int_t)e->size, "media_type", e->media_type, "kind",
+	    e->kind, "filename", e->filename[0] ? e->filename : NULL,
+	    "uploaded_by", e->uploaded_by, "created_at", e->created_at);
 }
 
 /* strchr finds the terminating NUL too: without the test, a scan ran on. */
@@ -40,13 +43,13 @@ is_token_char(int c)
 }
 
 /*
- * The media type of an upload: Content-Type as sent (type/subtype and
- * parameters, printable ASCII), application/octet-stream when absent.
+ * The media type ct of an upload (the request's Content-Type, or a
+ * multipart file part's) checked: type/subtype and parameters, printable
+ * ASCII; application/octet-stream when absent.  NULL after a fault.
  */
 static const char *
-upload_media_type(struct req *r, struct valid *v)
+media_type_check(struct valid *v, const char *ct)
 {
-	const char	*ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 	const char	*p;
 	size_t		 n;
 
@@ -74,16 +77,20 @@ upload_media_type(struct req *r, struct valid *v)
 }
 
 /*
- * The file name of an upload: ?filename=, else Content-Disposition's
- * filename parameter; only its last path component; "" when none.
+ * The file name of an upload: ?filename=, else the multipart file part's
+ * (part, NULL for a raw body), else Content-Disposition's filename
+ * parameter; only its last path component; "" when none.
  */
 static int
-upload_filename(struct req *r, struct valid *v, char *out, size_t outlen)
+upload_filename(struct req *r, struct valid *v, const char *part, char *out,
+    size_t outlen)
 {
 	const char	*q = req_query(r, "filename"), *cd, *p, *base;
 	size_t		 n;
 
 	out[0] = '\0';
+	if (q == NULL && part != NULL)
+		q = part;
 	if (q == NULL && (cd = req_header(r, "Content-Disposition")) != NULL &&
 	    (p = strcasestr(cd, "filename=")) != NULL) {
 		p += strlen("filename=");
@@ -125,40 +132,209 @@ upload_filename(struct req *r, struct valid *v, char *out, size_t outlen)
 	return 0;
 }
 
+/*
+ * The evidence kind of an upload: ?kind=, else "document"; one of the
+ * evidence kinds of the submission's scheme, else a fault naming them.
+ */
+static const char *
+upload_kind(struct req *r, struct valid *v, const struct submission *s,
+    const struct scheme *sc)
+{
+	const json_t	*kinds = json_object_get(scheme_json(sc),
+	    "evidence_kinds"), *k;
+	const char	*q = req_query(r, "kind");
+	char		 names[LABELD_SCHEME_MAX_LIST * (LABELD_SCHEME_MAX_ID_LEN +
+	    2)];
+	size_t		 i, o = 0;
+
+	if (scheme_evidence_kind_description(sc, q != NULL ? q : "document")
+	    != NULL)
+		return q != NULL ? q : "document";
+	names[0] = '\0';
+	json_array_foreach(kinds, i, k)
+		o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s",
+		    i ? ", " : "", json_string_value(json_object_get(k, "id")));
+	if (q == NULL)
+		valid_fail(v, "kind", "is required: scheme %s version %d has "
+		    "no kind \"document\" to default to; one of %s", s->scheme,
+		    s->scheme_version, names);
+	else
+		valid_fail(v, "kind", "\"%.64s\" is no evidence kind of scheme "
+		    "%s version %d: one of %s", q, s->scheme, s->scheme_version,
+		    names);
+	return NULL;
+}
+
+/*
+ * libmicrohttpd's parse buffer for a multipart body: part headers (names,
+ * media type) must fit; the file's bytes stream through it in pieces.
+ */
+#define LABELD_MULTIPART_BUFFER	8192
+
+/* A multipart/form-data body's one file part, as the iterator finds it. */
+struct file_part {
+	char	*data;
+	size_t	 len, cap;
+	char	 name[LABELD_MAX_FILENAME + 1];	/* the part's filename */
+	char	 key[64];			/* and form field name */
+	char	 media_type[LABELD_MAX_MEDIA_TYPE + 1];
+	int	 files;				/* file parts seen */
+	int	 toolong;			/* a name over its bound */
+};
+
+static enum MHD_Result
+file_part_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *filename, const char *content_type,
+    const char *transfer_encoding, const char *data, uint64_t off,
+    size_t size)
+{
+	struct file_part	*f = cls;
+
+	(void)kind;
+	(void)transfer_encoding;
+	/* Plain form fields carry no file: ignored. */
+	if (filename == NULL)
+		return MHD_YES;
+	if (off == 0 && (f->files == 0 || f->len > 0 ||
+	    strcmp(f->key, key != NULL ? key : "") != 0 ||
+	    strcmp(f->name, filename) != 0)) {
+		if (++f->files > 1)
+			return MHD_YES;
+		if (strlen(filename) >= sizeof(f->name) ||
+		    (content_type != NULL &&
+		    strlen(content_type) >= sizeof(f->media_type)) ||
+		    (key != NULL && strlen(key) >= sizeof(f->key)))
+			f->toolong = 1;
+		snprintf(f->name, sizeof(f->name), "%s", filename);
+		snprintf(f->key, sizeof(f->key), "%s", key != NULL ? key : "");
+		snprintf(f->media_type, sizeof(f->media_type), "%s",
+		    content_type != NULL ? content_type : "");
+	}
+	if (f->files > 1)
+		return MHD_YES;
+	/* The part lies inside the body: it can never outgrow it. */
+	if (off != f->len || size > f->cap - f->len)
+		return MHD_NO;
+	memcpy(f->data + f->len, data, size);
+	f->len += size;
+	return MHD_YES;
+}
+
+/* 1 when the request's Content-Type is multipart/form-data. */
+static int
+is_multipart(struct req *r)
+{
+	const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	return ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0 &&
+	    (ct[19] == '\0' || ct[19] == ';' || ct[19] == ' ');
+}
+
+/*
+ * Finds the one file part of the multipart/form-data body into f (its
+ * data a new buffer the caller frees).  0, or -1 with a fault in v.
+ */
+static int
+file_part(struct req *r, struct valid *v, struct file_part *f)
+{
+	struct MHD_PostProcessor	*pp;
+	enum MHD_Result			 ok;
+
+	memset(f, 0, sizeof(*f));
+	f->cap = r->body_len;
+	if ((f->data = malloc(f->cap ? f->cap : 1)) == NULL)
+		return -1;
+	pp = MHD_create_post_processor(r->conn, LABELD_MULTIPART_BUFFER,
+	    file_part_cb, f);
+	if (pp == NULL) {
+		valid_fail(v, "Content-Type", "multipart/form-data needs its "
+		    "boundary parameter");
+		return -1;
+	}
+	ok = MHD_post_process(pp, r->body, r->body_len);
+	if (MHD_destroy_post_processor(pp) != MHD_YES || ok != MHD_YES) {
+		valid_fail(v, "body", "is not a well-formed multipart/form-data "
+		    "body");
+		return -1;
+	}
+	if (f->files == 0)
+		valid_fail(v, "body", "has no file part: send the file as a "
+		    "form field with a filename (curl -F file=@NAME)");
+	else if (f->files > 1)
+		valid_fail(v, "body", "has %d file parts: upload one file per "
+		    "request", f->files);
+	else if (f->toolong)
+		valid_fail(v, "body", "names a file, field or media type "
+		    "longer than its bound");
+	else if (f->len == 0)
+		valid_fail(v, "body", "has an empty file part: send the "
+		    "file's bytes");
+	return f->files == 1 && !f->toolong && f->len > 0 ? 0 : -1;
+}
+
 static int
 evidence_upload(struct req *r)
 {
 	struct submission	 s;
 	struct valid		 v;
-	struct evidence		 e;
-	const char		*mt;
+	struct evidence		 e, had;
+	struct file_part	 f;
+	const struct scheme	*sc;
+	const char		*mt = NULL, *kind, *bytes = r->body;
+	size_t			 len = r->body_len;
 	char			 err[256], loc[160];
-	int			 rc;
+	int			 rc, multipart;
 
 	if (submissions_load_visible(r, &s) == -1)
 		return -1;
 	if (!workflow_may_upload(workflow_state_of(&s)))
 		return submissions_reply_bad_state(r, &s, "uploading evidence",
 		    "not yet decided");
+	if ((sc = submissions_scheme(r, &s)) == NULL)
+		return -1;
 	memset(&e, 0, sizeof(e));
+	memset(&f, 0, sizeof(f));
 	valid_init(&v);
+	kind = upload_kind(r, &v, &s, sc);
+	if ((multipart = is_multipart(r))) {
+		/* A browser's or curl -F's form: the file part is the file. */
+		if (r->body_len > 0 && file_part(r, &v, &f) == 0) {
+			bytes = f.data;
+			len = f.len;
+			mt = media_type_check(&v, f.media_type);
+			(void)upload_filename(r, &v, f.name, e.filename,
+			    sizeof(e.filename));
+		} else if (f.data == NULL && r->body_len > 0) {
+			json_decref(v.errors);
+			return reply_oom(r);
+		}
+	} else {
+		mt = media_type_check(&v, req_header(r,
+		    MHD_HTTP_HEADER_CONTENT_TYPE));
+		(void)upload_filename(r, &v, NULL, e.filename,
+		    sizeof(e.filename));
+	}
 	if (r->body_len == 0)
 		valid_fail(&v, "body", "is empty: send the file's bytes as "
 		    "the request body");
-	mt = upload_media_type(r, &v);
-	(void)upload_filename(r, &v, e.filename, sizeof(e.filename));
-	if (valid_check(r, &v) == -1)
+	if (valid_check(r, &v) == -1) {
+		free(f.data);
 		return -1;
-	if (evidence_put(r->ld->cfg.data_dir, r->body, r->body_len, e.sha256,
-	    err, sizeof(err)) == -1) {
+	}
+	rc = evidence_put(r->ld->cfg.data_dir, bytes, len, e.sha256, err,
+	    sizeof(err));
+	if (rc == -1) {
+		free(f.data);
 		/* err names paths of the server: for the log, not the client. */
 		log_error("%s %s: %s", r->method, r->path, err);
 		return reply_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    "internal", "the evidence could not be stored; nothing "
 		    "was recorded");
 	}
-	e.size = (int64_t)r->body_len;
+	e.size = (int64_t)len;
+	free(f.data);
 	snprintf(e.media_type, sizeof(e.media_type), "%s", mt);
+	snprintf(e.kind, sizeof(e.kind), "%s", kind);
 	snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s", r->who.org_id);
 	snprintf(loc, sizeof(loc), "/v1/submissions/%s/evidence/%s", s.id,
 	    e.sha256);
@@ -168,11 +344,17 @@ evidence_upload(struct req *r)
 		reply_header(r, MHD_HTTP_HEADER_LOCATION, loc);
 		return reply_json(r, MHD_HTTP_CREATED, evidence_json(&e));
 	case STORE_CONFLICT:
-		/* The same bytes again: the upload is idempotent. */
-		if (store_evidence_get(r->db, s.id, e.sha256, &e) != STORE_OK)
+		/* The same bytes again: idempotent, unless the kind differs. */
+		if (store_evidence_get(r->db, s.id, e.sha256, &had) != STORE_OK)
 			return reply_db_error(r);
+		if (strcmp(had.kind, e.kind) != 0)
+			return reply_problem(r, MHD_HTTP_CONFLICT,
+			    "evidence-kind", "submission %s already has these "
+			    "bytes (%s) as evidence of kind %s, not %s: a file "
+			    "is evidence of one kind", s.id, e.sha256,
+			    had.kind, e.kind);
 		reply_header(r, MHD_HTTP_HEADER_LOCATION, loc);
-		return reply_json(r, MHD_HTTP_OK, evidence_json(&e));
+		return reply_json(r, MHD_HTTP_OK, evidence_json(&had));
 	case WF_BADSTATE:
 		return submissions_reply_bad_state(r, &s, "uploading evidence",
 		    "not yet decided");

@@ -22,9 +22,10 @@
 static json_t *
 state_json(const struct label_state *s)
 {
-	return json_pack("{s:s, s:s, s:s?, s:s}", "label_id", s->label_id,
-	    "status", s->status, "reason", s->reason[0] ? s->reason : NULL,
-	    "since", s->since);
+	return json_pack("{s:s, s:s, s:s?, s:s, s:s?}", "label_id",
+	    s->label_id, "status", s->status, "reason", s->reason[0] ?
+	    s->reason : NULL, "since", s->since, "superseded_by",
+	    s->superseded_by[0] ? s->superseded_by : NULL);
 }
 
 static int

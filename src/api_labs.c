@@ -37,7 +37,8 @@ approval_json(const struct lab_approval *a)
 
 /*
  * Checks {tiers, valid_until, scheme?} into a.  With a scheme, each tier
- * must be one its current version assesses by lab (third_party).
+ * must be one its current version assesses by lab (third_party) or has a
+ * lab review (lab_review).
  */
 static void
 approval_fields_check(struct req *r, struct valid *v, struct lab_approval *a)
@@ -84,12 +85,12 @@ approval_fields_check(struct req *r, struct valid *v, struct lab_approval *a)
 			valid_fail(v, field, "tier %d appears twice", (int)n);
 			continue;
 		}
-		if (s != NULL && scheme_tier_is_third_party(s, (int)n) != 1) {
+		if (s != NULL && scheme_tier_lab_assessed(s, (int)n) != 1) {
 			valid_fail(v, field, "tier %d of scheme %s %s", (int)n,
-			    scheme_id(s), scheme_tier_is_third_party(s,
-			    (int)n) == 0 ? "is self-declared: only tiers "
-			    "assessed by a lab need an approved lab" :
-			    "does not exist");
+			    scheme_id(s), scheme_tier_lab_assessed(s,
+			    (int)n) == 0 ? "is self-declared without lab "
+			    "review: only tiers a lab assesses or reviews "
+			    "need an approved lab" : "does not exist");
 			continue;
 		}
 		a->tiers |= 1u << n;

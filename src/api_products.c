@@ -4,8 +4,10 @@
  *
  * Scoping: a vendor sees and changes only its own products; another
  * vendor's product answers 404 exactly as an unknown id does, so that ids
- * cannot be probed.  Regulators read everything and change nothing here.  Labs and admins get 403 from the route table (a lab
- * reads a product through the submission assigned to it).
+ * cannot be probed.  Regulators read everything and change nothing here.
+ * A lab reads a product, the submitted version and its SBOM only while a
+ * submission of it is assigned to the lab (404 otherwise); it lists and
+ * changes nothing (403 from the route table), nor does an admin.
  */
 #include "config.h"
 
@@ -87,16 +89,64 @@ version_json(const struct product_version *v)
 }
 
 /*
+ * 1 when the caller's lab is assigned a submission of product p (of its
+ * version when version is not NULL), 0 when not, -1 after answering 500.
+ */
+static int
+lab_covers(struct req *r, const struct product *p, const char *version)
+{
+	switch (store_submission_lab_covers(r->db, r->who.org_id, p->id,
+	    version)) {
+	case STORE_OK:
+		return 1;
+	case STORE_NOTFOUND:
+		return 0;
+	default:
+		reply_db_error(r);
+		return -1;
+	}
+}
+
+/*
+ * For a lab: the version of the second path parameter must be one a
+ * submission assigned to it covers (404 otherwise, as an unknown one).
+ * 0, or -1 after answering.  Others pass.
+ */
+static int
+lab_version_visible(struct req *r, const struct product *p)
+{
+	int rc;
+
+	if (r->who.role != ROLE_LAB)
+		return 0;
+	if ((rc = lab_covers(r, p, r->params[1])) == 1)
+		return 0;
+	if (rc == -1)
+		return -1;
+	return reply_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+	    "product %s has no version %s", p->id, r->params[1]);
+}
+
+/*
  * Loads the product named by the first path parameter as the caller may
- * see it: any for a regulator, only its own for a vendor.  0, or -1 after
- * answering 404 (also for another vendor's product) or 500.
+ * see it: any for a regulator, only its own for a vendor, for a lab one
+ * of a submission assigned to it (the lab accounts for the product's
+ * SBOM and vulnerabilities).  0, or -1 after answering 404 (also for a
+ * product the caller may not see) or 500.
  */
 int
 api_products_load(struct req *r, struct product *p)
 {
+	int lab;
+
 	switch (store_product_get(r->db, r->params[0], p)) {
 	case STORE_OK:
-		if (r->who.role != ROLE_VENDOR ||
+		if (r->who.role == ROLE_LAB) {
+			if ((lab = lab_covers(r, p, NULL)) == -1)
+				return -1;
+			if (lab)
+				return 0;
+		} else if (r->who.role != ROLE_VENDOR ||
 		    strcmp(p->vendor_id, r->who.org_id) == 0)
 			return 0;
 		/* FALLTHROUGH */
@@ -557,7 +607,8 @@ version_get(struct req *r)
 	struct product		 p;
 	struct product_version	 pv;
 
-	if (api_products_load(r, &p) == -1)
+	if (api_products_load(r, &p) == -1 ||
+	    lab_version_visible(r, &p) == -1)
 		return -1;
 	switch (store_product_version_get(r->db, p.id, r->params[1], &pv)) {
 	case STORE_OK:
@@ -579,7 +630,8 @@ version_sbom(struct req *r)
 	size_t		 len;
 	int		 rc;
 
-	if (api_products_load(r, &p) == -1)
+	if (api_products_load(r, &p) == -1 ||
+	    lab_version_visible(r, &p) == -1)
 		return -1;
 	switch (store_product_version_sbom(r->db, p.id, r->params[1], &sbom,
 	    &len)) {
@@ -674,19 +726,22 @@ fail:
 }
 
 #define RV	(ROLE_REGULATOR | ROLE_VENDOR)
+/* The assigned lab reads what its submissions cover (api_products_load). */
+#define RVL	(ROLE_REGULATOR | ROLE_VENDOR | ROLE_LAB)
 
 const struct route api_products_routes[] = {
 	{ "POST", "/v1/products", ROLE_VENDOR, ROUTE_JSON, product_create },
 	{ "GET", "/v1/products", RV, 0, product_list },
-	{ "GET", "/v1/products/{id}", RV, 0, product_get },
+	{ "GET", "/v1/products/{id}", RVL, 0, product_get },
 	{ "PATCH", "/v1/products/{id}", ROLE_VENDOR, ROUTE_JSON,
 	    product_patch },
 	/* An SBOM can be megabytes: the upload limit applies, not max_body. */
 	{ "POST", "/v1/products/{id}/versions", ROLE_VENDOR,
 	    ROUTE_JSON | ROUTE_UPLOAD, version_create },
 	{ "GET", "/v1/products/{id}/versions", RV, 0, version_list },
-	{ "GET", "/v1/products/{id}/versions/{version}", RV, 0, version_get },
-	{ "GET", "/v1/products/{id}/versions/{version}/sbom", RV, 0,
+	{ "GET", "/v1/products/{id}/versions/{version}", RVL, 0,
+	    version_get },
+	{ "GET", "/v1/products/{id}/versions/{version}/sbom", RVL, 0,
 	    version_sbom },
 	{ "PUT", "/v1/products/{id}/versions/{version}/sbom", ROLE_VENDOR,
 	    ROUTE_JSON | ROUTE_UPLOAD, version_sbom_put },

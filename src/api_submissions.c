@@ -242,6 +242,9 @@ sub_assign_lab(struct req *r)
 		return submissions_reply(r, MHD_HTTP_OK, &s);
 	case WF_LAB_REFUSED:
 		return submissions_reply_refused(r, &why);
+	case WF_LAB_LOCKED:
+		return reply_problem(r, MHD_HTTP_CONFLICT, "lab-locked", "%s",
+		    why.text);
 	default:
 		return submissions_reply_change(r, &s, rc, "assigning a lab",
 		    "not yet decided");
@@ -451,6 +454,9 @@ sub_decision(struct req *r)
 		    (int)tier, "achieved_tier", achieved), "%s", why.text);
 	case WF_SUPPORT_ENDED:
 		return reply_problem(r, MHD_HTTP_CONFLICT, "support-ended",
+		    "%s", why.text);
+	case WF_LABEL_IN_FORCE:
+		return reply_problem(r, MHD_HTTP_CONFLICT, "label-in-force",
 		    "%s", why.text);
 	default:
 		return submissions_reply_change(r, &s, rc, "a decision",

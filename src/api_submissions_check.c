@@ -174,6 +174,16 @@ submissions_check_declarations(struct req *r, const struct submission *s,
 			continue;
 		}
 		req = item_requirement(&v, item, s, sc);
+		/* A declaration would never count there: say so, not 200. */
+		if (req != NULL &&
+		    scheme_requirement_third_party(sc, req) == 1) {
+			valid_fail(&v, "requirement", "\"%s\" is a "
+			    "third_party requirement: only an approved lab's "
+			    "verdict satisfies it (the assigned lab files it "
+			    "with POST /v1/submissions/%s/lab-reports), so it "
+			    "takes no declaration", req, s->id);
+			req = NULL;
+		}
 		if (req != NULL && (j = named_before(it->d, sizeof(*it->d),
 		    offsetof(struct declaration, requirement), i, req)) != -1) {
 			valid_fail(&v, "requirement", "\"%s\" is declared "
@@ -214,6 +224,7 @@ submissions_check_report(struct req *r, const struct submission *s,
 	struct valid	 v;
 	const json_t	*results;
 	json_t		*x;
+	struct evidence	 e;
 	json_int_t	 tier = 0;
 	const char	*digest;
 	size_t		 i;
@@ -222,16 +233,33 @@ submissions_check_report(struct req *r, const struct submission *s,
 	valid_init(&v);
 	have_tier = valid_int(&v, r->json, "tier", 1, 1, scheme_ntiers(sc),
 	    &tier);
-	if (have_tier && scheme_tier_is_third_party(sc, (int)tier) != 1) {
+	if (have_tier && scheme_tier_lab_assessed(sc, (int)tier) != 1) {
 		valid_fail(&v, "tier", "tier %lld of scheme %s is "
-		    "self-declared; lab reports are for its third_party "
-		    "tiers", (long long)tier, s->scheme);
+		    "self-declared without lab review; lab reports are for "
+		    "its third_party and lab-reviewed tiers", (long long)tier,
+		    s->scheme);
 		have_tier = 0;
 	}
 	digest = valid_string(&v, r->json, "report_sha256", 1, 64);
 	if (digest != NULL && !valid_is_sha256(digest))
 		valid_fail(&v, "report_sha256", "must be the report's SHA-256 "
 		    "in 64 lowercase hex digits");
+	else if (digest != NULL) {
+		/* Evidence is never deleted: no need to hold a transaction. */
+		switch (store_evidence_get(r->db, s->id, digest, &e)) {
+		case STORE_OK:
+			break;
+		case STORE_NOTFOUND:
+			valid_fail(&v, "report_sha256", "%s names no evidence "
+			    "of this submission: upload the report file first "
+			    "(POST /v1/submissions/%s/evidence)", digest,
+			    s->id);
+			break;
+		default:
+			json_decref(v.errors);
+			return reply_db_error(r);
+		}
+	}
 	results = json_object_get(r->json, "results");
 	if (results == NULL || !json_is_array(results) ||
 	    json_array_size(results) == 0 ||
@@ -259,10 +287,14 @@ submissions_check_report(struct req *r, const struct submission *s,
 		}
 		req = item_requirement(&v, x, s, sc);
 		if (req != NULL &&
-		    scheme_requirement_third_party(sc, req) != 1) {
+		    scheme_requirement_third_party(sc, req) != 1 &&
+		    scheme_tier_lab_review(sc, scheme_requirement_tier(sc,
+		    req)) != 1) {
 			valid_fail(&v, "requirement", "\"%s\" is "
-			    "self-declared by the vendor; a lab report gives "
-			    "verdicts on third_party requirements", req);
+			    "self-declared by the vendor in a tier without lab "
+			    "review; a lab report gives verdicts on third_party "
+			    "requirements and on those of lab-reviewed tiers",
+			    req);
 			req = NULL;
 		} else if (req != NULL && have_tier &&
 		    (rt = scheme_requirement_tier(sc, req)) > tier) {

@@ -1,6 +1,7 @@
 /*
  * api_submissions_view.c: how a submission is answered: the submission,
- * with its declarations and lab reports (the current ones marked), one
+ * with its declarations, lab reports (the current ones marked) and the
+ * verdicts that count now, each with its report, one
  * lab report, an audit-trail entry.  A row that cannot be rendered fails
  * the answer rather than leaving it short.
  */
@@ -129,28 +130,33 @@ report_cb(const struct lab_report *p, void *arg)
 	return json_array_append_new(w->items, o);
 }
 
+static int
+verdict_cb(const struct lab_result *x, const struct lab_report *p, void *arg)
+{
+	return collect_add(arg, json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}",
+	    "requirement", x->requirement, "verdict", x->verdict, "notes",
+	    x->notes, "report_id", p->id, "tier", p->tier, "filed_at",
+	    p->created_at));
+}
+
 /*
- * Marks the reports that count now: per tier, the latest one of the lab
- * assigned now (as store_lab_results_current picks them).
+ * Marks the reports that count now: those holding at least one verdict
+ * of verdicts (as store_lab_results_current picks them).
  */
 static void
-mark_current(json_t *reports, const char *lab_id)
+mark_current(json_t *reports, const json_t *verdicts)
 {
-	size_t		 i;
-	json_t		*rep;
-	json_t		*latest[LABELD_SCHEME_MAX_TIERS + 1] = { NULL };
+	size_t		 i, j;
+	json_t		*rep, *v;
 
-	json_array_foreach(reports, i, rep) {
-		json_int_t t = json_integer_value(json_object_get(rep, "tier"));
-
-		if (t >= 1 && t <= LABELD_SCHEME_MAX_TIERS &&
-		    strcmp(json_string_value(json_object_get(rep, "lab_id")),
-		    lab_id) == 0)
-			latest[t] = rep;
-	}
-	for (int t = 1; t <= LABELD_SCHEME_MAX_TIERS; t++)
-		if (latest[t] != NULL)
-			json_object_set_new(latest[t], "current", json_true());
+	json_array_foreach(reports, i, rep)
+		json_array_foreach(verdicts, j, v)
+			if (json_equal(json_object_get(rep, "id"),
+			    json_object_get(v, "report_id"))) {
+				json_object_set_new(rep, "current",
+				    json_true());
+				break;
+			}
 }
 
 /* The submission with its declarations and lab reports; NULL on failure. */
@@ -159,6 +165,7 @@ submissions_full_json(struct db *db, const struct submission *s)
 {
 	struct reports_walk	 w;
 	struct collect		 decls = { json_array(), 0 };
+	struct collect		 verdicts = { json_array(), 0 };
 	json_t			*o = submissions_json(s);
 
 	memset(&w, 0, sizeof(w));
@@ -169,16 +176,20 @@ submissions_full_json(struct db *db, const struct submission *s)
 	    store_declaration_list(db, s->id, decl_cb, &decls) != STORE_OK ||
 	    decls.failed ||
 	    store_lab_report_list(db, s->id, report_cb, &w) != STORE_OK ||
-	    w.failed)
+	    w.failed || verdicts.items == NULL || (s->lab_id[0] != '\0' &&
+	    (store_lab_results_current(db, s->id, s->lab_id, verdict_cb,
+	    &verdicts) != STORE_OK || verdicts.failed)))
 		goto fail;
-	mark_current(w.items, s->lab_id);
+	mark_current(w.items, verdicts.items);
 	json_object_set_new(o, "declarations", decls.items);
 	json_object_set_new(o, "lab_reports", w.items);
+	json_object_set_new(o, "verdicts", verdicts.items);
 	return o;
 fail:
 	json_decref(o);
 	json_decref(decls.items);
 	json_decref(w.items);
+	json_decref(verdicts.items);
 	return NULL;
 }
 

@@ -256,12 +256,13 @@ registry_check(struct req *r, const json_t *cred, time_t now,
 	} else
 		snprintf(detail, sizeof(detail), "label %s as issued here, "
 		    "status %s", l.id, s.status);
-	*label = json_pack("{s:s, s:i, s:s, s:i, s:s, s:s?, s:s?, s:s, s:b}",
-	    "label_id", l.id, "tier", l.tier, "scheme", l.scheme,
+	*label = json_pack("{s:s, s:i, s:s, s:i, s:s, s:s?, s:s?, s:s, s:b, "
+	    "s:s?}", "label_id", l.id, "tier", l.tier, "scheme", l.scheme,
 	    "scheme_version", l.scheme_version, "status", s.status,
 	    "reason", s.reason[0] ? s.reason : NULL,
 	    "since", s.since[0] ? s.since : NULL,
-	    "valid_until", l.valid_until, "same_as_issued", same);
+	    "valid_until", l.valid_until, "same_as_issued", same,
+	    "superseded_by", s.superseded_by[0] ? s.superseded_by : NULL);
 	if (*label == NULL)
 		return -1;
 answer:

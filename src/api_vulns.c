@@ -117,6 +117,11 @@ vuln_fields_check(struct valid *v, const json_t *obj, struct vuln *vu,
 		    s);
 	else if (json_is_null(json_object_get(obj, "justification")))
 		vu->justification[0] = '\0';
+	/* Fixed where?  The assessment needs the version that has the fix. */
+	if (strcmp(vu->status, "fixed") == 0 &&
+	    fields_blank(vu->fixed_in_version))
+		valid_fail(v, "fixed_in_version", "is required when status is "
+		    "fixed: name the firmware version that has the fix");
 	/* VEX practice: "not affected" is a claim that needs its reason. */
 	if (strcmp(vu->status, "not_affected") == 0 &&
 	    fields_blank(vu->justification))
@@ -261,13 +266,15 @@ done:
 	return rc;
 }
 
-#define RV	(ROLE_REGULATOR | ROLE_VENDOR)
+/* The assigned lab reads them (api_products_load decides which). */
+#define RVL	(ROLE_REGULATOR | ROLE_VENDOR | ROLE_LAB)
 
 const struct route api_vulns_routes[] = {
 	{ "POST", "/v1/products/{id}/vulnerabilities", ROLE_VENDOR,
 	    ROUTE_JSON, vuln_create },
-	{ "GET", "/v1/products/{id}/vulnerabilities", RV, 0, vuln_list },
-	{ "GET", "/v1/products/{id}/vulnerabilities/{vid}", RV, 0, vuln_get },
+	{ "GET", "/v1/products/{id}/vulnerabilities", RVL, 0, vuln_list },
+	{ "GET", "/v1/products/{id}/vulnerabilities/{vid}", RVL, 0,
+	    vuln_get },
 	{ "PATCH", "/v1/products/{id}/vulnerabilities/{vid}", ROLE_VENDOR,
 	    ROUTE_JSON, vuln_patch },
 	{ NULL, NULL, 0, 0, NULL }

@@ -7,6 +7,7 @@
  * lab pass can only turn that requirement's gap into no gap, so it can never
  * lower a tier (tests/check_assess.c checks this on random inputs).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,11 +23,22 @@ struct fold {
 	unsigned			 lab_tiers;
 };
 
+/* One gap as decided, kept to word its next step for a situation. */
+struct gap_rec {
+	json_t			*g;	/* a reference; the tiers' lists share it */
+	enum assess_reason	 reason;
+	enum scheme_mode	 mode;
+	int			 evidence, conditions;
+	int			 lab;	/* a lab gives verdicts on it */
+};
+
 struct assess_result {
 	int		 ntiers, achieved;
 	unsigned char	 satisfied[LABELD_SCHEME_MAX_TIERS + 1];
 	json_t		*doc;	/* the assessment document */
 	json_t		*met;	/* [{id, tier}] met, in scheme order */
+	struct gap_rec	*gaps;
+	size_t		 ngaps;
 };
 
 static const char *const reason_names[] = {
@@ -39,6 +51,8 @@ static const char *const reason_names[] = {
 	[ASSESS_GAP_NA_NOT_ALLOWED] = "not_applicable_not_allowed",
 	[ASSESS_GAP_NEEDS_LAB_RESULT] = "needs_lab_result",
 	[ASSESS_GAP_LAB_FAILED] = "lab_failed",
+	[ASSESS_GAP_EVIDENCE_KIND] = "evidence_wrong_kind",
+	[ASSESS_GAP_VULNERABILITY] = "vulnerability_unresolved",
 };
 
 /* Plain words for vendors without compliance staff: what to do next. */
@@ -61,12 +75,19 @@ static const char *const reason_details[] = {
 	    "This requirement applies to every product: "
 	    "it cannot be declared not applicable.",
 	[ASSESS_GAP_NEEDS_LAB_RESULT] =
-	    "Only an approved lab can satisfy this requirement. "
-	    "Ask your lab to test it and file its result.",
+	    "Only an approved lab can satisfy this requirement: it needs "
+	    "the lab's pass, and no lab has given a verdict on it yet.",
 	[ASSESS_GAP_LAB_FAILED] =
 	    "The approved lab found the product does not meet this "
-	    "requirement. Fix the findings in the lab report and ask for a "
-	    "retest.",
+	    "requirement.",
+	[ASSESS_GAP_EVIDENCE_KIND] =
+	    "You declared this requirement conformant with evidence, but "
+	    "none of it is of a kind this requirement asks for "
+	    "(evidence_kinds).",
+	[ASSESS_GAP_VULNERABILITY] =
+	    "A known vulnerability of the product at or above the scheme's "
+	    "severity threshold is neither fixed in the submitted version nor "
+	    "accounted for.",
 };
 
 static int
@@ -176,9 +197,26 @@ fold_inputs(const struct scheme *s, struct fold *f,
  * Decide one requirement.  *met is set when it was met by a conformant
  * declaration or a lab pass (as opposed to being not applicable).
  */
-static enum assess_reason
-decide(const struct scheme_requirement *r, const struct fold *f, int *met)
+/* 1 when one of d's evidence items is of a kind requirement i asks for. */
+static int
+evidence_fits(const struct scheme *s, size_t i, const struct assess_decl *d)
 {
+	const char	*k;
+
+	if (d->evidence_kinds == NULL)
+		return 1;
+	for (size_t e = 0; e < d->nevidence; e++)
+		for (size_t j = 0; d->evidence_kinds[e] != NULL &&
+		    (k = scheme_requirement_evidence(s, i, j)) != NULL; j++)
+			if (strcmp(k, d->evidence_kinds[e]) == 0)
+				return 1;
+	return 0;
+}
+
+static enum assess_reason
+decide(const struct scheme *s, size_t i, const struct fold *f, int *met)
+{
+	const struct scheme_requirement	*r = scheme_requirement_at(s, i);
 	const struct assess_decl	*d = f->decl;
 
 	*met = 0;
@@ -202,26 +240,34 @@ decide(const struct scheme_requirement *r, const struct fold *f, int *met)
 	case ASSESS_CONFORMANT:
 		if (r->nevidence_kinds > 0 && d->nevidence == 0)
 			return ASSESS_GAP_EVIDENCE_MISSING;
-		*met = 1;
-		return ASSESS_GAP_NONE;
+		if (r->nevidence_kinds > 0 && !evidence_fits(s, i, d))
+			return ASSESS_GAP_EVIDENCE_KIND;
+		break;
 	case ASSESS_NOT_APPLICABLE:
 		if (r->obligation == SCHEME_MANDATORY)
 			return ASSESS_GAP_NA_NOT_ALLOWED;
 		if (!has_text(d->justification))
 			return ASSESS_GAP_NA_WITHOUT_JUSTIFICATION;
-		return ASSESS_GAP_NONE;
+		break;
 	case ASSESS_NON_CONFORMANT:
 		return ASSESS_GAP_NON_CONFORMANT;
+	default:
+		return ASSESS_GAP_MISSING;
 	}
-	return ASSESS_GAP_MISSING;
+	/* A lab-reviewed tier: the declaration stands once a lab agrees. */
+	if (scheme_tier_lab_review(s, r->tier) == 1 && !f->lab_pass &&
+	    !f->lab_na)
+		return ASSESS_GAP_NEEDS_LAB_RESULT;
+	*met = d->status == ASSESS_CONFORMANT;
+	return ASSESS_GAP_NONE;
 }
 
 static json_t *
 gap_json(const struct scheme *s, size_t i, const struct scheme_requirement *r,
     enum assess_reason reason)
 {
-	json_t		*g = json_object(), *conds = NULL;
-	const char	*cond;
+	json_t		*g = json_object(), *conds = NULL, *kinds;
+	const char	*cond, *kind;
 	size_t		 j;
 
 	if (g == NULL)
@@ -235,20 +281,35 @@ gap_json(const struct scheme *s, size_t i, const struct scheme_requirement *r,
 	    json_string(reason_details[reason])) < 0 ||
 	    json_object_set_new(g, "guidance", json_string(r->guidance)) < 0)
 		goto fail;
-	/* The conditions tell the vendor when not_applicable is an option. */
+	/*
+	 * The conditions tell the vendor when not_applicable is an option,
+	 * the kinds what evidence the requirement takes: both in words.
+	 */
 	if (r->nconditions > 0) {
 		conds = json_array();
 		if (conds == NULL)
 			goto fail;
 		for (j = 0; j < r->nconditions; j++) {
 			cond = scheme_requirement_condition(s, i, j);
-			if (json_array_append_new(conds, json_string(cond)) < 0)
+			if (json_array_append_new(conds, json_pack("{s:s, s:s}",
+			    "id", cond, "text", scheme_condition_text(s,
+			    cond))) < 0)
 				goto fail;
 		}
 		if (json_object_set_new(g, "conditions", conds) < 0) {
 			conds = NULL;
 			goto fail;
 		}
+	}
+	if ((kinds = json_array()) == NULL ||
+	    json_object_set_new(g, "evidence_kinds", kinds) < 0)
+		goto fail;
+	for (j = 0; j < r->nevidence_kinds; j++) {
+		kind = scheme_requirement_evidence(s, i, j);
+		if (json_array_append_new(kinds, json_pack("{s:s, s:s}", "id",
+		    kind, "description", scheme_evidence_kind_description(s,
+		    kind))) < 0)
+			goto fail;
 	}
 	return g;
 fail:
@@ -257,8 +318,218 @@ fail:
 	return NULL;
 }
 
+/*
+ * {actor, action} with each "{id}" and "{product_id}" in what replaced by
+ * the ids sit names (ids are short: an action stays well within out).
+ */
+static json_t *
+step(const char *actor, const char *what, const struct assess_situation *sit)
+{
+	char		 out[1024];
+	const char	*val;
+	size_t		 o = 0, n;
+
+	while (*what != '\0' && o + 1 < sizeof(out)) {
+		val = NULL;
+		if (strncmp(what, "{id}", 4) == 0)
+			val = sit->submission_id;
+		else if (strncmp(what, "{product_id}", 12) == 0)
+			val = sit->product_id;
+		if (val == NULL) {
+			out[o++] = *what++;
+			continue;
+		}
+		if ((n = strlen(val)) + o + 1 >= sizeof(out))
+			break;
+		memcpy(out + o, val, n);
+		o += n;
+		what = strchr(what, '}') + 1;
+	}
+	out[o] = '\0';
+	return json_pack("{s:s, s:s}", "actor", actor, "action", out);
+}
+
+/*
+ * The next step on a gap: who acts ("vendor", "lab", "regulator" or
+ * "none") and what to do, for the submission's situation.
+ */
+static json_t *
+next_step(const struct gap_rec *x, const struct assess_situation *sit)
+{
+	const char	*actor = "vendor", *what = NULL;
+	char		 buf[512];
+
+	if (sit->stage == ASSESS_STAGE_CLOSED)
+		return step("none", "The submission is decided or "
+		    "withdrawn: nothing more happens on it; open a new submission (POST "
+		    "/v1/submissions) to close this gap.", sit);
+	/* A lab files verdicts until the decision, in every open stage. */
+	if (sit->lab_assigned &&
+	    ((x->lab && x->reason == ASSESS_GAP_NEEDS_LAB_RESULT) ||
+	    (x->mode == SCHEME_THIRD_PARTY &&
+	    x->reason == ASSESS_GAP_NA_NOT_ALLOWED)))
+		return step("lab", x->reason == ASSESS_GAP_NEEDS_LAB_RESULT ?
+		    "The assigned lab tests the requirement and files its "
+		    "verdict (POST /v1/submissions/{id}/lab-reports)." :
+		    "The requirement applies to every product: the assigned "
+		    "lab tests it and files pass or fail (POST "
+		    "/v1/submissions/{id}/lab-reports).", sit);
+	if (sit->stage == ASSESS_STAGE_REVIEW)
+		return step("regulator", "The submission is with the "
+		    "regulator, who decides or requests changes (POST "
+		    "/v1/submissions/{id}/decision); the vendor acts on "
+		    "this gap after a request for changes.", sit);
+	switch (x->reason) {
+	case ASSESS_GAP_MISSING:
+		snprintf(buf, sizeof(buf), "Declare the requirement (PUT "
+		    "/v1/submissions/{id}/declarations): conformant once the "
+		    "product meets it%s%s.", x->evidence ? ", naming evidence "
+		    "of a kind in evidence_kinds uploaded with POST "
+		    "/v1/submissions/{id}/evidence?kind=KIND" : "",
+		    x->conditions ? "; or not_applicable with a justification "
+		    "naming which of its conditions does not hold" : "");
+		what = buf;
+		break;
+	case ASSESS_GAP_NON_CONFORMANT:
+		if (x->mode == SCHEME_THIRD_PARTY) {
+			actor = "regulator";
+			what = "A non_conformant declaration on this lab "
+			    "requirement, recorded before such declarations "
+			    "were refused, blocks it: the regulator rejects "
+			    "or the vendor opens a new submission.";
+		} else
+			what = "Fix the product, then declare the requirement "
+			    "conformant (PUT /v1/submissions/{id}/"
+			    "declarations).";
+		break;
+	case ASSESS_GAP_EVIDENCE_MISSING:
+		what = "Upload evidence of a kind in evidence_kinds (POST "
+		    "/v1/submissions/{id}/evidence?kind=KIND) and name its "
+		    "sha256 in the declaration's evidence (PUT "
+		    "/v1/submissions/{id}/declarations).";
+		break;
+	case ASSESS_GAP_VULNERABILITY:
+		snprintf(buf, sizeof(buf), "Fix %s in the submitted version "
+		    "and record it fixed with fixed_in_version, or account for "
+		    "it: not_affected or mitigated with a justification (PATCH "
+		    "/v1/products/{product_id}/vulnerabilities/%s).",
+		    json_string_value(json_object_get(x->g, "vulnerability")),
+		    json_string_value(json_object_get(x->g, "vulnerability")));
+		what = buf;
+		break;
+	case ASSESS_GAP_EVIDENCE_KIND:
+		what = "Upload evidence of a kind in evidence_kinds (POST "
+		    "/v1/submissions/{id}/evidence?kind=KIND) and add its "
+		    "sha256 to the declaration's evidence (PUT "
+		    "/v1/submissions/{id}/declarations).";
+		break;
+	case ASSESS_GAP_NA_WITHOUT_JUSTIFICATION:
+		what = "Declare it not_applicable again with a justification "
+		    "naming the condition that does not hold for the product "
+		    "and why (PUT /v1/submissions/{id}/declarations).";
+		break;
+	case ASSESS_GAP_NA_NOT_ALLOWED:
+		what = x->mode == SCHEME_THIRD_PARTY ? "The requirement "
+		    "applies to every product: assign an approved lab (GET "
+		    "/v1/labs, PUT /v1/submissions/{id}/lab) to test it." :
+		    "The requirement applies to every product: declare it "
+		    "conformant once the product meets it (PUT "
+		    "/v1/submissions/{id}/declarations).";
+		break;
+	case ASSESS_GAP_NEEDS_LAB_RESULT:
+		what = "No lab is assigned: choose a lab approved for this "
+		    "tier (GET /v1/labs) and assign it (PUT "
+		    "/v1/submissions/{id}/lab); the lab then tests the "
+		    "requirement and files its verdict.";
+		break;
+	case ASSESS_GAP_LAB_FAILED:
+		what = "Fix what the lab report found, then ask the assigned "
+		    "lab for a retest: its newer verdict on this requirement "
+		    "replaces the fail (the fail stays on record).";
+		break;
+	case ASSESS_GAP_NONE:
+		return NULL;
+	}
+	return step(actor, what, sit);
+}
+
+/* Sets every gap's next_step for sit: 0, or -1 when out of memory. */
 static int
-build(const struct scheme *s, struct assess_result *res, const struct fold *f)
+situate(struct assess_result *res, const struct assess_situation *sit)
+{
+	for (size_t i = 0; i < res->ngaps; i++)
+		if (json_object_set_new(res->gaps[i].g, "next_step",
+		    next_step(&res->gaps[i], sit)) < 0)
+			return -1;
+	return 0;
+}
+
+/* Rank of a CycloneDX severity name; unknown ones rank above critical. */
+static int
+severity_rank(const char *sev)
+{
+	static const char *const names[] = {
+		"none", "info", "low", "medium", "high", "critical"
+	};
+
+	for (size_t i = 0; sev != NULL && i < sizeof(names) /
+	    sizeof(names[0]); i++)
+		if (strcmp(sev, names[i]) == 0)
+			return (int)i;
+	return (int)(sizeof(names) / sizeof(names[0]));
+}
+
+/*
+ * Adds a gap of tier sbom_from_tier (and above) for each unresolved
+ * vulnerability at or above the scheme's threshold.  0, or -1.
+ */
+static int
+vuln_gaps(const struct scheme *s, struct assess_result *res,
+    const struct assess_vuln *vulns, size_t nvuln, json_t **gaps)
+{
+	const char	*thr = scheme_vulnerability_threshold(s);
+	int		 from = scheme_sbom_from_tier(s), t;
+	json_t		*g;
+	char		 title[160];
+
+	for (size_t i = 0; thr != NULL && i < nvuln; i++) {
+		const struct assess_vuln *v = &vulns[i];
+		int	 known = v->severity != NULL && *v->severity != '\0';
+
+		if (v->resolved ||
+		    severity_rank(v->severity) < severity_rank(thr))
+			continue;
+		snprintf(title, sizeof(title), "Vulnerability %.64s (severity "
+		    "%.16s; the scheme's threshold is %s)", v->id, known ?
+		    v->severity : "unknown", thr);
+		g = json_pack("{s:n, s:s, s:s?, s:s, s:i, s:s, s:s, s:s, "
+		    "s:[]}", "requirement", "vulnerability", v->id, "severity",
+		    known ? v->severity : NULL, "title", title, "tier", from,
+		    "reason", reason_names[ASSESS_GAP_VULNERABILITY], "detail",
+		    reason_details[ASSESS_GAP_VULNERABILITY], "guidance",
+		    known ? "Account for every known vulnerability of the "
+		    "product's components at or above the threshold before a "
+		    "label at this tier." : "A vulnerability without a "
+		    "severity counts as above the threshold: give its "
+		    "severity, or fix or account for it.", "evidence_kinds");
+		if (g == NULL)
+			return -1;
+		res->gaps[res->ngaps++] = (struct gap_rec){ json_incref(g),
+		    ASSESS_GAP_VULNERABILITY, SCHEME_SELF_DECLARATION, 0, 0,
+		    0 };
+		for (t = from; t <= res->ntiers; t++)
+			if (json_array_append(gaps[t], g) < 0) {
+				json_decref(g);
+				return -1;
+			}
+		json_decref(g);
+	}
+	return 0;
+}
+
+static int
+build(const struct scheme *s, struct assess_result *res, const struct fold *f,
+    const struct assess_vuln *vulns, size_t nvuln)
 {
 	json_t	*tiers = NULL, *gaps[LABELD_SCHEME_MAX_TIERS + 1] = { NULL };
 	size_t	 i, n = scheme_nrequirements(s);
@@ -271,6 +542,9 @@ build(const struct scheme *s, struct assess_result *res, const struct fold *f)
 	}
 	res->met = json_array();
 	tiers = json_array();
+	if (n + nvuln > 0 &&
+	    (res->gaps = calloc(n + nvuln, sizeof(*res->gaps))) == NULL)
+		goto done;
 	res->doc = json_pack("{s:s, s:i, s:i}", "scheme", scheme_id(s),
 	    "scheme_version", scheme_version(s), "achieved_tier", 0);
 	if (res->met == NULL || tiers == NULL || res->doc == NULL)
@@ -283,7 +557,7 @@ build(const struct scheme *s, struct assess_result *res, const struct fold *f)
 		int				 met;
 
 		r = scheme_requirement_at(s, i);
-		reason = decide(r, &f[i], &met);
+		reason = decide(s, i, &f[i], &met);
 		if (met && json_array_append_new(res->met,
 		    json_pack("{s:s, s:i}", "id", r->id, "tier", r->tier)) < 0)
 			goto done;
@@ -293,6 +567,10 @@ build(const struct scheme *s, struct assess_result *res, const struct fold *f)
 		g = gap_json(s, i, r, reason);
 		if (g == NULL)
 			goto done;
+		res->gaps[res->ngaps++] = (struct gap_rec){ json_incref(g),
+		    reason, r->mode, r->nevidence_kinds > 0,
+		    r->nconditions > 0, r->mode == SCHEME_THIRD_PARTY ||
+		    scheme_tier_lab_review(s, r->tier) == 1 };
 		/*
 		 * Cumulative tiers: the gap blocks its own tier and every
 		 * tier above.
@@ -304,6 +582,8 @@ build(const struct scheme *s, struct assess_result *res, const struct fold *f)
 			}
 		json_decref(g);
 	}
+	if (vuln_gaps(s, res, vulns, nvuln, gaps) < 0)
+		goto done;
 
 	res->achieved = 0;
 	for (t = 1; t <= res->ntiers; t++) {
@@ -326,7 +606,9 @@ build(const struct scheme *s, struct assess_result *res, const struct fold *f)
 	}
 	if (json_object_set_new(res->doc, "achieved_tier",
 	    json_integer(res->achieved)) < 0 ||
-	    json_object_set(res->doc, "tiers", tiers) < 0)
+	    json_object_set(res->doc, "tiers", tiers) < 0 ||
+	    situate(res, &(const struct assess_situation){
+	    ASSESS_STAGE_OPEN, 0, NULL, NULL }) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -337,14 +619,14 @@ done:
 }
 
 /*
- * Assesses decls and labs against s.  A new result the caller frees with
- * assess_free(), or NULL with a message in err (invalid input, out of
- * memory).
+ * Assesses decls, labs and vulns against s.  A new result the caller
+ * frees with assess_free(), or NULL with a message in err (invalid input,
+ * out of memory).
  */
 struct assess_result *
-assess_run(const struct scheme *s, const struct assess_decl *decls,
-    size_t ndecl, const struct assess_lab *labs, size_t nlab, char *err,
-    size_t errlen)
+assess_run_vulns(const struct scheme *s, const struct assess_decl *decls,
+    size_t ndecl, const struct assess_lab *labs, size_t nlab,
+    const struct assess_vuln *vulns, size_t nvuln, char *err, size_t errlen)
 {
 	struct assess_result	*res = NULL;
 	struct fold		*f = NULL;
@@ -356,6 +638,15 @@ assess_run(const struct scheme *s, const struct assess_decl *decls,
 		errfmt(err, errlen, "no scheme");
 		return NULL;
 	}
+	if (nvuln > 0 && vulns == NULL) {
+		errfmt(err, errlen, "no input array");
+		return NULL;
+	}
+	for (size_t i = 0; i < nvuln; i++)
+		if (vulns[i].id == NULL) {
+			errfmt(err, errlen, "vulnerability %zu: no id", i);
+			return NULL;
+		}
 	n = scheme_nrequirements(s);
 	f = calloc(n, sizeof(*f));
 	res = calloc(1, sizeof(*res));
@@ -366,7 +657,7 @@ assess_run(const struct scheme *s, const struct assess_decl *decls,
 	res->ntiers = scheme_ntiers(s);
 	if (fold_inputs(s, f, decls, ndecl, labs, nlab, err, errlen) < 0)
 		goto fail;
-	if (build(s, res, f) < 0) {
+	if (build(s, res, f, vulns, nvuln) < 0) {
 		errfmt(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -376,6 +667,26 @@ fail:
 	free(f);
 	assess_free(res);
 	return NULL;
+}
+
+/* assess_run_vulns without vulnerabilities. */
+struct assess_result *
+assess_run(const struct scheme *s, const struct assess_decl *decls,
+    size_t ndecl, const struct assess_lab *labs, size_t nlab, char *err,
+    size_t errlen)
+{
+	return assess_run_vulns(s, decls, ndecl, labs, nlab, NULL, 0, err,
+	    errlen);
+}
+
+/*
+ * Words every gap's next step for sit: 0, or -1 when out of memory (the
+ * steps may then be mixed; the caller drops the result).
+ */
+int
+assess_situate(struct assess_result *r, const struct assess_situation *sit)
+{
+	return situate(r, sit);
 }
 
 /* The highest satisfied tier of r, 0 when none. */
@@ -454,6 +765,9 @@ assess_free(struct assess_result *r)
 {
 	if (r == NULL)
 		return;
+	for (size_t i = 0; i < r->ngaps; i++)
+		json_decref(r->gaps[i].g);
+	free(r->gaps);
 	json_decref(r->doc);
 	json_decref(r->met);
 	free(r);

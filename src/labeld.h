@@ -105,6 +105,8 @@ enum result {
 	WF_SUPPORT_ENDED	= -15,	/* approve: the product's support ended */
 	WF_LAB_UNAPPROVED	= -16,	/* report: the lab's approval is not in force */
 	WF_LAB_REFUSED		= -17,	/* the lab's approval does not cover this */
+	WF_LAB_LOCKED		= -18,	/* a vendor's lab change after a fail */
+	WF_LABEL_IN_FORCE	= -19,	/* approve: a label of that tier or higher */
 	/* no active signing key, or it cannot be loaded (sealed without the
 	 * right passphrase, file missing); HTTP 503 */
 	KEYS_NOKEY		= -20,
@@ -636,6 +638,7 @@ struct evidence {
 	int64_t		 size;
 	char		 media_type[LABELD_MAX_MEDIA_TYPE + 1];
 	char		 filename[LABELD_MAX_FILENAME + 1];	/* "" none */
+	char		 kind[65];	/* an evidence kind of the scheme */
 	char		 uploaded_by[40];	/* organisation id */
 	char		 created_at[32];
 	int64_t		 seq;
@@ -758,8 +761,14 @@ int	 store_lab_report_list(struct db *, const char *submission_id,
 int	 store_lab_result_list(struct db *, const char *report_id,
 	    int (*cb)(const struct lab_result *, void *), void *arg);
 int	 store_lab_results_current(struct db *, const char *submission_id,
-	    const char *lab_id,
-	    int (*cb)(const struct lab_result *, int tier, void *), void *arg);
+	    const char *lab_id, int (*cb)(const struct lab_result *,
+	    const struct lab_report *, void *), void *arg);
+int	 store_lab_fail_first(struct db *, const char *submission_id,
+	    char *report_id);
+int	 store_submission_lab_covers(struct db *, const char *lab_id,
+	    const char *product_id, const char *version);
+int	 store_version_not_after(struct db *, const char *product_id,
+	    const char *version, const char *than, int *yes);
 int	 store_sub_event_append(struct db *, struct sub_event *);
 int	 store_sub_event_list(struct db *, const char *submission_id,
 	    int64_t after, int limit,
@@ -1001,6 +1010,7 @@ struct label {
 	int		 suspension_index;
 	char		 credential_sha256[65];
 	int64_t		 seq;
+	char		 superseded_by[LABELD_LABEL_ID_MAX + 1];	/* "" */
 };
 /* One history entry; strings borrowed, NULL (or "") for none. */
 struct label_event {
@@ -1038,6 +1048,11 @@ int	 store_label_count_expiring(struct db *, const char *now,
 int	 store_label_count_by_status(struct db *, const char *now,
 	    int (*cb)(const char *, int64_t, void *), void *arg);
 int	 store_label_get(struct db *, const char *id, struct label *);
+int	 store_label_supersede(struct db *, const char *id, const char *by,
+	    const char *reason, const char *since);
+int	 store_label_in_force(struct db *, const char *product_id,
+	    const char *version, const char *scheme, const char *now,
+	    struct label *);
 int	 store_label_credential(struct db *, const char *id, char **buf,
 	    size_t *len);
 int	 store_label_set_status(struct db *, const char *id,
@@ -1130,6 +1145,7 @@ struct label_state {
 	char		 status[16];	/* + expired, computed at read time */
 	char		 reason[LABELD_MAX_TEXT + 1];	/* "" none */
 	char		 since[32];
+	char		 superseded_by[LABELD_LABEL_ID_MAX + 1];	/* "" */
 };
 void	 lifecycle_state_of(const struct label *, time_t now,
 	    struct label_state *);
@@ -1146,6 +1162,8 @@ int	 lifecycle_withdraw(struct db *, const struct config *,
 #define LIFECYCLE_EXPIRY_MAX	1000	/* per scheduler round */
 int	 lifecycle_expiry_round(struct db *, int64_t window, int *warned,
 	    int *expired, char *err, size_t errlen);
+int	 lifecycle_supersede(struct db *, const struct principal *,
+	    const char *label_id, const char *by, char *err, size_t errlen);
 
 /* store_tlog.c: the transparency log's tables (0008), append-only */
 #define LABELD_LOG_ORIGIN_NAME		"labeld"  /* origin: <host>/labeld */

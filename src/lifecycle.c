@@ -9,6 +9,7 @@
  * a label expired, and says once that it soon will (lifecycle_expiry_round).
  *
  *   active --suspend--> suspended --reinstate--> active
+ *   active --supersede (an approval at a higher tier)--> superseded
  *   active | suspended | superseded --revoke, withdraw--> revoked (final)
  */
 #include "config.h"
@@ -43,6 +44,8 @@ lifecycle_state_of(const struct label *l, time_t now, struct label_state *s)
 	snprintf(s->status, sizeof(s->status), "%s", l->status);
 	snprintf(s->reason, sizeof(s->reason), "%s", l->status_reason);
 	snprintf(s->since, sizeof(s->since), "%s", l->status_since);
+	snprintf(s->superseded_by, sizeof(s->superseded_by), "%s",
+	    l->superseded_by);
 }
 
 /* STORE_OK, STORE_NOTFOUND or STORE_ERR. */
@@ -448,4 +451,56 @@ lifecycle_expiry_round(struct db *db, int64_t window, int *warned,
 	p.due = expired_due;
 	p.act = expired_act;
 	return expiry_run(db, &p, expired, err, errlen);
+/*
+ * Inside the caller's transaction (the approval that issued label by):
+ * the active label label_id becomes superseded by by, with its history
+ * entry and log leaf.  Its status-list bits stay clear: it verifies as
+ * what it was.  STORE_OK, LIFECYCLE_BADSTATE when it is not active, or
+ * STORE_ERR, with a message in err.
+ */
+int
+lifecycle_supersede(struct db *db, const struct principal *who,
+    const char *label_id, const char *by, char *err, size_t errlen)
+{
+	struct label_event	 ev;
+	struct label		 l;
+	char			 now[32], reason[LABELD_LABEL_ID_MAX + 32];
+	time_t			 t = clock_now();
+	int			 rc;
+
+	assert(db_in_transaction(db));
+	rfc3339_format(t, now);
+	if (store_label_get(db, label_id, &l) != STORE_OK) {
+		snprintf(err, errlen, "cannot read label %s", label_id);
+		return STORE_ERR;
+	}
+	snprintf(reason, sizeof(reason), "superseded_by: %s", by);
+	if ((rc = store_label_supersede(db, label_id, by, reason, now)) !=
+	    STORE_OK) {
+		snprintf(err, errlen, rc == STORE_NOTFOUND ? "label %s is not "
+		    "active" : "cannot supersede label %s", label_id);
+		return rc == STORE_NOTFOUND ? LIFECYCLE_BADSTATE : STORE_ERR;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.label_id = label_id;
+	ev.at = now;
+	ev.action = "superseded";
+	ev.from_status = "active";
+	ev.to_status = "superseded";
+	ev.reason = reason;
+	if (who != NULL) {
+		ev.org_id = who->org_id;
+		ev.token_id = who->token_id;
+	}
+	if (store_label_event_append(db, &ev) != STORE_OK) {
+		snprintf(err, errlen, "cannot record the change of label %s",
+		    label_id);
+		return STORE_ERR;
+	}
+	if (translog_append(db, &(struct translog_entry){ .kind = "supersede",
+	    .label_id = label_id, .credential_sha256 = l.credential_sha256,
+	    .reason = reason, .time = t }, NULL, err, errlen) != STORE_OK)
+		return STORE_ERR;
+	log_info("label %s: active -> superseded by %s", label_id, by);
+	return STORE_OK;
 }

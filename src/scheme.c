@@ -27,6 +27,7 @@
 struct tier_info {
 	const char		*name;
 	enum scheme_mode	 mode;
+	int			 lab_review;	/* self-declared, lab-reviewed */
 };
 
 struct id_index {
@@ -40,6 +41,8 @@ struct scheme {
 	const char			*id, *title, *country;
 	int				 version, max_validity_days, ntiers;
 	int				 sbom_from_tier;
+	/* "critical".."low", NULL when vulnerabilities never block. */
+	const char			*vuln_threshold;
 	/* Indexed 1..ntiers. */
 	struct tier_info		 tiers[LABELD_SCHEME_MAX_TIERS + 1];
 	size_t				 nreq;
@@ -477,7 +480,8 @@ check_tiers(struct vctx *c, struct scheme *s, const json_t *v,
     const char *path, const json_t *kinds)
 {
 	static const char *const	 allowed[] = {
-		"tier", "name", "mode", "description", "evidence", NULL
+		"tier", "name", "mode", "description", "evidence",
+		"lab_review", NULL
 	};
 	static const char *const	 modes[] = {
 		"self_declaration", "third_party"
@@ -530,6 +534,15 @@ check_tiers(struct vctx *c, struct scheme *s, const json_t *v,
 		    want_id_list(c, m, q, 0, ID_SNAKE, kinds,
 		    "$.evidence_kinds") < 0)
 			return -1;
+		if (member(c, e, p, "lab_review", 0, &m, q) < 0)
+			return -1;
+		if (m != NULL && !json_is_boolean(m))
+			return verr(c, q, "expected true or false");
+		/* A lab already judges every requirement of a lab tier. */
+		if (json_is_true(m) && mode == SCHEME_THIRD_PARTY)
+			return verr(c, q, "allowed only on a self_declaration "
+			    "tier (a third_party tier is assessed by a lab)");
+		s->tiers[n].lab_review = json_is_true(m);
 	}
 	return 0;
 }
@@ -782,7 +795,10 @@ check_document(struct vctx *c, struct scheme *s)
 		"$schema", "id", "version", "title", "country", "authority",
 		"effective_from", "max_validity_days", "model_note", "sources",
 		"conditions", "evidence_kinds", "tiers", "requirements",
-		"reassessment", NULL
+		"reassessment", "vulnerability_threshold", NULL
+	};
+	static const char *const	 severities[] = {
+		"critical", "high", "medium", "low"
 	};
 	const json_t			*d = s->doc, *m, *conds, *kinds;
 	char				 q[PATH_LEN];
@@ -847,6 +863,20 @@ check_document(struct vctx *c, struct scheme *s)
 	if (member(c, d, "$", "reassessment", 1, &m, q) < 0 ||
 	    check_reassessment(c, s, m, q) < 0)
 		return -1;
+	if (member(c, d, "$", "vulnerability_threshold", 0, &m, q) < 0)
+		return -1;
+	if (m != NULL) {
+		int	 sev = 0;
+
+		if (want_enum(c, m, q, severities, 4, &sev) < 0)
+			return -1;
+		/* Vulnerabilities are those of the SBOM's components. */
+		if (s->sbom_from_tier == 0)
+			return verr(c, q, "needs $.reassessment.sbom_from_tier, "
+			    "the tier from which vulnerabilities are accounted "
+			    "for");
+		s->vuln_threshold = severities[sev];
+	}
 	return 0;
 }
 
@@ -1022,6 +1052,13 @@ scheme_nrequirements(const struct scheme *s)
 	return s->nreq;
 }
 
+/* The severity from which an open vulnerability blocks, NULL when none. */
+const char *
+scheme_vulnerability_threshold(const struct scheme *s)
+{
+	return s->vuln_threshold;
+}
+
 /* The tier from which each firmware version needs an SBOM, 0 when never. */
 int
 scheme_sbom_from_tier(const struct scheme *s)
@@ -1045,6 +1082,28 @@ scheme_tier_is_third_party(const struct scheme *s, int tier)
 	if (tier < 1 || tier > s->ntiers)
 		return -1;
 	return s->tiers[tier].mode == SCHEME_THIRD_PARTY;
+}
+
+/* 1 when tier is self-declared and reviewed by a lab, 0 when not, -1. */
+int
+scheme_tier_lab_review(const struct scheme *s, int tier)
+{
+	if (tier < 1 || tier > s->ntiers)
+		return -1;
+	return s->tiers[tier].lab_review;
+}
+
+/*
+ * 1 when an approved lab gives verdicts on tier: a third_party tier or a
+ * lab-reviewed one; 0 when not; -1 when tier is out of range.
+ */
+int
+scheme_tier_lab_assessed(const struct scheme *s, int tier)
+{
+	if (tier < 1 || tier > s->ntiers)
+		return -1;
+	return s->tiers[tier].mode == SCHEME_THIRD_PARTY ||
+	    s->tiers[tier].lab_review;
 }
 
 /* Requirement i in document order, NULL when i is out of range. */
@@ -1081,6 +1140,49 @@ scheme_requirement_condition(const struct scheme *s, size_t i, size_t j)
 	if (i >= s->nreq || s->req_conditions[i] == NULL)
 		return NULL;
 	return json_string_value(json_array_get(s->req_conditions[i], j));
+}
+
+/*
+ * The id of evidence kind j that requirement i asks for, NULL when either
+ * is out of range.
+ */
+const char *
+scheme_requirement_evidence(const struct scheme *s, size_t i, size_t j)
+{
+	const json_t	*r;
+
+	if (i >= s->nreq)
+		return NULL;
+	r = json_array_get(json_object_get(s->doc, "requirements"), i);
+	return json_string_value(json_array_get(json_object_get(r,
+	    "evidence"), j));
+}
+
+/* The text of condition cond_id of $.conditions, NULL when unknown. */
+const char *
+scheme_condition_text(const struct scheme *s, const char *cond_id)
+{
+	const json_t	*conds = json_object_get(s->doc, "conditions");
+	long		 k;
+
+	if (cond_id == NULL || conds == NULL ||
+	    (k = find_id(conds, "id", cond_id)) < 0)
+		return NULL;
+	return json_string_value(json_object_get(json_array_get(conds,
+	    (size_t)k), "text"));
+}
+
+/* The description of evidence kind kind, NULL when s has no such kind. */
+const char *
+scheme_evidence_kind_description(const struct scheme *s, const char *kind)
+{
+	const json_t	*kinds = json_object_get(s->doc, "evidence_kinds");
+	long		 k;
+
+	if (kind == NULL || (k = find_id(kinds, "id", kind)) < 0)
+		return NULL;
+	return json_string_value(json_object_get(json_array_get(kinds,
+	    (size_t)k), "description"));
 }
 
 /* 1 when req_id names a requirement of s, else 0. */

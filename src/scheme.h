@@ -113,6 +113,17 @@ const char *scheme_tier_name(const struct scheme *s, int tier);
  */
 int	 scheme_tier_is_third_party(const struct scheme *s, int tier);
 
+/*
+ * 1 when tier is self-declared but its declarations are reviewed by an
+ * approved lab (the tier's "lab_review"), 0 when not, -1 when out of
+ * range.  A lab gives verdicts on the self-declared requirements of such a
+ * tier, and they count as for a third_party requirement as well as the
+ * declaration.
+ */
+int	 scheme_tier_lab_review(const struct scheme *s, int tier);
+/* 1 when a lab gives verdicts on tier (third_party or lab_review), 0, -1. */
+int	 scheme_tier_lab_assessed(const struct scheme *s, int tier);
+
 /* The validated document, for serving.  Borrowed: do not modify or decref. */
 const json_t *scheme_json(const struct scheme *s);
 
@@ -135,6 +146,18 @@ long	 scheme_requirement_index(const struct scheme *s, const char *req_id);
 const char *scheme_requirement_condition(const struct scheme *s, size_t i,
 	    size_t j);
 
+/*
+ * Evidence kind id number j that requirement i asks for (its "evidence"),
+ * NULL when out of range.
+ */
+const char *scheme_requirement_evidence(const struct scheme *s, size_t i,
+	    size_t j);
+/* Text of the condition cond_id ($.conditions), NULL when unknown. */
+const char *scheme_condition_text(const struct scheme *s, const char *cond_id);
+/* Description of evidence kind kind ($.evidence_kinds), NULL when unknown. */
+const char *scheme_evidence_kind_description(const struct scheme *s,
+	    const char *kind);
+
 /* 1 when req_id names a requirement of the scheme, 0 otherwise. */
 int	 scheme_has_requirement(const struct scheme *s, const char *req_id);
 /* Tier from which req_id applies, -1 if unknown. */
@@ -156,6 +179,12 @@ const char *scheme_reassessment_action(const struct scheme *s,
 	    const char *change);
 /* Tier from which each firmware version needs an SBOM, 0 when never. */
 int	 scheme_sbom_from_tier(const struct scheme *s);
+/*
+ * The severity ("critical", "high", "medium" or "low") from which an
+ * unresolved vulnerability of the product is a gap of tier
+ * scheme_sbom_from_tier(); NULL when the scheme sets none.
+ */
+const char *scheme_vulnerability_threshold(const struct scheme *s);
 
 /*
  * What changed from scheme version a to version b, as a new JSON object:

@@ -12,7 +12,7 @@
 #include "labeld.h"
 
 #define EVIDENCE_COLS "submission_id, sha256, size, media_type, filename, " \
-	"uploaded_by, created_at, seq"
+	"uploaded_by, created_at, seq, kind"
 
 static void
 evidence_from_row(sqlite3_stmt *st, void *out)
@@ -28,11 +28,13 @@ evidence_from_row(sqlite3_stmt *st, void *out)
 	db_col_copy(st, 5, e->uploaded_by, sizeof(e->uploaded_by));
 	db_col_copy(st, 6, e->created_at, sizeof(e->created_at));
 	e->seq = sqlite3_column_int64(st, 7);
+	db_col_copy(st, 8, e->kind, sizeof(e->kind));
 }
 
 /*
  * Records evidence e (submission_id, sha256, size, media_type, filename,
- * uploaded_by set by the caller, the file already stored by evidence_put)
+ * kind, uploaded_by set by the caller, the file already stored by
+ * evidence_put)
  * and fills its created_at and seq.  STORE_CONFLICT when the submission
  * already has this content: the caller may then answer the existing row
  * (store_evidence_get) to make re-uploads idempotent.  The caller checks
@@ -44,11 +46,12 @@ store_evidence_insert(struct db *db, struct evidence *e)
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	assert(e->submission_id[0] != '\0' && e->media_type[0] != '\0');
+	assert(e->submission_id[0] != '\0' && e->media_type[0] != '\0' &&
+	    e->kind[0] != '\0');
 	store_now(e->created_at);
 	if ((st = db_prepare(db, "INSERT INTO evidence (submission_id, sha256, "
-	    "size, media_type, filename, uploaded_by, created_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?)")) == NULL)
+	    "size, media_type, filename, uploaded_by, created_at, kind) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, e->submission_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, e->sha256, -1, SQLITE_STATIC);
@@ -57,6 +60,7 @@ store_evidence_insert(struct db *db, struct evidence *e)
 	sqlite3_bind_text(st, 5, e->filename, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, e->uploaded_by, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, e->created_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, e->kind, -1, SQLITE_STATIC);
 	if ((rc = db_step_done(db, st)) != STORE_OK)
 		return rc;
 	e->seq = sqlite3_last_insert_rowid(db->conn);

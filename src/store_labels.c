@@ -18,7 +18,7 @@
 	"scheme, scheme_version, tier, kid, issued_at, valid_until, status, " \
 	"coalesce(status_reason, ''), status_since, revocation_list, " \
 	"revocation_index, suspension_list, suspension_index, " \
-	"credential_sha256, seq"
+	"credential_sha256, seq, coalesce(superseded_by, '')"
 
 /*
  * A label's status at ?1 (RFC 3339 now), as lifecycle_state_of reads it:
@@ -52,6 +52,7 @@ label_from_row(sqlite3_stmt *st, void *out)
 	l->suspension_index = sqlite3_column_int(st, 16);
 	db_col_copy(st, 17, l->credential_sha256, sizeof(l->credential_sha256));
 	l->seq = sqlite3_column_int64(st, 18);
+	db_col_copy(st, 19, l->superseded_by, sizeof(l->superseded_by));
 }
 
 /*
@@ -174,6 +175,56 @@ store_label_set_status(struct db *db, const char *id, const char *status,
 	if ((rc = db_step_done(db, st)) != STORE_OK)
 		return rc;
 	return sqlite3_changes(db->conn) == 1 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/*
+ * Marks label id superseded by label by (status, reason, since and the
+ * successor in one write).  STORE_NOTFOUND unless id is active.
+ */
+int
+store_label_supersede(struct db *db, const char *id, const char *by,
+    const char *reason, const char *since)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, "UPDATE labels SET status = 'superseded', "
+	    "status_reason = ?, status_since = ?, superseded_by = ? "
+	    "WHERE id = ? AND status = 'active'")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, by, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(db->conn) == 1 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/*
+ * The label in force (active or suspended, not expired at now) for
+ * version of product_id under scheme, the highest tier first:
+ * STORE_OK into *l, STORE_NOTFOUND when none.
+ */
+int
+store_label_in_force(struct db *db, const char *product_id,
+    const char *version, const char *scheme, const char *now,
+    struct label *l)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_prepare(db, "SELECT " LABEL_COLS " FROM labels WHERE "
+	    "product_id = ?1 AND scheme = ?3 AND status IN ('active', "
+	    "'suspended') AND valid_until > ?4 AND submission_id IN (SELECT "
+	    "id FROM submissions WHERE product_id = ?1 AND "
+	    "product_version = ?2) ORDER BY tier DESC, seq DESC LIMIT 1")) ==
+	    NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, product_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, scheme, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	return db_get_one(db, st, label_from_row, l, __func__);
 }
 
 static const char sql_rev_used[] = "SELECT 1 FROM labels "

@@ -289,18 +289,27 @@ store_lab_report_insert(struct db *db, struct lab_report *r,
 
 #define REPORT_COLS "id, submission_id, lab_id, tier, report_sha256, " \
 	"created_at, created_by"
+#define REPORT_COLS_P "p.id, p.submission_id, p.lab_id, p.tier, " \
+	"p.report_sha256, p.created_at, p.created_by"
+
+/* The report whose REPORT_COLS start at column c. */
+static void
+report_from_row_at(sqlite3_stmt *st, int c, struct lab_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	db_col_copy(st, c, r->id, sizeof(r->id));
+	db_col_copy(st, c + 1, r->submission_id, sizeof(r->submission_id));
+	db_col_copy(st, c + 2, r->lab_id, sizeof(r->lab_id));
+	r->tier = sqlite3_column_int(st, c + 3);
+	db_col_copy(st, c + 4, r->report_sha256, sizeof(r->report_sha256));
+	db_col_copy(st, c + 5, r->created_at, sizeof(r->created_at));
+	db_col_copy(st, c + 6, r->created_by, sizeof(r->created_by));
+}
 
 static void
 report_from_row(sqlite3_stmt *st, struct lab_report *r)
 {
-	memset(r, 0, sizeof(*r));
-	db_col_copy(st, 0, r->id, sizeof(r->id));
-	db_col_copy(st, 1, r->submission_id, sizeof(r->submission_id));
-	db_col_copy(st, 2, r->lab_id, sizeof(r->lab_id));
-	r->tier = sqlite3_column_int(st, 3);
-	db_col_copy(st, 4, r->report_sha256, sizeof(r->report_sha256));
-	db_col_copy(st, 5, r->created_at, sizeof(r->created_at));
-	db_col_copy(st, 6, r->created_by, sizeof(r->created_by));
+	report_from_row_at(st, 0, r);
 }
 
 /* Calls cb for every report filed on the submission, oldest first. */
@@ -352,25 +361,30 @@ store_lab_result_list(struct db *db, const char *report_id,
 }
 
 /*
- * Calls cb(result, tier, arg) for the results that count now: those of
- * the latest report per tier filed by lab_id (the lab assigned now) on
- * the submission.  Earlier reports and other labs' stay on record only.
+ * Calls cb(result, report, arg) for the verdicts that count now: per
+ * requirement, the latest verdict lab_id (the lab assigned now) filed on
+ * the submission, so a retest that names one requirement supersedes only
+ * that requirement's verdict.  Earlier verdicts and other labs' stay on
+ * record only.  In filing order (report, then position in the report).
  */
 int
 store_lab_results_current(struct db *db, const char *submission_id,
-    const char *lab_id, int (*cb)(const struct lab_result *, int, void *),
-    void *arg)
+    const char *lab_id, int (*cb)(const struct lab_result *,
+    const struct lab_report *, void *), void *arg)
 {
 	sqlite3_stmt		*st;
 	struct lab_result	 r;
+	struct lab_report	 p;
 	int			 rc;
 
 	if ((st = db_prepare(db, "SELECT x.requirement, x.verdict, x.notes, "
-	    "p.tier FROM lab_reports p JOIN lab_results x ON x.report_id = p.id "
-	    "WHERE p.submission_id = ?1 AND p.lab_id = ?2 AND p.seq = "
-	    "(SELECT max(q.seq) FROM lab_reports q WHERE "
-	    "q.submission_id = ?1 AND q.lab_id = ?2 AND q.tier = p.tier) "
-	    "ORDER BY p.tier, x.position")) == NULL)
+	    REPORT_COLS_P " FROM lab_reports p JOIN lab_results x "
+	    "ON x.report_id = p.id WHERE p.submission_id = ?1 AND "
+	    "p.lab_id = ?2 AND p.seq = (SELECT max(q.seq) FROM lab_reports q "
+	    "JOIN lab_results y ON y.report_id = q.id WHERE "
+	    "q.submission_id = ?1 AND q.lab_id = ?2 AND "
+	    "y.requirement = x.requirement) ORDER BY p.seq, x.position"))
+	    == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, lab_id, -1, SQLITE_STATIC);
@@ -378,10 +392,89 @@ store_lab_results_current(struct db *db, const char *submission_id,
 		r.requirement = db_col_text(st, 0);
 		r.verdict = db_col_text(st, 1);
 		r.notes = db_col_text(st, 2);
-		if (cb(&r, sqlite3_column_int(st, 3), arg) == -1)
+		report_from_row_at(st, 3, &p);
+		if (cb(&r, &p, arg) == -1)
 			break;
 	}
 	return db_walk_done(db, st, rc, __func__);
+}
+
+/*
+ * The first fail any lab filed on the submission: STORE_OK with its
+ * report's id in report_id (40 bytes), STORE_NOTFOUND when none.
+ */
+int
+store_lab_fail_first(struct db *db, const char *submission_id,
+    char *report_id)
+{
+	sqlite3_stmt	*st;
+	int		 rc, found;
+
+	if ((st = db_prepare(db, "SELECT p.id FROM lab_reports p JOIN "
+	    "lab_results x ON x.report_id = p.id WHERE p.submission_id = ? "
+	    "AND x.verdict = 'fail' ORDER BY p.seq LIMIT 1")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, submission_id, -1, SQLITE_STATIC);
+	if ((rc = db_step(db, st)) == SQLITE_ROW)
+		db_col_copy(st, 0, report_id, 40);
+	found = rc == SQLITE_ROW;
+	if (db_walk_done(db, st, rc, __func__) != STORE_OK)
+		return STORE_ERR;
+	return found ? STORE_OK : STORE_NOTFOUND;
+}
+
+/*
+ * STORE_OK when a submission of product_id (of its version, unless version
+ * is NULL) is assigned to lab_id now, STORE_NOTFOUND when none is: what
+ * an assigned lab may read of a product.
+ */
+int
+store_submission_lab_covers(struct db *db, const char *lab_id,
+    const char *product_id, const char *version)
+{
+	sqlite3_stmt	*st;
+	int		 rc, found;
+
+	if ((st = db_prepare(db, "SELECT 1 FROM submissions WHERE lab_id = ? "
+	    "AND product_id = ? AND (?3 IS NULL OR product_version = ?3) "
+	    "LIMIT 1")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, lab_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, product_id, -1, SQLITE_STATIC);
+	db_bind_opt(st, 3, version);
+	rc = db_step(db, st);
+	found = rc == SQLITE_ROW;
+	if (db_walk_done(db, st, rc, __func__) != STORE_OK)
+		return STORE_ERR;
+	return found ? STORE_OK : STORE_NOTFOUND;
+}
+
+/*
+ * For the assessment of a submission of version than: STORE_OK with *yes
+ * 1 when version of product_id was registered no later than than (seq
+ * order; the same version counts), 0 when later; STORE_NOTFOUND when
+ * either is no version of the product.
+ */
+int
+store_version_not_after(struct db *db, const char *product_id,
+    const char *version, const char *than, int *yes)
+{
+	sqlite3_stmt	*st;
+	int		 rc, found;
+
+	if ((st = db_prepare(db, "SELECT a.seq <= b.seq FROM product_versions "
+	    "a, product_versions b WHERE a.product_id = ?1 AND a.version = ?2 "
+	    "AND b.product_id = ?1 AND b.version = ?3")) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_text(st, 1, product_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, than, -1, SQLITE_STATIC);
+	if ((rc = db_step(db, st)) == SQLITE_ROW)
+		*yes = sqlite3_column_int(st, 0);
+	found = rc == SQLITE_ROW;
+	if (db_walk_done(db, st, rc, __func__) != STORE_OK)
+		return STORE_ERR;
+	return found ? STORE_OK : STORE_NOTFOUND;
 }
 
 /* ---- audit trail ---- */

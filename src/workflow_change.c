@@ -221,9 +221,10 @@ workflow_add_evidence(struct db *db, const struct principal *who,
 	snprintf(ev->submission_id, sizeof(ev->submission_id), "%s", sub.id);
 	if ((rc = store_evidence_insert(db, ev)) == STORE_OK)
 		rc = event(db, who, &sub, "evidence_uploaded", NULL, NULL, NULL,
-		    json_pack("{s:s, s:I, s:s, s:s}", "sha256", ev->sha256,
-		    "size", (json_int_t)ev->size, "media_type", ev->media_type,
-		    "filename", ev->filename));
+		    json_pack("{s:s, s:I, s:s, s:s, s:s}", "sha256",
+		    ev->sha256, "size", (json_int_t)ev->size, "media_type",
+		    ev->media_type, "filename", ev->filename, "kind",
+		    ev->kind));
 	return end_change(db, rc);
 }
 
@@ -231,9 +232,11 @@ workflow_add_evidence(struct db *db, const struct principal *who,
 /*
  * Assigns lab_id to the submission.  Assigning the lab already assigned
  * changes nothing.  WF_BADSTATE when who's role may not assign in this
- * state (workflow_may_assign_lab); WF_LAB_REFUSED with why when lab_id is
- * no lab whose approval fits the submission today (checked here, inside
- * the transaction, so an approval cannot change before the commit).
+ * state (workflow_may_assign_lab); WF_LAB_REFUSED with why when lab_id
+ * is no lab whose approval fits the submission today (checked here,
+ * inside the transaction, so an approval cannot change before the
+ * commit); WF_LAB_LOCKED with why when a vendor would replace its lab
+ * after a lab's fail.
  */
 int
 workflow_assign_lab(struct db *db, const struct principal *who,
@@ -253,6 +256,23 @@ workflow_assign_lab(struct db *db, const struct principal *who,
 		return end_change(db, rc);
 	if (strcmp(sub->lab_id, lab_id) == 0)
 		return end_change(db, STORE_OK);
+	/*
+	 * Lab shopping: a new lab's verdicts would replace a fail.  The
+	 * vendor cannot, once a lab failed anything; the regulator can.
+	 */
+	if (who->role == ROLE_VENDOR && sub->lab_id[0] != '\0') {
+		char	 rep[40];
+
+		rc = store_lab_fail_first(db, sub->id, rep);
+		if (rc == STORE_OK)
+			return end_change(db, workflow_refuse(why,
+			    WF_LAB_LOCKED, "lab_id", "lab %s failed a "
+			    "requirement in report %s: after a fail only the "
+			    "regulator may assign another lab (the fail stays "
+			    "on record)", sub->lab_id, rep));
+		if (rc != STORE_NOTFOUND)
+			return end_change(db, rc);
+	}
 	memcpy(prev, sub->lab_id, sizeof(prev));
 	snprintf(sub->lab_id, sizeof(sub->lab_id), "%s", lab_id);
 	if ((rc = store_submission_update(db, sub)) == STORE_OK)
@@ -490,6 +510,43 @@ product_supported(struct db *db, const struct submission *sub,
 }
 
 /*
+ * One label in force per product version and scheme: a label of tier or
+ * higher (or a suspended one) refuses the approval (WF_LABEL_IN_FORCE
+ * with why); a lower active one is to be superseded, its id into prev.
+ * STORE_OK, STORE_ERR or WF_LABEL_IN_FORCE.
+ */
+static int
+label_in_force(struct db *db, const struct submission *sub, int tier,
+    char *prev, struct wf_why *why)
+{
+	struct label	 l;
+	char		 now[32];
+	int		 rc;
+
+	store_now(now);
+	rc = store_label_in_force(db, sub->product_id, sub->product_version,
+	    sub->scheme, now, &l);
+	if (rc == STORE_NOTFOUND)
+		return STORE_OK;
+	if (rc != STORE_OK)
+		return STORE_ERR;
+	if (l.tier >= tier)
+		return workflow_refuse(why, WF_LABEL_IN_FORCE, "tier", "label "
+		    "%s (tier %d) is in force for version %s of product %s "
+		    "under scheme %s: only an approval at a higher tier "
+		    "supersedes it (a renewal is no new label); nothing was "
+		    "decided", l.id, l.tier, sub->product_version,
+		    sub->product_id, sub->scheme);
+	if (strcmp(l.status, "active") != 0)
+		return workflow_refuse(why, WF_LABEL_IN_FORCE, "", "label %s "
+		    "for version %s of product %s is %s: reinstate or revoke "
+		    "it before a label supersedes it; nothing was decided",
+		    l.id, sub->product_version, sub->product_id, l.status);
+	snprintf(prev, LABELD_LABEL_ID_MAX + 1, "%s", l.id);
+	return STORE_OK;
+}
+
+/*
  * Approves the submission at tier, all in one transaction: re-assess,
  * check the tier against the achieved one (WF_ABOVE, with *achieved) and
  * the target one (WF_ABOVE_TARGET), the product's support (WF_SUPPORT_ENDED),
@@ -508,9 +565,11 @@ workflow_approve(struct db *db, const struct config *cfg,
 	const struct scheme	*s = NULL;
 	enum wf_state		 st, next;
 	char			 from[sizeof(sub->state)], err[256];
+	char			 prev[LABELD_LABEL_ID_MAX + 1];
 	int			 rc;
 
 	*achieved = 0;
+	prev[0] = '\0';
 	if ((rc = begin_change(db, sub, if_revision)) != STORE_OK ||
 	    (rc = cur_state(sub, &st)) != STORE_OK)
 		return end_change(db, rc);
@@ -529,6 +588,8 @@ workflow_approve(struct db *db, const struct config *cfg,
 		    "lower", tier, sub->target_tier, sub->target_tier);
 	else
 		rc = product_supported(db, sub, why);
+	if (rc == STORE_OK)
+		rc = label_in_force(db, sub, tier, prev, why);
 	if (rc == STORE_OK && ((s = workflow_pinned_scheme(db, sub)) == NULL ||
 	    issue_label_id(db, s, clock_now(), sub->label_id,
 	    sizeof(sub->label_id)) != STORE_OK))
@@ -568,6 +629,16 @@ workflow_approve(struct db *db, const struct config *cfg,
 		    "state", sub->state, "reason", reason, "product_id",
 		    sub->product_id, "vendor_id", sub->vendor_id, "tier", tier,
 		    "label_id", sub->label_id));
+	/* The new label and its predecessor's end: one transaction. */
+	if (rc == STORE_OK && prev[0] != '\0') {
+		char	 lerr[256];
+
+		if ((rc = lifecycle_supersede(db, who, prev, sub->label_id,
+		    lerr, sizeof(lerr))) != STORE_OK) {
+			log_warn("approval of %s: %s", sub->id, lerr);
+			rc = STORE_ERR;
+		}
+	}
 	assess_free(res);
 	return end_change(db, rc);
 }

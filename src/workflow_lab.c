@@ -33,13 +33,14 @@ approval_covers(const struct lab_approval *a, const char *scheme, int tier,
 
 /*
  * 1 when a lets its lab assess sub today: its target tier when a lab
- * assesses that tier, else any tier of the scheme a lab assesses.
+ * assesses or reviews that tier, else any tier of the scheme a lab
+ * assesses or reviews.
  */
 static int
 approval_fits(const struct lab_approval *a, const struct submission *sub,
     const struct scheme *s, const char *today)
 {
-	if (scheme_tier_is_third_party(s, sub->target_tier) == 1)
+	if (scheme_tier_lab_assessed(s, sub->target_tier) == 1)
 		return approval_covers(a, sub->scheme, sub->target_tier, today);
 	for (int t = 1; t <= scheme_ntiers(s); t++)
 		if (approval_covers(a, sub->scheme, t, today))

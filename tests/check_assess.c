@@ -99,7 +99,7 @@ static void full_answers(struct answers *a)
 	memset(a, 0, sizeof *a);
 	for (i = 0; i < sizeof decl_ids / sizeof decl_ids[0]; i++)
 		a->d[a->nd++] = (struct assess_decl){ decl_ids[i], ASSESS_CONFORMANT, NULL,
-		                                      strcmp(decl_ids[i], "N1") == 0 ? 0 : 1 };
+		                                      strcmp(decl_ids[i], "N1") == 0 ? 0 : 1, NULL };
 	a->l[a->nl++] = (struct assess_lab){ "L3", ASSESS_PASS, 3 };
 	a->l[a->nl++] = (struct assess_lab){ "L3C", ASSESS_PASS, 3 };
 	a->l[a->nl++] = (struct assess_lab){ "L4", ASSESS_PASS, 4 };
@@ -142,7 +142,7 @@ static void apply(struct answers *a, const struct change *c)
 		drop_decl(a, c->req);
 		ck_assert(a->nd < MAXD);
 		a->d[a->nd++] = (struct assess_decl){ c->req, c->status, c->justification,
-		                                      c->nevidence };
+		                                      c->nevidence, NULL };
 		break;
 	case OP_DROP_LABS:
 		for (i = a->nl; i-- > 0;)
@@ -244,7 +244,8 @@ static int gap_in_tier(const json_t *doc, int tier, const char *req, const char 
 	size_t i;
 
 	json_array_foreach(gaps, i, g) {
-		if (strcmp(json_string_value(json_object_get(g, "requirement")), req) == 0) {
+		if (json_is_string(json_object_get(g, "requirement")) &&
+		    strcmp(json_string_value(json_object_get(g, "requirement")), req) == 0) {
 			*reason = json_string_value(json_object_get(g, "reason"));
 			return 1;
 		}
@@ -332,9 +333,31 @@ START_TEST(test_gap_fields)
 	ck_assert_int_eq(json_integer_value(json_object_get(g, "tier")), 1);
 	ck_assert_ptr_nonnull(json_string_value(json_object_get(g, "title")));
 	ck_assert(strlen(json_string_value(json_object_get(g, "detail"))) > 20);
-	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(g, "conditions"), 0)), "K1");
+	/* Conditions and evidence kinds in words, not ids alone. */
+	ck_assert_str_eq(json_string_value(json_object_get(
+	    json_array_get(json_object_get(g, "conditions"), 0), "id")), "K1");
+	ck_assert_str_eq(json_string_value(json_object_get(
+	    json_array_get(json_object_get(g, "conditions"), 0), "text")), "Passwords are used.");
+	ck_assert_uint_eq(json_array_size(json_object_get(g, "evidence_kinds")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(
+	    json_array_get(json_object_get(g, "evidence_kinds"), 0), "id")), "document");
+	ck_assert_str_eq(json_string_value(json_object_get(
+	    json_array_get(json_object_get(g, "evidence_kinds"), 0), "description")), "A document.");
+	/* Unsituated: the vendor's, with the route's {id} left as is. */
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(g, "next_step"),
+	    "actor")), "vendor");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(g,
+	    "next_step"), "action")), "not_applicable with a justification"));
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(g,
+	    "next_step"), "action")), "/v1/submissions/{id}/declarations"));
 	ck_assert_ptr_null(json_object_get(json_array_get(json_object_get(t1, "gaps"), 0),
 	                                   "conditions"));
+	/* N1 asks for no evidence: an empty list, and no upload in its step. */
+	g = json_array_get(json_object_get(t1, "gaps"), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(g, "requirement")), "N1");
+	ck_assert_uint_eq(json_array_size(json_object_get(g, "evidence_kinds")), 0);
+	ck_assert_ptr_null(strstr(json_string_value(json_object_get(json_object_get(g,
+	    "next_step"), "action")), "evidence"));
 	/* Tier 4 lists everything: 3 + M2 + L3, L3C, S3 + L4. */
 	ck_assert_uint_eq(json_array_size(json_object_get(json_array_get(tiers, 3), "gaps")), 8);
 
@@ -352,6 +375,287 @@ START_TEST(test_gap_fields)
 	doc = assess_to_json(r);
 	ck_assert_int_eq(json_integer_value(json_object_get(doc, "achieved_tier")), 0);
 	json_decref(doc);
+	assess_free(r);
+	scheme_free(s);
+}
+END_TEST
+
+/* The gap of requirement req in the tier-t list of r's document. */
+static const char *step_of(const struct assess_result *r, int t, const char *req,
+                           const char *member)
+{
+	static char out[1024];
+	json_t *gaps = assess_gaps_json(r, t), *g;
+	size_t i;
+
+	out[0] = '\0';
+	json_array_foreach(gaps, i, g)
+		if (json_is_string(json_object_get(g, "requirement")) &&
+		    strcmp(json_string_value(json_object_get(g, "requirement")), req) == 0)
+			snprintf(out, sizeof out, "%s", json_string_value(json_object_get(
+			    json_object_get(g, "next_step"), member)));
+	json_decref(gaps);
+	return out;
+}
+
+/* Who acts next on a gap depends on the submission's stage and its lab. */
+START_TEST(test_next_step)
+{
+	struct scheme *s = load_test_scheme();
+	struct assess_lab fail = { "L4", ASSESS_FAIL, 4 };
+	struct assess_result *r;
+	struct assess_situation sit = { ASSESS_STAGE_OPEN, 0, "S-1", NULL };
+	char err[256];
+
+	r = assess_run(s, NULL, 0, &fail, 1, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(assess_situate(r, &sit), 0);
+	/* No lab: the vendor picks one from the published list. */
+	ck_assert_str_eq(step_of(r, 3, "L3", "actor"), "vendor");
+	ck_assert_ptr_nonnull(strstr(step_of(r, 3, "L3", "action"), "GET /v1/labs"));
+	ck_assert_ptr_nonnull(strstr(step_of(r, 3, "L3", "action"), "/v1/submissions/S-1/lab"));
+	ck_assert_ptr_null(strstr(step_of(r, 3, "L3", "action"), "{id}"));
+	ck_assert_ptr_nonnull(strstr(step_of(r, 1, "M1", "action"), "evidence?kind=KIND"));
+	/* A lab assigned: it files the verdict; a fail is the vendor's to fix. */
+	sit.lab_assigned = 1;
+	ck_assert_int_eq(assess_situate(r, &sit), 0);
+	ck_assert_str_eq(step_of(r, 3, "L3", "actor"), "lab");
+	ck_assert_ptr_nonnull(strstr(step_of(r, 3, "L3", "action"), "/v1/submissions/S-1/lab-reports"));
+	ck_assert_str_eq(step_of(r, 4, "L4", "actor"), "vendor");
+	ck_assert_ptr_nonnull(strstr(step_of(r, 4, "L4", "action"), "retest"));
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "vendor");
+	/* With the regulator: the vendor waits, the lab may still report. */
+	sit.stage = ASSESS_STAGE_REVIEW;
+	ck_assert_int_eq(assess_situate(r, &sit), 0);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "regulator");
+	ck_assert_str_eq(step_of(r, 4, "L4", "actor"), "regulator");
+	ck_assert_str_eq(step_of(r, 3, "L3", "actor"), "lab");
+	/* Final: nobody. */
+	sit.stage = ASSESS_STAGE_CLOSED;
+	ck_assert_int_eq(assess_situate(r, &sit), 0);
+	ck_assert_str_eq(step_of(r, 3, "L3", "actor"), "none");
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "none");
+	assess_free(r);
+	scheme_free(s);
+}
+END_TEST
+
+/* Evidence counts only when of a kind the requirement asks for. */
+START_TEST(test_evidence_kinds)
+{
+	struct scheme *s = load_test_scheme();
+	static const char *const wrong[] = { "lab_report" };
+	static const char *const unknown[] = { NULL };
+	static const char *const mixed[] = { "lab_report", "document" };
+	struct assess_decl d = { "M1", ASSESS_CONFORMANT, NULL, 1, wrong };
+	struct assess_result *r;
+	char err[256];
+
+	r = assess_run(s, &d, 1, NULL, 0, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "vendor");
+	ck_assert_ptr_nonnull(strstr(step_of(r, 1, "M1", "action"), "evidence?kind=KIND"));
+	{
+		json_t *gaps = assess_gaps_json(r, 1);
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(gaps, 0),
+		    "reason")), "evidence_wrong_kind");
+		json_decref(gaps);
+	}
+	assess_free(r);
+	d.evidence_kinds = unknown;
+	r = assess_run(s, &d, 1, NULL, 0, err, sizeof err);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "vendor");
+	assess_free(r);
+	/* One fitting item among others is enough; no kinds known: any. */
+	d.evidence_kinds = mixed;
+	d.nevidence = 2;
+	r = assess_run(s, &d, 1, NULL, 0, err, sizeof err);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "");
+	assess_free(r);
+	d.evidence_kinds = NULL;
+	r = assess_run(s, &d, 1, NULL, 0, err, sizeof err);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "");
+	assess_free(r);
+	ck_assert_str_eq(assess_reason_name(ASSESS_GAP_EVIDENCE_KIND), "evidence_wrong_kind");
+	scheme_free(s);
+}
+END_TEST
+
+/* The test scheme with a vulnerability threshold from tier 3. */
+static struct scheme *load_vuln_scheme(const char *threshold, int sbom_from, char *err,
+                                       size_t errlen)
+{
+	json_error_t jerr;
+	json_t *doc = json_loads(test_scheme, 0, &jerr);
+	struct scheme *s;
+
+	ck_assert_ptr_nonnull(doc);
+	json_object_set_new(doc, "vulnerability_threshold", json_string(threshold));
+	if (sbom_from > 0)
+		json_object_set_new(json_object_get(doc, "reassessment"), "sbom_from_tier",
+		                    json_integer(sbom_from));
+	s = scheme_from_json(doc, "test", err, errlen);
+	json_decref(doc);
+	return s;
+}
+
+/* Unresolved vulnerabilities at or above the threshold block tier 3 up. */
+START_TEST(test_vulnerabilities)
+{
+	char err[LABELD_SCHEME_ERRLEN];
+	struct scheme *s;
+	struct assess_result *r;
+	struct assess_vuln v[] = {
+		{ "CVE-2024-0001", "high", 0 },		/* at the threshold: a gap */
+		{ "CVE-2024-0002", "medium", 0 },	/* below: none */
+		{ "CVE-2024-0003", "critical", 1 },	/* resolved: none */
+		{ "CVE-2024-0004", NULL, 0 },		/* unknown: counts as above */
+	};
+	json_t *gaps, *g;
+	size_t i;
+	int n3 = 0;
+
+	ck_assert_ptr_null(load_vuln_scheme("high", 0, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "sbom_from_tier"));
+	ck_assert_ptr_null(load_vuln_scheme("severe", 3, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "vulnerability_threshold"));
+	s = load_vuln_scheme("high", 3, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_str_eq(scheme_vulnerability_threshold(s), "high");
+
+	r = assess_run_vulns(s, NULL, 0, NULL, 0, v, 4, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	gaps = assess_gaps_json(r, 2);
+	json_array_foreach(gaps, i, g)
+		ck_assert(json_object_get(g, "vulnerability") == NULL);
+	json_decref(gaps);
+	gaps = assess_gaps_json(r, 3);
+	json_array_foreach(gaps, i, g) {
+		const char *id = json_string_value(json_object_get(g, "vulnerability"));
+
+		if (id == NULL)
+			continue;
+		n3++;
+		ck_assert(json_is_null(json_object_get(g, "requirement")));
+		ck_assert_str_eq(json_string_value(json_object_get(g, "reason")),
+		                 "vulnerability_unresolved");
+		ck_assert_int_eq(json_integer_value(json_object_get(g, "tier")), 3);
+		ck_assert(strcmp(id, "CVE-2024-0001") == 0 || strcmp(id, "CVE-2024-0004") == 0);
+		if (strcmp(id, "CVE-2024-0004") == 0)
+			ck_assert(json_is_null(json_object_get(g, "severity")));
+		ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(
+		    json_object_get(g, "next_step"), "action")), id));
+	}
+	ck_assert_int_eq(n3, 2);
+	json_decref(gaps);
+	assess_free(r);
+
+	/* Resolved, all of them: no vulnerability gap; a NULL id is refused. */
+	v[0].resolved = v[3].resolved = 1;
+	r = assess_run_vulns(s, NULL, 0, NULL, 0, v, 4, err, sizeof err);
+	gaps = assess_gaps_json(r, 4);
+	json_array_foreach(gaps, i, g)
+		ck_assert(json_object_get(g, "vulnerability") == NULL);
+	json_decref(gaps);
+	assess_free(r);
+	v[1].id = NULL;
+	ck_assert_ptr_null(assess_run_vulns(s, NULL, 0, NULL, 0, v, 4, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "no id"));
+	scheme_free(s);
+
+	/* Without a threshold, vulnerabilities never block. */
+	s = load_test_scheme();
+	v[1].id = "CVE-2024-0002";
+	v[0].resolved = 0;
+	r = assess_run_vulns(s, NULL, 0, NULL, 0, v, 4, err, sizeof err);
+	gaps = assess_gaps_json(r, 4);
+	json_array_foreach(gaps, i, g)
+		ck_assert(json_object_get(g, "vulnerability") == NULL);
+	json_decref(gaps);
+	assess_free(r);
+	scheme_free(s);
+}
+END_TEST
+
+/* The test scheme with lab review on tier 1 (or lab_review as given). */
+static struct scheme *load_review_scheme(int tier_index, json_t *value, char *err,
+                                         size_t errlen)
+{
+	json_error_t jerr;
+	json_t *doc = json_loads(test_scheme, 0, &jerr);
+	struct scheme *s;
+
+	ck_assert_ptr_nonnull(doc);
+	json_object_set_new(json_array_get(json_object_get(doc, "tiers"), tier_index),
+	                    "lab_review", value);
+	s = scheme_from_json(doc, "test", err, errlen);
+	json_decref(doc);
+	return s;
+}
+
+/* A lab-reviewed tier: declarations need the lab's pass too. */
+START_TEST(test_lab_review)
+{
+	char err[LABELD_SCHEME_ERRLEN];
+	static const char *const doc_kind[] = { "document" };
+	struct assess_decl d[] = {
+		{ "M1", ASSESS_CONFORMANT, NULL, 1, doc_kind },
+		{ "C1R", ASSESS_NOT_APPLICABLE, "No passwords at all.", 0, NULL },
+		{ "N1", ASSESS_CONFORMANT, NULL, 0, NULL },
+	};
+	struct assess_lab l[] = {
+		{ "M1", ASSESS_PASS, 1 }, { "C1R", ASSESS_VERDICT_NA, 1 },
+		{ "N1", ASSESS_FAIL, 1 },
+	};
+	struct assess_situation sit = { ASSESS_STAGE_OPEN, 1, "S-2", NULL };
+	struct assess_result *r;
+	struct scheme *s;
+
+	ck_assert_ptr_null(load_review_scheme(2, json_true(), err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "only on a self_declaration tier"));
+	ck_assert_ptr_null(load_review_scheme(0, json_string("yes"), err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "expected true or false"));
+	s = load_review_scheme(2, json_false(), err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	scheme_free(s);
+	s = load_review_scheme(0, json_true(), err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_int_eq(scheme_tier_lab_review(s, 1), 1);
+	ck_assert_int_eq(scheme_tier_lab_review(s, 2), 0);
+	ck_assert_int_eq(scheme_tier_lab_assessed(s, 1), 1);
+	ck_assert_int_eq(scheme_tier_lab_assessed(s, 2), 0);
+	ck_assert_int_eq(scheme_tier_lab_assessed(s, 3), 1);
+	ck_assert_int_eq(scheme_tier_lab_assessed(s, 5), -1);
+
+	/* Declarations alone: each tier-1 one waits for the lab. */
+	r = assess_run(s, d, 3, NULL, 0, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(assess_situate(r, &sit), 0);
+	ck_assert_int_eq(assess_tier_satisfied(r, 1), 0);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "lab");
+	ck_assert_str_eq(step_of(r, 1, "C1R", "actor"), "lab");
+	assess_free(r);
+	/* The lab's pass and not_applicable clear them; its fail does not. */
+	r = assess_run(s, d, 3, l, 3, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_str_eq(step_of(r, 1, "M1", "actor"), "");
+	ck_assert_str_eq(step_of(r, 1, "C1R", "actor"), "");
+	ck_assert_str_eq(step_of(r, 1, "N1", "actor"), "vendor");
+	{
+		json_t *met = assess_requirements_met(r, 1);
+		ck_assert_uint_eq(json_array_size(met), 1);	/* M1; C1R is n/a */
+		json_decref(met);
+	}
+	assess_free(r);
+	l[2].verdict = ASSESS_PASS;
+	r = assess_run(s, d, 3, l, 3, err, sizeof err);
+	ck_assert_int_eq(assess_tier_satisfied(r, 1), 1);
+	assess_free(r);
+	/* Without a lab review the same declarations meet tier 1 alone. */
+	scheme_free(s);
+	s = load_test_scheme();
+	r = assess_run(s, d, 3, NULL, 0, err, sizeof err);
+	ck_assert_int_eq(assess_tier_satisfied(r, 1), 1);
 	assess_free(r);
 	scheme_free(s);
 }
@@ -421,17 +725,17 @@ struct bad_input {
 
 static const struct bad_input bad_inputs[] = {
 	{ "unknown requirement in a declaration",
-	  { { "NOPE", ASSESS_CONFORMANT, NULL, 1 } }, 1, { { 0 } }, 0,
+	  { { "NOPE", ASSESS_CONFORMANT, NULL, 1, NULL } }, 1, { { 0 } }, 0,
 	  "declaration 0: unknown requirement \"NOPE\" in scheme engine-test version 3" },
 	{ "unknown requirement is case-sensitive",
-	  { { "m1", ASSESS_CONFORMANT, NULL, 1 } }, 1, { { 0 } }, 0, "unknown requirement \"m1\"" },
+	  { { "m1", ASSESS_CONFORMANT, NULL, 1, NULL } }, 1, { { 0 } }, 0, "unknown requirement \"m1\"" },
 	{ "unknown requirement in a lab result", { { 0 } }, 0,
 	  { { "M1", ASSESS_PASS, 1 }, { "X9", ASSESS_PASS, 1 } }, 2,
 	  "lab result 1: unknown requirement \"X9\"" },
-	{ "NULL requirement", { { NULL, ASSESS_CONFORMANT, NULL, 0 } }, 1, { { 0 } }, 0,
+	{ "NULL requirement", { { NULL, ASSESS_CONFORMANT, NULL, 0, NULL } }, 1, { { 0 } }, 0,
 	  "unknown requirement \"(null)\"" },
 	{ "duplicate declaration",
-	  { { "M1", ASSESS_CONFORMANT, NULL, 1 }, { "M1", ASSESS_NON_CONFORMANT, NULL, 0 } }, 2,
+	  { { "M1", ASSESS_CONFORMANT, NULL, 1, NULL }, { "M1", ASSESS_NON_CONFORMANT, NULL, 0, NULL } }, 2,
 	  { { 0 } }, 0, "declaration 1: requirement \"M1\" already declared by declaration 0" },
 	{ "duplicate lab verdict in one report", { { 0 } }, 0,
 	  { { "L3", ASSESS_PASS, 3 }, { "L3", ASSESS_FAIL, 3 } }, 2,
@@ -441,7 +745,7 @@ static const struct bad_input bad_inputs[] = {
 	{ "lab tier 0", { { 0 } }, 0, { { "M1", ASSESS_PASS, 0 } }, 1, "tier 0 outside 1..4" },
 	{ "lab tier above the scheme", { { 0 } }, 0, { { "M1", ASSESS_PASS, 5 } }, 1,
 	  "tier 5 outside 1..4" },
-	{ "invalid status", { { "M1", (enum assess_status)7, NULL, 0 } }, 1, { { 0 } }, 0,
+	{ "invalid status", { { "M1", (enum assess_status)7, NULL, 0, NULL } }, 1, { { 0 } }, 0,
 	  "declaration 0: invalid status" },
 	{ "invalid verdict", { { 0 } }, 0, { { "M1", (enum assess_verdict)9, 1 } }, 1,
 	  "lab result 0: invalid verdict" },
@@ -527,9 +831,9 @@ static struct assess_result *answer_all(const struct scheme *s, int upto, int co
 			l[nl++] = (struct assess_lab){ q->id, ASSESS_PASS, q->tier };
 		} else if (conditional_na && q->obligation == SCHEME_CONDITIONAL) {
 			d[nd++] = (struct assess_decl){ q->id, ASSESS_NOT_APPLICABLE,
-			                                "The condition does not hold.", 0 };
+			                                "The condition does not hold.", 0, NULL };
 		} else {
-			d[nd++] = (struct assess_decl){ q->id, ASSESS_CONFORMANT, NULL, 1 };
+			d[nd++] = (struct assess_decl){ q->id, ASSESS_CONFORMANT, NULL, 1, NULL };
 		}
 	}
 	r = assess_run(s, d, nd, l, nl, err, sizeof err);
@@ -543,7 +847,7 @@ START_TEST(test_shipped_cls)
 {
 	struct scheme *s = load_shipped("sg-cls-iot-1.json");
 	struct assess_result *r;
-	struct assess_decl only_declared[1] = { { "CLS-L3-BIN", ASSESS_CONFORMANT, NULL, 1 } };
+	struct assess_decl only_declared[1] = { { "CLS-L3-BIN", ASSESS_CONFORMANT, NULL, 1, NULL } };
 	char err[256];
 	int t;
 
@@ -627,7 +931,7 @@ static void random_set(const struct scheme *s, struct rset *rs, unsigned err_pm)
 			if (chance(err_pm))
 				st = chance(500) ? ASSESS_NOT_APPLICABLE : ASSESS_NON_CONFORMANT;
 			rs->d[rs->nd++] = (struct assess_decl){ q->id, st, justs[rnd() % 3],
-			                                        chance(1000 - err_pm) ? 1 : 0 };
+			                                        chance(1000 - err_pm) ? 1 : 0, NULL };
 		}
 		for (t = q->tier; t <= nt; t++) {
 			unsigned p = q->mode == SCHEME_THIRD_PARTY && t == q->tier ? 1000 - err_pm : 40;
@@ -706,7 +1010,7 @@ static void property_on(struct scheme *s, uint64_t seed, int iters)
 			if (declared)
 				continue;
 			rs.d[rs.nd++] = (struct assess_decl){ scheme_requirement_at(s, q)->id,
-			                                      ASSESS_CONFORMANT, NULL, rnd() % 2 };
+			                                      ASSESS_CONFORMANT, NULL, rnd() % 2, NULL };
 			more = run_set(s, &rs);
 			assert_le(s, base, more, "adding a conformant declaration", it);
 			rs.nd--;
@@ -796,6 +1100,10 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, test_table, 0, (int)(sizeof cases / sizeof cases[0]));
 	tcase_add_loop_test(tc, test_bad_input, 0, (int)(sizeof bad_inputs / sizeof bad_inputs[0]));
 	tcase_add_test(tc, test_gap_fields);
+	tcase_add_test(tc, test_next_step);
+	tcase_add_test(tc, test_evidence_kinds);
+	tcase_add_test(tc, test_vulnerabilities);
+	tcase_add_test(tc, test_lab_review);
 	tcase_add_test(tc, test_result_outlives_scheme);
 	tcase_add_test(tc, test_requirements_met);
 	tcase_add_test(tc, test_bad_arguments);

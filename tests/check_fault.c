@@ -16,7 +16,8 @@
  *    and then succeed when retried without a fault, with the label number
  *    the failed attempt did not keep; or
  *  - succeed completely (a failed allocation SQLite recovers from):
- *    approved, one label, one "approved" event.
+ *    approved, one label, one "approved" event, and the Level 2 label
+ *    already in force for that version superseded by it.
  * The countdown is bounded: each kind stops at the first run whose fault
  * was never reached, and at FAULT_MAX_RUNS.
  */
@@ -38,6 +39,7 @@
 static char			 tmpdir[64];
 static char			 template_db[128], run_db[128];
 static char			 sub_id[40];
+static char			 prev_label[LABELD_LABEL_ID_MAX + 1];
 static struct config		 cfg;
 static struct principal		 vendor, regulator, lab;
 
@@ -73,7 +75,8 @@ submitted(struct db *db, const struct scheme *sc)
 	struct lab_result	 res[LABELD_MAX_ITEMS];
 	struct lab_report	 rep;
 	json_t			*gaps = NULL;
-	char			 hex[65];
+	const json_t		*kinds;
+	char			 hex[65], list[16 * 65];
 	size_t			 n = 0, nres = 0;
 	int			 achieved;
 
@@ -98,14 +101,25 @@ submitted(struct db *db, const struct scheme *sc)
 	s.target_tier = TIER;
 	ck_assert_int_eq(workflow_open(db, &vendor, &s), STORE_OK);
 
-	memset(hex, 'b', 64);
-	hex[64] = '\0';
-	memset(&e, 0, sizeof(e));
-	snprintf(e.sha256, sizeof(e.sha256), "%s", hex);
-	e.size = 1;
-	snprintf(e.media_type, sizeof(e.media_type), "text/plain");
-	snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s", vendor.org_id);
-	ck_assert_int_eq(workflow_add_evidence(db, &vendor, &s, &e), STORE_OK);
+	/* One file of each evidence kind; each declaration cites them all. */
+	list[0] = '\0';
+	kinds = json_object_get(scheme_json(sc), "evidence_kinds");
+	for (size_t k = 0; k < json_array_size(kinds); k++) {
+		memset(hex, "0123456789abcdef"[k % 16], 64);
+		hex[64] = '\0';
+		memset(&e, 0, sizeof(e));
+		snprintf(e.sha256, sizeof(e.sha256), "%s", hex);
+		e.size = 1;
+		snprintf(e.media_type, sizeof(e.media_type), "text/plain");
+		snprintf(e.kind, sizeof(e.kind), "%s", json_string_value(
+		    json_object_get(json_array_get(kinds, k), "id")));
+		snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s",
+		    vendor.org_id);
+		ck_assert_int_eq(workflow_add_evidence(db, &vendor, &s, &e),
+		    STORE_OK);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", k ? " " : "", hex);
+	}
 	for (size_t i = 0; i < scheme_nrequirements(sc); i++) {
 		const struct scheme_requirement *r = scheme_requirement_at(sc,
 		    i);
@@ -123,7 +137,7 @@ submitted(struct db *db, const struct scheme *sc)
 		d[n].requirement = r->id;
 		d[n].status = "conformant";
 		d[n].justification = "";
-		d[n].evidence = hex;
+		d[n].evidence = list;
 		n++;
 	}
 	ck_assert_int_eq(workflow_declare(db, &vendor, &s, 0, d, n), STORE_OK);
@@ -139,6 +153,71 @@ submitted(struct db *db, const struct scheme *sc)
 	    &achieved), STORE_OK);
 	json_decref(gaps);
 	snprintf(sub_id, sizeof(sub_id), "%s", s.id);
+}
+
+/*
+ * A Level 2 label, active, for the same product version as sub_id: the
+ * Level 3 approval supersedes it in its transaction.
+ */
+static void
+predecessor(struct db *db, const struct scheme *sc)
+{
+	struct submission	 l3, s;
+	struct evidence		 e;
+	struct declaration	 d[LABELD_MAX_ITEMS];
+	const json_t		*kinds;
+	json_t			*gaps = NULL;
+	char			 hex[65], list[16 * 65];
+	size_t			 n = 0;
+	int			 achieved;
+
+	ck_assert_int_eq(store_submission_get(db, sub_id, &l3), STORE_OK);
+	memset(&s, 0, sizeof(s));
+	snprintf(s.vendor_id, sizeof(s.vendor_id), "%s", vendor.org_id);
+	snprintf(s.product_id, sizeof(s.product_id), "%s", l3.product_id);
+	snprintf(s.product_version, sizeof(s.product_version), "%s",
+	    l3.product_version);
+	snprintf(s.scheme, sizeof(s.scheme), "sg-cls-iot");
+	s.scheme_version = scheme_version(sc);
+	s.target_tier = 2;
+	ck_assert_int_eq(workflow_open(db, &vendor, &s), STORE_OK);
+	list[0] = '\0';
+	kinds = json_object_get(scheme_json(sc), "evidence_kinds");
+	for (size_t k = 0; k < json_array_size(kinds); k++) {
+		memset(hex, "0123456789abcdef"[k % 16], 64);
+		hex[64] = '\0';
+		memset(&e, 0, sizeof(e));
+		snprintf(e.sha256, sizeof(e.sha256), "%s", hex);
+		e.size = 1;
+		snprintf(e.media_type, sizeof(e.media_type), "text/plain");
+		snprintf(e.kind, sizeof(e.kind), "%s", json_string_value(
+		    json_object_get(json_array_get(kinds, k), "id")));
+		snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s",
+		    vendor.org_id);
+		ck_assert_int_eq(workflow_add_evidence(db, &vendor, &s, &e),
+		    STORE_OK);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", k ? " " : "", hex);
+	}
+	for (size_t i = 0; i < scheme_nrequirements(sc); i++) {
+		const struct scheme_requirement *r = scheme_requirement_at(sc,
+		    i);
+
+		if (r->tier > 2 || r->mode != SCHEME_SELF_DECLARATION)
+			continue;
+		d[n].requirement = r->id;
+		d[n].status = "conformant";
+		d[n].justification = "";
+		d[n].evidence = list;
+		n++;
+	}
+	ck_assert_int_eq(workflow_declare(db, &vendor, &s, 0, d, n), STORE_OK);
+	ck_assert_int_eq(workflow_submit(db, &vendor, &s, 0, &gaps,
+	    &achieved), STORE_OK);
+	json_decref(gaps);
+	ck_assert_int_eq(workflow_approve(db, &cfg, &regulator, &s, 0, 2,
+	    "Level 2 met", &achieved, NULL), STORE_OK);
+	snprintf(prev_label, sizeof(prev_label), "%s", s.label_id);
 }
 
 static void
@@ -182,6 +261,7 @@ setup(void)
 	store_now(ap.approved_at);
 	ck_assert_int_eq(store_lab_approval_put(db, &ap), STORE_OK);
 	submitted(db, sc);
+	predecessor(db, sc);
 	store_release(db);
 	store_close(st);	/* the last connection: the WAL is folded in */
 	ck_assert_int_eq(access(template_db, R_OK), 0);
@@ -322,11 +402,20 @@ assert_approved(struct db *db, const struct submission *s)
 	ck_assert_str_eq(stored.state, "approved");
 	ck_assert_int_eq(stored.approved_tier, TIER);
 	ck_assert_str_eq(stored.label_id, s->label_id);
-	/* The only label of this database: the sequence starts at 1. */
+	/* The second label of this database: the Level 2 one was first. */
 	ck_assert_int_eq(strncmp(s->label_id, "SG-CLS-", 7), 0);
-	ck_assert_str_eq(s->label_id + 11, "-000001");
+	ck_assert_str_eq(s->label_id + 11, "-000002");
 	ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM labels WHERE "
 	    "submission_id = ?"), 1);
+	/* And it superseded that one, in the same transaction. */
+	{
+		struct label l;
+
+		ck_assert_int_eq(store_label_get(db, prev_label, &l),
+		    STORE_OK);
+		ck_assert_str_eq(l.status, "superseded");
+		ck_assert_str_eq(l.superseded_by, s->label_id);
+	}
 	ck_assert_int_eq(count_rows(db, "SELECT count(*) FROM "
 	    "submission_events WHERE submission_id = ? AND action = "
 	    "'approved'"), 1);

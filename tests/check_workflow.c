@@ -352,21 +352,33 @@ declare_up_to(struct submission *s, int tier, const char *except)
 {
 	struct declaration	 d[LABELD_MAX_ITEMS];
 	struct evidence		 e;
+	const json_t		*kinds;
 	size_t			 n = 0;
-	char			 hex[65];
+	char			 hex[65], list[16 * 65];
 	int			 rc;
 
-	memset(hex, 'b', 64);
-	hex[64] = '\0';
-	memset(&e, 0, sizeof(e));
-	snprintf(e.submission_id, sizeof(e.submission_id), "%s", s->id);
-	snprintf(e.sha256, sizeof(e.sha256), "%s", hex);
-	e.size = 1;
-	snprintf(e.media_type, sizeof(e.media_type), "text/plain");
-	snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s", vendor.org_id);
-	rc = workflow_add_evidence(db, &vendor, s, &e);
-	/* The same content twice is STORE_CONFLICT: uploads are idempotent. */
-	ck_assert(rc == STORE_OK || rc == STORE_CONFLICT);
+	/* One file of each evidence kind; each declaration cites them all. */
+	list[0] = '\0';
+	kinds = json_object_get(scheme_json(sc), "evidence_kinds");
+	for (size_t k = 0; k < json_array_size(kinds); k++) {
+		memset(hex, "0123456789abcdef"[k % 16], 64);
+		hex[64] = '\0';
+		memset(&e, 0, sizeof(e));
+		snprintf(e.submission_id, sizeof(e.submission_id), "%s",
+		    s->id);
+		snprintf(e.sha256, sizeof(e.sha256), "%s", hex);
+		e.size = 1;
+		snprintf(e.media_type, sizeof(e.media_type), "text/plain");
+		snprintf(e.kind, sizeof(e.kind), "%s", json_string_value(
+		    json_object_get(json_array_get(kinds, k), "id")));
+		snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s",
+		    vendor.org_id);
+		rc = workflow_add_evidence(db, &vendor, s, &e);
+		/* The same content twice is STORE_CONFLICT: idempotent. */
+		ck_assert(rc == STORE_OK || rc == STORE_CONFLICT);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", k ? " " : "", hex);
+	}
 	for (size_t i = 0; i < scheme_nrequirements(sc); i++) {
 		const struct scheme_requirement *r = scheme_requirement_at(sc,
 		    i);
@@ -377,7 +389,7 @@ declare_up_to(struct submission *s, int tier, const char *except)
 		d[n].requirement = r->id;
 		d[n].status = "conformant";
 		d[n].justification = "";
-		d[n].evidence = hex;
+		d[n].evidence = list;
 		n++;
 	}
 	ck_assert_int_eq(workflow_declare(db, &vendor, s, s->revision, d, n),
@@ -450,6 +462,115 @@ START_TEST(domain_story)
 	ck_assert(exec_fails_with("UPDATE submissions SET approved_tier = 4 "
 	    "WHERE state = 'approved'", "final"));
 	ck_assert(exec_fails_with("DELETE FROM submissions", "never deleted"));
+}
+END_TEST
+
+/* The third_party requirement req's gap reason at tier t, "" when none. */
+static const char *
+lab_gap(const struct submission *s, int t, const char *req)
+{
+	static char		 out[64];
+	struct assess_result	*res;
+	json_t			*gaps, *g;
+	char			 err[256];
+	size_t			 i;
+
+	out[0] = '\0';
+	res = workflow_assess(db, s, sc, err, sizeof(err));
+	ck_assert_msg(res != NULL, "%s", err);
+	gaps = assess_gaps_json(res, t);
+	json_array_foreach(gaps, i, g)
+		if (strcmp(json_string_value(json_object_get(g, "requirement")),
+		    req) == 0)
+			snprintf(out, sizeof(out), "%s", json_string_value(
+			    json_object_get(g, "reason")));
+	json_decref(gaps);
+	assess_free(res);
+	return out;
+}
+
+static void
+file(struct submission *s, const struct lab_result *res, size_t n)
+{
+	struct lab_report	 rep;
+	struct wf_why		 why;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.tier = 3;
+	memset(rep.report_sha256, 'b', 64);
+	ck_assert_int_eq(workflow_file_report(db, &lab, s, 0, &rep, res, n,
+	    &why), STORE_OK);
+}
+
+/*
+ * Verdicts are per requirement: a retest naming one requirement replaces
+ * that verdict only.  After a fail the vendor cannot change the lab (the
+ * regulator can), and the fail stays on record.
+ */
+START_TEST(verdicts_per_requirement)
+{
+	struct submission	 s;
+	struct wf_why		 why;
+	struct lab_result	 all[] = {
+		{ "CLS-L3-SBD", "pass", "" }, { "CLS-L3-BIN", "pass", "" },
+		{ "CLS-L3-VULN", "pass", "" }
+	};
+	struct lab_result	 fail = { "CLS-L3-BIN", "fail", "overflow" };
+	struct lab_result	 pass = { "CLS-L3-BIN", "pass", "fixed" };
+	struct org		 o;
+	struct lab_approval	 ap;
+	char			 rep[40];
+
+	open_submission(&s, 3);
+	memset(&why, 0, sizeof(why));
+	ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0, lab.org_id,
+	    &why), STORE_OK);
+	ck_assert_int_eq(store_lab_fail_first(db, s.id, rep), STORE_NOTFOUND);
+	file(&s, all, 3);
+	ck_assert_str_eq(lab_gap(&s, 3, "CLS-L3-SBD"), "");
+	file(&s, &fail, 1);
+	/* The fail replaces BIN's pass and leaves the other two passes. */
+	ck_assert_str_eq(lab_gap(&s, 3, "CLS-L3-BIN"), "lab_failed");
+	ck_assert_str_eq(lab_gap(&s, 3, "CLS-L3-SBD"), "");
+	ck_assert_str_eq(lab_gap(&s, 3, "CLS-L3-VULN"), "");
+	ck_assert_int_eq(store_lab_fail_first(db, s.id, rep), STORE_OK);
+
+	/* A second approved lab: the vendor may not move there now. */
+	memset(&o, 0, sizeof(o));
+	snprintf(o.name, sizeof(o.name), "Lenient Lab");
+	snprintf(o.kind, sizeof(o.kind), "lab");
+	snprintf(o.country, sizeof(o.country), "SG");
+	ck_assert_int_eq(store_org_insert(db, &o), STORE_OK);
+	memset(&ap, 0, sizeof(ap));
+	snprintf(ap.lab_id, sizeof(ap.lab_id), "%s", o.id);
+	ap.tiers = 1u << 3;
+	snprintf(ap.valid_until, sizeof(ap.valid_until), "2099-12-31");
+	snprintf(ap.approved_by, sizeof(ap.approved_by), "%s",
+	    regulator.org_id);
+	store_now(ap.approved_at);
+	ck_assert_int_eq(store_lab_approval_put(db, &ap), STORE_OK);
+	ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0, o.id, &why),
+	    WF_LAB_LOCKED);
+	ck_assert_str_eq(why.field, "lab_id");
+	ck_assert_ptr_nonnull(strstr(why.text, rep));
+	ck_assert_str_eq(s.lab_id, lab.org_id);
+	/* Re-assigning the same lab changes nothing and is no shopping. */
+	ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0, lab.org_id,
+	    &why), STORE_OK);
+
+	/* The retest's pass replaces the fail; the fail stays on record. */
+	file(&s, &pass, 1);
+	ck_assert_str_eq(lab_gap(&s, 3, "CLS-L3-BIN"), "");
+	ck_assert_int_eq(count("SELECT count(*) FROM lab_results WHERE "
+	    "verdict = 'fail' AND report_id = ?", rep), 1);
+	ck_assert_int_eq(workflow_assign_lab(db, &vendor, &s, 0, o.id, &why),
+	    WF_LAB_LOCKED);
+	/* The regulator may still change the lab. */
+	ck_assert_int_eq(workflow_assign_lab(db, &regulator, &s, 0, o.id,
+	    &why), STORE_OK);
+	ck_assert_str_eq(s.lab_id, o.id);
+	/* The new lab's verdicts are the ones that count: none yet. */
+	ck_assert_str_eq(lab_gap(&s, 3, "CLS-L3-SBD"), "needs_lab_result");
 }
 END_TEST
 
@@ -629,6 +750,7 @@ upload(struct submission *s, char fill)
 	memset(e.sha256, fill, 64);
 	e.size = 1;
 	snprintf(e.media_type, sizeof(e.media_type), "text/plain");
+	snprintf(e.kind, sizeof(e.kind), "document");
 	snprintf(e.uploaded_by, sizeof(e.uploaded_by), "%s", vendor.org_id);
 	return workflow_add_evidence(db, &vendor, s, &e);
 }
@@ -835,6 +957,7 @@ main(void)
 	tcase_add_test(store, revision_compare_and_set);
 	tcase_add_test(store, domain_story);
 	tcase_add_test(store, approval_capped_at_target);
+	tcase_add_test(store, verdicts_per_requirement);
 	tcase_add_test(store, label_sequence);
 	tcase_add_test(store, draft_is_the_vendors);
 	tcase_add_test(store, submitted_waits_for_the_regulator);

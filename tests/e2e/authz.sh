@@ -43,7 +43,9 @@ call GET "/v1/submissions/$S1/events" "$REG"; NEV0=$(jget '.items | length')
 call GET "/v1/products/$P1" "$ACME"; PROD0=$(jq -c 'del(.seq)' <<<"$BODY")
 
 # Columns: no token, admin, regulator, vendor (own), vendor (other
-# organisation), lab (assigned / own), lab (other).
+# organisation), lab (assigned / own), lab (other).  The assigned lab
+# reads the product its submission covers, its version, SBOM and
+# vulnerabilities; another lab sees none of it.
 TOKENS=("" "$ADMIN" "$REG" "$ACME" "$OTHER" "$LAB" "$LAB2")
 NAMES=(none admin regulator vendor-own vendor-other lab-own lab-other)
 
@@ -68,15 +70,15 @@ GET    | /v1/submissions/sub_0000000000000000/events | -      | 401 403 404 404 
 GET    | /v1/submissions/$S1/evidence/0000000000000000000000000000000000000000000000000000000000000000 | - | 401 403 404 404 404 404 404
 POST   | /v1/products                                | {}     | 401 403 403 422 422 403 403
 GET    | /v1/products                                | -      | 401 403 200 200 200 403 403
-GET    | /v1/products/$P1                            | -      | 401 403 200 200 404 403 403
+GET    | /v1/products/$P1                            | -      | 401 403 200 200 404 200 404
 PATCH  | /v1/products/$P1                            | {"support_until":"2000-01-01"} | 401 403 403 422 404 403 403
 POST   | /v1/products/$P1/versions                   | {}     | 401 403 403 422 404 403 403
 GET    | /v1/products/$P1/versions                   | -      | 401 403 200 200 404 403 403
-GET    | /v1/products/$P1/versions/1.0               | -      | 401 403 200 200 404 403 403
-GET    | /v1/products/$P1/versions/1.0/sbom          | -      | 401 403 200 200 404 403 403
+GET    | /v1/products/$P1/versions/1.0               | -      | 401 403 200 200 404 200 404
+GET    | /v1/products/$P1/versions/1.0/sbom          | -      | 401 403 200 200 404 200 404
 POST   | /v1/products/$P1/vulnerabilities            | {}     | 401 403 403 422 404 403 403
-GET    | /v1/products/$P1/vulnerabilities            | -      | 401 403 200 200 404 403 403
-GET    | /v1/products/$P1/vulnerabilities/$V1        | -      | 401 403 200 200 404 403 403
+GET    | /v1/products/$P1/vulnerabilities            | -      | 401 403 200 200 404 200 404
+GET    | /v1/products/$P1/vulnerabilities/$V1        | -      | 401 403 200 200 404 200 404
 PATCH  | /v1/products/$P1/vulnerabilities/$V1        | {"status":"bogus"} | 401 403 403 422 404 403 403
 PUT    | /v1/organizations/$LAB_ORG/approval         | {}     | 401 403 422 403 403 403 403
 GET    | /v1/organizations/$LAB_ORG/approval         | -      | 401 403 200 403 403 200 404

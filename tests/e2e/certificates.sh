@@ -44,10 +44,9 @@ story() {
 	expect 201 "$name: version with SBOM"; SBOM_SHA=$(jget .sbom_sha256)
 	call POST /v1/submissions "$ACME" "{\"product_id\":\"$PRODUCT\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":$tier}"
 	expect 201 "$name: submission"; SUB=$(jget .id)
-	call POST "/v1/submissions/$SUB/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "evidence for $name"
-	e=$(jget .sha256)
-	items=$(jq -c --arg e "$e" --argjson t "$tier" '[.requirements[] | select(.mode == "self_declaration" and .tier <= $t) |
-	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [$e]}]' <<<"$SCHEME_DOC")
+	upload_kinds "$SUB" "$ACME" "$SCHEME_DOC"
+	items=$(jq -c --argjson ev "$KIND_EVIDENCE" --argjson t "$tier" '[.requirements[] | select(.mode == "self_declaration" and .tier <= $t) |
+	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [.evidence[] | $ev[.]]}]' <<<"$SCHEME_DOC")
 	call GET "/v1/submissions/$SUB" "$ACME"
 	call PUT "/v1/submissions/$SUB/declarations" "$ACME" "{\"items\":$items}" -H "If-Match: $(etag)"
 	expect 200 "$name: declarations"
@@ -58,6 +57,8 @@ story() {
 			[ "$t" -le "$tier" ] || continue
 			results=$(jq -c --argjson t "$t" '[.requirements[] | select(.mode == "third_party" and .tier == $t) |
 			    {requirement: .id, verdict: "pass", notes: "no findings"}]' <<<"$SCHEME_DOC")
+			call POST "/v1/submissions/$SUB/evidence" "$LAB" '' -H 'Content-Type: text/plain' --data-binary "report $name $t"
+			expect 201 "$name: Level $t report file"
 			call POST "/v1/submissions/$SUB/lab-reports" "$LAB" "{\"tier\":$t,\"results\":$results,\"report_sha256\":\"$(printf 'report %s %s' "$name" "$t" | sha256sum | cut -d' ' -f1)\"}"
 			expect 201 "$name: Level $t lab report"
 		done
@@ -91,7 +92,7 @@ cmp -s "$WORK/body" "$L" && ok || fail "lower-case lookup serves the same bytes"
 call GET "/v1/labels/$LOWER/status"; expect 200 "status by a lower-case id"
 check_eq "$(jget .label_id)" "$LABEL1" "status names the label as issued"
 check_eq "$(jq -r '.credentialSubject.tier, .credentialSubject.tierName' "$L" | paste -sd/)" "4/Level 4" "tier and its name"
-check_eq "$(jq -r '.credentialSubject.scope.scheme, .credentialSubject.scope.schemeVersion' "$L" | paste -sd/)" "sg-cls-iot/1" "scheme and version"
+check_eq "$(jq -r '.credentialSubject.scope.scheme, .credentialSubject.scope.schemeVersion' "$L" | paste -sd/)" "sg-cls-iot/2" "scheme and version"
 check_eq "$(jq -r '.credentialSubject.sbom.sha256' "$L")" "$SBOM_SHA" "SBOM digest"
 check_eq "$(jq -r '[.credentialSubject.labReports[].tier] | sort | join(",")' "$L")" "3,4" "lab report digests"
 check_eq "$(jq -r '.credentialSubject.firmwareVersions | join(",")' "$L")" "1.0" "firmware covered"

@@ -136,12 +136,11 @@ issue_one() {
 	[ "$STATUS" = 201 ] || return 1
 	call POST /v1/submissions "$VENDOR" "{\"product_id\":\"$p\",\"product_version\":\"2.1\",\"scheme\":\"sg-cls-iot\",\"target_tier\":2}"
 	[ "$STATUS" = 201 ] || return 1; sub=$(jget .id)
-	printf 'Acme security documentation\n' > "$WORK/doc.txt"
-	call POST "/v1/submissions/$sub/evidence" "$VENDOR" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/doc.txt"
-	e=$(jget .sha256)
 	call GET /v1/schemes/sg-cls-iot
-	items=$(jq -c --arg e "$e" '[.requirements[] | select(.mode == "self_declaration") |
-	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [$e]}]' <<<"$BODY")
+	local doc=$BODY
+	upload_kinds "$sub" "$VENDOR" "$doc"
+	items=$(jq -c --argjson ev "$KIND_EVIDENCE" '[.requirements[] | select(.mode == "self_declaration") |
+	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [.evidence[] | $ev[.]]}]' <<<"$doc")
 	call GET "/v1/submissions/$sub" "$VENDOR"
 	et=$(grep -i '^etag:' "$HDRS" | head -n 1 | cut -d' ' -f2- | tr -d '\r')
 	call PUT "/v1/submissions/$sub/declarations" "$VENDOR" "{\"items\":$items}" -H "If-Match: $et"

@@ -155,3 +155,22 @@ make_org() {
 	[ "$STATUS" = 201 ] || { fail "create token for $name"; return 1; }
 	TOKEN=$(jget .token)
 }
+
+# upload_kinds SUB TOKEN SCHEME_DOC: uploads one small file of each
+# evidence kind of the scheme (?kind=) to submission SUB, the same bytes
+# per kind for every submission; sets KIND_EVIDENCE to {kind: sha256}, for
+# declarations that cite evidence of the kinds each requirement asks for:
+#   jq --argjson ev "$KIND_EVIDENCE" '... evidence: [.evidence[] | $ev[.]]'
+upload_kinds() {
+	local sub=$1 token=$2 doc=$3 k
+	KIND_EVIDENCE='{}'
+	for k in $(jq -r '.evidence_kinds[].id' <<<"$doc"); do
+		call POST "/v1/submissions/$sub/evidence?kind=$k" "$token" '' \
+		    -H 'Content-Type: text/plain' --data-binary "evidence of kind $k"
+		case "$STATUS" in
+		200|201) ;;
+		*) fail "upload $k evidence to $sub"; return 1 ;;
+		esac
+		KIND_EVIDENCE=$(jq -c --arg k "$k" --arg h "$(jget .sha256)" '. + {($k): $h}' <<<"$KIND_EVIDENCE")
+	done
+}

@@ -76,7 +76,7 @@ call GET "/v1/products/$P1" "$OTHER"; expect_problem 404 "other vendor's product
 NOT_THERE_DETAIL=$(jget .detail | sed "s/$P1/X/")
 call GET /v1/products/prd_nope "$OTHER"; expect_problem 404 "unknown product"
 check_eq "$(jget .detail | sed 's/prd_nope/X/')" "$NOT_THERE_DETAIL" "hidden and unknown answer alike"
-call GET "/v1/products/$P1" "$LAB"; expect_problem 403 "lab cannot read products"
+call GET "/v1/products/$P1" "$LAB"; expect_problem 404 "a lab assigned no submission of it cannot read a product" "no product"
 call GET "/v1/products/$P1" "$ADMIN"; expect_problem 403 "admin cannot read products"
 call GET "/v1/products/$P1"; expect_problem 401 "read without token"
 
@@ -208,7 +208,8 @@ expect 201 "record a vulnerability"
 check_eq "$(jget .id)/$(jget .status)/$(jget .fixed_in_version)" "CVE-2024-1234/open/null" "vulnerability echoed"
 call POST "$VP" "$ACME" '{"id":"GHSA-abcd-efgh-ijkl","status":"not_affected","justification":"the vulnerable code is not compiled in"}'
 expect 201 "not_affected with justification"
-call POST "$VP" "$ACME" '{"id":"CVE-2024-1234","status":"fixed"}'; expect_problem 409 "duplicate vulnerability" CVE-2024-1234
+call POST "$VP" "$ACME" '{"id":"CVE-2024-1234","status":"fixed","fixed_in_version":"1.1.0"}'; expect_problem 409 "duplicate vulnerability" CVE-2024-1234
+call POST "$VP" "$ACME" '{"id":"CVE-2024-7777","status":"fixed"}'; expect_problem 422 "fixed names the version with the fix" "fixed_in_version: is required when status is fixed"
 call POST "$VP" "$ACME" '{"id":"CVE-24-1","severity":"urgent","status":"gone"}'
 expect_problem 422 "bad vulnerability" severity
 check_eq "$(jget '[.errors[].field] | sort | join(",")')" "id,severity,status" "every bad field named"
@@ -221,6 +222,7 @@ check_eq "$(jget .status)/$(jget .fixed_in_version)/$(jget .component)" "fixed/1
 call PATCH "$VP/CVE-2024-1234" "$ACME" '{"status":"not_affected"}'
 expect_problem 422 "not_affected without justification" justification
 call PATCH "$VP/CVE-2024-1234" "$ACME" '{"status":null}'; expect_problem 422 "status cannot be removed" status
+call PATCH "$VP/CVE-2024-1234" "$ACME" '{"fixed_in_version":null}'; expect_problem 422 "a fixed one keeps its version" fixed_in_version
 call PATCH "$VP/CVE-2024-1234" "$ACME" '{"severity":null}'; expect 200 "clear severity"
 check_eq "$(jget .severity)/$(jget .status)" "null/fixed" "severity removed, status kept"
 call PATCH "$VP/CVE-2000-0001" "$ACME" '{"status":"fixed"}'; expect_problem 404 "unknown vulnerability" CVE-2000-0001
@@ -234,7 +236,7 @@ call GET "$VP" "$OTHER"; expect_problem 404 "other vendor lists vulnerabilities"
 call PATCH "$VP/CVE-2024-1234" "$OTHER" '{"status":"open"}'; expect_problem 404 "other vendor patches a vulnerability"
 call POST "$VP" "$OTHER" '{"id":"CVE-2024-5555","status":"open"}'; expect_problem 404 "other vendor records a vulnerability"
 call PATCH "$VP/CVE-2024-1234" "$REG" '{"status":"open"}'; expect_problem 403 "regulator patches a vulnerability"
-call GET "$VP" "$LAB"; expect_problem 403 "lab lists vulnerabilities"
+call GET "$VP" "$LAB"; expect_problem 404 "a lab assigned no submission of it lists no vulnerabilities" "no product"
 call GET "$VP"; expect_problem 401 "vulnerabilities without token"
 
 # ----------------------------------------------------------- lab approvals

@@ -30,36 +30,42 @@ call GET /v1/schemes/sg-cls-iot/versions/9; expect_problem 404 "unknown version"
 call GET /v1/schemes/sg-cls-iot/versions/x; expect_problem 404 "non-numeric version"
 call GET /v1/schemes/nope; expect_problem 404 "unknown scheme" nope
 
-# publish a new version as a regulator
-jq '.version = 2 | .title = "CLS IoT, revised"' "$top_srcdir/schemas/schemes/sg-cls-iot-1.json" > "$WORK/v2.json"
-call POST /v1/schemes "$VENDOR" "$(cat "$WORK/v2.json")"; expect_problem 403 "vendor cannot publish"
-call POST /v1/schemes "" "$(cat "$WORK/v2.json")"; expect_problem 401 "anonymous cannot publish"
-call POST /v1/schemes "$REG" "$(cat "$WORK/v2.json")"; expect 201 "regulator publishes v2"
-check_eq "$(jget .version)" 2 "published version"
-call POST /v1/schemes "$REG" "$(cat "$WORK/v2.json")"; expect_problem 409 "second publish of the same version" "already published"
+# publish a new version as a regulator (2 ships with labeld: 3 is next)
+call GET /v1/schemes/sg-cls-iot; expect 200 "the shipped current version"
+check_eq "$(jget .version)/$(jget .vulnerability_threshold)" "2/high" "version 2, with its vulnerability threshold"
+jq '.version = 3 | .title = "CLS IoT, revised"' "$top_srcdir/schemas/schemes/sg-cls-iot-2.json" > "$WORK/v3.json"
+call POST /v1/schemes "$VENDOR" "$(cat "$WORK/v3.json")"; expect_problem 403 "vendor cannot publish"
+call POST /v1/schemes "" "$(cat "$WORK/v3.json")"; expect_problem 401 "anonymous cannot publish"
+call POST /v1/schemes "$REG" "$(cat "$WORK/v3.json")"; expect 201 "regulator publishes v3"
+check_eq "$(jget .version)" 3 "published version"
+call POST /v1/schemes "$REG" "$(cat "$WORK/v3.json")"; expect_problem 409 "second publish of the same version" "already published"
 call POST /v1/schemes "$REG" "$(cat "$top_srcdir/schemas/schemes/sg-cls-iot-1.json")"; expect_problem 409 "older version"
-call GET /v1/schemes/sg-cls-iot; expect 200 "current is v2"
+call GET /v1/schemes/sg-cls-iot; expect 200 "current is v3"
 check_eq "$(jget .title)" "CLS IoT, revised" "current version served"
 call GET /v1/schemes/sg-cls-iot/versions/1; expect 200 "v1 still served"
-check_eq "$(jget .title | grep -c revised)" 0 "v1 unchanged"
-# what changed from v1 to v2
-call GET "/v1/schemes/sg-cls-iot/versions/2/diff?from=1"; expect 200 "diff of v2 against v1"
-check_eq "$(jget '.scheme + " " + (.from|tostring) + " " + (.to|tostring)')" "sg-cls-iot 1 2" "diff names its versions"
+check_eq "$(jget .title | grep -c revised)/$(jget '.vulnerability_threshold')" "0/null" "v1 unchanged"
+# what changed from v2 to v3 (the title), and from v1 to v2 (the shipped edition)
+call GET "/v1/schemes/sg-cls-iot/versions/3/diff?from=2"; expect 200 "diff of v3 against v2"
+check_eq "$(jget '.scheme + " " + (.from|tostring) + " " + (.to|tostring)')" "sg-cls-iot 2 3" "diff names its versions"
 check_eq "$(jget '.changed | keys | join(",")')" title "only the title changed"
 check_eq "$(jget .changed.title.to)" "CLS IoT, revised" "with its new value"
 check_eq "$(jget '[.requirements[] | length] | add')" 0 "no requirement added, removed or changed"
-call GET "/v1/schemes/sg-cls-iot/versions/2/diff"; expect_problem 400 "diff without from" from
-call GET "/v1/schemes/sg-cls-iot/versions/2/diff?from=x"; expect_problem 400 "diff from a non-number" from
-call GET "/v1/schemes/sg-cls-iot/versions/2/diff?from=7"; expect_problem 404 "diff from an unknown version" "version 7"
+call GET "/v1/schemes/sg-cls-iot/versions/2/diff?from=1"; expect 200 "diff of the shipped v2 against v1"
+check_eq "$(jget .changed.vulnerability_threshold.to)" high "v2 adds the vulnerability threshold"
+call GET "/v1/schemes/sg-cls-iot/versions/3/diff"; expect_problem 400 "diff without from" from
+call GET "/v1/schemes/sg-cls-iot/versions/3/diff?from=x"; expect_problem 400 "diff from a non-number" from
+call GET "/v1/schemes/sg-cls-iot/versions/3/diff?from=7"; expect_problem 404 "diff from an unknown version" "version 7"
 call GET "/v1/schemes/sg-cls-iot/versions/5/diff?from=1"; expect_problem 404 "diff of an unknown version" "version 5"
-jq '.version = 3 | .requirements[0].tier = 7' "$top_srcdir/schemas/schemes/sg-cls-iot-1.json" > "$WORK/bad.json"
+jq '.version = 4 | .vulnerability_threshold = "severe"' "$top_srcdir/schemas/schemes/sg-cls-iot-2.json" > "$WORK/bad.json"
+call POST /v1/schemes "$REG" "$(cat "$WORK/bad.json")"; expect_problem 422 "an unknown threshold" 'vulnerability_threshold: expected "critical", "high", "medium" or "low"'
+jq '.version = 4 | .requirements[0].tier = 7' "$top_srcdir/schemas/schemes/sg-cls-iot-1.json" > "$WORK/bad.json"
 call POST /v1/schemes "$REG" "$(cat "$WORK/bad.json")"; expect_problem 422 "invalid scheme" 'requirements\[0\].tier'
-call GET /v1/schemes/sg-cls-iot/versions/3; expect 404 "nothing stored for the invalid one"
+call GET /v1/schemes/sg-cls-iot/versions/4; expect 404 "nothing stored for the invalid ones"
 
 # versions survive a restart and shipped files are not imported twice
 stop_labeld; start_labeld
 call GET /v1/schemes; expect 200 "list after restart"
-check_eq "$(jget '.items[] | select(.id=="sg-cls-iot") | .versions | length')" 2 "two versions after restart"
+check_eq "$(jget '.items[] | select(.id=="sg-cls-iot") | .versions | length')" 3 "three versions after restart"
 
 # labelctl scheme validate
 for f in "$top_srcdir"/schemas/schemes/*.json; do

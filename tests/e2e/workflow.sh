@@ -73,17 +73,17 @@ call GET /v1/submissions "$ACME"; check_eq "$(jget '.items | length')" 0 "no sub
 call POST /v1/submissions "$ACME" "{\"product_id\":\"$P1\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":4}"
 expect 201 "vendor opens a Level 4 submission"
 S1=$(jget .id)
-check_eq "$(jget .state)/$(jget .scheme_version)/$(jget .target_tier)/$(jget .vendor_id)" "draft/1/4/$ACME_ORG" "draft pinned to scheme version 1"
+check_eq "$(jget .state)/$(jget .scheme_version)/$(jget .target_tier)/$(jget .vendor_id)" "draft/2/4/$ACME_ORG" "draft pinned to the current scheme version, 2"
 check_eq "$(etag)" '"r1"' "ETag of a new submission"
 check_eq "$(grep -ci "^location: /v1/submissions/$S1" "$HDRS")" 1 "Location header"
 
 # --------------------------------------------------------------- evidence
 printf 'Vulnerability disclosure policy of Acme, v3\n' > "$WORK/policy.txt"
 E1=$(sha256sum "$WORK/policy.txt" | cut -d' ' -f1)
-call POST "/v1/submissions/$S1/evidence?filename=policy.txt" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
+call POST "/v1/submissions/$S1/evidence?filename=policy.txt&kind=published_page" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
 expect 201 "upload evidence"
-check_eq "$(jget .sha256)/$(jget .size)/$(jget .media_type)" "$E1/$(stat -c %s "$WORK/policy.txt")/text/plain" "sha256, size, media type"
-call POST "/v1/submissions/$S1/evidence?filename=policy.txt" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
+check_eq "$(jget .sha256)/$(jget .size)/$(jget .media_type)/$(jget .kind)" "$E1/$(stat -c %s "$WORK/policy.txt")/text/plain/published_page" "sha256, size, media type, kind"
+call POST "/v1/submissions/$S1/evidence?filename=policy.txt&kind=published_page" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
 expect 200 "the same bytes again are idempotent"
 head -c 200000 /dev/urandom > "$WORK/big.bin"
 call POST "/v1/submissions/$S1/evidence" "$ACME" '' -H 'Content-Type: application/octet-stream' --data-binary "@$WORK/big.bin"
@@ -101,10 +101,11 @@ check_eq "$(jget '.items | length')" 2 "two files, the oversize one not stored"
 call GET "/v1/submissions/$S1/evidence/$E1" "$ACME"; expect 200 "owner downloads evidence"
 check_eq "$BODY" "$(cat "$WORK/policy.txt")" "the bytes uploaded"
 check_eq "$(grep -i '^content-type:' "$HDRS" | tr -d '\r' | cut -d' ' -f2-)" "text/plain" "the stored media type"
+upload_kinds "$S1" "$ACME" "$SCHEME_DOC"
 
 # ----------------------------------------------------------- declarations
-ITEMS_ALL=$(jq -c --arg e "$E1" '[.requirements[] | select(.mode == "self_declaration") |
-	{requirement: .id, status: "conformant", justification: "Verified in our tests", evidence: [$e]}]' <<<"$SCHEME_DOC")
+ITEMS_ALL=$(jq -c --argjson ev "$KIND_EVIDENCE" '[.requirements[] | select(.mode == "self_declaration") |
+	{requirement: .id, status: "conformant", justification: "Verified in our tests", evidence: [.evidence[] | $ev[.]]}]' <<<"$SCHEME_DOC")
 ITEMS_L1=$(jq -c '[.[] | select(.requirement | IN("ETSI-5.1-1","ETSI-5.1-2","ETSI-5.2-1","ETSI-5.3-2","ETSI-5.3-8","ETSI-5.3-13"))]' <<<"$ITEMS_ALL")
 NSELF=$(jq 'length' <<<"$ITEMS_ALL")
 
@@ -322,8 +323,9 @@ check_eq "$(tr ',' '\n' <<<"$SEEN" | sort -nu | wc -l)" "$NEV" "paging walks eve
 # ---------------------------------------------------- the rejected story
 call POST /v1/submissions "$ACME" "{\"product_id\":\"$P1\",\"product_version\":\"0.9\",\"scheme\":\"sg-cls-iot\",\"target_tier\":2}"
 expect 201 "second submission, Level 2"; S2=$(jget .id); ET=$(etag)
-call POST "/v1/submissions/$S2/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
+call POST "/v1/submissions/$S2/evidence?kind=published_page" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
 expect 201 "evidence for the second submission"
+upload_kinds "$S2" "$ACME" "$SCHEME_DOC"
 ITEMS_L12=$(jq -c '[.requirements[] | select(.tier <= 2 and .mode == "self_declaration") | .id] as $ids | $ids' <<<"$SCHEME_DOC")
 ITEMS2=$(jq -c --argjson ids "$ITEMS_L12" '[.[] | select(.requirement | IN($ids[]))] | map(if .requirement == "ETSI-5.2-1" then .status = "non_conformant" | .justification = "no policy yet" | .evidence = [] else . end)' <<<"$ITEMS_ALL")
 call PUT "/v1/submissions/$S2/declarations" "$ACME" "{\"items\":$ITEMS2}" -H "If-Match: $ET"
@@ -349,12 +351,13 @@ check_eq "$(jget .state)/$(jget .label_id)/$(jget .decision.reason)" "rejected/n
 call POST "/v1/submissions/$S2/decision" "$REG" '{"decision":"approve","tier":2,"reason":"x"}'
 expect_problem 409 "rejected is final"
 call POST "/v1/submissions/$S2/submit" "$ACME"; expect_problem 409 "no resubmit after rejection"
-check_eq "$(actions "$S2" "$ACME")" "created,evidence_uploaded,declarations_updated,declarations_updated,submitted,rejected" "the rejected story's trail"
+check_eq "$(actions "$S2" "$ACME")" "created,$(printf 'evidence_uploaded,%.0s' $(seq 8))declarations_updated,declarations_updated,submitted,rejected" "the rejected story's trail (the policy and a file per evidence kind)"
 
 # A third one approved at Level 2 without review: the label sequence moves on.
 call POST /v1/submissions "$ACME" "{\"product_id\":\"$P1\",\"product_version\":\"0.9\",\"scheme\":\"sg-cls-iot\",\"target_tier\":2}"
 expect 201 "third submission"; S3=$(jget .id); ET=$(etag)
-call POST "/v1/submissions/$S3/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
+call POST "/v1/submissions/$S3/evidence?kind=published_page" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
+upload_kinds "$S3" "$ACME" "$SCHEME_DOC"
 ITEMS3=$(jq -c --argjson ids "$ITEMS_L12" '[.[] | select(.requirement | IN($ids[]))]' <<<"$ITEMS_ALL")
 call PUT "/v1/submissions/$S3/declarations" "$ACME" "{\"items\":$ITEMS3}" -H "If-Match: $ET"; expect 200 "declared"
 call POST "/v1/submissions/$S3/submit" "$ACME"; expect 200 "submitted"
@@ -395,8 +398,11 @@ call PUT "/v1/organizations/$LAB4_ORG/approval" "$REG" '{"tiers":[4],"valid_unti
 expect 200 "a lab approved for tier 4 only"
 call POST /v1/submissions "$ACME" "{\"product_id\":\"$P1\",\"product_version\":\"0.9\",\"scheme\":\"sg-cls-iot\",\"target_tier\":2}"
 expect 201 "a Level 2 submission of the version without SBOM"; S5=$(jget .id)
-call POST "/v1/submissions/$S5/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
+call POST "/v1/submissions/$S5/evidence?kind=published_page" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
 expect 201 "its evidence"
+upload_kinds "$S5" "$ACME" "$SCHEME_DOC"
+call POST "/v1/submissions/$S5/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/report.txt"
+expect 201 "the lab's report file"
 call PUT "/v1/submissions/$S5/lab" "$ACME" "{\"lab_id\":\"$LAB4_ORG\"}"
 expect 200 "the tier 4 lab assigned"
 call POST "/v1/submissions/$S5/lab-reports" "$LAB4" "{\"tier\":4,\"results\":[{\"requirement\":\"CLS-L3-SBD\",\"verdict\":\"pass\"},{\"requirement\":\"CLS-L4-PENTEST\",\"verdict\":\"pass\"}],\"report_sha256\":\"$REPORT_SHA\"}"
@@ -422,6 +428,11 @@ expect_problem 422 "a blank reason is no reason" reason
 call GET "/v1/submissions/$S5" "$REG"
 check_eq "$(jget .state)/$(jget .label_id)" "submitted/null" "nothing decided"
 call POST "/v1/submissions/$S5/decision" "$REG" '{"decision":"approve","tier":2,"reason":"Level 2 met"}'
+expect_problem 409 "one label in force per version: the third submission's Level 2 label" "label $LABEL3 (tier 2) is in force for version 0.9"
+call GET "/v1/submissions/$S5" "$REG"
+check_eq "$(jget .state)/$(jget .label_id)" "submitted/null" "nothing decided"
+call POST "/v1/labels/$LABEL3/revoke" "$REG" '{"reason":"issued in error"}'; expect 200 "the regulator revokes that label"
+call POST "/v1/submissions/$S5/decision" "$REG" '{"decision":"approve","tier":2,"reason":"Level 2 met"}'
 expect 200 "approved at the target tier"
 check_eq "$(jget .approved_tier)/$(jget .label.credentialSubject.tier)" "2/2" "a Level 2 label"
 
@@ -429,7 +440,8 @@ check_eq "$(jget .approved_tier)/$(jget .label.credentialSubject.tier)" "2/2" "a
 if command -v sqlite3 >/dev/null 2>&1; then
 	call POST "/v1/submissions" "$ACME" "{\"product_id\":\"$P1\",\"product_version\":\"0.9\",\"scheme\":\"sg-cls-iot\",\"target_tier\":1}"
 	expect 201 "a Level 1 submission"; S6=$(jget .id); ET=$(etag)
-	call POST "/v1/submissions/$S6/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
+	call POST "/v1/submissions/$S6/evidence?kind=published_page" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
+	upload_kinds "$S6" "$ACME" "$SCHEME_DOC"
 	call PUT "/v1/submissions/$S6/declarations" "$ACME" "{\"items\":$ITEMS_L1}" -H "If-Match: $ET"
 	expect 200 "declared"
 	call POST "/v1/submissions/$S6/submit" "$ACME"; expect 200 "submitted"
@@ -448,7 +460,8 @@ fi
 open_l1() {
 	call POST /v1/submissions "$ACME" "{\"product_id\":\"$P1\",\"product_version\":\"0.9\",\"scheme\":\"sg-cls-iot\",\"target_tier\":1}"
 	expect 201 "a Level 1 submission to withdraw"; SUB=$(jget .id); ET=$(etag)
-	call POST "/v1/submissions/$SUB/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
+	call POST "/v1/submissions/$SUB/evidence?kind=published_page" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/policy.txt"
+	upload_kinds "$SUB" "$ACME" "$SCHEME_DOC"
 	call PUT "/v1/submissions/$SUB/declarations" "$ACME" "{\"items\":$ITEMS_L1}" -H "If-Match: $ET"
 	expect 200 "declared"
 }
