@@ -451,6 +451,8 @@ lifecycle_expiry_round(struct db *db, int64_t window, int *warned,
 	p.due = expired_due;
 	p.act = expired_act;
 	return expiry_run(db, &p, expired, err, errlen);
+}
+
 /*
  * Inside the caller's transaction (the approval that issued label by):
  * the active label label_id becomes superseded by by, with its history
