@@ -56,10 +56,10 @@ make_org "Nordic Devices" vendor vendor; FIVEN=$TOKEN
 call GET /v1/schemes/us-ctm-iot; CTM=$BODY
 call GET /v1/schemes/sg-cls-iot; CLS=$BODY
 
-# fi_label NAME SCHEME-DOC SUPPORT-UNTIL [EVIDENCE-KIND]: a tier 1 label of
-# FI, saved as $WORK/NAME.json; sets LABEL.
+# fi_label NAME SCHEME-DOC SUPPORT-UNTIL: a tier 1 label of FI (evidence
+# of each kind the scheme names), saved as $WORK/NAME.json; sets LABEL.
 fi_label() {
-	local name=$1 doc=$2 until=$3 kind=${4:-document} p s e items
+	local name=$1 doc=$2 until=$3 p s items
 	use FI
 	call POST /v1/products "$FIVEN" "{\"name\":\"$name\",\"model\":\"N-1\",\"category\":\"router\",\"support_until\":\"$until\"}"
 	expect 201 "FI $name: product"; p=$(jget .id)
@@ -67,10 +67,9 @@ fi_label() {
 	expect 201 "FI $name: version"
 	call POST /v1/submissions "$FIVEN" "{\"product_id\":\"$p\",\"product_version\":\"2.1\",\"scheme\":\"$(jq -r .id <<<"$doc")\",\"target_tier\":1}"
 	expect 201 "FI $name: submission"; s=$(jget .id)
-	call POST "/v1/submissions/$s/evidence?kind=$kind" "$FIVEN" '' -H 'Content-Type: text/plain' --data-binary "evidence for $name"
-	expect 201 "FI $name: evidence"; e=$(jget .sha256)
-	items=$(jq -c --arg e "$e" '[.requirements[] | select(.mode == "self_declaration" and .tier <= 1) |
-	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [$e]}]' <<<"$doc")
+	upload_kinds "$s" "$FIVEN" "$doc"
+	items=$(jq -c --argjson ev "$KIND_EVIDENCE" '[.requirements[] | select(.mode == "self_declaration" and .tier <= 1) |
+	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [.evidence[] | $ev[.]]}]' <<<"$doc")
 	call GET "/v1/submissions/$s" "$FIVEN"
 	call PUT "/v1/submissions/$s/declarations" "$FIVEN" "{\"items\":$items}" -H "If-Match: $(etag)"
 	expect 200 "FI $name: declarations"
@@ -80,11 +79,11 @@ fi_label() {
 	LABEL=$(jget .label_id)
 	jget .label > "$WORK/$name.json"
 }
-fi_label ok "$CTM" 2029-12-31 registry_entry; L_OK=$LABEL
-fi_label exp "$CTM" "$(in_days 2)" registry_entry; L_EXP=$LABEL
-fi_label rev "$CTM" 2029-12-31 registry_entry; L_REV=$LABEL
+fi_label ok "$CTM" 2029-12-31; L_OK=$LABEL
+fi_label exp "$CTM" "$(in_days 2)"; L_EXP=$LABEL
+fi_label rev "$CTM" 2029-12-31; L_REV=$LABEL
 fi_label cls "$CLS" 2029-12-31; L_CLS=$LABEL
-fi_label cw "$CTM" 2029-12-31 registry_entry
+fi_label cw "$CTM" 2029-12-31
 check_eq "$(jq -r '.issuer.id + " " + .credentialSubject.scope.scheme' "$WORK/ok.json")" "$FI_DID us-ctm-iot" "FI's label under us-ctm-iot"
 call POST "/v1/labels/$L_REV/revoke" "$FIREG" '{"reason":"key material leaked"}'
 expect 200 "FI revokes one label"
@@ -214,7 +213,7 @@ check_eq "$(jq -r '[.credentials[].authority.country] | join(" ")' <<<"$LV_OUT")
 # ------------------------------------------------ FI rotates, then revokes
 RC=0; "$LABELCTL" --data-dir "${SAVED[FI.DATA]}" key rotate > "$WORK/rotate.out" 2>&1 || RC=$?
 check_eq "$RC" 0 "FI rotates its key"
-fi_label new "$CTM" 2029-12-31 registry_entry; L_NEW=$LABEL
+fi_label new "$CTM" 2029-12-31; L_NEW=$LABEL
 refused "$WORK/new.json" issuer unknown_key "a key outside the pinned bundle" "key"
 curl -sf -o "$WORK/fi-v2.json" "${SAVED[FI.BASE]}/v1/trust-bundle/versions/2" || fail "FI version 2"
 use SG

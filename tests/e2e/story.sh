@@ -16,10 +16,9 @@ issue_label() {
 	expect 201 "$name: version"
 	call POST /v1/submissions "$tok" "{\"product_id\":\"$p\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":2}"
 	expect 201 "$name: submission"; sub=$(jget .id)
-	call POST "/v1/submissions/$sub/evidence" "$tok" '' -H 'Content-Type: text/plain' --data-binary "documentation of $name"
-	e=$(jget .sha256)
-	items=$(jq -c --arg e "$e" '[.requirements[] | select(.mode == "self_declaration" and .tier <= 2) |
-	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [$e]}]' <<<"$doc")
+	upload_kinds "$sub" "$tok" "$doc"
+	items=$(jq -c --argjson ev "$KIND_EVIDENCE" '[.requirements[] | select(.mode == "self_declaration" and .tier <= 2) |
+	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [.evidence[] | $ev[.]]}]' <<<"$doc")
 	call GET "/v1/submissions/$sub" "$tok"
 	et=$(grep -i '^etag:' "$HDRS" | head -n 1 | cut -d' ' -f2- | tr -d '\r')
 	call PUT "/v1/submissions/$sub/declarations" "$tok" "{\"items\":$items}" -H "If-Match: $et"

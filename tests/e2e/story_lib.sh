@@ -32,10 +32,9 @@ story_label() {
 	expect 201 "story: firmware version"
 	call POST /v1/submissions "$ACME" "{\"product_id\":\"$product\",\"product_version\":\"$version\",\"scheme\":\"sg-cls-iot\",\"target_tier\":$tier}"
 	expect 201 "story: submission"; SUB=$(jget .id)
-	call POST "/v1/submissions/$SUB/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "evidence for $model"
-	e=$(jget .sha256)
-	items=$(jq -c --arg e "$e" --argjson t "$tier" '[.requirements[] | select(.mode == "self_declaration" and .tier <= $t) |
-	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [$e]}]' <<<"$SCHEME_DOC")
+	upload_kinds "$SUB" "$ACME" "$SCHEME_DOC"
+	items=$(jq -c --argjson ev "$KIND_EVIDENCE" --argjson t "$tier" '[.requirements[] | select(.mode == "self_declaration" and .tier <= $t) |
+	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [.evidence[] | $ev[.]]}]' <<<"$SCHEME_DOC")
 	call GET "/v1/submissions/$SUB" "$ACME"
 	etag=$(grep -i '^etag:' "$HDRS" | head -n 1 | cut -d' ' -f2- | tr -d '\r')
 	call PUT "/v1/submissions/$SUB/declarations" "$ACME" "{\"items\":$items}" -H "If-Match: $etag"
@@ -47,6 +46,8 @@ story_label() {
 			[ "$t" -le "$tier" ] || continue
 			results=$(jq -c --argjson t "$t" '[.requirements[] | select(.mode == "third_party" and .tier == $t) |
 			    {requirement: .id, verdict: "pass", notes: "no findings"}]' <<<"$SCHEME_DOC")
+			call POST "/v1/submissions/$SUB/evidence" "$LAB" '' -H 'Content-Type: text/plain' --data-binary "report $model $t"
+			expect 201 "story: Level $t report file"
 			call POST "/v1/submissions/$SUB/lab-reports" "$LAB" "{\"tier\":$t,\"results\":$results,\"report_sha256\":\"$(printf 'report %s %s' "$model" "$t" | sha256sum | cut -d' ' -f1)\"}"
 			expect 201 "story: Level $t lab report"
 		done

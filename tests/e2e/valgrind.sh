@@ -54,12 +54,10 @@ call POST "/v1/products/$P/versions" "$VENDOR" '{"version":"2.1"}'
 expect 201 "version"
 call POST /v1/submissions "$VENDOR" "{\"product_id\":\"$P\",\"product_version\":\"2.1\",\"scheme\":\"sg-cls-iot\",\"target_tier\":2}"
 expect 201 "submission"; SUB=$(jget .id)
-printf 'Acme security documentation\n' > "$WORK/doc.txt"
-call POST "/v1/submissions/$SUB/evidence" "$VENDOR" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/doc.txt"
-expect 201 "evidence"; E=$(jget .sha256)
-call GET /v1/schemes/sg-cls-iot
-ITEMS=$(jq -c --arg e "$E" '[.requirements[] | select(.mode == "self_declaration") |
-    {requirement: .id, status: "conformant", justification: "Tested", evidence: [$e]}]' <<<"$BODY")
+call GET /v1/schemes/sg-cls-iot; DOC=$BODY
+upload_kinds "$SUB" "$VENDOR" "$DOC"
+ITEMS=$(jq -c --argjson ev "$KIND_EVIDENCE" '[.requirements[] | select(.mode == "self_declaration") |
+    {requirement: .id, status: "conformant", justification: "Tested", evidence: [.evidence[] | $ev[.]]}]' <<<"$DOC")
 call GET "/v1/submissions/$SUB" "$VENDOR"
 ET=$(grep -i '^etag:' "$HDRS" | head -n 1 | cut -d' ' -f2- | tr -d '\r')
 call PUT "/v1/submissions/$SUB/declarations" "$VENDOR" "{\"items\":$ITEMS}" -H "If-Match: $ET"

@@ -60,10 +60,9 @@ issue() {
 	expect 201 "$1: version"
 	call POST /v1/submissions "$VENDOR" "{\"product_id\":\"$p\",\"product_version\":\"1.0\",\"scheme\":\"sg-cls-iot\",\"target_tier\":2}"
 	expect 201 "$1: submission"; sub=$(jget .id)
-	call POST "/v1/submissions/$sub/evidence" "$VENDOR" '' -H 'Content-Type: text/plain' --data-binary "documentation of $1"
-	e=$(jget .sha256)
-	items=$(jq -c --arg e "$e" '[.requirements[] | select(.mode == "self_declaration" and .tier <= 2) |
-	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [$e]}]' <<<"$SCHEME_DOC")
+	upload_kinds "$sub" "$VENDOR" "$SCHEME_DOC"
+	items=$(jq -c --argjson ev "$KIND_EVIDENCE" '[.requirements[] | select(.mode == "self_declaration" and .tier <= 2) |
+	    {requirement: .id, status: "conformant", justification: "Tested", evidence: [.evidence[] | $ev[.]]}]' <<<"$SCHEME_DOC")
 	call GET "/v1/submissions/$sub" "$VENDOR"
 	et=$(grep -i '^etag:' "$HDRS" | head -n 1 | cut -d' ' -f2- | tr -d '\r')
 	call PUT "/v1/submissions/$sub/declarations" "$VENDOR" "{\"items\":$items}" -H "If-Match: $et"
