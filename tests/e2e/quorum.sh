@@ -86,15 +86,15 @@ call POST "/v1/labels/$L4/withdraw" "$VENDOR" '{"reason":"discontinued"}'
 expect 200 "a vendor's withdrawal runs at once"
 
 # --- scheme publication and partner registration are ballots too ---
-scheme=$(jq -c '.version = 2 | .title = "CLS v2 (dual control)"' "$top_srcdir/schemas/schemes/sg-cls-iot-1.json")
+scheme=$(jq -c '.version = 3 | .title = "CLS v3 (dual control)"' "$top_srcdir/schemas/schemes/sg-cls-iot-2.json")
 call POST /v1/schemes "$R1" "$scheme"
 expect 202 "a scheme publication is a ballot"; B5=$(jget .ballot_id)
-call GET /v1/schemes/sg-cls-iot/versions/2
+call GET /v1/schemes/sg-cls-iot/versions/3
 expect 404 "not published before the quorum"
 call POST "/v1/ballots/$B5/vote" "$R2" '{"vote":"approve","reason":"reviewed"}'
 check_eq "$(jget .state)/$(jget .result.status)" "executed/201" "published by the second approval"
-call GET /v1/schemes/sg-cls-iot/versions/2
-check_eq "$STATUS/$(jget .title)" "200/CLS v2 (dual control)" "the new version is served"
+call GET /v1/schemes/sg-cls-iot/versions/3
+check_eq "$STATUS/$(jget .title)" "200/CLS v3 (dual control)" "the new version is served"
 call POST /v1/partners "$R1" '{"trust_bundle":{"not":"a bundle"},"agreement":{}}'
 expect 202 "a partner registration is a ballot even before its checks"
 B6=$(jget .ballot_id)

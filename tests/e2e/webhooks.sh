@@ -76,10 +76,9 @@ expect 201 "the regulator subscribes (its listener fails first)"; WR=$(jget .id)
 call POST /v1/products "$ACME" '{"name":"Hub","model":"H-2","category":"hub","support_until":"2030-06-30"}'; P=$(jget .id)
 call POST "/v1/products/$P/versions" "$ACME" '{"version":"2.1"}'
 call POST /v1/submissions "$ACME" "{\"product_id\":\"$P\",\"product_version\":\"2.1\",\"scheme\":\"sg-cls-iot\",\"target_tier\":2}"; SUB=$(jget .id)
-printf 'documentation\n' > "$WORK/doc.txt"
-call POST "/v1/submissions/$SUB/evidence" "$ACME" '' -H 'Content-Type: text/plain' --data-binary "@$WORK/doc.txt"; E=$(jget .sha256)
-call GET /v1/schemes/sg-cls-iot
-ITEMS=$(jq -c --arg e "$E" '[.requirements[] | select(.mode == "self_declaration") | {requirement: .id, status: "conformant", justification: "Tested", evidence: [$e]}]' <<<"$BODY")
+call GET /v1/schemes/sg-cls-iot; DOC=$BODY
+upload_kinds "$SUB" "$ACME" "$DOC"
+ITEMS=$(jq -c --argjson ev "$KIND_EVIDENCE" '[.requirements[] | select(.mode == "self_declaration") | {requirement: .id, status: "conformant", justification: "Tested", evidence: [.evidence[] | $ev[.]]}]' <<<"$DOC")
 call GET "/v1/submissions/$SUB" "$ACME"; ET=$(grep -i '^etag:' "$HDRS" | head -n 1 | cut -d' ' -f2- | tr -d '\r')
 call PUT "/v1/submissions/$SUB/declarations" "$ACME" "{\"items\":$ITEMS}" -H "If-Match: $ET"; expect 200 "declarations"
 call POST "/v1/submissions/$SUB/submit" "$ACME"; expect 200 "submit"
