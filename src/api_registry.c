@@ -319,7 +319,8 @@ registry_api(struct req *r)
 		html_raw(&link, "<");
 		next_query(r, &link, "/v1/registry", g.rows[n - 1].seq, "&");
 		html_raw(&link, ">; rel=\"next\"");
-		if (link.failed || reply_header(r, "Link", link.p) == -1) {
+		if (link.sb.failed ||
+		    reply_header(r, "Link", link.sb.p) == -1) {
 			html_free(&link);
 			html_free(&b);
 			free(g.rows);
@@ -328,7 +329,7 @@ registry_api(struct req *r)
 		html_free(&link);
 	}
 	free(g.rows);
-	if (b.failed) {
+	if (b.sb.failed) {
 		html_free(&b);
 		return reply_oom(r);
 	}
@@ -337,8 +338,8 @@ registry_api(struct req *r)
 		html_free(&b);
 		return reply_oom(r);
 	}
-	rc = reply_raw(r, MHD_HTTP_OK, REGISTRY_CSV_TYPE, b.p ? b.p : "",
-	    b.len);
+	rc = reply_raw(r, MHD_HTTP_OK, REGISTRY_CSV_TYPE, b.sb.p ? b.sb.p : "",
+	    b.sb.len);
 	html_free(&b);
 	return rc;
 }

@@ -23,6 +23,7 @@
 
 #include "labeld.h"
 #include "errfmt.h"
+#include "strbuf.h"
 
 #define BADGE_W		440
 #define BADGE_H		210
@@ -36,91 +37,20 @@
 #define BADGE_TITLE_LINE 60	/* bytes that fit a line at 12px */
 
 /* A literal, its length counted by the compiler. */
-#define PUTL(b, lit)	put((b), (lit), sizeof(lit) - 1)
+#define PUTL(b, lit)	strbuf_put((b), (lit), sizeof(lit) - 1)
 
-struct buf {
-	char	*p;
-	size_t	 len, cap;
-	int	 failed;
-};
-
-static void	 put(struct buf *, const char *, size_t);
-static void	 putf(struct buf *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-static void	 esc(struct buf *, const char *);
-static void	 star(struct buf *, int x, int y, int filled);
-static int	 qr(struct buf *, const char *url, char *err, size_t errlen);
-static void	 banner(struct buf *, const struct badge *);
-static void	 title(struct buf *, const char *);
-
-static void
-put(struct buf *b, const char *s, size_t n)
-{
-	char	*np;
-	size_t	 ncap;
-
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 4096;
-		while (b->len + n + 1 > ncap)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-putf(struct buf *b, const char *fmt, ...)
-{
-	char	 tmp[512];
-	va_list	 ap;
-	int	 n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	/* Only fixed markup and numbers go through here, never data. */
-	assert(n >= 0 && (size_t)n < sizeof(tmp));
-	put(b, tmp, (size_t)n);
-}
-
-/* s as XML character data or attribute value. */
-static void
-esc(struct buf *b, const char *s)
-{
-	const char	*run = s;
-
-	for (; *s != '\0'; s++) {
-		const char *rep;
-
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		put(b, run, (size_t)(s - run));
-		put(b, rep, strlen(rep));
-		run = s + 1;
-	}
-	put(b, run, (size_t)(s - run));
-}
+static void	 star(struct strbuf *, int x, int y, int filled);
+static int	 qr(struct strbuf *, const char *url, char *err,
+		    size_t errlen);
+static void	 banner(struct strbuf *, const struct badge *);
+static void	 title(struct strbuf *, const char *);
 
 /* A five-pointed star of radius 11 centred on x, y. */
 static void
-star(struct buf *b, int x, int y, int filled)
+star(struct strbuf *b, int x, int y, int filled)
 {
-	putf(b, "<polygon transform=\"translate(%d %d)\" points=\"0,-11 "
+	strbuf_printf(b,
+	    "<polygon transform=\"translate(%d %d)\" points=\"0,-11 "
 	    "2.6,-3.6 10.5,-3.4 4.2,1.4 6.5,8.9 0,4.5 -6.5,8.9 -4.2,1.4 "
 	    "-10.5,-3.4 -2.6,-3.6\" fill=\"%s\" stroke=\"%s\" "
 	    "stroke-width=\"1.2\"/>\n", x, y, filled ? "#f2a900" : "#ffffff",
@@ -133,7 +63,7 @@ star(struct buf *b, int x, int y, int filled)
  * module units scaled into the box.  0, or -1 with the reason in err.
  */
 static int
-qr(struct buf *b, const char *url, char *err, size_t errlen)
+qr(struct strbuf *b, const char *url, char *err, size_t errlen)
 {
 	QRcode		*q;
 	int		 n, x, y, run;
@@ -147,7 +77,7 @@ qr(struct buf *b, const char *url, char *err, size_t errlen)
 	}
 	n = q->width;
 	scale = (double)BADGE_QR_SIZE / (n + 2 * BADGE_QR_QUIET);
-	putf(b, "<g transform=\"translate(%d %d) scale(%.5f)\" "
+	strbuf_printf(b, "<g transform=\"translate(%d %d) scale(%.5f)\" "
 	    "shape-rendering=\"crispEdges\">\n<rect width=\"%d\" "
 	    "height=\"%d\" fill=\"#ffffff\"/>\n<g fill=\"#000000\" "
 	    "transform=\"translate(%d %d)\">\n", BADGE_QR_X, BADGE_QR_Y,
@@ -160,7 +90,8 @@ qr(struct buf *b, const char *url, char *err, size_t errlen)
 			    (q->data[y * n + x + run] & 1); run++)
 				;
 			if (run > 0)
-				putf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
+				strbuf_printf(b,
+				    "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
 				    "height=\"1\"/>", x, y, run);
 		}
 	PUTL(b, "\n</g>\n</g>\n");
@@ -174,15 +105,15 @@ qr(struct buf *b, const char *url, char *err, size_t errlen)
  * when still too long (textLength) rather than cut off.
  */
 static void
-title(struct buf *b, const char *t)
+title(struct strbuf *b, const char *t)
 {
 	size_t		 n = strlen(t), i, cut = 0;
 	char		*line;
 
 	if (n <= BADGE_TITLE_ONE) {
-		putf(b, "<text x=\"20\" y=\"30\" font-size=\"15\" "
+		strbuf_printf(b, "<text x=\"20\" y=\"30\" font-size=\"15\" "
 		    "font-weight=\"700\" fill=\"#ffffff\">");
-		esc(b, t);
+		strbuf_put_xml(b, t);
 		PUTL(b, "</text>\n");
 		return;
 	}
@@ -196,23 +127,23 @@ title(struct buf *b, const char *t)
 		b->failed = 1;
 		return;
 	}
-	putf(b, "<text x=\"20\" font-size=\"12\" font-weight=\"700\" "
+	strbuf_printf(b, "<text x=\"20\" font-size=\"12\" font-weight=\"700\" "
 	    "fill=\"#ffffff\"><tspan x=\"20\" y=\"20\"%s>", cut >
 	    BADGE_TITLE_LINE ? " textLength=\"400\" "
 	    "lengthAdjust=\"spacingAndGlyphs\"" : "");
-	esc(b, line);
+	strbuf_put_xml(b, line);
 	free(line);
 	t += cut + (t[cut] == ' ');
-	putf(b, "</tspan><tspan x=\"20\" y=\"36\"%s>", strlen(t) >
+	strbuf_printf(b, "</tspan><tspan x=\"20\" y=\"36\"%s>", strlen(t) >
 	    BADGE_TITLE_LINE ? " textLength=\"400\" "
 	    "lengthAdjust=\"spacingAndGlyphs\"" : "");
-	esc(b, t);
+	strbuf_put_xml(b, t);
 	PUTL(b, "</tspan></text>\n");
 }
 
 /* The banner across the label's text when it is not active. */
 static void
-banner(struct buf *b, const struct badge *in)
+banner(struct strbuf *b, const struct badge *in)
 {
 	const char	*word, *fill;
 	int		 superseded = 0;
@@ -232,7 +163,7 @@ banner(struct buf *b, const struct badge *in)
 		superseded = 1;
 	} else
 		return;
-	putf(b, "<g transform=\"rotate(-9 148 122)\">\n<rect x=\"6\" "
+	strbuf_printf(b, "<g transform=\"rotate(-9 148 122)\">\n<rect x=\"6\" "
 	    "y=\"%d\" width=\"284\" height=\"%d\" rx=\"4\" fill=\"%s\" "
 	    "fill-opacity=\"0.93\"/>\n<text x=\"148\" y=\"%d\" "
 	    "text-anchor=\"middle\" font-size=\"24\" font-weight=\"700\" "
@@ -242,7 +173,7 @@ banner(struct buf *b, const struct badge *in)
 	if (superseded && in->successor != NULL && in->successor[0] != '\0') {
 		PUTL(b, "<text x=\"148\" y=\"141\" text-anchor=\"middle\" "
 		    "font-size=\"12\" fill=\"#ffffff\">by ");
-		esc(b, in->successor);
+		strbuf_put_xml(b, in->successor);
 		PUTL(b, "</text>\n");
 	}
 	PUTL(b, "</g>\n");
@@ -256,7 +187,7 @@ banner(struct buf *b, const struct badge *in)
 char *
 badge_svg(const struct badge *in, size_t *len, char *err, size_t errlen)
 {
-	struct buf	 b = { NULL, 0, 0, 0 };
+	struct strbuf	 b = STRBUF_INIT;
 	int		 i, nstars;
 
 	assert(in->label_id != NULL && in->scheme_title != NULL &&
@@ -268,36 +199,38 @@ badge_svg(const struct badge *in, size_t *len, char *err, size_t errlen)
 	if (nstars > BADGE_MAX_STARS)
 		nstars = BADGE_MAX_STARS;
 
-	putf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+	strbuf_printf(&b,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	    "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
 	    "aria-labelledby=\"badge-title badge-desc\" "
 	    "font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\">\n",
 	    BADGE_W, BADGE_H, BADGE_W, BADGE_H);
 	PUTL(&b, "<title id=\"badge-title\">");
 	if (in->product != NULL && in->product[0] != '\0') {
-		esc(&b, in->product);
+		strbuf_put_xml(&b, in->product);
 		PUTL(&b, " - ");
 	}
-	esc(&b, in->scheme_title);
-	putf(&b, ": tier %d, ", in->tier);
-	esc(&b, in->tier_name);
+	strbuf_put_xml(&b, in->scheme_title);
+	strbuf_printf(&b, ": tier %d, ", in->tier);
+	strbuf_put_xml(&b, in->tier_name);
 	PUTL(&b, "</title>\n<desc id=\"badge-desc\">Label ");
-	esc(&b, in->label_id);
+	strbuf_put_xml(&b, in->label_id);
 	PUTL(&b, ", valid until ");
-	esc(&b, in->valid_until);
+	strbuf_put_xml(&b, in->valid_until);
 	PUTL(&b, ", status ");
-	esc(&b, in->status);
+	strbuf_put_xml(&b, in->status);
 	if (in->successor != NULL && in->successor[0] != '\0') {
 		PUTL(&b, " (superseded by ");
-		esc(&b, in->successor);
+		strbuf_put_xml(&b, in->successor);
 		PUTL(&b, ")");
 	}
 	PUTL(&b, ". Verify at ");
-	esc(&b, in->verify_url);
+	strbuf_put_xml(&b, in->verify_url);
 	PUTL(&b, "</desc>\n");
 
 	/* the card and the scheme's band */
-	putf(&b, "<rect x=\"2\" y=\"2\" width=\"%d\" height=\"%d\" rx=\"14\" "
+	strbuf_printf(&b,
+	    "<rect x=\"2\" y=\"2\" width=\"%d\" height=\"%d\" rx=\"14\" "
 	    "fill=\"#ffffff\" stroke=\"%s\" stroke-width=\"4\"/>\n"
 	    "<path d=\"M2 16a14 14 0 0 1 14-14h%dA14 14 0 0 1 %d 16v28H2z\" "
 	    "fill=\"%s\"/>\n", BADGE_W - 4, BADGE_H - 4, BADGE_INK,
@@ -307,27 +240,29 @@ badge_svg(const struct badge *in, size_t *len, char *err, size_t errlen)
 	/* the tier: stars, then its number and name */
 	for (i = 0; i < nstars; i++)
 		star(&b, 34 + i * 28, 74, i < in->tier);
-	putf(&b, "<text x=\"20\" y=\"112\" font-size=\"17\" font-weight=\"700\" "
+	strbuf_printf(&b,
+	    "<text x=\"20\" y=\"112\" font-size=\"17\" font-weight=\"700\" "
 	    "fill=\"%s\">Tier %d</text>\n<text x=\"20\" y=\"132\" "
 	    "font-size=\"13\" fill=\"%s\">", BADGE_INK, in->tier, BADGE_INK);
-	esc(&b, in->tier_name);
+	strbuf_put_xml(&b, in->tier_name);
 	PUTL(&b, "</text>\n");
 
 	/* the label's id and validity */
-	putf(&b, "<text x=\"20\" y=\"164\" font-size=\"11\" fill=\"#4b5563\">"
+	strbuf_printf(&b,
+	    "<text x=\"20\" y=\"164\" font-size=\"11\" fill=\"#4b5563\">"
 	    "LABEL</text>\n<text x=\"20\" y=\"180\" font-size=\"14\" "
 	    "font-family=\"DejaVu Sans Mono, Menlo, monospace\" "
 	    "fill=\"%s\">", BADGE_INK);
-	esc(&b, in->label_id);
-	putf(&b, "</text>\n<text x=\"20\" y=\"198\" font-size=\"11\" "
+	strbuf_put_xml(&b, in->label_id);
+	strbuf_printf(&b, "</text>\n<text x=\"20\" y=\"198\" font-size=\"11\" "
 	    "fill=\"#4b5563\">Valid until ");
-	esc(&b, in->valid_until);
+	strbuf_put_xml(&b, in->valid_until);
 	PUTL(&b, "</text>\n");
 
 	/* the QR code and what it is for */
 	if (qr(&b, in->verify_url, err, errlen) == -1)
 		goto fail;
-	putf(&b, "<text x=\"%d\" y=\"202\" text-anchor=\"middle\" "
+	strbuf_printf(&b, "<text x=\"%d\" y=\"202\" text-anchor=\"middle\" "
 	    "font-size=\"10\" fill=\"#4b5563\">Scan to verify</text>\n",
 	    BADGE_QR_X + BADGE_QR_SIZE / 2);
 

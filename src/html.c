@@ -74,31 +74,6 @@ static const char html_stylesheet[] =
 	"ul.results a{font-weight:600;color:var(--ink)}\n"
 	".muted{color:var(--muted)}\n";
 
-/* Appends n bytes of s; a failed allocation marks h failed. */
-static void
-html_put(struct html *h, const char *s, size_t n)
-{
-	char	*np;
-	size_t	 ncap;
-
-	if (h->failed)
-		return;
-	if (h->len + n + 1 > h->cap) {
-		ncap = h->cap ? h->cap : 8192;
-		while (h->len + n + 1 > ncap)
-			ncap *= 2;
-		if ((np = realloc(h->p, ncap)) == NULL) {
-			h->failed = 1;
-			return;
-		}
-		h->p = np;
-		h->cap = ncap;
-	}
-	memcpy(h->p + h->len, s, n);
-	h->len += n;
-	h->p[h->len] = '\0';
-}
-
 void
 html_init(struct html *h)
 {
@@ -108,37 +83,21 @@ html_init(struct html *h)
 void
 html_free(struct html *h)
 {
-	free(h->p);
-	memset(h, 0, sizeof(*h));
+	strbuf_free(&h->sb);
 }
 
 /* Fixed markup written by the program: never data. */
 void
 html_raw(struct html *h, const char *markup)
 {
-	html_put(h, markup, strlen(markup));
+	strbuf_puts(&h->sb, markup);
 }
 
 /* text as character data (and fit for a quoted attribute value). */
 void
 html_text(struct html *h, const char *text)
 {
-	const char	*run = text, *rep;
-
-	for (; *text != '\0'; text++) {
-		switch (*text) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		html_put(h, run, (size_t)(text - run));
-		html_raw(h, rep);
-		run = text + 1;
-	}
-	html_put(h, run, (size_t)(text - run));
+	strbuf_put_xml(&h->sb, text);
 }
 
 /* The formatted text, escaped as a whole. */
@@ -153,7 +112,7 @@ html_textf(struct html *h, const char *fmt, ...)
 	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (n < 0) {
-		h->failed = 1;
+		h->sb.failed = 1;
 		return;
 	}
 	html_text(h, s);
@@ -250,7 +209,7 @@ html_reply(struct req *r, unsigned status, struct html *h)
 {
 	int	 rc;
 
-	if (h->failed || h->p == NULL) {
+	if (h->sb.failed || h->sb.p == NULL) {
 		html_free(h);
 		return reply_oom(r);
 	}
@@ -260,7 +219,8 @@ html_reply(struct req *r, unsigned status, struct html *h)
 		html_free(h);
 		return reply_oom(r);
 	}
-	rc = reply_raw(r, status, "text/html; charset=utf-8", h->p, h->len);
+	rc = reply_raw(r, status, "text/html; charset=utf-8", h->sb.p,
+	    h->sb.len);
 	html_free(h);
 	return rc;
 }

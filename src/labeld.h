@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "clock.h"
+#include "strbuf.h"
 #include "tlog.h"
 
 /* Limits; labeld(8) and labeld.conf(5) state these defaults. */
@@ -1593,9 +1594,8 @@ char	*badge_svg(const struct badge *, size_t *len, char *err,
 
 /* html.c: the escaping HTML builder of the public pages */
 struct html {
-	char		*p;
-	size_t		 len, cap;
-	int		 failed;	/* out of memory: html_reply answers 500 */
+	struct strbuf	 sb;	/* sb.failed: out of memory, html_reply
+				   answers 500 */
 };
 #define HTML_CSS_PATH	"/static/labeld.css"
 void	 html_init(struct html *);

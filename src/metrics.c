@@ -12,6 +12,7 @@
 
 #include "labeld.h"
 #include "rfc3339.h"
+#include "strbuf.h"
 
 #define METRICS_MAX_SERIES	512
 
@@ -63,57 +64,18 @@ metrics_observe(const char *route, unsigned status, uint64_t usec)
 	pthread_mutex_unlock(&metrics_lock);
 }
 
-struct buf {
-	char	*p;
-	size_t	 len, cap;
-	int	 failed;
-};
-
-static void
-put(struct buf *b, const char *fmt, ...)
-{
-	va_list	 ap;
-	int	 n;
-
-	if (b->failed)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->failed = 1;
-			return;
-		}
-		if ((size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		{
-			size_t	 cap = b->cap * 2 + (size_t)n;
-			char	*np = realloc(b->p, cap);
-			if (np == NULL) {
-				b->failed = 1;
-				return;
-			}
-			b->p = np;
-			b->cap = cap;
-		}
-	}
-}
-
-
 static int
 label_figure(const char *status, int64_t n, void *arg)
 {
-	put(arg, "labeld_labels{status=\"%s\"} %lld\n", status, (long long)n);
+	strbuf_printf(arg,
+	    "labeld_labels{status=\"%s\"} %lld\n", status, (long long)n);
 	return 0;
 }
 
 static int
 submission_figure(const char *state, int64_t n, void *arg)
 {
-	put(arg, "labeld_submissions{state=\"%s\"} %lld\n", state,
+	strbuf_printf(arg, "labeld_submissions{state=\"%s\"} %lld\n", state,
 	    (long long)n);
 	return 0;
 }
@@ -124,7 +86,7 @@ submission_figure(const char *state, int64_t n, void *arg)
  * (gauges: what a regulator watches).  0, or -1 on a database fault.
  */
 static int
-domain_figures(struct db *db, int64_t window, struct buf *b)
+domain_figures(struct db *db, int64_t window, struct strbuf *b)
 {
 	struct signing_key	 k;
 	char			 now[RFC3339_BUFLEN], before[RFC3339_BUFLEN];
@@ -133,17 +95,19 @@ domain_figures(struct db *db, int64_t window, struct buf *b)
 
 	rfc3339_format(t, now);
 	rfc3339_format(t + (time_t)window, before);
-	put(b, "# HELP labeld_labels Labels by status (expired: not revoked, "
+	strbuf_printf(b,
+	    "# HELP labeld_labels Labels by status (expired: not revoked, "
 	    "past validUntil).\n# TYPE labeld_labels gauge\n");
 	if (store_label_count_by_status(db, now, label_figure, b) != STORE_OK)
 		return -1;
 	if (store_label_count_expiring(db, now, before, &n) != STORE_OK)
 		return -1;
-	put(b, "# HELP labeld_labels_expiring Active or suspended labels "
+	strbuf_printf(b,
+	    "# HELP labeld_labels_expiring Active or suspended labels "
 	    "lapsing within expiry_warning_window.\n"
 	    "# TYPE labeld_labels_expiring gauge\n"
 	    "labeld_labels_expiring %lld\n", (long long)n);
-	put(b, "# HELP labeld_submissions Submissions by state.\n"
+	strbuf_printf(b, "# HELP labeld_submissions Submissions by state.\n"
 	    "# TYPE labeld_submissions gauge\n");
 	if (store_submission_count_by_state(db, submission_figure, b) !=
 	    STORE_OK)
@@ -151,7 +115,8 @@ domain_figures(struct db *db, int64_t window, struct buf *b)
 	switch (store_key_active(db, &k)) {
 	case STORE_OK:
 		if (rfc3339_to_time(k.created_at, 0, &t) == 0)
-			put(b, "# HELP labeld_signing_key_age_seconds Age of "
+			strbuf_printf(b,
+			    "# HELP labeld_signing_key_age_seconds Age of "
 			    "the active signing key.\n# TYPE "
 			    "labeld_signing_key_age_seconds gauge\n"
 			    "labeld_signing_key_age_seconds %lld\n",
@@ -172,33 +137,36 @@ domain_figures(struct db *db, int64_t window, struct buf *b)
 char *
 metrics_render(struct db *db, int64_t window, size_t *len, int *dberr)
 {
-	struct buf	 b = { NULL, 0, 4096, 0 };
+	struct strbuf	 b = STRBUF_INIT;
 
-	if ((b.p = malloc(b.cap)) == NULL)
-		return NULL;
-	b.p[0] = '\0';
 	pthread_mutex_lock(&metrics_lock);
-	put(&b, "# HELP labeld_http_requests_total Requests answered, by route "
+	strbuf_printf(&b,
+	    "# HELP labeld_http_requests_total Requests answered, by route "
 	    "pattern and status.\n# TYPE labeld_http_requests_total counter\n");
 	for (size_t i = 0; i < nseries; i++)
-		put(&b, "labeld_http_requests_total{route=\"%s\",status=\"%u\"} "
+		strbuf_printf(&b,
+		    "labeld_http_requests_total{route=\"%s\",status=\"%u\"} "
 		    "%lu\n", series[i].route, series[i].status,
 		    series[i].count);
-	put(&b, "# HELP labeld_http_request_duration_seconds Time from first "
+	strbuf_printf(&b,
+	    "# HELP labeld_http_request_duration_seconds Time from first "
 	    "byte to response completion.\n"
 	    "# TYPE labeld_http_request_duration_seconds histogram\n");
 	for (size_t i = 0; i < NBUCKETS; i++)
-		put(&b, "labeld_http_request_duration_seconds_bucket{le=\"%g\"} "
+		strbuf_printf(&b,
+		    "labeld_http_request_duration_seconds_bucket{le=\"%g\"} "
 		    "%lu\n", bucket_le[i], buckets[i]);
-	put(&b, "labeld_http_request_duration_seconds_bucket{le=\"+Inf\"} %lu\n"
+	strbuf_printf(&b,
+	    "labeld_http_request_duration_seconds_bucket{le=\"+Inf\"} %lu\n"
 	    "labeld_http_request_duration_seconds_sum %.6f\n"
 	    "labeld_http_request_duration_seconds_count %lu\n",
 	    total_count, total_seconds, total_count);
 	pthread_mutex_unlock(&metrics_lock);
-	put(&b, "# HELP labeld_http_requests_in_flight Requests being "
+	strbuf_printf(&b,
+	    "# HELP labeld_http_requests_in_flight Requests being "
 	    "answered.\n# TYPE labeld_http_requests_in_flight gauge\n"
 	    "labeld_http_requests_in_flight %lu\n", http_active());
-	put(&b, "# HELP labeld_db_errors_total SQLite errors seen.\n"
+	strbuf_printf(&b, "# HELP labeld_db_errors_total SQLite errors seen.\n"
 	    "# TYPE labeld_db_errors_total counter\nlabeld_db_errors_total %lu\n",
 	    store_errors());
 	if (domain_figures(db, window, &b) == -1) {

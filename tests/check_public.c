@@ -118,8 +118,8 @@ START_TEST(html_escapes_text)
 	html_text(&h, "<script>alert('1')</script> & co");
 	html_textf(&h, " %s|%d", "<b>", 4);
 	html_raw(&h, "</p>");
-	ck_assert(!h.failed);
-	ck_assert_str_eq(h.p, "<p title=\"&quot;&gt;&lt;script&gt;x&lt;/"
+	ck_assert(!h.sb.failed);
+	ck_assert_str_eq(h.sb.p, "<p title=\"&quot;&gt;&lt;script&gt;x&lt;/"
 	    "script&gt;\">&lt;script&gt;alert(&#39;1&#39;)&lt;/script&gt; "
 	    "&amp; co &lt;b&gt;|4</p>");
 	html_free(&h);
@@ -134,11 +134,11 @@ START_TEST(html_page_frame)
 	html_init(&h);
 	html_begin(&h, "A <title>");
 	html_end(&h);
-	ck_assert(!h.failed);
-	ck_assert_ptr_nonnull(strstr(h.p, "<title>A &lt;title&gt;</title>"));
-	ck_assert_ptr_nonnull(strstr(h.p, "href=\"" HTML_CSS_PATH "\""));
-	ck_assert_ptr_nonnull(strstr(h.p, "name=\"viewport\""));
-	ck_assert_int_eq(count(h.p, "<script"), 0);
+	ck_assert(!h.sb.failed);
+	ck_assert_ptr_nonnull(strstr(h.sb.p, "<title>A &lt;title&gt;</title>"));
+	ck_assert_ptr_nonnull(strstr(h.sb.p, "href=\"" HTML_CSS_PATH "\""));
+	ck_assert_ptr_nonnull(strstr(h.sb.p, "name=\"viewport\""));
+	ck_assert_int_eq(count(h.sb.p, "<script"), 0);
 	html_free(&h);
 }
 END_TEST
@@ -151,8 +151,8 @@ START_TEST(html_status_and_date)
 	html_init(&h);
 	html_status(&h, "status", "active");
 	html_status(&h, NULL, "suspended");
-	ck_assert(!h.failed);
-	ck_assert_str_eq(h.p, "<span id=\"status\" class=\"status active\">"
+	ck_assert(!h.sb.failed);
+	ck_assert_str_eq(h.sb.p, "<span id=\"status\" class=\"status active\">"
 	    "VALID</span><span class=\"status suspended\">SUSPENDED</span>");
 	html_free(&h);
 	ck_assert_str_eq(html_status_word("revoked"), "REVOKED");

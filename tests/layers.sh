@@ -48,7 +48,7 @@ rank() {
 	bootstrap.c|scheduler.c|translog.c|partner*.c|webhook.c|\
 	ballot.c|badge.c|recognition.c|backup.c)				echo 20 ;;
 	store*.c|crypto.c|jcs.c|rfc3339.c|utf8.c|dataint.c|bitstring.c|\
-	log.c|config.c|role.c|clock.c|errfmt.c|tlog.c|note.c|ratelimit.c|\
+	log.c|config.c|role.c|clock.c|errfmt.c|tlog.c|note.c|ratelimit.c|strbuf.c|\
 	fetch.c)						echo 10 ;;
 	*)							echo "" ;;
 	esac
