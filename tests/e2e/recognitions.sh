@@ -11,7 +11,8 @@
 # map leaves out, tampered, expired (test clock), revoked; a crosswalk
 # lowers the mapped tier to the engine's (or refuses).  FI rotates its
 # key and revokes: SG takes the new bundle and list by push and the
-# recognised label is revoked; a partner suspension suspends and its
+# recognised label is revoked, and again by pull (POST .../refresh); a
+# partner suspension (pulled) suspends and its
 # reinstatement reinstates.  POST /v1/verify and labelverify name the
 # authority of a partner's credential.  Stale: FI stopped, SG restarted 8
 # days on (LABELD_TEST_CLOCK_OFFSET), past partner_status_max_age: the
@@ -229,14 +230,22 @@ call GET "/v1/recognitions/$RID"; check_eq "$(jget .status)" revoked "the recogn
 recognise "$WORK/new.json"; expect 201 "FI's new-key label recognised once the bundle follows"
 RID2=$(jget .id); SGL2=$(jget .label_id)
 
-# ------------------------------------------------ suspension follows
+# fi_pull: SG pulls FI's bundle and lists (POST .../refresh), from the
+# URLs FI's pinned bundle names.
+fi_pull() {
+	use SG
+	call POST "/v1/partners/$PFI/refresh" "$REG"
+	expect 200 "SG pulls from FI"
+}
+
+# ------------------------------------------------ suspension follows (pull)
 # a list re-signed in a later second than the copy SG holds (validFrom)
 sleep 1; use FI; call POST "/v1/labels/$L_NEW/suspend" "$FIREG" '{"reason":"under investigation"}'; expect 200 "FI suspends"
-fi_push
-call GET "/v1/labels/$SGL2/status"; check_eq "$(jget .status)" suspended "suspended with the partner"
+fi_pull
+call GET "/v1/labels/$SGL2/status"; check_eq "$(jget .status)" suspended "suspended with the partner, by pull"
 sleep 1; use FI; call POST "/v1/labels/$L_NEW/reinstate" "$FIREG" '{"reason":"cleared"}'; expect 200 "FI reinstates"
-fi_push
-call GET "/v1/labels/$SGL2/status"; check_eq "$(jget .status)" active "reinstated with the partner"
+fi_pull
+call GET "/v1/labels/$SGL2/status"; check_eq "$(jget .status)" active "reinstated with the partner, by pull"
 call POST "/v1/labels/$SGL2/suspend" "$REG" '{"reason":"our own inquiry"}'; expect 200 "SG's own suspension"
 call POST "/v1/labels/$SGL2/reinstate" "$REG" '{"reason":"inquiry closed"}'; expect 200 "SG reinstates its own"
 
@@ -256,8 +265,8 @@ check_eq "$S" suspended "FI silent past partner_status_max_age: the recognised l
 check_eq "$(curl -s "$BASE/v1/labels/$SGL2/status" | jq -r '.reason | startswith("partner_status_stale")')" true "with that reason"
 refused "$WORK/exp.json" validity expired "an expired credential" "expired"
 start FI --config "$WORK/fi.conf"
-fi_push
-call GET "/v1/labels/$SGL2/status"; check_eq "$(jget .status)" active "FI's fresh list: reinstated"
+fi_pull
+call GET "/v1/labels/$SGL2/status"; check_eq "$(jget .status)" active "FI back, its fresh list pulled: reinstated"
 unset LABELD_TEST_CLOCK_OFFSET
 
 if command -v sqlite3 >/dev/null 2>&1; then
@@ -265,6 +274,18 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	check_eq "$(sqlite3 -readonly "$DATA/labeld.db" "SELECT group_concat(action, ' ') FROM (SELECT action FROM label_events WHERE label_id = '$SGL2' ORDER BY seq)")" \
 	    "issued suspended reinstated suspended reinstated suspended reinstated" "every propagation in the label's audit trail"
 fi
+
+# ------------------------------------------------ FI rotates, then revokes: by pull
+RC=0; "$LABELCTL" --data-dir "${SAVED[FI.DATA]}" key rotate > "$WORK/rotate2.out" 2>&1 || RC=$?
+check_eq "$RC" 0 "FI rotates its key again"
+sleep 1; use FI; call POST "/v1/labels/$L_NEW/revoke" "$FIREG" '{"reason":"end of support"}'; expect 200 "FI revokes the other recognised label"
+curl -sf -o "$WORK/fi-cur.json" "${SAVED[FI.BASE]}/v1/trust-bundle" || fail "FI current bundle"
+fi_pull
+check_eq "$(jget .bundle.version)" "$(jq -r .version "$WORK/fi-cur.json")" "SG pulled FI's rotated bundle by continuity"
+call GET "/v1/partners/$PFI"
+check_eq "$(jget .bundle_version)" "$(jq -r .version "$WORK/fi-cur.json")" "the directory shows FI's new bundle version"
+call GET "/v1/labels/$SGL2/status"
+check_eq "$(jget .status)" revoked "the recognised label follows by pull: revoked"
 stop SG
 stop FI
 finish
