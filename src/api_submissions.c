@@ -308,9 +308,15 @@ sub_assessment(struct req *r)
 	struct submission	 s;
 	struct assess_result	*res;
 	const struct scheme	*sc;
-	json_t			*doc;
+	const char		*format = req_query(r, "format");
+	json_t			*doc, *oscal;
 	char			 err[512];
 
+	if (format != NULL && strcmp(format, "json") != 0 &&
+	    strcmp(format, "oscal") != 0)
+		return reply_problem(r, MHD_HTTP_BAD_REQUEST, "bad-query",
+		    "format: expected json (the default) or oscal (NIST OSCAL "
+		    "assessment-results), got \"%s\"", format);
 	if (submissions_load_visible(r, &s) == -1 ||
 	    (sc = submissions_scheme(r, &s)) == NULL)
 		return -1;
@@ -327,6 +333,13 @@ sub_assessment(struct req *r)
 	}
 	assess_free(res);
 	submissions_set_etag(r, &s);
+	if (doc != NULL && format != NULL && strcmp(format, "oscal") == 0) {
+		oscal = api_submissions_oscal(r, &s, sc, doc);
+		json_decref(doc);
+		if (oscal == NULL)
+			return reply_db_error(r);
+		return reply_json(r, MHD_HTTP_OK, oscal);
+	}
 	return reply_json(r, MHD_HTTP_OK, doc);
 }
 

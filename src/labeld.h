@@ -1833,3 +1833,7 @@ int	 api_ballots_propose(struct req *);
 /* backup.c: a complete copy of the data dir (labelctl backup) */
 int	 backup_data_dir(struct db *, const char *data_dir, const char *dest,
 	    int force, int *nfiles, char *err, size_t errlen);
+
+/* api_submissions_oscal.c: an assessment as NIST OSCAL assessment-results */
+json_t	*api_submissions_oscal(struct req *, const struct submission *,
+	    const struct scheme *, const json_t *assessment);
