@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../e2e/lib.sh"
 . "$(dirname "$0")/prepare.sh"
 
-STORIES=${OPENAPI_STORIES:-"foundation schemes products workflow labels log partners verify"}
+STORIES=${OPENAPI_STORIES:-"foundation schemes products workflow labels log partners verify audit"}
 
 # Once per CI run is enough (issue 11): the sanitizer build and distcheck
 # (a read-only source tree) skip this replay of the stories, which the
