@@ -1835,7 +1835,7 @@ int	 backup_data_dir(struct db *, const char *data_dir, const char *dest,
 	    int force, int *nfiles, char *err, size_t errlen);
 
 /* store_audit.c, api_audit.c: the regulator's audit listing (0021) */
-#define AUDIT_AUTH_FAIL_RATE	5	/* refusals recorded per address/s */
+#define AUDIT_AUTH_FAIL_RATE	5	/* refusals kept a second per address */
 struct auth_failure {
 	const char	*addr;
 	const char	*reason;	/* auth_fault_name, or "forbidden" */
