@@ -4,7 +4,8 @@
 # tokens made and revoked, and refused requests (revoked, unknown,
 # forbidden) kept with their reasons; the kind and since filters; stable
 # pagination; roles; strict query checks; a flood of refusals recorded
-# only up to the bound, the rest counted as suppressed.
+# only up to the bound, the rest counted as suppressed; a ballot's
+# proposal, votes and decision.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/story.sh"
 
@@ -131,5 +132,20 @@ ROWS=$(( $(jq '.items | length' <<<"$BODY") - B2 ))
 SUPP=$(( $(jq '[.items[].detail.suppressed] | add' <<<"$BODY") - SUPP ))
 [ "$ROWS" -ge 2 ] && [ "$ROWS" -le "$BOUND" ] && [ "$ROWS" -lt 100 ] && ok || fail "per address: the flood recorded $ROWS rows ($BOUND)"
 check_eq "$((ROWS + SUPP))" 201 "per address: recorded + suppressed = every refusal"
+
+# ------------------------------------------------ ballots
+stop_labeld
+start_labeld --quorum 2
+make_org "Second Authority" authority regulator; REG2=$TOKEN
+call POST "/v1/labels/$LABEL/revoke" "$REG" '{"reason":"tampered firmware"}'
+expect 202 "a revocation is a ballot"; BAL=$(jget .ballot_id)
+call POST "/v1/ballots/$BAL/vote" "$REG2" '{"vote":"approve","reason":"confirmed"}'
+expect 200 "the second approval"; check_eq "$(jget .state)" executed "the act ran"
+all kind=ballot
+check_eq "$(jq -r --arg b "$BAL" '[.items[] | select(.subject == $b) | .action] | sort | join(",")' <<<"$BODY")" "executed,proposed,vote_approve,vote_approve" "the ballot proposed, voted and decided"
+check_eq "$(jq -r --arg b "$BAL" '[.items[] | select(.subject == $b and .action == "proposed")][0] | .detail.method + " " + .detail.path' <<<"$BODY")" "POST /v1/labels/$LABEL/revoke" "the act proposed"
+check_eq "$(jq -r --arg b "$BAL" '[.items[] | select(.subject == $b and .reason == "confirmed")] | length' <<<"$BODY")" 1 "the vote's reason"
+all kind=label
+check_eq "$(jq -r --arg l "$LABEL" '[.items[] | select(.subject == $l) | .action] | join(",")' <<<"$BODY")" "issued,revoked" "the label's revocation"
 
 finish
