@@ -1837,3 +1837,36 @@ int	 backup_data_dir(struct db *, const char *data_dir, const char *dest,
 /* api_submissions_oscal.c: an assessment as NIST OSCAL assessment-results */
 json_t	*api_submissions_oscal(struct req *, const struct submission *,
 	    const struct scheme *, const json_t *assessment);
+/* store_audit.c, api_audit.c: the regulator's audit listing (0021) */
+#define AUDIT_AUTH_FAIL_RATE	5	/* refusals kept a second per address */
+struct auth_failure {
+	const char	*addr;
+	const char	*reason;	/* auth_fault_name, or "forbidden" */
+	const char	*token_id;	/* NULL: the token did not resolve */
+	const char	*method;
+	const char	*route;		/* the route's pattern */
+	uint64_t	 suppressed;	/* refusals unrecorded before this */
+};
+struct audit_row {
+	const char	*at;
+	const char	*kind;
+	int64_t		 seq;
+	const char	*action;
+	const char	*subject;
+	const char	*org_id;	/* each may be NULL */
+	const char	*token_id;
+	const char	*reason;
+	const char	*detail;	/* JSON object text, or plain text */
+};
+/* Where a listing resumes: after (at, kind, seq); at "" for the start. */
+struct audit_cursor {
+	char		 at[32];
+	char		 kind[16];
+	int64_t		 seq;
+};
+extern const char *const audit_kinds[];
+int	 store_auth_failure_insert(struct db *, const struct auth_failure *);
+int	 store_audit_list(struct db *, const char *kind, const char *since,
+	    const struct audit_cursor *after, int limit,
+	    int (*cb)(const struct audit_row *, void *), void *arg);
+extern const struct route api_audit_routes[];

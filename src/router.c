@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <time.h>
 #include <string.h>
@@ -36,6 +37,7 @@ static const struct route *const route_tables[] = {
 	api_public_routes,
 	api_registry_routes,
 	api_recognitions_routes,
+	api_audit_routes,
 };
 
 #define ROUTER_MAX_SEGMENTS 16
@@ -227,6 +229,67 @@ rate_take(struct req *r)
 	    r->ld->cfg.rate_limit_verify, mono_seconds());
 }
 
+/*
+ * Refusals recorded per second are bounded (a flood must not cost a disk
+ * sync per request): per address through the rate limits when on, else
+ * AUDIT_AUTH_FAIL_RATE per second in all.  Those left out are counted
+ * and carried by the next recorded row.
+ */
+static pthread_mutex_t	af_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t		af_suppressed;	/* since the last recorded row */
+static long		af_second;	/* fallback cap: its second... */
+static unsigned		af_taken;	/* ...and the rows taken in it */
+
+/* Keeps the refusal in auth_failures, within the bound above. */
+static void
+record_auth_failure(struct req *r, const char *addr)
+{
+	struct auth_failure	 f;
+	struct db		*db;
+	char			 key[80];
+	double			 now = mono_seconds();
+	int			 take;
+
+	pthread_mutex_lock(&af_lock);
+	if (r->ld->limits != NULL) {
+		snprintf(key, sizeof(key), "af:%s", addr);
+		take = ratelimit_take(r->ld->limits, key,
+		    AUDIT_AUTH_FAIL_RATE, now) == 0;
+	} else {
+		if ((long)now != af_second) {
+			af_second = (long)now;
+			af_taken = 0;
+		}
+		take = af_taken < AUDIT_AUTH_FAIL_RATE;
+		af_taken += take;
+	}
+	f.suppressed = take ? af_suppressed : 0;
+	if (take)
+		af_suppressed = 0;
+	else
+		af_suppressed++;
+	pthread_mutex_unlock(&af_lock);
+	if (!take)
+		return;
+	f.addr = addr;
+	f.reason = r->admit == ADMIT_FORBIDDEN ? "forbidden" :
+	    auth_fault_name(r->auth_fault);
+	f.token_id = r->admit == ADMIT_FORBIDDEN ||
+	    r->auth_fault == AUTH_REVOKED || r->auth_fault == AUTH_EXPIRED ?
+	    r->who.token_id : NULL;
+	f.method = r->method;
+	f.route = r->route->pattern;
+	db = store_acquire(r->ld->store);
+	if (store_auth_failure_insert(db, &f) != STORE_OK) {
+		/* Not lost from the count: the next row carries it. */
+		pthread_mutex_lock(&af_lock);
+		af_suppressed += f.suppressed + 1;
+		pthread_mutex_unlock(&af_lock);
+		log_warn("auth: could not record the refusal from %s", addr);
+	}
+	store_release(db);
+}
+
 /* The audit line of a refused token: who tried, from where, on what. */
 static void
 log_auth_failure(struct req *r)
@@ -247,6 +310,7 @@ log_auth_failure(struct req *r)
 		log_warn("auth: %s token on %s %s from %s",
 		    auth_fault_name(r->auth_fault), r->method,
 		    r->route->pattern, addr);
+	record_auth_failure(r, addr);
 }
 
 /*

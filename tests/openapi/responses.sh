@@ -13,7 +13,7 @@
 
 STORIES=${OPENAPI_STORIES:-"foundation schemes products workflow labels log
     partners verify expiry webhooks refresh witness recognitions quorum
-    public vcapi oscal"}
+    public vcapi oscal audit"}
 
 # Once per CI run is enough (issue 11): the sanitizer build and distcheck
 # (a read-only source tree) skip this replay of the stories, which the
