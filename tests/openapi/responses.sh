@@ -13,7 +13,8 @@
 
 STORIES=${OPENAPI_STORIES:-"foundation schemes products workflow labels log
     partners verify expiry webhooks refresh witness recognitions quorum
-    public vcapi oscal audit"}
+    public vcapi oscal audit authz trust admission certificates robustness
+    assessment backup abuse"}
 
 # Once per CI run is enough (issue 11): the sanitizer build and distcheck
 # (a read-only source tree) skip this replay of the stories, which the
