@@ -188,6 +188,9 @@ check_eq "$(jget '[.last_refresh.witness.outcome, .last_refresh.witness.url] | j
 use FI; call GET /v1/log/checkpoint; cp "$WORK/body" "$WORK/fi-cp2"
 check_eq "$(grep -c "^— $SG_ORIGIN " "$WORK/fi-cp2") $(sed -n 2p "$WORK/fi-cp2")" "1 $NF" \
     "FI serves its checkpoint with SG's cosignature, without a labelctl step"
+ctl SG log cosign "$PID_FI" "$WORK/fi-cp2" > "$WORK/fi-cp2.sg" && ok || fail "SG cosigns the served, cosigned checkpoint again"
+check_eq "$(grep -c "^— $SG_ORIGIN " "$WORK/fi-cp2.sg") $(grep -c "^— $FI_ORIGIN " "$WORK/fi-cp2.sg")" "1 1" \
+    "the cosigned note carries FI's signature and one new cosignature by SG, not the old one too"
 call GET "/v1/labels/$LF/proof"; cp "$WORK/body" "$WORK/proofF.json"
 FV=(--trust-bundle "$WORK/fi-bundle.json" --require-log-proof --proof "$WORK/proofF.json")
 check_eq "$(logcode "${FV[@]}" --witness "$SG_WKEY" --quorum 1 "$WORK/labelF.json")" "0 ok" \
