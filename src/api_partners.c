@@ -77,8 +77,9 @@ last_refresh_json(struct db *db, const struct partner *p)
 	if (store_refresh_get(db, p->id, &r) != STORE_OK)
 		return json_null();
 	rep = json_loads(r.report, 0, NULL);
-	out = json_pack("{s:s, s:s, s:O?}", "at", r.at, "outcome", r.outcome,
-	    "errors", json_object_get(rep, "errors"));
+	out = json_pack("{s:s, s:s, s:O?, s:O?}", "at", r.at, "outcome",
+	    r.outcome, "errors", json_object_get(rep, "errors"), "witness",
+	    json_object_get(rep, "witness"));
 	json_decref(rep);
 	store_refresh_clear(&r);
 	return out != NULL ? out : json_null();
@@ -346,9 +347,12 @@ status_list_put(struct req *r)
  * POST /v1/partners/{id}/refresh: pulls the partner's bundle (by
  * continuity) and status lists from the URLs its pinned bundle names;
  * optional body {status_lists: [url, ...]} limits the lists fetched to
- * those (each one the bundle names).  200 with the report; 409 when the
- * bundle served does not follow (pinned kept); 502 when a URL could not
- * be fetched or its document was refused (report in the problem).
+ * those (each one the bundle names).  Then witnesses the partner's log
+ * (the report's "witness": its checkpoint cosigned and sent back, or an
+ * incident).  200 with the report; 409 when the bundle served does not
+ * follow (pinned kept); 502 when a URL could not be fetched or its
+ * document was refused (report in the problem).  The witness outcome does
+ * not change the status: it is the report's "witness".
  */
 static int
 refresh_post(struct req *r)
@@ -362,8 +366,8 @@ refresh_post(struct req *r)
 	memset(&why, 0, sizeof(why));
 	only = r->json != NULL ? json_object_get(r->json, "status_lists") :
 	    NULL;
-	rc = partner_refresh(r->db, &r->who, r->params[0], only, clock_now(),
-	    &report, &why);
+	rc = partner_refresh(r->db, &r->ld->cfg, &r->who, r->params[0], only,
+	    clock_now(), &report, &why);
 	switch (rc) {
 	case STORE_OK:
 		return reply_json(r, MHD_HTTP_OK, report);

@@ -5,8 +5,9 @@
  * the stored leaves and checks every stored subtree hash and checkpoint
  * (translog_verify), reading one snapshot, so it is safe beside a running
  * labeld.  witness-key prints the key partners check our cosignatures
- * with; cosign witnesses a partner's checkpoint (translog_cosign) and
- * prints it cosigned, to be sent to its POST /v1/log/cosignatures.
+ * with; cosign witnesses a partner's checkpoint (translog_cosign, as
+ * labeld's own witness round does, witness.c) and prints it cosigned, to
+ * be sent to its POST /v1/log/cosignatures.
  * rotate makes a new log key (the old one co-signs until retire, or is
  * retired at once with --compromised).
  */

@@ -1260,6 +1260,7 @@ int	 store_log_cosig_insert(struct db *, const struct log_cosig *);
 int	 store_log_cosig_walk(struct db *, uint64_t size,
 	    int (*cb)(const struct log_cosig *, void *), void *arg);
 int	 store_log_incident_insert(struct db *, struct log_incident *);
+int	 store_log_incident_count(struct db *, int64_t *n);
 int	 store_log_incident_walk(struct db *, int64_t after, int limit,
 	    int (*cb)(const struct log_incident *, void *), void *arg);
 int	 store_log_witnessed_get(struct db *, const char *origin,
@@ -1697,10 +1698,17 @@ int	 store_refresh_put(struct db *, const char *partner_id,
 int	 store_refresh_get(struct db *, const char *partner_id,
 	    struct partner_refresh_row *);
 void	 store_refresh_clear(struct partner_refresh_row *);
-int	 partner_refresh(struct db *, const struct principal *,
-	    const char *partner_id, const json_t *only, time_t now,
+int	 partner_refresh(struct db *, const struct config *,
+	    const struct principal *, const char *partner_id,
+	    const json_t *only, time_t now,
 	    json_t **report, struct wf_why *);
-void	 partner_refresh_all(struct store *, time_t now, int (*stop)(void));
+void	 partner_refresh_all(struct store *, const struct config *, time_t now,
+	    int (*stop)(void));
+
+/* ---- section: witnessing partners' logs (witness.c) ---- */
+#define LABELD_WITNESS_MAX_NOTE	(64 * 1024)	/* checkpoint, proof bytes */
+int	 witness_partner(struct db *, const struct config *,
+	    const struct partner *, const json_t *pinned, json_t **report);
 
 /* ---- section: webhooks (webhook.c, store_webhooks.c, api_webhooks.c) ---- */
 #define LABELD_WEBHOOK_MAX_PER_ORG	32

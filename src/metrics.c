@@ -112,6 +112,13 @@ domain_figures(struct db *db, int64_t window, struct strbuf *b)
 	if (store_submission_count_by_state(db, submission_figure, b) !=
 	    STORE_OK)
 		return -1;
+	if (store_log_incident_count(db, &n) != STORE_OK)
+		return -1;
+	strbuf_printf(b,
+	    "# HELP labeld_log_incidents Transparency log incidents "
+	    "recorded (split views, inconsistent partner logs).\n"
+	    "# TYPE labeld_log_incidents gauge\n"
+	    "labeld_log_incidents %lld\n", (long long)n);
 	switch (store_key_active(db, &k)) {
 	case STORE_OK:
 		if (rfc3339_to_time(k.created_at, 0, &t) == 0)

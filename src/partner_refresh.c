@@ -13,7 +13,9 @@
  * refresh), the versions between are fetched from <that URL>/versions/N
  * and offered in order, so continuity is followed step by step.  Status
  * lists: each URL in the statusLists of the bundle pinned after that
- * step.  No transaction is open while a URL is fetched.
+ * step.  Then the partner's log is witnessed (witness.c): its checkpoint
+ * cosigned and sent back, or an incident recorded.  No transaction is open
+ * while a URL is fetched.
  */
 #include "config.h"
 
@@ -27,6 +29,7 @@
 
 struct refresh {
 	struct db		*db;
+	const struct config	*cfg;
 	const struct principal	*who;
 	const char		*partner_id;
 	time_t			 now;
@@ -288,6 +291,26 @@ list_step(struct refresh *r, const char *url, json_t *lists)
 }
 
 /*
+ * The witness step: witness_partner on the bundle pinned now; its report
+ * (outcome, error) as the report's "witness".  Apart from the refresh's
+ * own outcome and errors: a partner that does not pin us refuses our
+ * cosignatures, and its bundle and lists are no less current for it.  An
+ * incident is recorded and logged by translog_cosign, and counted in the
+ * metrics.  STORE_OK or STORE_ERR.
+ */
+static int
+witness_step(struct refresh *r, const struct partner *p, const json_t *pinned)
+{
+	json_t	*w = NULL;
+	int	 rc;
+
+	rc = witness_partner(r->db, r->cfg, p, pinned, &w);
+	if (w != NULL)
+		json_object_set_new(r->report, "witness", w);
+	return rc == STORE_ERR || w == NULL ? STORE_ERR : STORE_OK;
+}
+
+/*
  * Checks `only` (NULL, or a JSON array of status list URLs to fetch)
  * against the pinned bundle.  0, or -1 with why (STORE_INVALID).
  */
@@ -331,8 +354,9 @@ check_only(const json_t *only, const json_t *pinned, const struct partner *p,
  * refresh thread): its bundle by continuity, then its status lists (all
  * the pinned bundle names, or only those in `only`, a JSON array that
  * may be NULL).  *report (new reference, also on refusals and failures)
- * says what was fetched, the versions, the lists updated and the errors
- * per URL; the outcome is recorded for GET /v1/partners/{id}.
+ * says what was fetched, the versions, the lists updated, the witness of
+ * its log (witness_partner: cfg gives our log key) and the errors per
+ * URL; the outcome is recorded for GET /v1/partners/{id}.
  * STORE_OK; STORE_NOTFOUND; STORE_INVALID (`only` names a URL the bundle
  * does not: why; nothing fetched); PARTNER_REFUSED (the bundle served did
  * not follow: why; the pinned one kept); PARTNER_FETCH_FAILED (a URL
@@ -340,9 +364,9 @@ check_only(const json_t *only, const json_t *pinned, const struct partner *p,
  * errors); STORE_ERR.
  */
 int
-partner_refresh(struct db *db, const struct principal *who,
-    const char *partner_id, const json_t *only, time_t now, json_t **report,
-    struct wf_why *why)
+partner_refresh(struct db *db, const struct config *cfg,
+    const struct principal *who, const char *partner_id, const json_t *only,
+    time_t now, json_t **report, struct wf_why *why)
 {
 	struct refresh	 r;
 	struct partner	 p;
@@ -355,6 +379,7 @@ partner_refresh(struct db *db, const struct principal *who,
 	*report = NULL;
 	memset(&r, 0, sizeof(r));
 	r.db = db;
+	r.cfg = cfg;
 	r.who = who;
 	r.partner_id = partner_id;
 	r.now = now;
@@ -407,6 +432,10 @@ partner_refresh(struct db *db, const struct principal *who,
 			rc = STORE_ERR;
 			goto done;
 		}
+	}
+	if (witness_step(&r, &p, pinned) == STORE_ERR) {
+		rc = STORE_ERR;
+		goto done;
 	}
 	outcome = r.refused ? "refused" : json_array_size(r.errors) ? "failed" :
 	    "ok";
@@ -463,12 +492,14 @@ collect(const struct partner *p, void *arg)
 }
 
 /*
- * The refresh thread's round: every partner refreshed as the route does,
+ * The refresh thread's round: every partner refreshed (and its log
+ * witnessed) as the route does,
  * by nobody (a zeroed principal), each outcome logged; stop (may be NULL)
  * answering 1 ends the round before the next partner.
  */
 void
-partner_refresh_all(struct store *s, time_t now, int (*stop)(void))
+partner_refresh_all(struct store *s, const struct config *cfg, time_t now,
+    int (*stop)(void))
 {
 	struct principal	 nobody;
 	struct refresh_walk	 w;
@@ -487,8 +518,8 @@ partner_refresh_all(struct store *s, time_t now, int (*stop)(void))
 		log_warn("partner refresh: cannot list the partners");
 	for (i = 0; i < w.n && (stop == NULL || !stop()); i++) {
 		memset(&why, 0, sizeof(why));
-		rc = partner_refresh(db, &nobody, w.ids[i], NULL, now, &report,
-		    &why);
+		rc = partner_refresh(db, cfg, &nobody, w.ids[i], NULL, now,
+		    &report, &why);
 		if (rc == STORE_OK)
 			log_debug("partner %s refreshed", w.ids[i]);
 		else if (rc == PARTNER_REFUSED)

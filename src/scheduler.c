@@ -194,13 +194,16 @@ struct worker {
 };
 
 static int	refresh_stopping(void);
+
+/* labeld's configuration (our log key for witnessing), for the refresh. */
+static const struct config	*refresh_cfg;
 static int	deliver_stopping(void);
 
 /* Both rounds ask between partners or deliveries whether to stop. */
 static void
 refresh_round(struct store *s, time_t now)
 {
-	partner_refresh_all(s, now, refresh_stopping);
+	partner_refresh_all(s, refresh_cfg, now, refresh_stopping);
 }
 
 static void
@@ -277,6 +280,7 @@ scheduler_workers_start(struct store *s, const struct config *cfg,
 	size_t			 i;
 	int			 rc;
 
+	refresh_cfg = cfg;
 	workers[0].period = cfg->partner_refresh_interval;
 	workers[1].period = LABELD_WEBHOOK_PERIOD;
 	for (i = 0; i < NWORKERS; i++) {

@@ -473,6 +473,28 @@ store_log_incident_insert(struct db *db, struct log_incident *i)
 	return rc;
 }
 
+/* The number of incidents recorded into *n.  STORE_OK or STORE_ERR. */
+int
+store_log_incident_count(struct db *db, int64_t *n)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*n = 0;
+	if ((st = db_prepare(db, "SELECT count(*) FROM log_incidents")) ==
+	    NULL)
+		return STORE_ERR;
+	rc = db_step(db, st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		db_error(db, __func__);
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
 /* Calls cb for the incidents with id > after, in order, at most limit
  * (strings valid during the call); cb returns non-zero to stop. */
 int

@@ -1551,8 +1551,9 @@ done:
 }
 
 /*
- * Witnesses partner_id's log (labelctl log cosign): note[0..len) is its
- * checkpoint, which must be signed by the log key of its pinned bundle and
+ * Witnesses partner_id's log (labelctl log cosign, and witness.c after a
+ * partner refresh): note[0..len) is its checkpoint, which must be signed
+ * by the log key of its pinned bundle (its other signatures are dropped) and
  * extend the last checkpoint of that log cosigned here (consistency: the
  * answer of its GET /v1/log/proof/consistency between the two sizes;
  * none needed for the first or the same one).  Then cosigns it with our
@@ -1582,7 +1583,7 @@ translog_cosign(struct db *db, const struct config *cfg,
 	uint8_t			 proof[TLOG_MAX_PROOF][TLOG_HASH_LEN];
 	char			*last = NULL, *evidence = NULL, why[256];
 	char			 detail[1024];
-	size_t			 np;
+	size_t			 np, i, j;
 	int			 rc = STORE_ERR, seen = 0;
 
 	*out = NULL;
@@ -1628,6 +1629,16 @@ translog_cosign(struct db *db, const struct config *cfg,
 		    "%s's log %s", c.origin, partner_id, logv.name);
 		goto rollback;
 	}
+	/* Only the log's own signatures go on: a served checkpoint carries
+	 * other witnesses' cosignatures (and ours of it), which the partner
+	 * would take for ours and keep instead. */
+	for (i = j = 0; i < n->nsigs; i++) {
+		if (strcmp(n->sigs[i].name, logv.name) == 0)
+			n->sigs[j++] = n->sigs[i];
+		else
+			free(n->sigs[i].sig);
+	}
+	n->nsigs = j;
 	switch (store_log_witnessed_get(db, c.origin, &w, &last)) {
 	case STORE_OK:
 		seen = 1;

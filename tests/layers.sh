@@ -45,7 +45,7 @@ rank() {
 	reply.c|valid.c|page.c|metrics.c|fields.c|html.c)	echo 35 ;;
 	workflow*.c|assess.c|issue.c|lifecycle.c|catalog.c|evidence.c|\
 	keys.c|statuslist.c|trust_bundle.c|verify*.c|scheme.c|auth.c|\
-	bootstrap.c|scheduler.c|translog.c|partner*.c|webhook.c|\
+	bootstrap.c|scheduler.c|translog.c|partner*.c|webhook.c|witness.c|\
 	ballot.c|badge.c|recognition.c|backup.c)				echo 20 ;;
 	store*.c|crypto.c|jcs.c|rfc3339.c|utf8.c|dataint.c|bitstring.c|\
 	log.c|config.c|role.c|clock.c|errfmt.c|tlog.c|note.c|ratelimit.c|strbuf.c|\

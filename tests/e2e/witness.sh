@@ -10,7 +10,12 @@
 # checkpoint needs its consistency proof; a forked checkpoint (signed with
 # SG's stolen log key) is refused by the witness and recorded as an
 # incident there, and a fooled witness's cosignature of it is recorded as
-# a split view at SG (GET /v1/log/incidents, public).
+# a split view at SG (GET /v1/log/incidents, public).  Then labeld
+# witnesses by itself: SG's partner refresh (POST /v1/partners/{id}/refresh
+# and the refresh thread) fetches FI's checkpoint and consistency proof,
+# cosigns and posts it back, no labelctl step; a forked FI checkpoint
+# served to SG's refresh thread is recorded as an incident there, and
+# counted by labeld_log_incidents in /metrics.
 . "$(dirname "$0")/lib.sh"
 LOG_CHECK="$top_builddir/tests/log_check"
 LABELVERIFY="$top_builddir/labelverify"
@@ -24,6 +29,7 @@ cleanup_all() {
 	for a in SG FI; do
 		if [ -n "${SAVED[$a.PID]-}" ]; then use "$a"; stop_labeld 2>/dev/null || true; fi
 	done
+	if [ -n "${STUBPID-}" ]; then kill "$STUBPID" 2>/dev/null || true; wait "$STUBPID" 2>/dev/null || true; fi
 	if [ "$FAILS" -ne 0 ]; then
 		for a in SG FI; do echo "--- $a log ---"; tail -n 20 "$WORK/$a.log" 2>/dev/null || true; done
 	fi
@@ -153,6 +159,47 @@ check_eq "$(jget .partner_id)" "$PID_SG" "FI knows the cosigner as its partner S
 use SG; post_cosig "$WORK/fi-cp1.sg"; expect_problem 422 "FI's checkpoint is not SG's to keep" "not of this log"
 ctl SG log cosign "$PID_FI" "$WORK/sg-cp1" > /dev/null 2>&1 && fail "SG cosigns its own checkpoint as FI's" || ok
 
+# ------------------------------------------------ SG witnesses FI by itself
+# refresh_witness WHAT: SG's POST /v1/partners/{FI}/refresh; W is the
+# witness report as "outcome tree_size posted".
+refresh_witness() {
+	use SG; call POST "/v1/partners/$PID_FI/refresh" "$REG"; expect 200 "$1"
+	W=$(jget '[.witness.outcome, .witness.tree_size, .witness.posted] | map(tostring) | join(" ")')
+}
+refresh_witness "SG refreshes FI"
+check_eq "$W" "unchanged $(sed -n 2p "$WORK/fi-cp1") null" \
+    "FI serves the checkpoint SG cosigned: nothing to send"
+SGSAVE=("$REG" "$VENDOR" "$SCHEME_DOC")
+use FI; make_org "FI Vendor" vendor vendor
+REG=$FIREG VENDOR=$TOKEN; call GET /v1/schemes/sg-cls-iot; SCHEME_DOC=$BODY
+issue FiHub; LF=$LABEL
+call GET "/v1/labels/$LF"; cp "$WORK/body" "$WORK/labelF.json"
+REG=${SGSAVE[0]} VENDOR=${SGSAVE[1]} SCHEME_DOC=${SGSAVE[2]}
+use FI; call GET /v1/log/checkpoint; NF=$(sed -n 2p "$WORK/body")
+check_eq "$(grep -c "^— $SG_ORIGIN " "$WORK/body")" 0 "FI's grown log: no cosignature by SG yet"
+refresh_witness "SG refreshes FI again"
+check_eq "$W" "cosigned $NF 201" \
+    "SG fetches FI's checkpoint and consistency proof, cosigns it and FI stores it"
+check_eq "$(jget '[.outcome, (.errors | length)] | map(tostring) | join(" ")')" "ok 0" "the refresh itself is ok"
+call GET "/v1/partners/$PID_FI"
+check_eq "$(jget '[.last_refresh.witness.outcome, .last_refresh.witness.url] | join(" ")')" \
+    "cosigned $(jq -r .id "$WORK/fi-bundle.json" | sed 's#/v1/trust-bundle$##')/v1/log/checkpoint" \
+    "GET /v1/partners/{id} shows the last witness"
+use FI; call GET /v1/log/checkpoint; cp "$WORK/body" "$WORK/fi-cp2"
+check_eq "$(grep -c "^— $SG_ORIGIN " "$WORK/fi-cp2") $(sed -n 2p "$WORK/fi-cp2")" "1 $NF" \
+    "FI serves its checkpoint with SG's cosignature, without a labelctl step"
+ctl SG log cosign "$PID_FI" "$WORK/fi-cp2" > "$WORK/fi-cp2.sg" && ok || fail "SG cosigns the served, cosigned checkpoint again"
+check_eq "$(grep -c "^— $SG_ORIGIN " "$WORK/fi-cp2.sg") $(grep -c "^— $FI_ORIGIN " "$WORK/fi-cp2.sg")" "1 1" \
+    "the cosigned note carries FI's signature and one new cosignature by SG, not the old one too"
+call GET "/v1/labels/$LF/proof"; cp "$WORK/body" "$WORK/proofF.json"
+FV=(--trust-bundle "$WORK/fi-bundle.json" --require-log-proof --proof "$WORK/proofF.json")
+check_eq "$(logcode "${FV[@]}" --witness "$SG_WKEY" --quorum 1 "$WORK/labelF.json")" "0 ok" \
+    "labelverify --witness SG --quorum 1 accepts FI's proof"
+check_eq "$(logcode "${FV[@]}" --witness "$FI_WKEY" --quorum 1 "$WORK/labelF.json")" "1 log_not_witnessed" \
+    "and FI's own key is no witness of FI"
+refresh_witness "SG refreshes FI once more"
+check_eq "$W" "unchanged $NF null" "once cosigned, not again"
+
 # ------------------------------------------------ the log grows: consistency
 use SG
 issue Plug; L2=$LABEL
@@ -274,4 +321,34 @@ grep -q "log $SG_ORIGIN did not only grow from $N4 to $N5 leaves: .*not cosigned
     fail "and says so ($OUT)"
 use FI; call GET /v1/log/incidents
 check_eq "$(jget '[.incidents[].kind] | join(",")')" "inconsistent,inconsistent" "FI's second incident"
+
+# ------------------------------------------------ a fork served to SG's refresh thread
+# FI's log key signs another tree of the size SG cosigned last, served
+# where FI's bundle says FI is (a stub on FI's port, FI stopped).  SG's
+# refresh thread witnesses it by itself and records the incident.
+metric() { call GET /metrics; sed -n "s/^$1 //p" <<<"$BODY"; }
+use SG; check_eq "$(metric labeld_log_incidents)" 2 "labeld_log_incidents counts SG's two incidents"
+use FI; FIPORT=$PORT; NFI=$(sed -n 2p "$WORK/fi-cp2")
+call GET /v1/trust-bundle; mkdir -p "$WORK/stub/v1/log"; cp "$WORK/body" "$WORK/stub/v1/trust-bundle"
+stop FI
+{ printf '%s\n%s\n' "$FI_ORIGIN" "$NFI"; head -c 32 /dev/urandom | base64; } > "$WORK/ffork-text"
+"$LOG_CHECK" sign "$FIKEY" "$FI_ORIGIN" "$WORK/ffork-text" > "$WORK/stub/v1/log/checkpoint"
+python3 -m http.server "$FIPORT" --bind 127.0.0.1 --directory "$WORK/stub" > /dev/null 2>&1 & STUBPID=$!
+printf 'partner_refresh_interval = 1s\n' > "$WORK/sg-fast.conf"
+stop SG; start SG --config "$WORK/sg-fast.conf"
+got=
+for _ in $(seq 1 50); do
+	[ "$(metric labeld_log_incidents)" = 3 ] && { got=1; break; }
+	sleep 0.2
+done
+check_eq "$got" 1 "SG's refresh thread records the fork as its third incident, without a call"
+call GET "/v1/log/incidents?after=$INC"
+check_eq "$(jget '.incidents[-1] | [.kind, .origin, (.tree_size|tostring), .partner_id, (.log_signed|tostring)] | join(" ")')" \
+    "inconsistent $FI_ORIGIN $NFI $PID_FI true" "the incident names FI's log and size"
+check_eq "$(jget '.incidents[-1].evidence')" "$(cat "$WORK/stub/v1/log/checkpoint")" "with the fork as evidence"
+call GET "/v1/partners/$PID_FI"
+check_eq "$(jget .last_refresh.witness.outcome)" incident "GET /v1/partners/{id}: the last witness found an incident"
+grep -q "signed two roots for $NFI leaves (split view): not cosigned, recorded as incident" <<<"$(jget .last_refresh.witness.error)" && ok ||
+    fail "and says why ($(jget .last_refresh.witness.error))"
+grep -q "log incident .* of log $FI_ORIGIN at size $NFI" "$LOG" && ok || fail "the incident is in SG's log"
 finish
