@@ -17,7 +17,7 @@ PACKAGES="build-essential autoconf automake pkg-config libmicrohttpd-dev
 libsqlite3-dev libjansson-dev libsodium-dev zlib1g-dev libqrencode-dev
 check libcurl4-openssl-dev curl jq"
 TEST_PACKAGES="nodejs npm sqlite3 python3 openssl nginx-light chromium
-librsvg2-bin zbar-tools libxml2-utils"
+librsvg2-bin zbar-tools libxml2-utils wrk"
 
 need_packages() {
 	missing=
