@@ -109,7 +109,11 @@ capture() {
 }
 
 ok() { PASSES=$((PASSES + 1)); }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL: $*"; echo "  status $STATUS body: ${BODY:0:400}"; }
+# (also before any call: STATUS and BODY may be unset then)
+fail() {
+	local b=${BODY:-}
+	FAILS=$((FAILS + 1)); echo "FAIL: $*"; echo "  status ${STATUS:-none} body: ${b:0:400}"
+}
 
 # expect CODE DESCRIPTION: the last call answered CODE.
 expect() {

@@ -21,11 +21,12 @@ listen() {
 	for _ in $(seq 1 50); do [ -s "$WORK/$1.port" ] && break; sleep 0.1; done
 	LPORT=$(cat "$WORK/$1.port")
 }
-# wait_for TEST DESCRIPTION: polls the shell test TEST for up to 15 s.
+# wait_for TEST DESCRIPTION: polls the shell test TEST for up to 30 s
+# (a retry waits 2 s, then 4: a loaded machine needs the margin).
 wait_for() {
 	local i
-	for i in $(seq 1 75); do eval "$1" && { ok; return 0; }; sleep 0.2; done
-	FAILS=$((FAILS + 1)); echo "FAIL: $2 (waited 15 s)"
+	for i in $(seq 1 150); do eval "$1" && { ok; return 0; }; sleep 0.2; done
+	FAILS=$((FAILS + 1)); echo "FAIL: $2 (waited 30 s)"
 }
 count() { ls "$WORK/$1" | grep -c '\.json$' || true; }
 
