@@ -438,6 +438,30 @@ struct tally {
 };
 
 /*
+ * The status the HTTP answer of a database failure on db would carry
+ * (reply_db_error, its answer kept rather than sent).
+ */
+static unsigned
+answer_of(struct db *db)
+{
+	struct reply_capture	 cap;
+	struct req		*r;
+	unsigned		 status;
+
+	memset(&cap, 0, sizeof(cap));
+	ck_assert_ptr_nonnull(r = calloc(1, sizeof(*r)));
+	r->db = db;
+	r->method = "POST";
+	r->capture = &cap;
+	(void)reply_db_error(r);
+	status = cap.status;
+	free(cap.body);
+	reply_free_headers(r);
+	free(r);
+	return status;
+}
+
+/*
  * One approval on a fresh copy of the template with the n-th SQLite call
  * failing with kind.  Returns 1 when the fault was reached, 0 when the
  * approval made fewer than n calls.
@@ -480,6 +504,12 @@ run(int n, int kind, struct tally *t)
 		ck_assert_msg(rc == STORE_ERR || rc == WF_INVALID, "%s at call "
 		    "%d (%s): answer %d, not a server error",
 		    sqlite3_errstr(kind), n, site, rc);
+		/* A full disk is 507, a busy database 503, the rest 500. */
+		if (rc == STORE_ERR)
+			ck_assert_msg(answer_of(db) == (kind == SQLITE_FULL ?
+			    507u : kind == SQLITE_BUSY ? 503u : 500u),
+			    "%s at call %d (%s): answered %u",
+			    sqlite3_errstr(kind), n, site, answer_of(db));
 		after = dump(db);
 		ck_assert_msg(strcmp(before, after) == 0, "%s at call %d (%s): "
 		    "the database changed, first at:\n%.300s",
