@@ -14,26 +14,19 @@
 	"coalesce(decided_at, ''), coalesce(result_status, 0), " \
 	"coalesce(result_type, ''), coalesce(result_body, ''), seq"
 
-/* The row's text column i, malloc'd ("" when NULL); NULL on ENOMEM. */
-static char *
-col_dup(sqlite3_stmt *st, int i)
-{
-	const char *s = db_col_text(st, i);
-
-	return strdup(s != NULL ? s : "");
-}
-
 static void
 ballot_from_row(sqlite3_stmt *st, void *out)
 {
-	struct ballot *b = out;
+	struct ballot	*b = out;
+	size_t		 len;
 
 	memset(b, 0, sizeof(*b));
 	db_col_copy(st, 0, b->id, sizeof(b->id));
 	db_col_copy(st, 1, b->state, sizeof(b->state));
 	db_col_copy(st, 2, b->method, sizeof(b->method));
 	db_col_copy(st, 3, b->path, sizeof(b->path));
-	b->body = col_dup(st, 4);
+	/* coalesce'd: never NULL; NULL here only when memory ran out */
+	(void)db_col_dup(st, 4, &b->body, &len);
 	b->quorum = sqlite3_column_int(st, 5);
 	db_col_copy(st, 6, b->proposer_org, sizeof(b->proposer_org));
 	db_col_copy(st, 7, b->proposer_token, sizeof(b->proposer_token));
@@ -42,7 +35,7 @@ ballot_from_row(sqlite3_stmt *st, void *out)
 	db_col_copy(st, 10, b->decided_at, sizeof(b->decided_at));
 	b->result_status = sqlite3_column_int(st, 11);
 	db_col_copy(st, 12, b->result_type, sizeof(b->result_type));
-	b->result_body = col_dup(st, 13);
+	(void)db_col_dup(st, 13, &b->result_body, &len);
 	b->seq = sqlite3_column_int64(st, 14);
 }
 
